@@ -1,0 +1,40 @@
+//! `spur`: the command-line shell. Reads files, calls spur-core, prints; exit codes are chosen
+//! in one place (`main`): 0 success, 1 the input was refused, 2 usage or I/O trouble.
+
+use std::process::ExitCode;
+
+mod stats;
+
+const USAGE: &str = "usage: spur <command> [args]
+
+commands:
+  stats FILE [--json]   events, cases and activities of an event log
+  help                  this text";
+
+fn main() -> ExitCode {
+    match run(std::env::args().skip(1).collect()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("spur: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
+    let Some((command, rest)) = args.split_first() else {
+        eprintln!("{USAGE}");
+        return Ok(ExitCode::from(2));
+    };
+    match command.as_str() {
+        "stats" => stats::run(rest),
+        "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        other => {
+            eprintln!("spur: unknown command `{other}`\n\n{USAGE}");
+            Ok(ExitCode::from(2))
+        }
+    }
+}

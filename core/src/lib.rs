@@ -1,0 +1,14 @@
+//! spur-core: every decision Spur makes, as pure functions over bytes and plain data.
+//!
+//! The crate is sans-IO: it reads no files, no clock and no network, and it compiles unchanged
+//! for native targets and `wasm32-unknown-unknown`. The shells (`spur-app`, `spur-edge`, `spur`)
+//! translate between the world and these functions; if two shells need a piece of logic, it
+//! lives here.
+//!
+//! Entry points:
+//! - [`summary::summarize`]: bytes of an event log → event/case/activity counts (the walking
+//!   skeleton every shell shows).
+//! - [`leads::request::parse_score_request`]: an HTTP body → validated leads, or a located error.
+
+pub mod leads;
+pub mod summary;
