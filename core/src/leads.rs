@@ -11,7 +11,11 @@
 
 pub mod csv;
 pub mod encode;
+pub mod generate;
 pub mod kmeans;
+pub mod logistic;
+pub mod metrics;
 pub mod request;
 pub mod rng;
 pub mod table;
+pub mod tree;

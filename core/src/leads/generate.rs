@@ -1,0 +1,222 @@
+//! A seeded synthetic CRM: leads with planted effects, for tests, benchmarks and the demo.
+//!
+//! Planted truth (all documented in [`planted_probability`]):
+//! - segments with known base win rates: energy companies with ≥ 500 employees (55 %), software
+//!   companies under 50 employees (35 %), finance (25 %), everyone else (8 %);
+//! - a response-time effect: the base rate is multiplied by 1.0 when the first response came
+//!   within 4 hours, 0.7 within 24 hours, 0.4 later;
+//! - a weekday effect: × 1.0 for a response Monday–Thursday, 0.75 on Friday, 0.5 at weekends;
+//! - a useless acquisition `channel` and `response_channel` (no effect at all), an identifier-
+//!   like `company` and an `id`.
+//!
+//! Columns match [`super::request::Lead`]'s field names, so a model trained on generated data
+//! scores API leads directly. The activity log (per-lead sales actions) can be written as CSV
+//! with [`activity_csv`] for the event-log analyses. Deterministic for a seed; no clock.
+
+use super::rng::Rng;
+
+pub const INDUSTRIES: [&str; 8] = ["energy", "software", "retail", "manufacturing", "finance", "healthcare", "logistics", "education"];
+const INDUSTRY_WEIGHTS: [f64; 8] = [0.12, 0.18, 0.15, 0.15, 0.10, 0.12, 0.10, 0.08];
+pub const CHANNELS: [&str; 5] = ["web", "referral", "event", "partner", "cold_call"];
+pub const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+const WEEKDAY_WEIGHTS: [f64; 7] = [0.18, 0.18, 0.18, 0.18, 0.16, 0.06, 0.06];
+pub const RESPONSE_CHANNELS: [&str; 3] = ["email", "phone", "linkedin"];
+
+/// Planted base win rates, by segment.
+pub const RATE_ENERGY_LARGE: f64 = 0.55;
+pub const RATE_SOFTWARE_SMALL: f64 = 0.35;
+pub const RATE_FINANCE: f64 = 0.25;
+pub const RATE_OTHER: f64 = 0.08;
+
+/// One generated lead (the truth behind a CSV row).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyntheticLead {
+    pub id: String,
+    pub company: String,
+    pub company_size: f64,
+    pub industry: &'static str,
+    pub channel: &'static str,
+    pub hours_to_first_response: f64,
+    pub response_weekday: &'static str,
+    pub response_channel: &'static str,
+    /// Creation time, ms since the epoch.
+    pub created_at_ms: i64,
+    pub won: bool,
+    pub deal_value: Option<f64>,
+    /// The planted probability this lead was won with.
+    pub probability: f64,
+}
+
+/// The planted segment of a lead: 0 energy & ≥ 500, 1 software & < 50, 2 finance, 3 other.
+pub fn planted_segment(industry: &str, company_size: f64) -> usize {
+    match industry {
+        "energy" if company_size >= 500.0 => 0,
+        "software" if company_size < 50.0 => 1,
+        "finance" => 2,
+        _ => 3,
+    }
+}
+
+/// Multiplier of the response-time effect.
+pub fn response_factor(hours: f64) -> f64 {
+    if hours <= 4.0 {
+        1.0
+    } else if hours <= 24.0 {
+        0.7
+    } else {
+        0.4
+    }
+}
+
+/// Multiplier of the weekday effect.
+pub fn weekday_factor(weekday: &str) -> f64 {
+    match weekday {
+        "Fri" => 0.75,
+        "Sat" | "Sun" => 0.5,
+        _ => 1.0,
+    }
+}
+
+/// The planted win probability.
+pub fn planted_probability(industry: &str, company_size: f64, hours: f64, weekday: &str) -> f64 {
+    let base = [RATE_ENERGY_LARGE, RATE_SOFTWARE_SMALL, RATE_FINANCE, RATE_OTHER][planted_segment(industry, company_size)];
+    base * response_factor(hours) * weekday_factor(weekday)
+}
+
+/// Generate `rows` leads with `seed`, created over two years from 2024-01-01.
+pub fn leads(rows: usize, seed: u64) -> Vec<SyntheticLead> {
+    let mut rng = Rng::new(seed);
+    let start = 1_704_067_200_000i64; // 2024-01-01T00:00:00Z
+    let span = 730 * 86_400_000i64;
+    (0..rows)
+        .map(|i| {
+            let industry = INDUSTRIES[rng.weighted(&INDUSTRY_WEIGHTS)];
+            let company_size = (4.0 + 1.5 * rng.normal()).exp().round().clamp(1.0, 100_000.0);
+            let channel = CHANNELS[rng.below(CHANNELS.len())];
+            let hours = ((2.0 + 1.1 * rng.normal()).exp() * 10.0).round().clamp(1.0, 2400.0) / 10.0;
+            let response_weekday = WEEKDAYS[rng.weighted(&WEEKDAY_WEIGHTS)];
+            let response_channel = RESPONSE_CHANNELS[rng.below(RESPONSE_CHANNELS.len())];
+            let probability = planted_probability(industry, company_size, hours, response_weekday);
+            let won = rng.chance(probability);
+            let deal_value = won.then(|| (1_000.0 * company_size.sqrt() * (0.4 * rng.normal()).exp()).round());
+            let created_at_ms = start + (span as f64 * (i as f64 + rng.f64()) / rows.max(1) as f64) as i64;
+            SyntheticLead {
+                id: format!("L{:06}", i + 1),
+                company: format!("Company {:05}", rng.below(1_000_000)),
+                company_size,
+                industry,
+                channel,
+                hours_to_first_response: hours,
+                response_weekday,
+                response_channel,
+                created_at_ms,
+                won,
+                deal_value,
+                probability,
+            }
+        })
+        .collect()
+}
+
+/// The CSV header of [`leads_csv`].
+pub const HEADER: &str = "id,company,company_size,industry,channel,hours_to_first_response,response_weekday,response_channel,created_at,won,deal_value";
+
+/// Leads as CSV (outcome column `won`, value column `deal_value`, date column `created_at`).
+pub fn leads_csv(leads: &[SyntheticLead]) -> String {
+    let mut out = String::with_capacity(leads.len() * 110);
+    out.push_str(HEADER);
+    out.push('\n');
+    for l in leads {
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{},{},{}\n",
+            l.id,
+            l.company,
+            l.company_size,
+            l.industry,
+            l.channel,
+            l.hours_to_first_response,
+            l.response_weekday,
+            l.response_channel,
+            iso_date(l.created_at_ms),
+            l.won,
+            l.deal_value.map(|v| v.to_string()).unwrap_or_default()
+        ));
+    }
+    out
+}
+
+/// Sales activity of each lead as an event-log CSV (`case,activity,timestamp,channel`):
+/// lead created, first response after the lead's response time, follow-ups, and for won leads
+/// a meeting, an offer and "deal won" (else "deal lost"). Timings are consistent with the lead.
+pub fn activity_csv(leads: &[SyntheticLead], seed: u64) -> String {
+    let mut rng = Rng::new(seed ^ 0xA5A5_A5A5);
+    let mut out = String::from("case,activity,timestamp,channel\n");
+    for l in leads {
+        let mut t = l.created_at_ms;
+        let mut push = |activity: &str, t: i64, channel: &str| {
+            out.push_str(&format!("{},{activity},{},{channel}\n", l.id, iso_datetime(t)));
+        };
+        push("lead created", t, l.channel);
+        t += (l.hours_to_first_response * 3_600_000.0) as i64;
+        push("first response", t, l.response_channel);
+        let follow_ups = if l.won { 1 + rng.below(3) } else { rng.below(3) };
+        for _ in 0..follow_ups {
+            t += ((1.0 + rng.f64() * 72.0) * 3_600_000.0) as i64;
+            push("follow-up", t, RESPONSE_CHANNELS[rng.below(3)]);
+        }
+        if l.won || rng.chance(0.3) {
+            t += ((24.0 + rng.f64() * 120.0) * 3_600_000.0) as i64;
+            push("meeting", t, "video");
+        }
+        if l.won {
+            t += ((24.0 + rng.f64() * 240.0) * 3_600_000.0) as i64;
+            push("offer", t, "email");
+            t += ((24.0 + rng.f64() * 240.0) * 3_600_000.0) as i64;
+            push("deal won", t, "email");
+        } else {
+            t += ((24.0 + rng.f64() * 480.0) * 3_600_000.0) as i64;
+            push("deal lost", t, "email");
+        }
+    }
+    out
+}
+
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + (m <= 2) as i64, m, d)
+}
+
+fn iso_date(ms: i64) -> String {
+    let (y, m, d) = civil_from_days(ms.div_euclid(86_400_000));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+fn iso_datetime(ms: i64) -> String {
+    let secs = ms.div_euclid(1000).rem_euclid(86_400);
+    format!("{}T{:02}:{:02}:{:02}Z", iso_date(ms), secs / 3600, secs / 60 % 60, secs % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::leads::table::parse_date;
+
+    #[test]
+    fn deterministic_and_dates_round_trip() {
+        assert_eq!(leads(50, 3), leads(50, 3));
+        assert_ne!(leads(50, 3), leads(50, 4));
+        for ms in [0i64, 1_704_067_200_000, 1_767_225_599_000] {
+            assert_eq!(parse_date(&iso_datetime(ms)), Some(ms));
+        }
+        let csv = leads_csv(&leads(3, 1));
+        assert_eq!(csv.lines().count(), 4);
+        assert!(activity_csv(&leads(3, 1), 1).lines().count() >= 13);
+    }
+}
