@@ -8,7 +8,13 @@
 //! Entry points:
 //! - [`summary::summarize`]: bytes of an event log → event/case/activity counts (the walking
 //!   skeleton every shell shows).
+//! - [`import::import_bytes`] / [`import::Importer`]: bytes of a CSV, XES or XES.gz log →
+//!   [`log::EventLog`] + a report of rejected/repaired rows; [`import::csv::sniff`] previews a CSV.
+//! - [`mining::stats`] and the other [`mining`] functions: pm4py-equal process statistics.
 //! - [`leads::request::parse_score_request`]: an HTTP body → validated leads, or a located error.
 
+pub mod import;
 pub mod leads;
+pub mod log;
+pub mod mining;
 pub mod summary;
