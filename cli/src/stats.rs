@@ -1,30 +1,258 @@
-//! `spur stats FILE`: the counts every shell shows first.
+//! `spur stats LOG`: the basic process statistics of an event log.
+//!
+//! `--json` prints exactly the shape of `../shared/data/golden/*.json` (what pm4py computes);
+//! without it, a readable summary. Computing ([`compute`]) is separate from printing. Import
+//! issues (rejected or repaired rows) go to stderr, so stdout stays clean for `--json`.
 
 use anyhow::Context;
+use spur_core::import::{import_bytes, Action, ImportOptions, ImportReport};
+use spur_core::log::EventLog;
+use spur_core::mining::{self, Stats};
+use std::fmt::Write as _;
 use std::process::ExitCode;
 
-pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
-    let json = args.iter().any(|a| a == "--json");
-    let files: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
-    let [path] = files.as_slice() else {
-        anyhow::bail!("stats takes exactly one FILE (got {}); try `spur stats log.csv`", files.len());
-    };
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {path}"))?;
-    match spur_core::summary::summarize(path, &bytes) {
-        Ok(s) if json => {
-            println!("{}", serde_json::to_string_pretty(&s)?);
-            Ok(ExitCode::SUCCESS)
-        }
-        Ok(s) => {
-            println!("{path}: {} events, {} cases, {} activities", s.events, s.cases, s.activities.len());
-            for a in &s.activities {
-                println!("  {:>8}  {}", a.count, a.name);
+const HELP: &str = "usage: spur stats LOG [--case C] [--activity A] [--timestamp T] [--resource R]
+                  [--start-timestamp S] [--delimiter D] [--json]
+  LOG: a CSV/TSV, XES or XES.gz event log. The column (or XES attribute) options override
+  the detected roles. --json prints the pm4py-compatible statistics as JSON.";
+
+struct Args {
+    path: String,
+    json: bool,
+    options: ImportOptions,
+}
+
+fn parse_args(args: &[String]) -> Result<Args, String> {
+    let mut options = ImportOptions::default();
+    let mut json = false;
+    let mut files = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = |name: &str| it.next().cloned().ok_or(format!("{name} needs a value"));
+        match a.as_str() {
+            "--json" => json = true,
+            "--case" => options.mapping.case = Some(value(a)?),
+            "--activity" => options.mapping.activity = Some(value(a)?),
+            "--timestamp" => options.mapping.timestamp = Some(value(a)?),
+            "--resource" => options.mapping.resource = Some(value(a)?),
+            "--start-timestamp" => options.mapping.start_timestamp = Some(value(a)?),
+            "--delimiter" => {
+                let d = value(a)?;
+                let d = if d == "\\t" || d == "tab" {
+                    "\t".to_string()
+                } else {
+                    d
+                };
+                match d.as_bytes() {
+                    [b] => options.csv.delimiter = Some(*b),
+                    _ => return Err(format!("--delimiter takes one character, got `{d}`")),
+                }
             }
-            Ok(ExitCode::SUCCESS)
+            s if s.starts_with("--") => return Err(format!("unknown option `{s}`")),
+            s => files.push(s.to_string()),
         }
+    }
+    match files.as_slice() {
+        [path] => Ok(Args {
+            path: path.clone(),
+            json,
+            options,
+        }),
+        _ => Err(format!("stats takes exactly one LOG (got {})", files.len())),
+    }
+}
+
+/// Import `bytes` and compute the statistics.
+pub fn compute(
+    file_name: &str,
+    bytes: &[u8],
+    options: &ImportOptions,
+) -> Result<(EventLog, ImportReport, Stats), spur_core::import::ImportError> {
+    let (log, report) = import_bytes(file_name, bytes, options)?;
+    let stats = mining::stats(&log);
+    Ok((log, report, stats))
+}
+
+pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
+    let args = match parse_args(args) {
+        Ok(a) => a,
+        Err(msg) => {
+            eprintln!("spur: {msg}\n\n{HELP}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let path = &args.path;
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {path}"))?;
+    let (log, report, stats) = match compute(path, &bytes, &args.options) {
+        Ok(x) => x,
         Err(e) => {
             eprintln!("spur: {path}: {e}");
-            Ok(ExitCode::from(1))
+            return Ok(ExitCode::from(1));
         }
+    };
+    print_issues(path, &report);
+    if args.json {
+        // One-space indent, like the golden files (Python's `json.dump(indent=1)`).
+        let mut out = Vec::new();
+        let fmt = serde_json::ser::PrettyFormatter::with_indent(b" ");
+        serde::Serialize::serialize(
+            &stats,
+            &mut serde_json::Serializer::with_formatter(&mut out, fmt),
+        )?;
+        println!("{}", String::from_utf8_lossy(&out));
+    } else {
+        print!("{}", render_human(path, &log, &report, &stats));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_issues(path: &str, report: &ImportReport) {
+    const SHOWN: usize = 5;
+    // Skipped elements (XES metadata, nested attributes) lose nothing: counted, not listed.
+    let listed = report.issues.iter().filter(|i| i.action != Action::Skipped);
+    for issue in listed.take(SHOWN) {
+        eprintln!("spur: {path}: {issue}");
+    }
+    let total: u64 = report.counts.values().sum();
+    if total > SHOWN as u64 {
+        let by_reason: Vec<String> = report
+            .counts
+            .iter()
+            .map(|(k, n)| {
+                format!(
+                    "{n} {}",
+                    serde_json::to_string(k)
+                        .unwrap_or_default()
+                        .trim_matches('"')
+                )
+            })
+            .collect();
+        eprintln!(
+            "spur: {path}: {total} import issues in all ({})",
+            by_reason.join(", ")
+        );
+    }
+}
+
+/// The readable summary.
+pub fn render_human(path: &str, log: &EventLog, report: &ImportReport, s: &Stats) -> String {
+    let mut o = String::new();
+    let pct = |n: u64, of: u64| {
+        if of == 0 {
+            0.0
+        } else {
+            n as f64 * 100.0 / of as f64
+        }
+    };
+    let _ = writeln!(
+        o,
+        "{path}: {} events, {} cases, {} activities, {} variants",
+        s.events,
+        s.cases,
+        s.activities.len(),
+        s.variants.len()
+    );
+    if report.rejected + report.repaired > 0 {
+        let _ = writeln!(
+            o,
+            "import: {} rows rejected, {} repaired (details on stderr)",
+            report.rejected, report.repaired
+        );
+    }
+    match &s.case_duration_seconds {
+        Some(d) => {
+            let _ = writeln!(
+                o,
+                "case duration: min {}, median {}, mean {}, max {}",
+                human(d.min),
+                human(d.median),
+                human(d.mean),
+                human(d.max)
+            );
+        }
+        None => {
+            let _ = writeln!(o, "case duration: no timestamps");
+        }
+    }
+    if let Some((ts, valid)) = log.timestamps() {
+        let mut range = (0..ts.len()).filter(|&i| valid.get(i)).map(|i| ts[i]);
+        if let Some(first) = range.next() {
+            let (lo, hi) = range.fold((first, first), |(lo, hi), t| (lo.min(t), hi.max(t)));
+            let date = |ms: i64| spur_core::import::timestamp::format_iso(ms)[..10].to_string();
+            let _ = writeln!(o, "time span: {} .. {}", date(lo), date(hi));
+        }
+    }
+    let _ = writeln!(o, "\nactivities (top 10 of {}):", s.activities.len());
+    for (name, n) in s.activities.iter().take(10) {
+        let _ = writeln!(o, "  {n:>9} {:>6.1}%  {name}", pct(*n, s.events));
+    }
+    let _ = writeln!(o, "\nvariants (top 10 of {}):", s.variants.len());
+    for (acts, n) in s.variants.iter().take(10) {
+        let shown: Vec<&str> = acts.iter().take(8).map(String::as_str).collect();
+        let more = if acts.len() > 8 {
+            format!(" … ({} events)", acts.len())
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            o,
+            "  {n:>9} {:>6.1}%  {}{more}",
+            pct(*n, s.cases),
+            shown.join(" → ")
+        );
+    }
+    let mut edges: Vec<&(String, String, u64)> = s.dfg.iter().collect();
+    edges.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| (&a.0, &a.1).cmp(&(&b.0, &b.1))));
+    let _ = writeln!(o, "\ndirectly-follows edges (top 10 of {}):", s.dfg.len());
+    for (from, to, n) in edges.into_iter().take(10) {
+        let _ = writeln!(o, "  {n:>9}  {from} → {to}");
+    }
+    o
+}
+
+/// Seconds in the largest unit that keeps the number ≥ 1.
+fn human(secs: f64) -> String {
+    let (v, unit) = match secs.abs() {
+        s if s < 60.0 => (secs, "s"),
+        s if s < 3600.0 => (secs / 60.0, "min"),
+        s if s < 86_400.0 => (secs / 3600.0, "h"),
+        _ => (secs / 86_400.0, "d"),
+    };
+    format!("{v:.1} {unit}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_units() {
+        assert_eq!(
+            [
+                human(1.855),
+                human(600.0),
+                human(69857.4),
+                human(11855936.0)
+            ],
+            ["1.9 s", "10.0 min", "19.4 h", "137.2 d"]
+        );
+    }
+
+    #[test]
+    fn arguments() {
+        let a = parse_args(&[
+            "x.csv".into(),
+            "--case".into(),
+            "id".into(),
+            "--json".into(),
+        ])
+        .expect("valid");
+        assert_eq!(
+            (a.path.as_str(), a.json, a.options.mapping.case.as_deref()),
+            ("x.csv", true, Some("id"))
+        );
+        assert!(parse_args(&["--case".into()]).is_err());
+        assert!(parse_args(&["a".into(), "b".into()]).is_err());
+        assert!(parse_args(&["a".into(), "--bogus".into()]).is_err());
     }
 }
