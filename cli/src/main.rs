@@ -8,7 +8,8 @@ mod stats;
 const USAGE: &str = "usage: spur <command> [args]
 
 commands:
-  stats FILE [--json]   events, cases and activities of an event log
+  stats LOG [--json] [--case C --activity A --timestamp T]
+                        process statistics of a CSV/XES/XES.gz event log (pm4py semantics)
   help                  this text";
 
 fn main() -> ExitCode {
