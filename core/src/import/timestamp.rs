@@ -210,6 +210,7 @@ impl Cur<'_> {
     }
 }
 
+#[allow(clippy::too_many_arguments)] // the fields of a civil date-time, in order
 fn to_ms(
     y: i64,
     mo: u32,

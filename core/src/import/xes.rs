@@ -487,8 +487,7 @@ impl XesImporter {
     ) -> Result<Ctx, ImportError> {
         let mut key_raw = None;
         let mut value_raw = None;
-        let mut it = AttrIter { s: attrs, i: 0 };
-        while let Some(next) = it.next() {
+        for next in (AttrIter { s: attrs, i: 0 }) {
             let (name, value) = next.map_err(|message| ImportError::Xml {
                 line,
                 message: message.into(),

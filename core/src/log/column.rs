@@ -18,7 +18,7 @@ pub struct Validity {
 impl Validity {
     /// Push one row.
     pub fn push(&mut self, valid: bool) {
-        if self.len % 64 == 0 {
+        if self.len.is_multiple_of(64) {
             self.words.push(0);
         }
         if valid {
