@@ -31,7 +31,16 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
 }
 
 fn parse(args: &[String]) -> anyhow::Result<Args> {
-    let mut a = Args { rows: 100_000, dims: 20, k: 8, iters: 20, seed: 0, repeats: 3, data: None, write_csv: None };
+    let mut a = Args {
+        rows: 100_000,
+        dims: 20,
+        k: 8,
+        iters: 20,
+        seed: 0,
+        repeats: 3,
+        data: None,
+        write_csv: None,
+    };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let mut value = || it.next().with_context(|| format!("{flag} needs a value"));
@@ -54,7 +63,9 @@ fn kmeans_bench(args: &[String]) -> anyhow::Result<ExitCode> {
     let a = parse(args)?;
     if let Some(path) = &a.write_csv {
         let mut rng = Rng::new(a.seed);
-        let mut out = std::io::BufWriter::new(std::fs::File::create(path).with_context(|| format!("cannot create {path}"))?);
+        let mut out = std::io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("cannot create {path}"))?,
+        );
         let header: Vec<String> = (0..a.dims).map(|j| format!("x{j}")).collect();
         writeln!(out, "{}", header.join(","))?;
         for _ in 0..a.rows {
@@ -69,10 +80,19 @@ fn kmeans_bench(args: &[String]) -> anyhow::Result<ExitCode> {
         Some(path) => read_numeric_csv(path)?,
         None => {
             let mut rng = Rng::new(a.seed);
-            ((0..a.rows * a.dims).map(|_| rng.f64() as f32).collect(), a.rows, a.dims)
+            (
+                (0..a.rows * a.dims).map(|_| rng.f64() as f32).collect(),
+                a.rows,
+                a.dims,
+            )
         }
     };
-    let config = KMeansConfig { k: a.k, max_iter: a.iters, tol: 0.0, seed: a.seed };
+    let config = KMeansConfig {
+        k: a.k,
+        max_iter: a.iters,
+        tol: 0.0,
+        seed: a.seed,
+    };
     let mut times = Vec::new();
     let mut last = None;
     for _ in 0..a.repeats {
@@ -99,7 +119,11 @@ fn read_numeric_csv(path: &str) -> anyhow::Result<(Vec<f32>, usize, usize)> {
     for (i, line) in lines.enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         let before = data.len();
         for cell in line.split(',') {
-            data.push(cell.trim().parse::<f32>().with_context(|| format!("{path}: line {}: `{cell}` is not a number", i + 2))?);
+            data.push(
+                cell.trim()
+                    .parse::<f32>()
+                    .with_context(|| format!("{path}: line {}: `{cell}` is not a number", i + 2))?,
+            );
         }
         if data.len() - before != dims {
             bail!("{path}: line {}: expected {dims} fields", i + 2);

@@ -9,12 +9,17 @@
 //! scoring), [`metrics`] and [`evaluate`] (held-out comparison), [`generate`] (synthetic CRM).
 //! Sales-activity-log mining is not here: it reuses the event-log analyses.
 
+#[cfg(test)]
+mod acceptance;
 pub mod csv;
 pub mod encode;
+pub mod evaluate;
 pub mod generate;
 pub mod kmeans;
 pub mod logistic;
 pub mod metrics;
+pub mod profile;
+pub mod ranking;
 pub mod request;
 pub mod rng;
 pub mod table;

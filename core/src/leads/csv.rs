@@ -40,7 +40,11 @@ pub enum CsvError {
 /// Parse `bytes` as comma-separated values with a header row.
 pub fn parse(bytes: &[u8]) -> Result<Csv, CsvError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut rows = Reader { bytes, pos: 0, line: 1 };
+    let mut rows = Reader {
+        bytes,
+        pos: 0,
+        line: 1,
+    };
     let header = loop {
         match rows.next_record()? {
             None => return Err(CsvError::NoHeader),
@@ -54,7 +58,10 @@ pub fn parse(bytes: &[u8]) -> Result<Csv, CsvError> {
             return Err(CsvError::EmptyColumnName { column: i + 1 });
         }
         if header[..i].contains(name) {
-            return Err(CsvError::DuplicateColumn { column: i + 1, name: name.clone() });
+            return Err(CsvError::DuplicateColumn {
+                column: i + 1,
+                name: name.clone(),
+            });
         }
     }
     let mut records = Vec::new();
@@ -90,7 +97,10 @@ impl Reader<'_> {
                 loop {
                     match self.bytes.get(self.pos) {
                         None => {
-                            return Err(CsvError::UnterminatedQuote { line: quote_line, column: quote_col })
+                            return Err(CsvError::UnterminatedQuote {
+                                line: quote_line,
+                                column: quote_col,
+                            })
                         }
                         Some(b'"') if self.bytes.get(self.pos + 1) == Some(&b'"') => {
                             field.push(b'"');
@@ -112,7 +122,12 @@ impl Reader<'_> {
                 match self.bytes.get(self.pos) {
                     None | Some(b',') | Some(b'\n') => {}
                     Some(b'\r') if matches!(self.bytes.get(self.pos + 1), None | Some(b'\n')) => {}
-                    Some(_) => return Err(CsvError::AfterQuote { line: self.line, column }),
+                    Some(_) => {
+                        return Err(CsvError::AfterQuote {
+                            line: self.line,
+                            column,
+                        })
+                    }
                 }
             } else {
                 while let Some(&b) = self.bytes.get(self.pos) {
@@ -126,8 +141,12 @@ impl Reader<'_> {
                     self.pos += 1;
                 }
             }
-            let text = String::from_utf8(std::mem::take(&mut field))
-                .map_err(|_| CsvError::InvalidUtf8 { line: self.line, column })?;
+            let text = String::from_utf8(std::mem::take(&mut field)).map_err(|_| {
+                CsvError::InvalidUtf8 {
+                    line: self.line,
+                    column,
+                }
+            })?;
             fields.push(text);
             match self.bytes.get(self.pos) {
                 Some(b',') => {
@@ -135,7 +154,11 @@ impl Reader<'_> {
                     column += 1;
                 }
                 Some(b'\r') => {
-                    self.pos += if self.bytes.get(self.pos + 1) == Some(&b'\n') { 2 } else { 1 };
+                    self.pos += if self.bytes.get(self.pos + 1) == Some(&b'\n') {
+                        2
+                    } else {
+                        1
+                    };
                     self.line += 1;
                     break;
                 }
@@ -147,7 +170,10 @@ impl Reader<'_> {
                 _ => break,
             }
         }
-        Ok(Some(Record { line: start_line, fields }))
+        Ok(Some(Record {
+            line: start_line,
+            fields,
+        }))
     }
 }
 
@@ -172,8 +198,14 @@ mod tests {
     #[test]
     fn reads_quotes_crlf_bom_and_ragged_rows() {
         check("a,b\n1,2\n", "header [\"a\", \"b\"]\n2 [\"1\", \"2\"]");
-        check("\u{feff}a,b\r\n\"x,\"\"y\"\"\",2\r\n3", "header [\"a\", \"b\"]\n2 [\"x,\\\"y\\\"\", \"2\"]\n3 [\"3\"]");
-        check("a\n\"two\nlines\"\n\nz\n", "header [\"a\"]\n2 [\"two\\nlines\"]\n5 [\"z\"]");
+        check(
+            "\u{feff}a,b\r\n\"x,\"\"y\"\"\",2\r\n3",
+            "header [\"a\", \"b\"]\n2 [\"x,\\\"y\\\"\", \"2\"]\n3 [\"3\"]",
+        );
+        check(
+            "a\n\"two\nlines\"\n\nz\n",
+            "header [\"a\"]\n2 [\"two\\nlines\"]\n5 [\"z\"]",
+        );
         check("a,b\n,\n", "header [\"a\", \"b\"]\n2 [\"\", \"\"]");
     }
 
@@ -182,10 +214,19 @@ mod tests {
         check("", "error the file is empty: expected a header row");
         check("a,a\n", "error line 1, column 2: duplicate column name `a`");
         check("a,\n", "error line 1, column 2: empty column name");
-        check("a,b\n1,\"open\n", "error line 2, column 2: a quoted field is never closed");
-        check("a,b\n1,\"x\"y\n", "error line 2, column 2: unexpected character after a closing quote");
+        check(
+            "a,b\n1,\"open\n",
+            "error line 2, column 2: a quoted field is never closed",
+        );
+        check(
+            "a,b\n1,\"x\"y\n",
+            "error line 2, column 2: unexpected character after a closing quote",
+        );
         let mut bad = b"a,b\nok,ok\nok,".to_vec();
         bad.extend_from_slice(&[0xff, 0xfe]);
-        assert_eq!(parse(&bad).unwrap_err(), CsvError::InvalidUtf8 { line: 3, column: 2 });
+        assert_eq!(
+            parse(&bad).unwrap_err(),
+            CsvError::InvalidUtf8 { line: 3, column: 2 }
+        );
     }
 }

@@ -67,8 +67,16 @@ pub enum Raw {
 /// How one feature is encoded.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum FeatureSpec {
-    Numeric { name: String, mean: f64, std: f64, missing_indicator: bool },
-    Categorical { name: String, levels: Vec<String> },
+    Numeric {
+        name: String,
+        mean: f64,
+        std: f64,
+        missing_indicator: bool,
+    },
+    Categorical {
+        name: String,
+        levels: Vec<String>,
+    },
 }
 
 impl FeatureSpec {
@@ -80,7 +88,9 @@ impl FeatureSpec {
 
     fn width(&self) -> usize {
         match self {
-            FeatureSpec::Numeric { missing_indicator, .. } => 1 + *missing_indicator as usize,
+            FeatureSpec::Numeric {
+                missing_indicator, ..
+            } => 1 + *missing_indicator as usize,
             FeatureSpec::Categorical { levels, .. } => levels.len(),
         }
     }
@@ -112,9 +122,10 @@ impl Encoder {
                         missing_indicator: present.len() < v.len(),
                     }
                 }
-                FeatureData::Categorical { levels, .. } => {
-                    FeatureSpec::Categorical { name: f.name.clone(), levels: levels.clone() }
-                }
+                FeatureData::Categorical { levels, .. } => FeatureSpec::Categorical {
+                    name: f.name.clone(),
+                    levels: levels.clone(),
+                },
             })
             .collect();
         Encoder { features }
@@ -131,7 +142,11 @@ impl Encoder {
         let mut out = Vec::with_capacity(self.width());
         for f in &self.features {
             match f {
-                FeatureSpec::Numeric { name, missing_indicator, .. } => {
+                FeatureSpec::Numeric {
+                    name,
+                    missing_indicator,
+                    ..
+                } => {
                     out.push(name.clone());
                     if *missing_indicator {
                         out.push(format!("{name} missing"));
@@ -180,7 +195,15 @@ impl Encoder {
     pub fn encode_into(&self, raw: &[Raw], out: &mut Vec<f64>) {
         for (f, r) in self.features.iter().zip(raw) {
             match (f, r) {
-                (FeatureSpec::Numeric { mean, std, missing_indicator, .. }, Raw::Number(x)) => {
+                (
+                    FeatureSpec::Numeric {
+                        mean,
+                        std,
+                        missing_indicator,
+                        ..
+                    },
+                    Raw::Number(x),
+                ) => {
                     out.push(x.map_or(0.0, |x| (x - mean) / std));
                     if *missing_indicator {
                         out.push(if x.is_none() { 1.0 } else { 0.0 });
@@ -213,9 +236,10 @@ impl Encoder {
         match (self.features.get(feature), raw) {
             (_, Raw::Number(None)) => MISSING.into(),
             (_, Raw::Number(Some(x))) => format_number(x),
-            (Some(FeatureSpec::Categorical { levels, .. }), Raw::Level(c)) => {
-                levels.get(c as usize).cloned().unwrap_or_else(|| table::OTHER.into())
-            }
+            (Some(FeatureSpec::Categorical { levels, .. }), Raw::Level(c)) => levels
+                .get(c as usize)
+                .cloned()
+                .unwrap_or_else(|| table::OTHER.into()),
             _ => MISSING.into(),
         }
     }
@@ -251,7 +275,14 @@ mod tests {
     #[test]
     fn encodes_training_rows_and_api_leads_alike() {
         let csv = "company_size,industry,hours_to_first_response,won\n10,energy,1,1\n30,retail,,0\n20,energy,3,0\n";
-        let imp = import_csv(csv.as_bytes(), &ImportConfig { rare_count: 1, ..ImportConfig::new("won") }).unwrap();
+        let imp = import_csv(
+            csv.as_bytes(),
+            &ImportConfig {
+                rare_count: 1,
+                ..ImportConfig::new("won")
+            },
+        )
+        .unwrap();
         let enc = Encoder::fit(&imp.dataset);
         assert_eq!(
             enc.names(),
@@ -278,7 +309,13 @@ mod tests {
         let z = (10.0 - 20.0) / (200.0f64 / 3.0).sqrt();
         assert!((v[0] - z).abs() < 1e-12);
         assert_eq!(&v[1..], &[0.0, 0.0, 1.0, 0.0, -1.0, 0.0]);
-        let unknown = Lead { industry: Some("mining".into()), ..Lead::default() };
-        assert_eq!(enc.raw_record(&unknown), [Raw::Number(None), Raw::Level(1), Raw::Number(None)]);
+        let unknown = Lead {
+            industry: Some("mining".into()),
+            ..Lead::default()
+        };
+        assert_eq!(
+            enc.raw_record(&unknown),
+            [Raw::Number(None), Raw::Level(1), Raw::Number(None)]
+        );
     }
 }

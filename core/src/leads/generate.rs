@@ -15,8 +15,17 @@
 
 use super::rng::Rng;
 
-pub const INDUSTRIES: [&str; 8] = ["energy", "software", "retail", "manufacturing", "finance", "healthcare", "logistics", "education"];
-const INDUSTRY_WEIGHTS: [f64; 8] = [0.12, 0.18, 0.15, 0.15, 0.10, 0.12, 0.10, 0.08];
+pub const INDUSTRIES: [&str; 8] = [
+    "energy",
+    "software",
+    "retail",
+    "manufacturing",
+    "finance",
+    "healthcare",
+    "logistics",
+    "education",
+];
+const INDUSTRY_WEIGHTS: [f64; 8] = [0.15, 0.18, 0.14, 0.14, 0.10, 0.11, 0.10, 0.08];
 pub const CHANNELS: [&str; 5] = ["web", "referral", "event", "partner", "cold_call"];
 pub const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 const WEEKDAY_WEIGHTS: [f64; 7] = [0.18, 0.18, 0.18, 0.18, 0.16, 0.06, 0.06];
@@ -79,7 +88,12 @@ pub fn weekday_factor(weekday: &str) -> f64 {
 
 /// The planted win probability.
 pub fn planted_probability(industry: &str, company_size: f64, hours: f64, weekday: &str) -> f64 {
-    let base = [RATE_ENERGY_LARGE, RATE_SOFTWARE_SMALL, RATE_FINANCE, RATE_OTHER][planted_segment(industry, company_size)];
+    let base = [
+        RATE_ENERGY_LARGE,
+        RATE_SOFTWARE_SMALL,
+        RATE_FINANCE,
+        RATE_OTHER,
+    ][planted_segment(industry, company_size)];
     base * response_factor(hours) * weekday_factor(weekday)
 }
 
@@ -91,15 +105,23 @@ pub fn leads(rows: usize, seed: u64) -> Vec<SyntheticLead> {
     (0..rows)
         .map(|i| {
             let industry = INDUSTRIES[rng.weighted(&INDUSTRY_WEIGHTS)];
-            let company_size = (4.0 + 1.5 * rng.normal()).exp().round().clamp(1.0, 100_000.0);
+            let company_size = (5.0 + 1.5 * rng.normal())
+                .exp()
+                .round()
+                .clamp(1.0, 100_000.0);
             let channel = CHANNELS[rng.below(CHANNELS.len())];
-            let hours = ((2.0 + 1.1 * rng.normal()).exp() * 10.0).round().clamp(1.0, 2400.0) / 10.0;
+            let hours = ((2.0 + 1.1 * rng.normal()).exp() * 10.0)
+                .round()
+                .clamp(1.0, 2400.0)
+                / 10.0;
             let response_weekday = WEEKDAYS[rng.weighted(&WEEKDAY_WEIGHTS)];
             let response_channel = RESPONSE_CHANNELS[rng.below(RESPONSE_CHANNELS.len())];
             let probability = planted_probability(industry, company_size, hours, response_weekday);
             let won = rng.chance(probability);
-            let deal_value = won.then(|| (1_000.0 * company_size.sqrt() * (0.4 * rng.normal()).exp()).round());
-            let created_at_ms = start + (span as f64 * (i as f64 + rng.f64()) / rows.max(1) as f64) as i64;
+            let deal_value =
+                won.then(|| (1_000.0 * company_size.sqrt() * (0.4 * rng.normal()).exp()).round());
+            let created_at_ms =
+                start + (span as f64 * (i as f64 + rng.f64()) / rows.max(1) as f64) as i64;
             SyntheticLead {
                 id: format!("L{:06}", i + 1),
                 company: format!("Company {:05}", rng.below(1_000_000)),
@@ -154,12 +176,20 @@ pub fn activity_csv(leads: &[SyntheticLead], seed: u64) -> String {
     for l in leads {
         let mut t = l.created_at_ms;
         let mut push = |activity: &str, t: i64, channel: &str| {
-            out.push_str(&format!("{},{activity},{},{channel}\n", l.id, iso_datetime(t)));
+            out.push_str(&format!(
+                "{},{activity},{},{channel}\n",
+                l.id,
+                iso_datetime(t)
+            ));
         };
         push("lead created", t, l.channel);
         t += (l.hours_to_first_response * 3_600_000.0) as i64;
         push("first response", t, l.response_channel);
-        let follow_ups = if l.won { 1 + rng.below(3) } else { rng.below(3) };
+        let follow_ups = if l.won {
+            1 + rng.below(3)
+        } else {
+            rng.below(3)
+        };
         for _ in 0..follow_ups {
             t += ((1.0 + rng.f64() * 72.0) * 3_600_000.0) as i64;
             push("follow-up", t, RESPONSE_CHANNELS[rng.below(3)]);
@@ -200,7 +230,13 @@ fn iso_date(ms: i64) -> String {
 
 fn iso_datetime(ms: i64) -> String {
     let secs = ms.div_euclid(1000).rem_euclid(86_400);
-    format!("{}T{:02}:{:02}:{:02}Z", iso_date(ms), secs / 3600, secs / 60 % 60, secs % 60)
+    format!(
+        "{}T{:02}:{:02}:{:02}Z",
+        iso_date(ms),
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
 }
 
 #[cfg(test)]

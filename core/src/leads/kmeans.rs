@@ -30,7 +30,12 @@ pub struct KMeansConfig {
 
 impl Default for KMeansConfig {
     fn default() -> Self {
-        KMeansConfig { k: 8, max_iter: 20, tol: 0.0, seed: 0 }
+        KMeansConfig {
+            k: 8,
+            max_iter: 20,
+            tol: 0.0,
+            seed: 0,
+        }
     }
 }
 
@@ -61,7 +66,9 @@ impl KMeans {
     /// Nearest centre of every row of `data` (row-major, `dims` wide).
     pub fn predict(&self, data: &[f32]) -> Vec<u32> {
         let blocks = transpose(&self.centres, self.k, self.dims);
-        data.chunks_exact(self.dims.max(1)).map(|row| nearest_in(row, &blocks, self.k, self.dims).0).collect()
+        data.chunks_exact(self.dims.max(1))
+            .map(|row| nearest_in(row, &blocks, self.k, self.dims).0)
+            .collect()
     }
 }
 
@@ -73,7 +80,15 @@ pub fn kmeans(data: &[f32], dims: usize, config: &KMeansConfig) -> KMeans {
     let data = &data[..n * dims];
     let k = config.k.min(n);
     if k == 0 {
-        return KMeans { k: 0, dims, centres: vec![], labels: vec![0; n], inertia: 0.0, history: vec![], iterations: 0 };
+        return KMeans {
+            k: 0,
+            dims,
+            centres: vec![],
+            labels: vec![0; n],
+            inertia: 0.0,
+            history: vec![],
+            iterations: 0,
+        };
     }
     let mut rng = Rng::new(config.seed);
     let mut centres = plus_plus(data, dims, k, &mut rng);
@@ -87,17 +102,37 @@ pub fn kmeans(data: &[f32], dims: usize, config: &KMeansConfig) -> KMeans {
         let blocks = transpose(&centres, k, dims);
         sums.iter_mut().for_each(|s| *s = 0.0);
         counts.iter_mut().for_each(|c| *c = 0);
-        let (inertia, changed) = assign(data, dims, k, &blocks, &mut labels, &mut dist, &mut sums, &mut counts);
+        let (inertia, changed) = assign(
+            data,
+            dims,
+            k,
+            &blocks,
+            &mut labels,
+            &mut dist,
+            &mut sums,
+            &mut counts,
+        );
         history.push(inertia);
         if iterations == config.max_iter || (changed == 0 && iterations > 0) {
-            return KMeans { k, dims, centres, labels, inertia, history, iterations };
+            return KMeans {
+                k,
+                dims,
+                centres,
+                labels,
+                inertia,
+                history,
+                iterations,
+            };
         }
         // Update: means of the assigned rows; an empty cluster takes the row farthest from its centre.
         let mut shift = 0.0f64;
         let mut taken: Vec<usize> = Vec::new();
         for c in 0..k {
             let new: Vec<f32> = if counts[c] > 0 {
-                sums[c * dims..(c + 1) * dims].iter().map(|s| (s / counts[c] as f64) as f32).collect()
+                sums[c * dims..(c + 1) * dims]
+                    .iter()
+                    .map(|s| (s / counts[c] as f64) as f32)
+                    .collect()
             } else {
                 let far = farthest(&dist, &taken);
                 taken.push(far);
@@ -112,9 +147,26 @@ pub fn kmeans(data: &[f32], dims: usize, config: &KMeansConfig) -> KMeans {
         iterations += 1;
         if config.tol > 0.0 && shift <= config.tol {
             let blocks = transpose(&centres, k, dims);
-            let (inertia, _) = assign(data, dims, k, &blocks, &mut labels, &mut dist, &mut sums, &mut counts);
+            let (inertia, _) = assign(
+                data,
+                dims,
+                k,
+                &blocks,
+                &mut labels,
+                &mut dist,
+                &mut sums,
+                &mut counts,
+            );
             history.push(inertia);
-            return KMeans { k, dims, centres, labels, inertia, history, iterations };
+            return KMeans {
+                k,
+                dims,
+                centres,
+                labels,
+                inertia,
+                history,
+                iterations,
+            };
         }
     }
 }
@@ -194,7 +246,10 @@ fn assign_generic(
             changed += 1;
         }
         counts[c as usize] += 1;
-        for (s, &x) in sums[c as usize * dims..(c as usize + 1) * dims].iter_mut().zip(row) {
+        for (s, &x) in sums[c as usize * dims..(c as usize + 1) * dims]
+            .iter_mut()
+            .zip(row)
+        {
             *s += x as f64;
         }
     }
@@ -246,13 +301,20 @@ fn plus_plus(data: &[f32], dims: usize, k: usize, rng: &mut Rng) -> Vec<f32> {
     let first = rng.below(n);
     centres.extend_from_slice(&data[first * dims..(first + 1) * dims]);
     let first_block = transpose(&centres, 1, dims);
-    let mut closest: Vec<f32> = data.chunks_exact(dims).map(|row| block_dist(row, &first_block)[0]).collect();
+    let mut closest: Vec<f32> = data
+        .chunks_exact(dims)
+        .map(|row| block_dist(row, &first_block)[0])
+        .collect();
     let mut pot: f64 = closest.iter().map(|&d| d as f64).sum();
     let mut cand_d = vec![[0f32; LANES]; n];
     while centres.len() < k * dims {
         let mut cands = Vec::with_capacity(trials * dims);
         for _ in 0..trials {
-            let i = if pot > 0.0 { pick(&closest, rng.f64() * pot) } else { rng.below(n) };
+            let i = if pot > 0.0 {
+                pick(&closest, rng.f64() * pot)
+            } else {
+                rng.below(n)
+            };
             cands.extend_from_slice(&data[i * dims..(i + 1) * dims]);
         }
         let block = transpose(&cands, trials, dims);
@@ -287,11 +349,17 @@ fn pick(weights: &[f32], target: f64) -> usize {
 /// Mean silhouette of up to `sample` rows drawn with `seed` (distances among the sample only).
 /// Rows alone in their cluster (within the sample) score 0, as in scikit-learn.
 pub fn silhouette(data: &[f32], dims: usize, labels: &[u32], sample: usize, seed: u64) -> f64 {
-    let n = labels.len().min(if dims == 0 { 0 } else { data.len() / dims });
+    let n = labels
+        .len()
+        .min(if dims == 0 { 0 } else { data.len() / dims });
     let mut idx: Vec<usize> = (0..n).collect();
     Rng::new(seed).shuffle(&mut idx);
     idx.truncate(sample);
-    let k = idx.iter().map(|&i| labels[i] as usize + 1).max().unwrap_or(0);
+    let k = idx
+        .iter()
+        .map(|&i| labels[i] as usize + 1)
+        .max()
+        .unwrap_or(0);
     if k < 2 || idx.len() < 2 {
         return 0.0;
     }
@@ -349,7 +417,11 @@ pub fn choose_k(
     for &k in ks {
         let run = kmeans(data, dims, &KMeansConfig { k, ..base.clone() });
         let s = silhouette(data, dims, &run.labels, sample, base.seed);
-        curve.push(KChoice { k: run.k, inertia: run.inertia, silhouette: s });
+        curve.push(KChoice {
+            k: run.k,
+            inertia: run.inertia,
+            silhouette: s,
+        });
         if best.as_ref().is_none_or(|(bs, _)| s > *bs + 1e-12) {
             best = Some((s, run));
         }
@@ -365,17 +437,35 @@ mod tests {
     #[test]
     fn tiny_dataset_known_answer() {
         // Two obvious groups on a line and one far point.
-        let data = [0.0, 0.0, 0.1, 0.0, 0.0, 0.1, 10.0, 10.0, 10.1, 10.0, 50.0, 50.0];
-        let run = kmeans(&data, 2, &KMeansConfig { k: 3, max_iter: 50, tol: 0.0, seed: 3 });
+        let data = [
+            0.0, 0.0, 0.1, 0.0, 0.0, 0.1, 10.0, 10.0, 10.1, 10.0, 50.0, 50.0,
+        ];
+        let run = kmeans(
+            &data,
+            2,
+            &KMeansConfig {
+                k: 3,
+                max_iter: 50,
+                tol: 0.0,
+                seed: 3,
+            },
+        );
         let l = &run.labels;
         assert_eq!(l[0], l[1]);
         assert_eq!(l[1], l[2]);
         assert_eq!(l[3], l[4]);
         assert!(l[0] != l[3] && l[3] != l[5] && l[0] != l[5]);
         let c = l[3] as usize;
-        assert!((run.centres[c * 2] - 10.05).abs() < 1e-5 && (run.centres[c * 2 + 1] - 10.0).abs() < 1e-5);
+        assert!(
+            (run.centres[c * 2] - 10.05).abs() < 1e-5
+                && (run.centres[c * 2 + 1] - 10.0).abs() < 1e-5
+        );
         // Group {0,1,2}: centre (1/30, 1/30), inertia 4/300; group {3,4}: 2 × 0.05² = 0.005.
-        assert!((run.inertia - (4.0 / 300.0 + 0.005)).abs() < 1e-5, "{}", run.inertia);
+        assert!(
+            (run.inertia - (4.0 / 300.0 + 0.005)).abs() < 1e-5,
+            "{}",
+            run.inertia
+        );
         assert!(silhouette(&data, 2, &run.labels, 100, 1) > 0.8);
     }
 
@@ -383,7 +473,14 @@ mod tests {
     fn degenerate_inputs() {
         let run = kmeans(&[], 3, &KMeansConfig::default());
         assert_eq!((run.k, run.labels.len()), (0, 0));
-        let run = kmeans(&[1.0, 1.0, 1.0, 1.0], 2, &KMeansConfig { k: 5, ..Default::default() });
+        let run = kmeans(
+            &[1.0, 1.0, 1.0, 1.0],
+            2,
+            &KMeansConfig {
+                k: 5,
+                ..Default::default()
+            },
+        );
         assert_eq!(run.k, 2);
         assert_eq!(run.inertia, 0.0);
         let run = kmeans(&[1.0, 2.0], 0, &KMeansConfig::default());
@@ -399,7 +496,16 @@ mod tests {
             data.push(c + rng.normal() as f32);
             data.push(-c + rng.normal() as f32);
         }
-        let (curve, best) = choose_k(&data, 2, &[2, 3, 4, 5, 6], &KMeansConfig { seed: 1, ..Default::default() }, 300);
+        let (curve, best) = choose_k(
+            &data,
+            2,
+            &[2, 3, 4, 5, 6],
+            &KMeansConfig {
+                seed: 1,
+                ..Default::default()
+            },
+            300,
+        );
         assert_eq!(curve.len(), 5);
         assert_eq!(best.map(|b| b.k), Some(4), "{curve:?}");
     }

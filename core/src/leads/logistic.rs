@@ -70,7 +70,9 @@ pub fn fit(x: &[f64], dims: usize, y: &[bool], l2: f64, iterations: usize) -> Lo
                 hess[b * d + a] = hess[a * d + b];
             }
         }
-        let Some(step) = cholesky_solve(&hess, &grad, d) else { break };
+        let Some(step) = cholesky_solve(&hess, &grad, d) else {
+            break;
+        };
         let mut change = 0f64;
         for (b, s) in beta.iter_mut().zip(&step) {
             *b -= s;
@@ -80,7 +82,10 @@ pub fn fit(x: &[f64], dims: usize, y: &[bool], l2: f64, iterations: usize) -> Lo
             break;
         }
     }
-    Logistic { intercept: beta[dims], weights: beta[..dims].to_vec() }
+    Logistic {
+        intercept: beta[dims],
+        weights: beta[..dims].to_vec(),
+    }
 }
 
 /// Solve `A v = b` for symmetric positive definite `A` (`d × d`); `None` if not SPD.

@@ -94,7 +94,10 @@ mod tests {
         assert_eq!(lift_at(&s, &y, 0.5), 1.0);
         let cal = calibration(&s, &y, 2);
         assert_eq!(cal.len(), 2);
-        assert_eq!((cal[0].rows, cal[0].observed, cal[1].observed), (2, 0.5, 0.5));
+        assert_eq!(
+            (cal[0].rows, cal[0].observed, cal[1].observed),
+            (2, 0.5, 0.5)
+        );
         assert!((cal[1].mean_predicted - 0.6).abs() < 1e-12);
         assert!(calibration(&[], &[], 10).is_empty());
         assert_eq!(win_rate_at(&[], &[], 0.1), 0.0);

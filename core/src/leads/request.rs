@@ -43,7 +43,11 @@ pub enum RequestError {
     #[error("the body is empty: send a JSON lead object or {{\"leads\": [...]}}")]
     Empty,
     #[error("invalid JSON at line {line}, column {column}: {message}")]
-    Syntax { line: usize, column: usize, message: String },
+    Syntax {
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("field `{path}`: {message}")]
     Field { path: String, message: String },
     #[error("{count} leads in one request; the limit is {limit}: split the batch")]
@@ -77,16 +81,20 @@ impl RequestError {
 /// Parse and validate a scoring request body: a single lead object, or `{"leads": [...]}`.
 pub fn parse_score_request(body: &[u8]) -> Result<Vec<Lead>, RequestError> {
     if body.len() > MAX_BODY_BYTES {
-        return Err(RequestError::TooLarge { size: body.len(), limit: MAX_BODY_BYTES });
+        return Err(RequestError::TooLarge {
+            size: body.len(),
+            limit: MAX_BODY_BYTES,
+        });
     }
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(RequestError::Empty);
     }
-    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| RequestError::Syntax {
-        line: e.line(),
-        column: e.column(),
-        message: strip_location(&e.to_string()),
-    })?;
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| RequestError::Syntax {
+            line: e.line(),
+            column: e.column(),
+            message: strip_location(&e.to_string()),
+        })?;
     let is_batch = matches!(&value, serde_json::Value::Object(map) if map.contains_key("leads"));
     let leads = if is_batch {
         from_value::<Batch>(value)?.leads
@@ -102,11 +110,18 @@ pub fn parse_score_request(body: &[u8]) -> Result<Vec<Lead>, RequestError> {
         return Err(RequestError::NoLeads);
     }
     if leads.len() > MAX_BATCH {
-        return Err(RequestError::TooManyLeads { count: leads.len(), limit: MAX_BATCH });
+        return Err(RequestError::TooManyLeads {
+            count: leads.len(),
+            limit: MAX_BATCH,
+        });
     }
     for (i, lead) in leads.iter().enumerate() {
         check_lead(lead).map_err(|(field, message)| RequestError::Field {
-            path: if is_batch { format!("leads[{i}].{field}") } else { field.into() },
+            path: if is_batch {
+                format!("leads[{i}].{field}")
+            } else {
+                field.into()
+            },
             message,
         })?;
     }
@@ -125,7 +140,10 @@ fn check_lead(lead: &Lead) -> Result<(), (&'static str, String)> {
     for (name, v) in strings {
         if let Some(s) = v {
             if s.len() > MAX_STRING_BYTES {
-                return Err((name, format!("{} bytes; the limit is {MAX_STRING_BYTES}", s.len())));
+                return Err((
+                    name,
+                    format!("{} bytes; the limit is {MAX_STRING_BYTES}", s.len()),
+                ));
             }
         }
     }
@@ -194,7 +212,9 @@ mod tests {
             "field `leads[1].company_size`: invalid type: string \"big\", expected f64"
         );
         assert_eq!(err(r#"{"industy":"energy"}"#).code(), "invalid_field");
-        assert!(err(r#"{"industy":"energy"}"#).to_string().contains("unknown field `industy`"));
+        assert!(err(r#"{"industy":"energy"}"#)
+            .to_string()
+            .contains("unknown field `industy`"));
         assert_eq!(err("[1,2]").code(), "invalid_field");
         assert_eq!(err("{\"id\": ").code(), "invalid_json");
         assert_eq!(err("   ").code(), "empty_body");

@@ -103,7 +103,11 @@ pub enum TableError {
     #[error("no column `{name}` (columns: {available})")]
     NoColumn { name: String, available: String },
     #[error("column `{name}` is {kind:?}, expected {expected}")]
-    WrongKind { name: String, kind: ColumnKind, expected: &'static str },
+    WrongKind {
+        name: String,
+        kind: ColumnKind,
+        expected: &'static str,
+    },
     #[error("no usable rows ({rejected} rejected)")]
     NoRows { rejected: usize },
     #[error("no feature columns left after exclusions")]
@@ -134,7 +138,10 @@ pub struct Feature {
 #[derive(Debug, Clone, PartialEq)]
 pub enum FeatureData {
     Numeric(Vec<Option<f64>>),
-    Categorical { levels: Vec<String>, codes: Vec<u32> },
+    Categorical {
+        levels: Vec<String>,
+        codes: Vec<u32>,
+    },
 }
 
 /// A lead table ready for learning: features, outcome, optional value and date, per row.
@@ -142,6 +149,7 @@ pub enum FeatureData {
 pub struct Dataset {
     pub features: Vec<Feature>,
     pub outcome: Vec<bool>,
+    pub outcome_column: String,
     /// Deal value per row (missing → `None`).
     pub value: Option<Vec<Option<f64>>>,
     pub value_column: Option<String>,
@@ -184,9 +192,13 @@ impl Dataset {
                 })
                 .collect(),
             outcome: idx.iter().map(|&i| self.outcome[i]).collect(),
+            outcome_column: self.outcome_column.clone(),
             value: self.value.as_ref().map(|v| pick(v)),
             value_column: self.value_column.clone(),
-            date: self.date.as_ref().map(|d| idx.iter().map(|&i| d[i]).collect()),
+            date: self
+                .date
+                .as_ref()
+                .map(|d| idx.iter().map(|&i| d[i]).collect()),
             date_column: self.date_column.clone(),
             lines: idx.iter().map(|&i| self.lines[i]).collect(),
         }
@@ -212,10 +224,14 @@ pub fn import_csv(bytes: &[u8], config: &ImportConfig) -> Result<Import, TableEr
     let width = parsed.header.len();
     let mut rejected = Vec::new();
     let find = |name: &str| {
-        parsed.header.iter().position(|h| h == name).ok_or_else(|| TableError::NoColumn {
-            name: name.to_string(),
-            available: parsed.header.join(", "),
-        })
+        parsed
+            .header
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| TableError::NoColumn {
+                name: name.to_string(),
+                available: parsed.header.join(", "),
+            })
     };
     let outcome_col = find(&config.outcome)?;
     let value_col = config.value.as_deref().map(find).transpose()?;
@@ -248,13 +264,18 @@ pub fn import_csv(bytes: &[u8], config: &ImportConfig) -> Result<Import, TableEr
                 reason: if is_missing(raw) {
                     "the outcome is missing".into()
                 } else {
-                    format!("`{}` is not an outcome (expected true/false, 1/0, yes/no, won/lost)", clip(raw))
+                    format!(
+                        "`{}` is not an outcome (expected true/false, 1/0, yes/no, won/lost)",
+                        clip(raw)
+                    )
                 },
             }),
         }
     }
     if rows.is_empty() {
-        return Err(TableError::NoRows { rejected: rejected.len() });
+        return Err(TableError::NoRows {
+            rejected: rejected.len(),
+        });
     }
     let n = rows.len();
 
@@ -281,7 +302,11 @@ pub fn import_csv(bytes: &[u8], config: &ImportConfig) -> Result<Import, TableEr
             info.role = Role::Outcome;
         } else if Some(c) == value_col {
             if kind != ColumnKind::Numeric && missing < n {
-                return Err(TableError::WrongKind { name: name.clone(), kind, expected: "numeric" });
+                return Err(TableError::WrongKind {
+                    name: name.clone(),
+                    kind,
+                    expected: "numeric",
+                });
             }
             info.role = Role::Value;
             value = Some(cells.iter().map(|s| parse_number(s)).collect::<Vec<_>>());
@@ -297,16 +322,26 @@ pub fn import_csv(bytes: &[u8], config: &ImportConfig) -> Result<Import, TableEr
                 date = Some((name.clone(), cells.iter().map(|s| parse_date(s)).collect()));
             }
         } else if explicit_date == Some(c) {
-            return Err(TableError::WrongKind { name: name.clone(), kind, expected: "date" });
+            return Err(TableError::WrongKind {
+                name: name.clone(),
+                kind,
+                expected: "date",
+            });
         } else if distinct.len() <= 1 {
             info.role = Role::Constant;
-        } else if kind == ColumnKind::Categorical && n - missing > 50 && distinct.len() * 2 > n - missing {
+        } else if kind == ColumnKind::Categorical
+            && n - missing > 50
+            && distinct.len() * 2 > n - missing
+        {
             info.role = Role::Identifier;
         } else {
             let data = match kind {
-                ColumnKind::Numeric => FeatureData::Numeric(cells.iter().map(|s| parse_number(s)).collect()),
+                ColumnKind::Numeric => {
+                    FeatureData::Numeric(cells.iter().map(|s| parse_number(s)).collect())
+                }
                 ColumnKind::Boolean => {
-                    let levels: Vec<String> = [MISSING, OTHER, "false", "true"].map(String::from).to_vec();
+                    let levels: Vec<String> =
+                        [MISSING, OTHER, "false", "true"].map(String::from).to_vec();
                     let codes = cells
                         .iter()
                         .map(|s| match parse_bool(s) {
@@ -323,7 +358,10 @@ pub fn import_csv(bytes: &[u8], config: &ImportConfig) -> Result<Import, TableEr
                     FeatureData::Categorical { levels, codes }
                 }
             };
-            features.push(Feature { name: name.clone(), data });
+            features.push(Feature {
+                name: name.clone(),
+                data,
+            });
         }
         columns.push(info);
     }
@@ -338,6 +376,7 @@ pub fn import_csv(bytes: &[u8], config: &ImportConfig) -> Result<Import, TableEr
         dataset: Dataset {
             features,
             outcome,
+            outcome_column: config.outcome.clone(),
             value,
             value_column: config.value.clone(),
             date,
@@ -354,8 +393,13 @@ fn categorize(cells: &[&str], config: &ImportConfig) -> (Vec<String>, Vec<u32>, 
     for s in cells.iter().filter(|s| !is_missing(s)) {
         *counts.entry(s).or_default() += 1;
     }
-    let threshold = ((config.rare_share * cells.len() as f64).ceil() as usize).max(config.rare_count);
-    let mut frequent: Vec<(&str, usize)> = counts.iter().map(|(k, v)| (*k, *v)).filter(|(_, v)| *v >= threshold).collect();
+    let threshold =
+        ((config.rare_share * cells.len() as f64).ceil() as usize).max(config.rare_count);
+    let mut frequent: Vec<(&str, usize)> = counts
+        .iter()
+        .map(|(k, v)| (*k, *v))
+        .filter(|(_, v)| *v >= threshold)
+        .collect();
     frequent.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     frequent.truncate(config.max_levels);
     frequent.sort_by(|a, b| a.0.cmp(b.0));
@@ -378,7 +422,10 @@ fn categorize(cells: &[&str], config: &ImportConfig) -> (Vec<String>, Vec<u32>, 
 /// Code of `value` among `levels` (which start with MISSING, OTHER and are sorted after that);
 /// unknown values are OTHER (1).
 pub fn level_code(levels: &[String], value: &str) -> u32 {
-    match levels.get(2..).map(|l| l.binary_search_by(|x| x.as_str().cmp(value))) {
+    match levels
+        .get(2..)
+        .map(|l| l.binary_search_by(|x| x.as_str().cmp(value)))
+    {
         Some(Ok(i)) => (i + 2) as u32,
         _ => 1,
     }
@@ -389,7 +436,11 @@ fn infer_kind(cells: &[&str]) -> ColumnKind {
     if present.is_empty() {
         return ColumnKind::Categorical;
     }
-    if present.iter().all(|s| matches!(*s, "0" | "1")) || present.iter().all(|s| parse_bool(s).is_some() && parse_number(s).is_none()) {
+    if present.iter().all(|s| matches!(*s, "0" | "1"))
+        || present
+            .iter()
+            .all(|s| parse_bool(s).is_some() && parse_number(s).is_none())
+    {
         return ColumnKind::Boolean;
     }
     if present.iter().all(|s| parse_number(s).is_some()) {
@@ -404,7 +455,10 @@ fn infer_kind(cells: &[&str]) -> ColumnKind {
 /// Whether a cell counts as missing: empty, `NA`, `N/A`, `null`, `NaN`, `-`.
 pub fn is_missing(s: &str) -> bool {
     let s = s.trim();
-    s.is_empty() || ["na", "n/a", "null", "nan", "none", "-"].iter().any(|m| s.eq_ignore_ascii_case(m))
+    s.is_empty()
+        || ["na", "n/a", "null", "nan", "none", "-"]
+            .iter()
+            .any(|m| s.eq_ignore_ascii_case(m))
 }
 
 /// A finite number, or `None`.
@@ -488,7 +542,10 @@ pub fn parse_date(s: &str) -> Option<i64> {
             if digits == 0 {
                 return None;
             }
-            let frac: String = rest[1..1 + digits.min(3)].iter().map(|&c| c as char).collect();
+            let frac: String = rest[1..1 + digits.min(3)]
+                .iter()
+                .map(|&c| c as char)
+                .collect();
             let frac: i64 = format!("{frac:0<3}").parse().ok()?;
             ms += frac;
             rest = &rest[1 + digits..];
@@ -547,7 +604,10 @@ mod tests {
                     out.push_str(&format!("date = {d:?}\n"));
                 }
                 for r in &imp.rejected {
-                    out.push_str(&format!("rejected line {} {:?}: {}\n", r.line, r.column, r.reason));
+                    out.push_str(&format!(
+                        "rejected line {} {:?}: {}\n",
+                        r.line, r.column, r.reason
+                    ));
                 }
                 out
             }
@@ -588,12 +648,28 @@ rejected line 7 None: 2 fields, the header has 7",
 
     #[test]
     fn refusals() {
-        check("a,b\n1,2\n", ImportConfig::new("won"), "error no_such_column: no column `won` (columns: a, b)");
-        check("a,won\n1,x\n", ImportConfig::new("won"), "error no_rows: no usable rows (1 rejected)");
-        check("a,won\n1,\"x\n", ImportConfig::new("won"), "error invalid_csv: line 2, column 2: a quoted field is never closed");
+        check(
+            "a,b\n1,2\n",
+            ImportConfig::new("won"),
+            "error no_such_column: no column `won` (columns: a, b)",
+        );
+        check(
+            "a,won\n1,x\n",
+            ImportConfig::new("won"),
+            "error no_rows: no usable rows (1 rejected)",
+        );
+        check(
+            "a,won\n1,\"x\n",
+            ImportConfig::new("won"),
+            "error invalid_csv: line 2, column 2: a quoted field is never closed",
+        );
         let mut cfg = ImportConfig::new("won");
         cfg.exclude = vec!["a".into()];
-        check("a,won\n1,1\n2,0\n", cfg, "error no_features: no feature columns left after exclusions");
+        check(
+            "a,won\n1,1\n2,0\n",
+            cfg,
+            "error no_features: no feature columns left after exclusions",
+        );
     }
 
     #[test]

@@ -32,7 +32,13 @@ pub struct TreeConfig {
 
 impl Default for TreeConfig {
     fn default() -> Self {
-        TreeConfig { max_leaves: 16, min_leaf: 0, max_depth: 5, min_deviance_gain: 10.83, prior_strength: 20.0 }
+        TreeConfig {
+            max_leaves: 16,
+            min_leaf: 0,
+            max_depth: 5,
+            min_deviance_gain: 10.83,
+            prior_strength: 20.0,
+        }
     }
 }
 
@@ -47,8 +53,15 @@ pub enum Test {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Node {
-    Split { feature: u32, test: Test, left: u32, right: u32 },
-    Leaf { segment: u32 },
+    Split {
+        feature: u32,
+        test: Test,
+        left: u32,
+        right: u32,
+    },
+    Leaf {
+        segment: u32,
+    },
 }
 
 /// One segment: a leaf with its rule and statistics.
@@ -78,11 +91,20 @@ impl Tree {
         for _ in 0..=self.nodes.len() {
             match self.nodes.get(at) {
                 Some(Node::Leaf { segment }) => return *segment as usize,
-                Some(Node::Split { feature, test, left, right }) => {
+                Some(Node::Split {
+                    feature,
+                    test,
+                    left,
+                    right,
+                }) => {
                     let goes_left = match (test, raw.get(*feature as usize)) {
-                        (Test::LessEq { threshold, missing_left }, Some(Raw::Number(x))) => {
-                            x.map_or(*missing_left, |x| x <= *threshold)
-                        }
+                        (
+                            Test::LessEq {
+                                threshold,
+                                missing_left,
+                            },
+                            Some(Raw::Number(x)),
+                        ) => x.map_or(*missing_left, |x| x <= *threshold),
                         (Test::In { codes }, Some(Raw::Level(c))) => codes.binary_search(c).is_ok(),
                         (Test::LessEq { missing_left, .. }, _) => *missing_left,
                         (Test::In { .. }, _) => false,
@@ -113,7 +135,12 @@ impl Tree {
                         return false;
                     }
                 }
-                Node::Split { feature, left, right, .. } => {
+                Node::Split {
+                    feature,
+                    left,
+                    right,
+                    ..
+                } => {
                     if *feature as usize >= features
                         || *left as usize >= self.nodes.len()
                         || *right as usize >= self.nodes.len()
@@ -145,21 +172,41 @@ struct Open {
 }
 
 /// Grow the segment tree on raw rows with their outcomes and (optional) deal values.
-pub fn grow(encoder: &Encoder, rows: &[Vec<Raw>], outcome: &[bool], value: &[Option<f64>], config: &TreeConfig) -> Tree {
+pub fn grow(
+    encoder: &Encoder,
+    rows: &[Vec<Raw>],
+    outcome: &[bool],
+    value: &[Option<f64>],
+    config: &TreeConfig,
+) -> Tree {
     let n = rows.len();
-    let min_leaf = if config.min_leaf == 0 { (n / 50).max(30) } else { config.min_leaf };
+    let min_leaf = if config.min_leaf == 0 {
+        (n / 50).max(30)
+    } else {
+        config.min_leaf
+    };
     let max_leaves = config.max_leaves.clamp(1, MAX_LEAVES);
     let mut nodes = vec![Node::Leaf { segment: 0 }];
     let root: Vec<usize> = (0..n).collect();
     let best = best_split(encoder, rows, outcome, &root, min_leaf);
-    let mut open = vec![Open { node: 0, rows: root, depth: 0, best }];
+    let mut open = vec![Open {
+        node: 0,
+        rows: root,
+        depth: 0,
+        best,
+    }];
     let mut done: Vec<(usize, Vec<usize>)> = Vec::new();
     let mut leaves = 1;
     while leaves < max_leaves {
         let pick = open
             .iter()
             .enumerate()
-            .filter(|(_, o)| o.depth < config.max_depth && o.best.as_ref().is_some_and(|c| 2.0 * c.gain > config.min_deviance_gain))
+            .filter(|(_, o)| {
+                o.depth < config.max_depth
+                    && o.best
+                        .as_ref()
+                        .is_some_and(|c| 2.0 * c.gain > config.min_deviance_gain)
+            })
             .max_by(|a, b| {
                 let ga = a.1.best.as_ref().map_or(0.0, |c| c.gain);
                 let gb = b.1.best.as_ref().map_or(0.0, |c| c.gain);
@@ -172,10 +219,20 @@ pub fn grow(encoder: &Encoder, rows: &[Vec<Raw>], outcome: &[bool], value: &[Opt
         let (l, r) = (nodes.len(), nodes.len() + 1);
         nodes.push(Node::Leaf { segment: 0 });
         nodes.push(Node::Leaf { segment: 0 });
-        nodes[o.node] = Node::Split { feature: c.feature as u32, test: c.test, left: l as u32, right: r as u32 };
+        nodes[o.node] = Node::Split {
+            feature: c.feature as u32,
+            test: c.test,
+            left: l as u32,
+            right: r as u32,
+        };
         for (node, part) in [(l, c.left), (r, c.right)] {
             let best = best_split(encoder, rows, outcome, &part, min_leaf);
-            open.push(Open { node, rows: part, depth: o.depth + 1, best });
+            open.push(Open {
+                node,
+                rows: part,
+                depth: o.depth + 1,
+                best,
+            });
         }
         leaves += 1;
     }
@@ -183,16 +240,29 @@ pub fn grow(encoder: &Encoder, rows: &[Vec<Raw>], outcome: &[bool], value: &[Opt
     done.sort_by_key(|(node, _)| *node);
 
     let total_wins = outcome.iter().filter(|&&w| w).count();
-    let base = if n == 0 { 0.0 } else { total_wins as f64 / n as f64 };
-    let won_values: Vec<f64> = (0..n).filter(|&i| outcome[i]).filter_map(|i| value.get(i).copied().flatten()).collect();
-    let base_value = (!won_values.is_empty()).then(|| won_values.iter().sum::<f64>() / won_values.len() as f64);
+    let base = if n == 0 {
+        0.0
+    } else {
+        total_wins as f64 / n as f64
+    };
+    let won_values: Vec<f64> = (0..n)
+        .filter(|&i| outcome[i])
+        .filter_map(|i| value.get(i).copied().flatten())
+        .collect();
+    let base_value =
+        (!won_values.is_empty()).then(|| won_values.iter().sum::<f64>() / won_values.len() as f64);
     let mut segments = Vec::with_capacity(done.len());
     for (id, (node, part)) in done.iter().enumerate() {
         nodes[*node] = Node::Leaf { segment: id as u32 };
         let wins = part.iter().filter(|&&i| outcome[i]).count();
-        let vals: Vec<f64> = part.iter().filter(|&&i| outcome[i]).filter_map(|&i| value.get(i).copied().flatten()).collect();
+        let vals: Vec<f64> = part
+            .iter()
+            .filter(|&&i| outcome[i])
+            .filter_map(|&i| value.get(i).copied().flatten())
+            .collect();
         let m = config.prior_strength;
-        let mean_won_value = base_value.map(|bv| (vals.iter().sum::<f64>() + m * bv) / (vals.len() as f64 + m));
+        let mean_won_value =
+            base_value.map(|bv| (vals.iter().sum::<f64>() + m * bv) / (vals.len() as f64 + m));
         segments.push(Segment {
             id: id as u32,
             rule: String::new(),
@@ -220,7 +290,13 @@ fn loglik(wins: f64, n: f64) -> f64 {
     }
 }
 
-fn best_split(encoder: &Encoder, rows: &[Vec<Raw>], outcome: &[bool], part: &[usize], min_leaf: usize) -> Option<Candidate> {
+fn best_split(
+    encoder: &Encoder,
+    rows: &[Vec<Raw>],
+    outcome: &[bool],
+    part: &[usize],
+    min_leaf: usize,
+) -> Option<Candidate> {
     if part.len() < 2 * min_leaf {
         return None;
     }
@@ -254,7 +330,9 @@ fn best_split(encoder: &Encoder, rows: &[Vec<Raw>], outcome: &[bool], part: &[us
                 while j < present.len() {
                     // advance over a group of equal values, then at most `step` rows
                     let target = (j + step).min(present.len());
-                    while j < target || (j < present.len() && j > 0 && present[j].0 == present[j - 1].0) {
+                    while j < target
+                        || (j < present.len() && j > 0 && present[j].0 == present[j - 1].0)
+                    {
                         ln += 1.0;
                         lw += present[j].1 as u8 as f64;
                         j += 1;
@@ -264,15 +342,32 @@ fn best_split(encoder: &Encoder, rows: &[Vec<Raw>], outcome: &[bool], part: &[us
                     }
                     let threshold = present[j - 1].0;
                     // With no missing value in the node, unseen missing values follow the larger side.
-                    let sides: &[bool] = if mn > 0.0 { &[true, false] } else if 2.0 * ln >= n { &[true] } else { &[false] };
+                    let sides: &[bool] = if mn > 0.0 {
+                        &[true, false]
+                    } else if 2.0 * ln >= n {
+                        &[true]
+                    } else {
+                        &[false]
+                    };
                     for &missing_left in sides {
-                        let (a_n, a_w) = if missing_left { (ln + mn, lw + mw) } else { (ln, lw) };
+                        let (a_n, a_w) = if missing_left {
+                            (ln + mn, lw + mw)
+                        } else {
+                            (ln, lw)
+                        };
                         let (b_n, b_w) = (n - a_n, wins - a_w);
                         if a_n < min_leaf as f64 || b_n < min_leaf as f64 {
                             continue;
                         }
                         let gain = loglik(a_w, a_n) + loglik(b_w, b_n) - parent;
-                        consider(gain, f, Test::LessEq { threshold, missing_left });
+                        consider(
+                            gain,
+                            f,
+                            Test::LessEq {
+                                threshold,
+                                missing_left,
+                            },
+                        );
                     }
                 }
             }
@@ -286,7 +381,8 @@ fn best_split(encoder: &Encoder, rows: &[Vec<Raw>], outcome: &[bool], part: &[us
                         }
                     }
                 }
-                let mut order: Vec<usize> = (0..levels.len()).filter(|&c| counts[c].0 > 0.0).collect();
+                let mut order: Vec<usize> =
+                    (0..levels.len()).filter(|&c| counts[c].0 > 0.0).collect();
                 let rate = |c: usize| (counts[c].1 + 1.0) / (counts[c].0 + 2.0);
                 order.sort_by(|&a, &b| rate(b).total_cmp(&rate(a)).then(a.cmp(&b)));
                 let (mut ln, mut lw) = (0f64, 0f64);
@@ -305,10 +401,29 @@ fn best_split(encoder: &Encoder, rows: &[Vec<Raw>], outcome: &[bool], part: &[us
         }
     }
     let (gain, feature, test) = best?;
-    let mut probe = Tree { nodes: vec![Node::Split { feature: feature as u32, test: test.clone(), left: 1, right: 2 }, Node::Leaf { segment: 0 }, Node::Leaf { segment: 1 }], segments: vec![] };
-    let (left, right): (Vec<usize>, Vec<usize>) = part.iter().partition(|&&i| probe.segment_of(&rows[i]) == 0);
+    let mut probe = Tree {
+        nodes: vec![
+            Node::Split {
+                feature: feature as u32,
+                test: test.clone(),
+                left: 1,
+                right: 2,
+            },
+            Node::Leaf { segment: 0 },
+            Node::Leaf { segment: 1 },
+        ],
+        segments: vec![],
+    };
+    let (left, right): (Vec<usize>, Vec<usize>) =
+        part.iter().partition(|&&i| probe.segment_of(&rows[i]) == 0);
     probe.nodes.clear();
-    Some(Candidate { gain, feature, test, left, right })
+    Some(Candidate {
+        gain,
+        feature,
+        test,
+        left,
+        right,
+    })
 }
 
 /// Readable rule of every segment, conditions on one feature merged
@@ -316,7 +431,11 @@ fn best_split(encoder: &Encoder, rows: &[Vec<Raw>], outcome: &[bool], part: &[us
 fn rules(tree: &Tree, encoder: &Encoder) -> Vec<String> {
     #[derive(Clone)]
     enum Cond {
-        Range { lo: Option<f64>, hi: Option<f64>, missing: Option<bool> },
+        Range {
+            lo: Option<f64>,
+            hi: Option<f64>,
+            missing: Option<bool>,
+        },
         Set(BTreeSet<u32>),
     }
     let mut out = vec![String::new(); tree.segments.len()];
@@ -328,19 +447,33 @@ fn rules(tree: &Tree, encoder: &Encoder) -> Vec<String> {
                     .iter()
                     .map(|(f, c)| {
                         let name = encoder.features.get(*f).map_or("?", |s| s.name());
-                        let seen_missing = matches!(encoder.features.get(*f), Some(FeatureSpec::Numeric { missing_indicator: true, .. }));
+                        let seen_missing = matches!(
+                            encoder.features.get(*f),
+                            Some(FeatureSpec::Numeric {
+                                missing_indicator: true,
+                                ..
+                            })
+                        );
                         match c {
                             Cond::Range { lo, hi, missing } => {
                                 let missing = if seen_missing { *missing } else { None };
                                 let mut s = match (lo, hi) {
-                                    (Some(lo), Some(hi)) => format!("{} < {name} ≤ {}", format_number(*lo), format_number(*hi)),
+                                    (Some(lo), Some(hi)) => format!(
+                                        "{} < {name} ≤ {}",
+                                        format_number(*lo),
+                                        format_number(*hi)
+                                    ),
                                     (Some(lo), None) => format!("{name} > {}", format_number(*lo)),
                                     (None, Some(hi)) => format!("{name} ≤ {}", format_number(*hi)),
                                     (None, None) => format!("{name} missing"),
                                 };
                                 match &missing {
-                                    Some(true) if lo.is_some() || hi.is_some() => s = format!("({s} OR {name} missing)"),
-                                    Some(false) if lo.is_none() && hi.is_none() => s = format!("{name} present"),
+                                    Some(true) if lo.is_some() || hi.is_some() => {
+                                        s = format!("({s} OR {name} missing)")
+                                    }
+                                    Some(false) if lo.is_none() && hi.is_none() => {
+                                        s = format!("{name} present")
+                                    }
                                     _ => {}
                                 }
                                 s
@@ -350,33 +483,57 @@ fn rules(tree: &Tree, encoder: &Encoder) -> Vec<String> {
                                     Some(FeatureSpec::Categorical { levels, .. }) => levels.clone(),
                                     _ => vec![],
                                 };
-                                let label = |c: &u32| levels.get(*c as usize).cloned().unwrap_or_default();
-                                let excluded: Vec<u32> = (0..levels.len() as u32).filter(|c| !set.contains(c)).collect();
+                                let label =
+                                    |c: &u32| levels.get(*c as usize).cloned().unwrap_or_default();
+                                let excluded: Vec<u32> = (0..levels.len() as u32)
+                                    .filter(|c| !set.contains(c))
+                                    .collect();
                                 if set.len() == 1 {
-                                    format!("{name} = {}", set.iter().map(label).collect::<String>())
+                                    format!(
+                                        "{name} = {}",
+                                        set.iter().map(label).collect::<String>()
+                                    )
                                 } else if set.len() <= excluded.len() + 1 || excluded.is_empty() {
-                                    format!("{name} in {{{}}}", set.iter().map(label).collect::<Vec<_>>().join(", "))
+                                    format!(
+                                        "{name} in {{{}}}",
+                                        set.iter().map(label).collect::<Vec<_>>().join(", ")
+                                    )
                                 } else if excluded.len() == 1 {
                                     format!("{name} ≠ {}", label(&excluded[0]))
                                 } else {
-                                    format!("{name} not in {{{}}}", excluded.iter().map(label).collect::<Vec<_>>().join(", "))
+                                    format!(
+                                        "{name} not in {{{}}}",
+                                        excluded.iter().map(label).collect::<Vec<_>>().join(", ")
+                                    )
                                 }
                             }
                         }
                     })
                     .collect();
                 if let Some(slot) = out.get_mut(*segment as usize) {
-                    *slot = if text.is_empty() { "all leads".into() } else { text.join(" AND ") };
+                    *slot = if text.is_empty() {
+                        "all leads".into()
+                    } else {
+                        text.join(" AND ")
+                    };
                 }
             }
-            Some(Node::Split { feature, test, left, right }) => {
+            Some(Node::Split {
+                feature,
+                test,
+                left,
+                right,
+            }) => {
                 let f = *feature as usize;
                 let existing = conds.iter().position(|(g, _)| *g == f);
                 for (child, goes_left) in [(*left, true), (*right, false)] {
                     let mut next = conds.clone();
                     let prev = existing.map(|p| next[p].1.clone());
                     let cond = match test {
-                        Test::LessEq { threshold, missing_left } => {
+                        Test::LessEq {
+                            threshold,
+                            missing_left,
+                        } => {
                             let (mut lo, mut hi, mut missing) = match prev {
                                 Some(Cond::Range { lo, hi, missing }) => (lo, hi, missing),
                                 _ => (None, None, None),
@@ -392,14 +549,20 @@ fn rules(tree: &Tree, encoder: &Encoder) -> Vec<String> {
                         }
                         Test::In { codes } => {
                             let width = match encoder.features.get(f) {
-                                Some(FeatureSpec::Categorical { levels, .. }) => levels.len() as u32,
+                                Some(FeatureSpec::Categorical { levels, .. }) => {
+                                    levels.len() as u32
+                                }
                                 _ => 0,
                             };
                             let base: BTreeSet<u32> = match prev {
                                 Some(Cond::Set(s)) => s,
                                 _ => (0..width).collect(),
                             };
-                            Cond::Set(base.into_iter().filter(|c| codes.binary_search(c).is_ok() == goes_left).collect())
+                            Cond::Set(
+                                base.into_iter()
+                                    .filter(|c| codes.binary_search(c).is_ok() == goes_left)
+                                    .collect(),
+                            )
                         }
                     };
                     match existing {
@@ -430,12 +593,27 @@ mod tests {
             let won = industry == "energy" && hours <= 4;
             csv.push_str(&format!("{industry},{hours},{}\n", won as u8));
         }
-        let data = import_csv(csv.as_bytes(), &ImportConfig::new("won")).unwrap().dataset;
+        let data = import_csv(csv.as_bytes(), &ImportConfig::new("won"))
+            .unwrap()
+            .dataset;
         let enc = Encoder::fit(&data);
         let rows: Vec<Vec<Raw>> = (0..data.rows()).map(|i| enc.raw_row(&data, i)).collect();
-        let tree = grow(&enc, &rows, &data.outcome, &[], &TreeConfig { min_leaf: 20, ..Default::default() });
+        let tree = grow(
+            &enc,
+            &rows,
+            &data.outcome,
+            &[],
+            &TreeConfig {
+                min_leaf: 20,
+                ..Default::default()
+            },
+        );
         assert!(tree.is_valid(enc.features.len()));
-        let mut rules: Vec<(String, usize, usize)> = tree.segments.iter().map(|s| (s.rule.clone(), s.size, s.wins)).collect();
+        let mut rules: Vec<(String, usize, usize)> = tree
+            .segments
+            .iter()
+            .map(|s| (s.rule.clone(), s.size, s.wins))
+            .collect();
         rules.sort();
         assert_eq!(
             rules,
