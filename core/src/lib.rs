@@ -17,4 +17,5 @@ pub mod import;
 pub mod leads;
 pub mod log;
 pub mod mining;
+pub mod model;
 pub mod summary;
