@@ -13,6 +13,7 @@
 //! - [`mining::stats`] and the other [`mining`] functions: pm4py-equal process statistics.
 //! - [`leads::request::parse_score_request`]: an HTTP body → validated leads, or a located error.
 
+pub mod arrow;
 pub mod import;
 pub mod leads;
 pub mod log;

@@ -1,0 +1,74 @@
+//! Parquet, read from and written to bytes in memory (cargo feature `parquet`, on by default).
+//!
+//! Reading goes row group by row group, so errors name the row group. Writing uses Snappy
+//! (pure Rust, also on wasm32) and stores the Arrow schema, so types round-trip exactly.
+
+use super::{log_to_batch, ArrowLogError, ArrowReport, LogFromArrow, WriteOptions};
+use crate::import::Mapping;
+use crate::log::EventLog;
+use bytes::Bytes;
+use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ParquetRecordBatchReaderBuilder};
+use parquet::arrow::ArrowWriter;
+use parquet::basic::Compression;
+use parquet::file::properties::WriterProperties;
+
+/// The first (and last) bytes of a Parquet file.
+pub const MAGIC: &[u8] = b"PAR1";
+
+const FORMAT: &str = "Parquet";
+
+/// Rows per record batch while reading.
+const BATCH_ROWS: usize = 8192;
+
+fn malformed(row_group: Option<usize>, e: impl std::fmt::Display) -> ArrowLogError {
+    ArrowLogError::Malformed {
+        format: FORMAT,
+        row_group,
+        column: None,
+        message: e.to_string(),
+    }
+}
+
+/// Read a Parquet file held in memory.
+pub fn read(bytes: &[u8], mapping: &Mapping) -> Result<(EventLog, ArrowReport), ArrowLogError> {
+    if bytes.is_empty() {
+        return Err(ArrowLogError::Empty { format: FORMAT });
+    }
+    if !bytes.starts_with(MAGIC) || !bytes.ends_with(MAGIC) {
+        return Err(malformed(
+            None,
+            "not a Parquet file (no `PAR1` at its start and end)",
+        ));
+    }
+    let bytes = Bytes::copy_from_slice(bytes);
+    let metadata =
+        ArrowReaderMetadata::load(&bytes, Default::default()).map_err(|e| malformed(None, e))?;
+    let mut log = LogFromArrow::new(metadata.schema(), mapping)?;
+    for group in 0..metadata.metadata().num_row_groups() {
+        let reader =
+            ParquetRecordBatchReaderBuilder::new_with_metadata(bytes.clone(), metadata.clone())
+                .with_row_groups(vec![group])
+                .with_batch_size(BATCH_ROWS)
+                .build()
+                .map_err(|e| malformed(Some(group), e))?;
+        for batch in reader {
+            log.push_batch(&batch.map_err(|e| malformed(Some(group), e))?)?;
+        }
+    }
+    Ok(log.finish())
+}
+
+/// The log as a Parquet file (Snappy-compressed, one row group per million events).
+pub fn write(log: &EventLog, options: &WriteOptions) -> Result<Vec<u8>, ArrowLogError> {
+    let batch = log_to_batch(log, options)?;
+    let internal = |e: parquet::errors::ParquetError| ArrowLogError::Internal {
+        message: format!("Parquet writer: {e}"),
+    };
+    let props = WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .build();
+    let mut writer =
+        ArrowWriter::try_new(Vec::new(), batch.schema(), Some(props)).map_err(internal)?;
+    writer.write(&batch).map_err(internal)?;
+    writer.into_inner().map_err(internal)
+}
