@@ -246,11 +246,13 @@ pub enum ImportError {
         column: Option<String>,
         message: String,
     },
-    #[error("no {role} column: looked for {candidates} among the columns [{header}]; map one explicitly")]
+    #[error("no {role} column: looked for {candidates} among the columns [{header}]; map one explicitly{hint}")]
     MissingColumn {
         role: &'static str,
         candidates: String,
         header: String,
+        /// Extra advice, e.g. when a single column suggests a wrong delimiter ("" if none).
+        hint: String,
     },
     #[error("line {line}: a {what} is longer than the limit of {limit} bytes (the input is not read further)")]
     TooLong {
@@ -260,7 +262,7 @@ pub enum ImportError {
     },
     #[error("line {line}: XML: {message}")]
     Xml { line: u64, message: String },
-    #[error("gzip: {message} (after {offset} compressed bytes)")]
+    #[error("gzip: {message} (within the first {offset} compressed bytes)")]
     Gzip { offset: u64, message: String },
     #[error("line {line}: {message}")]
     NoEvents { line: u64, message: String },

@@ -116,6 +116,8 @@ struct Plan {
 
 impl Plan {
     fn detect(head: &[u8], complete: bool, options: &ImportOptions) -> Result<Plan, ImportError> {
+        let complete = complete && head.len() <= SNIFF_BYTES;
+        let head = &head[..head.len().min(SNIFF_BYTES)];
         if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
             return Err(ImportError::Unsupported {
                 message: "the text is UTF-16; save it as UTF-8 (or Latin-1) and import again"
@@ -337,6 +339,12 @@ fn plan_columns(
     has_header: bool,
 ) -> Result<Vec<ColumnInfo>, ImportError> {
     let header = names.join(", ");
+    let hint = match names {
+        [one] if one.contains([',', ';', '\t', '|']) => {
+            " (only one column was found: is the delimiter right? set it explicitly)".to_string()
+        }
+        _ => String::new(),
+    };
     let normed: Vec<String> = names.iter().map(|n| norm(n)).collect();
     let values = |i: usize| -> Vec<String> {
         sample
@@ -366,6 +374,7 @@ fn plan_columns(
                     role,
                     candidates: format!("`{m}` (as mapped)"),
                     header: header.clone(),
+                    hint: hint.clone(),
                 }),
             };
         }
@@ -387,6 +396,7 @@ fn plan_columns(
                     .collect::<Vec<_>>()
                     .join(", "),
                 header: header.clone(),
+                hint: hint.clone(),
             });
         }
         Ok(None)
@@ -453,6 +463,7 @@ fn plan_columns(
                     .collect::<Vec<_>>()
                     .join(", "),
                 header,
+                hint,
             })
         }
     };
@@ -468,6 +479,7 @@ fn plan_columns(
                     .collect::<Vec<_>>()
                     .join(", "),
                 header,
+                hint,
             })
         }
     };
@@ -492,7 +504,8 @@ fn plan_columns(
         let is_time = matches!(role, Role::Timestamp | Role::StartTimestamp);
         let mut fmt = mapping.timestamp_formats.get(name).copied();
         if fmt.is_none() && is_time {
-            fmt = timestamp::detect(v.iter().map(String::as_str), true);
+            fmt = timestamp::detect(v.iter().map(String::as_str), true)
+                .or_else(|| majority_format(&v));
         }
         let column_type = match role {
             Role::Timestamp | Role::StartTimestamp => ColumnType::Timestamp,
@@ -513,6 +526,24 @@ fn plan_columns(
         });
     }
     Ok(out)
+}
+
+/// For a time column whose samples mix formats: the format most samples fit (the others are
+/// then read as repaired rows).
+fn majority_format(values: &[String]) -> Option<TimestampFormat> {
+    let count = |f: TimestampFormat| {
+        values
+            .iter()
+            .filter(|v| timestamp::parse(v, f).is_some())
+            .count()
+    };
+    TimestampFormat::ALL
+        .into_iter()
+        .rev()
+        .map(|f| (count(f), f))
+        .filter(|&(n, _)| n > 0)
+        .max_by_key(|&(n, _)| n)
+        .map(|(_, f)| f)
 }
 
 fn infer_type(values: &[String]) -> (ColumnType, Option<TimestampFormat>) {

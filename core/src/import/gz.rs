@@ -42,10 +42,10 @@ impl GzImporter {
 
     pub(crate) fn push(&mut self, chunk: &[u8], last: bool) -> Result<(), ImportError> {
         for piece in chunk.chunks(STEP) {
+            self.compressed += piece.len() as u64;
             self.decoder
                 .write_all(piece)
                 .map_err(|e| self.gzip_error(e))?;
-            self.compressed += piece.len() as u64;
             self.forward()?;
         }
         if last {
