@@ -4,6 +4,7 @@
 //! Tests that read `../shared/data` find it at `$SPUR_SHARED_DATA` or
 //! `<workspace>/../shared/data`; when it is missing they say so loudly and skip, except under
 //! `CI`, where they fail.
+#![cfg(feature = "parquet")]
 
 use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray, TimestampNanosecondArray};
 use spur_core::arrow::{self as sa, ArrowLogError, WriteOptions};
