@@ -3,6 +3,8 @@
 
 use std::process::ExitCode;
 
+mod bench_log;
+mod convert;
 mod stats;
 
 const USAGE: &str = "usage: spur <command> [args]
@@ -10,6 +12,9 @@ const USAGE: &str = "usage: spur <command> [args]
 commands:
   stats LOG [--json] [--case C --activity A --timestamp T]
                         process statistics of a CSV/XES/XES.gz event log (pm4py semantics)
+  convert IN OUT        convert an event log between .csv .tsv .xes .xes.gz .parquet .arrow
+  bench-log LOG [--repeats N]
+                        time import and statistics step by step (JSON, as the pm4py peer)
   help                  this text";
 
 fn main() -> ExitCode {
@@ -29,6 +34,8 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
     };
     match command.as_str() {
         "stats" => stats::run(rest),
+        "convert" => convert::run(rest),
+        "bench-log" => bench_log::run(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)

@@ -1,0 +1,175 @@
+//! `spur convert IN OUT`: read an event log in any format Spur reads and write it in the format
+//! OUT's name asks for (`.csv .tsv .xes .xes.gz .parquet .arrow/.ipc/.feather`).
+//!
+//! Reading picks the importer from the bytes (Parquet and Arrow IPC magic, gzip, XML) and the
+//! name; the role options override detected column roles as in `spur stats`. Import issues are
+//! summarised on stderr. [`read_log`] is shared with `spur bench-log`.
+
+use anyhow::{bail, Context};
+use spur_core::export::{self, ExportFormat};
+use spur_core::import::{import_bytes, ImportOptions};
+use spur_core::log::EventLog;
+use std::process::ExitCode;
+use std::time::Instant;
+
+const HELP: &str =
+    "usage: spur convert IN OUT [--case C] [--activity A] [--timestamp T] [--resource R]
+                    [--start-timestamp S] [--delimiter D]
+  IN:  a CSV/TSV, XES, XES.gz, Parquet or Arrow IPC event log.
+  OUT: the format follows the name: .csv .tsv .xes .xes.gz .parquet .arrow .ipc .feather";
+
+/// What reading a log reported, in one line per kind of issue.
+pub struct Read {
+    pub log: EventLog,
+    pub notes: Vec<String>,
+}
+
+/// Read the event log `bytes` of the file `name` in whichever format it is.
+pub fn read_log(name: &str, bytes: &[u8], options: &ImportOptions) -> Result<Read, String> {
+    let lower = name.to_ascii_lowercase();
+    let is_parquet = bytes.starts_with(b"PAR1") || lower.ends_with(".parquet");
+    let is_ipc = bytes.starts_with(spur_core::arrow::ipc::FILE_MAGIC)
+        || [".arrow", ".ipc", ".feather", ".arrows"]
+            .iter()
+            .any(|e| lower.ends_with(e));
+    let table =
+        |r: Result<(EventLog, spur_core::arrow::ArrowReport), spur_core::arrow::ArrowLogError>| {
+            let (log, report) = r.map_err(|e| e.to_string())?;
+            let mut notes = Vec::new();
+            if report.rejected > 0 {
+                let first = report.rejected_rows.first().map(|r| {
+                    format!(
+                        " (first: row {}, column `{}`: {})",
+                        r.row, r.column, r.reason
+                    )
+                });
+                notes.push(format!(
+                    "{} rows rejected{}",
+                    report.rejected,
+                    first.unwrap_or_default()
+                ));
+            }
+            if report.nulled_values > 0 {
+                notes.push(format!(
+                    "{} unreadable values set to null",
+                    report.nulled_values
+                ));
+            }
+            for (column, ty) in &report.skipped_columns {
+                notes.push(format!("column `{column}` ({ty}) skipped"));
+            }
+            Ok(Read { log, notes })
+        };
+    if is_parquet {
+        return table(spur_core::arrow::parquet::read(bytes, &options.mapping));
+    }
+    if is_ipc {
+        return table(spur_core::arrow::ipc::read(bytes, &options.mapping));
+    }
+    let (log, report) = import_bytes(name, bytes, options).map_err(|e| e.to_string())?;
+    let mut notes = Vec::new();
+    if report.rejected > 0 || report.repaired > 0 {
+        notes.push(format!(
+            "{} rows rejected, {} repaired",
+            report.rejected, report.repaired
+        ));
+        for issue in report.issues.iter().take(5) {
+            notes.push(format!("line {}: {}", issue.line, issue.message));
+        }
+    }
+    Ok(Read { log, notes })
+}
+
+/// Role and dialect options shared with `spur bench-log`; returns the remaining arguments.
+pub fn parse_options(args: &[String]) -> anyhow::Result<(ImportOptions, Vec<String>)> {
+    let mut options = ImportOptions::default();
+    let mut rest = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = || {
+            it.next()
+                .cloned()
+                .with_context(|| format!("{a} needs a value"))
+        };
+        match a.as_str() {
+            "--case" => options.mapping.case = Some(value()?),
+            "--activity" => options.mapping.activity = Some(value()?),
+            "--timestamp" => options.mapping.timestamp = Some(value()?),
+            "--resource" => options.mapping.resource = Some(value()?),
+            "--start-timestamp" => options.mapping.start_timestamp = Some(value()?),
+            "--delimiter" => {
+                let d = value()?;
+                let d = if d == "\\t" || d == "tab" {
+                    "\t".to_string()
+                } else {
+                    d
+                };
+                match d.as_bytes() {
+                    [b] => options.csv.delimiter = Some(*b),
+                    _ => bail!("--delimiter takes one character, got `{d}`"),
+                }
+            }
+            _ => rest.push(a.clone()),
+        }
+    }
+    Ok((options, rest))
+}
+
+pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{HELP}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (options, rest) = parse_options(args)?;
+    if let Some(flag) = rest.iter().find(|a| a.starts_with("--")) {
+        bail!("unknown option `{flag}` for `spur convert`\n\n{HELP}");
+    }
+    let [input, output] = rest.as_slice() else {
+        bail!(
+            "convert takes IN and OUT (got {} files)\n\n{HELP}",
+            rest.len()
+        );
+    };
+    let Some(format) = ExportFormat::from_file_name(output) else {
+        bail!(
+            "cannot tell the output format from the name `{output}`: end it with one of {}",
+            ExportFormat::EXTENSIONS
+        );
+    };
+    let same = match (std::fs::canonicalize(input), std::fs::canonicalize(output)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if same {
+        bail!("IN and OUT are the same file ({input}); write to another name");
+    }
+    let started = Instant::now();
+    let bytes = std::fs::read(input).with_context(|| format!("cannot read {input}"))?;
+    let read = match read_log(input, &bytes, &options) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("spur: {input}: {e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    drop(bytes);
+    for note in &read.notes {
+        eprintln!("spur: {input}: {note}");
+    }
+    let out = match export::export(&read.log, format) {
+        Ok(out) => out,
+        Err(e) => {
+            eprintln!("spur: cannot write {output}: {e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    std::fs::write(output, &out).with_context(|| format!("cannot write {output}"))?;
+    eprintln!(
+        "spur: wrote {output} ({format:?}, {} bytes): {} events, {} cases, in {:.2} s",
+        out.len(),
+        read.log.num_events(),
+        read.log.num_cases(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
