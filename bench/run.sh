@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Reproduce the issue-3 benchmarks of docs/BENCHMARKS.md with one command:
+#
+#   bench/run.sh                  # REPEATS=5 by default; results in out/bench/
+#   REPEATS=3 SKIP_PM4PY=1 bench/run.sh
+#
+# Same machine, same run, same data: Spur native (in-process `spur bench-log`: each step timed
+# separately, median of REPEATS, peak RSS), Spur compiled to wasm32 and run in Node, rust4pm
+# (`process_mining`, bench/rust4pm) and pm4py (../shared/bench/pm4py_bench.py in a venv made by
+# bench/setup-peers.sh), on BPIC2012 as XES.gz and as CSV (the CSV is written by `spur convert`
+# into out/bench/, never committed). Prints a table of ratios (also saved as out/bench/report.md).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+SHARED="${SPUR_SHARED_DATA:-$ROOT/../shared/data}"
+LOG="${BENCH_LOG:-$SHARED/eventlogs/bpic2012.xes.gz}"
+PEER_SCRIPT="${PM4PY_BENCH:-$SHARED/../bench/pm4py_bench.py}"
+OUT="$ROOT/out/bench"
+REPEATS="${REPEATS:-5}"
+BENCH_TARGET="$ROOT/target/bench"
+export PATH="$ROOT/.tools/bin:$PATH"
+mkdir -p "$OUT"
+[ -f "$LOG" ] || { echo "run.sh: $LOG not found (set SPUR_SHARED_DATA)" >&2; exit 2; }
+say() { echo "== $*" >&2; }
+
+if [ -z "${SKIP_PM4PY:-}" ]; then
+  say "peers: pm4py venv"
+  bash bench/setup-peers.sh
+fi
+
+say "build: spur (release)"
+cargo build --release -p spur --quiet
+SPUR="$ROOT/target/release/spur"
+say "build: rust4pm peer (release)"
+CARGO_TARGET_DIR="$BENCH_TARGET" cargo build --release --quiet --manifest-path bench/rust4pm/Cargo.toml
+if [ -z "${SKIP_WASM:-}" ]; then
+  say "build: spur-core for wasm32 (release)"
+  CARGO_TARGET_DIR="$BENCH_TARGET" cargo build --release --quiet --target wasm32-unknown-unknown \
+    --manifest-path bench/wasm/Cargo.toml
+fi
+WASM="$BENCH_TARGET/wasm32-unknown-unknown/release/spur_bench_wasm.wasm"
+
+CSV="$OUT/$(basename "$LOG" | sed -E 's/\.xes(\.gz)?$//').csv"
+say "convert: $LOG -> $CSV (Spur's CSV exporter)"
+"$SPUR" convert "$LOG" "$CSV" >&2
+
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "nproc: $(nproc)"
+  lscpu | head -n 15
+  echo "memory: $(free -h | awk '/^Mem:/ {print $2}')"
+  echo "rustc: $(rustc --version)"
+  echo "node: $(node --version)"
+  echo "python: $("$ROOT/.tools/bench-venv/bin/python" --version 2>&1 || true)"
+  echo "pm4py: $(cat "$ROOT/.tools/bench-venv/PM4PY_VERSION" 2>/dev/null || echo 'not installed')"
+  echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+} >"$OUT/machine.txt"
+
+run() { # run NAME CMD...: stdout (one JSON object) to OUT/NAME.json, stderr to OUT/NAME.log
+  local name="$1"; shift
+  say "run: $name (load $(cut -d' ' -f1 /proc/loadavg))"
+  "$@" >"$OUT/$name.json" 2>"$OUT/$name.log" || { echo "run.sh: $name failed, see $OUT/$name.log" >&2; return 1; }
+}
+
+rm -f "$OUT"/*.json
+run spur-xes "$SPUR" bench-log "$LOG" --repeats "$REPEATS"
+run spur-csv "$SPUR" bench-log "$CSV" --repeats "$REPEATS"
+run rust4pm-xes "$BENCH_TARGET/release/spur-bench-rust4pm" "$LOG" --repeats "$REPEATS"
+if [ -z "${SKIP_WASM:-}" ]; then
+  run wasm-xes node bench/wasm/run.mjs "$WASM" "$LOG" --repeats "$REPEATS"
+  run wasm-csv node bench/wasm/run.mjs "$WASM" "$CSV" --repeats "$REPEATS"
+fi
+if [ -z "${SKIP_PM4PY:-}" ]; then
+  PY="$ROOT/.tools/bench-venv/bin/python"
+  run pm4py-xes "$PY" "$PEER_SCRIPT" "$LOG" --repeats "$REPEATS" --no-im
+  run pm4py-csv "$PY" "$PEER_SCRIPT" "$CSV" --repeats "$REPEATS" --no-im
+fi
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.txt"
+
+python3 bench/report.py "$OUT" | tee "$OUT/report.md"
