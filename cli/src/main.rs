@@ -3,8 +3,10 @@
 
 use std::process::ExitCode;
 
+mod bench;
 mod bench_log;
 mod convert;
+mod leads;
 mod stats;
 
 const USAGE: &str = "usage: spur <command> [args]
@@ -12,6 +14,10 @@ const USAGE: &str = "usage: spur <command> [args]
 commands:
   stats LOG [--json] [--case C --activity A --timestamp T]
                         process statistics of a CSV/XES/XES.gz event log (pm4py semantics)
+  leads evaluate|train|score|generate …
+                        lead prioritisation: held-out evaluation, model artifact, ranked scores
+  bench kmeans [--rows N --dims D --k K --iters I] [--data CSV | --write-csv CSV]
+                        k-means timing, comparable with scikit-learn
   convert IN OUT        convert an event log between .csv .tsv .xes .xes.gz .parquet .arrow
   bench-log LOG [--repeats N]
                         time import and statistics step by step (JSON, as the pm4py peer)
@@ -36,6 +42,8 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
         "stats" => stats::run(rest),
         "convert" => convert::run(rest),
         "bench-log" => bench_log::run(rest),
+        "bench" => bench::run(rest),
+        "leads" => leads::run(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)

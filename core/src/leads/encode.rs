@@ -67,8 +67,10 @@ pub enum Raw {
 /// How one feature is encoded.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum FeatureSpec {
+    /// `log`: the values are skewed and non-negative, so `ln(1 + x)` is standardised instead.
     Numeric {
         name: String,
+        log: bool,
         mean: f64,
         std: f64,
         missing_indicator: bool,
@@ -110,13 +112,21 @@ impl Encoder {
             .iter()
             .map(|f| match &f.data {
                 FeatureData::Numeric(v) => {
-                    let present: Vec<f64> = v.iter().flatten().copied().collect();
-                    let n = present.len().max(1) as f64;
-                    let mean = present.iter().sum::<f64>() / n;
-                    let var = present.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n;
-                    let std = if var.sqrt() > 1e-12 { var.sqrt() } else { 1.0 };
+                    let mut present: Vec<f64> = v.iter().flatten().copied().collect();
+                    let (mean, std) = moments(&present);
+                    let skew = present
+                        .iter()
+                        .map(|x| ((x - mean) / std).powi(3))
+                        .sum::<f64>()
+                        / present.len().max(1) as f64;
+                    let log = skew > 2.0 && present.iter().all(|&x| x >= 0.0);
+                    if log {
+                        present.iter_mut().for_each(|x| *x = x.ln_1p());
+                    }
+                    let (mean, std) = moments(&present);
                     FeatureSpec::Numeric {
                         name: f.name.clone(),
+                        log,
                         mean,
                         std,
                         missing_indicator: present.len() < v.len(),
@@ -197,6 +207,7 @@ impl Encoder {
             match (f, r) {
                 (
                     FeatureSpec::Numeric {
+                        log,
                         mean,
                         std,
                         missing_indicator,
@@ -204,7 +215,8 @@ impl Encoder {
                     },
                     Raw::Number(x),
                 ) => {
-                    out.push(x.map_or(0.0, |x| (x - mean) / std));
+                    let scaled = |x: f64| if *log { x.max(0.0).ln_1p() } else { x };
+                    out.push(x.map_or(0.0, |x| (scaled(x) - mean) / std));
                     if *missing_indicator {
                         out.push(if x.is_none() { 1.0 } else { 0.0 });
                     }
@@ -243,6 +255,13 @@ impl Encoder {
             _ => MISSING.into(),
         }
     }
+}
+
+fn moments(values: &[f64]) -> (f64, f64) {
+    let n = values.len().max(1) as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    let var = values.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n;
+    (mean, if var.sqrt() > 1e-12 { var.sqrt() } else { 1.0 })
 }
 
 fn categorical_code(levels: &[String], s: &str) -> u32 {

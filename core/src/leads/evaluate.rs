@@ -97,6 +97,9 @@ pub struct Evaluation {
     pub cluster_rank: ClusterRank,
     pub segments: Vec<SegmentSummary>,
     pub effects: Vec<AttributeEffect>,
+    /// Columns that alone nearly decide the outcome on the training part (AUC ≥ 0.95): most
+    /// likely recorded after the fact (a leak); exclude them or name them as the value column.
+    pub suspected_leaks: Vec<String>,
 }
 
 /// Row indices of the training and held-out parts, and how they were split.
@@ -165,7 +168,16 @@ pub fn evaluate(data: &Dataset, config: &EvalConfig) -> Evaluation {
         cluster_rank: cluster_rank(&model, &train, &test, config),
         segments: segments(&model),
         effects: profile::attribute_effects(&train, 5),
+        suspected_leaks: suspected_leaks(&train, config.train.tree.prior_strength),
     }
+}
+
+/// Feature columns whose one-attribute rule reaches AUC ≥ 0.95 on `data` itself.
+pub fn suspected_leaks(data: &Dataset, prior: f64) -> Vec<String> {
+    (0..data.features.len())
+        .filter(|&f| metrics::auc(&rule_scores(data, data, f, prior), &data.outcome) >= 0.95)
+        .map(|f| data.features[f].name.clone())
+        .collect()
 }
 
 /// The segments of a model as summary rows.

@@ -1,0 +1,390 @@
+//! `spur leads …`: lead prioritisation on files — evaluate, train, score, generate.
+//!
+//! Computing is spur-core's (`leads::evaluate`, `leads::ranking`, `model`); this module reads
+//! files, parses flags, and prints text or JSON. Refused input exits 1, usage and I/O trouble 2.
+
+use anyhow::{bail, Context};
+use spur_core::leads::encode::CsvRow;
+use spur_core::leads::evaluate::{self, EvalConfig};
+use spur_core::leads::ranking::{self, TrainConfig};
+use spur_core::leads::table::{self, ImportConfig};
+use spur_core::leads::{csv, generate};
+use spur_core::model;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage:
+  spur leads evaluate LEADS.csv --outcome COL [--value COL] [--exclude COL,…] [--date COL] [--seed N] [--json]
+  spur leads train LEADS.csv --outcome COL [--value COL] [--exclude COL,…] [--max-leaves N] [--no-blend] -o MODEL
+  spur leads score MODEL NEW_LEADS.csv            ranked CSV: rank,id,score,expected_value,segment,rule,reasons
+  spur leads generate -o FILE [--rows N] [--seed N] [--activity FILE]";
+
+#[derive(Default)]
+struct Flags {
+    files: Vec<String>,
+    outcome: Option<String>,
+    value: Option<String>,
+    exclude: Vec<String>,
+    date: Option<String>,
+    seed: u64,
+    json: bool,
+    out: Option<String>,
+    rows: usize,
+    activity: Option<String>,
+    max_leaves: Option<usize>,
+    no_blend: bool,
+}
+
+fn flags(args: &[String]) -> anyhow::Result<Flags> {
+    let mut f = Flags {
+        rows: 10_000,
+        ..Flags::default()
+    };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = || {
+            it.next()
+                .with_context(|| format!("{a} needs a value\n\n{USAGE}"))
+        };
+        match a.as_str() {
+            "--outcome" => f.outcome = Some(value()?.clone()),
+            "--value" => f.value = Some(value()?.clone()),
+            "--exclude" => f.exclude.extend(
+                value()?
+                    .split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty()),
+            ),
+            "--date" => f.date = Some(value()?.clone()),
+            "--seed" => f.seed = value()?.parse().context("--seed takes a number")?,
+            "--rows" => f.rows = value()?.parse().context("--rows takes a number")?,
+            "--max-leaves" => {
+                f.max_leaves = Some(value()?.parse().context("--max-leaves takes a number")?)
+            }
+            "-o" | "--output" => f.out = Some(value()?.clone()),
+            "--activity" => f.activity = Some(value()?.clone()),
+            "--json" => f.json = true,
+            "--no-blend" => f.no_blend = true,
+            s if s.starts_with('-') => bail!("unknown flag `{s}`\n\n{USAGE}"),
+            s => f.files.push(s.to_string()),
+        }
+    }
+    Ok(f)
+}
+
+pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
+    let Some((command, rest)) = args.split_first() else {
+        eprintln!("{USAGE}");
+        return Ok(ExitCode::from(2));
+    };
+    let f = flags(rest)?;
+    match command.as_str() {
+        "evaluate" => evaluate_cmd(&f),
+        "train" => train_cmd(&f),
+        "score" => score_cmd(&f),
+        "generate" => generate_cmd(&f),
+        _ => {
+            eprintln!("spur leads: unknown command `{command}`\n\n{USAGE}");
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+fn import(f: &Flags) -> anyhow::Result<Result<table::Import, ExitCode>> {
+    let [path] = f.files.as_slice() else {
+        bail!("expected one LEADS file, got {}\n\n{USAGE}", f.files.len());
+    };
+    let outcome = f
+        .outcome
+        .as_deref()
+        .with_context(|| format!("--outcome COL is required\n\n{USAGE}"))?;
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {path}"))?;
+    let mut config = ImportConfig::new(outcome);
+    config.value = f.value.clone();
+    config.exclude = f.exclude.clone();
+    config.date = f.date.clone();
+    match table::import_csv(&bytes, &config) {
+        Ok(imp) => {
+            for r in imp.rejected.iter().take(10) {
+                let column = r
+                    .column
+                    .as_deref()
+                    .map(|c| format!(", column `{c}`"))
+                    .unwrap_or_default();
+                eprintln!(
+                    "spur: {path}: line {}{column}: {} (row skipped)",
+                    r.line, r.reason
+                );
+            }
+            if imp.rejected.len() > 10 {
+                eprintln!("spur: {path}: … {} rows skipped in all", imp.rejected.len());
+            }
+            Ok(Ok(imp))
+        }
+        Err(e) => {
+            eprintln!("spur: {path}: {e}");
+            Ok(Err(ExitCode::from(1)))
+        }
+    }
+}
+
+fn train_config(f: &Flags) -> TrainConfig {
+    let mut config = TrainConfig {
+        blend: !f.no_blend,
+        ..TrainConfig::default()
+    };
+    if let Some(n) = f.max_leaves {
+        config.tree.max_leaves = n;
+    }
+    config
+}
+
+fn evaluate_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
+    let imp = match import(f)? {
+        Ok(imp) => imp,
+        Err(code) => return Ok(code),
+    };
+    let config = EvalConfig {
+        seed: f.seed,
+        train: train_config(f),
+        ..EvalConfig::default()
+    };
+    let e = evaluate::evaluate(&imp.dataset, &config);
+    if f.json {
+        let mut v = serde_json::to_value(&e)?;
+        if let Some(obj) = v.as_object_mut() {
+            obj.insert("columns".into(), serde_json::to_value(&imp.columns)?);
+            obj.insert("rejected_rows".into(), imp.rejected.len().into());
+        }
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let pct = |x: f64| format!("{:.1} %", 100.0 * x);
+    for column in &e.suspected_leaks {
+        eprintln!("spur: warning: `{column}` alone predicts the outcome almost perfectly: a leak? (--exclude {column})");
+    }
+    println!(
+        "{} rows: {} to train, {} held out (split: {}); held-out win rate {}",
+        e.rows,
+        e.train_rows,
+        e.test_rows,
+        e.split,
+        pct(e.test_win_rate)
+    );
+    for c in imp
+        .columns
+        .iter()
+        .filter(|c| !matches!(c.role, table::Role::Feature))
+    {
+        println!("  column {:<28} {:?} ({:?})", c.name, c.role, c.kind);
+    }
+    println!("\nranking on held-out leads            AUC  lift@10  lift@20");
+    println!(
+        "  spur (segments + scorer)         {:.3}  {:>7.2}  {:>7.2}",
+        e.auc, e.lift_at_10, e.lift_at_20
+    );
+    let s = &e.segments_only;
+    println!(
+        "  segments alone                   {:.3}  {:>7.2}  {:>7.2}",
+        s.auc, s.lift_at_10, s.lift_at_20
+    );
+    let b = &e.baseline_rule;
+    let label = format!("best single rule ({})", b.column);
+    println!(
+        "  {label:<32} {:.3}  {:>7.2}  {:>7.2}",
+        b.auc, b.lift_at_10, b.lift_at_20
+    );
+    let c = &e.cluster_rank;
+    let label = format!("plain k-means clusters (k={})", c.k);
+    println!(
+        "  {label:<32} {:.3}  {:>7.2}  {:>7.2}",
+        c.auc, c.lift_at_10, c.lift_at_20
+    );
+    println!(
+        "  win rate in top 10 % / 20 %: {} / {}",
+        pct(e.win_rate_at_10),
+        pct(e.win_rate_at_20)
+    );
+    println!("\ncalibration (predicted → observed):");
+    for bin in &e.calibration {
+        println!(
+            "  {:>6} rows  {:>7} → {:>7}",
+            bin.rows,
+            pct(bin.mean_predicted),
+            pct(bin.observed)
+        );
+    }
+    println!("\nsegments (trained on the training part):");
+    let mut segs = e.segments.clone();
+    segs.sort_by(|a, b| b.win_rate.total_cmp(&a.win_rate));
+    for s in &segs {
+        println!(
+            "  #{:<3} {:>6} leads  {:>7}  {}",
+            s.id,
+            s.size,
+            pct(s.win_rate),
+            s.rule
+        );
+    }
+    println!(
+        "\nk chosen by silhouette: {}",
+        c.curve
+            .iter()
+            .map(|p| format!("k={} {:.3}", p.k, p.silhouette))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    for p in &c.clusters {
+        let what: Vec<&str> = p.distinguishing.iter().map(|d| d.text.as_str()).collect();
+        println!(
+            "  cluster {} ({} leads, win rate {}): {}",
+            p.id,
+            p.size,
+            pct(p.win_rate),
+            what.join("; ")
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn train_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
+    let out = f
+        .out
+        .as_deref()
+        .with_context(|| format!("-o MODEL is required\n\n{USAGE}"))?;
+    let imp = match import(f)? {
+        Ok(imp) => imp,
+        Err(code) => return Ok(code),
+    };
+    for column in evaluate::suspected_leaks(&imp.dataset, 20.0) {
+        eprintln!("spur: warning: `{column}` alone predicts the outcome almost perfectly: a leak? (--exclude {column})");
+    }
+    let started = std::time::Instant::now();
+    let m = ranking::train(&imp.dataset, &train_config(f));
+    let seconds = started.elapsed().as_secs_f64();
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0);
+    let bytes = model::encode_leads(&m, now_ms);
+    std::fs::write(out, &bytes).with_context(|| format!("cannot write {out}"))?;
+    let header = model::read_header(&bytes)?;
+    if f.json {
+        let v = serde_json::json!({"model": out, "bytes": bytes.len(), "sha256": header.sha256, "seconds": seconds,
+            "summary": header.summary, "segments": evaluate::segments(&m)});
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        println!(
+            "trained on {} leads in {seconds:.2} s: {} segments; wrote {out} ({} bytes, sha256 {})",
+            m.training_rows,
+            m.tree.segments.len(),
+            bytes.len(),
+            &header.sha256[..16]
+        );
+        let mut segs = m.tree.segments.clone();
+        segs.sort_by(|a, b| b.win_rate.total_cmp(&a.win_rate));
+        for s in &segs {
+            println!(
+                "  #{:<3} {:>6} leads  {:>5.1} %  {}",
+                s.id,
+                s.size,
+                100.0 * s.win_rate,
+                s.rule
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn score_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
+    let [model_path, leads_path] = f.files.as_slice() else {
+        bail!("score takes MODEL and NEW_LEADS\n\n{USAGE}");
+    };
+    let bytes = std::fs::read(model_path).with_context(|| format!("cannot read {model_path}"))?;
+    let m = match model::decode_leads(&bytes) {
+        Ok((_, m)) => m,
+        Err(e) => {
+            eprintln!("spur: {model_path}: {e} ({})", e.code());
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let data = std::fs::read(leads_path).with_context(|| format!("cannot read {leads_path}"))?;
+    let parsed = match csv::parse(&data) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("spur: {leads_path}: {e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let id_col = parsed.header.iter().position(|h| h == "id");
+    let mut scored = Vec::with_capacity(parsed.records.len());
+    for r in &parsed.records {
+        if r.fields.len() != parsed.header.len() {
+            eprintln!(
+                "spur: {leads_path}: line {}: {} fields, the header has {} (row skipped)",
+                r.line,
+                r.fields.len(),
+                parsed.header.len()
+            );
+            continue;
+        }
+        let id = id_col
+            .and_then(|i| r.fields.get(i))
+            .cloned()
+            .unwrap_or_else(|| format!("line {}", r.line));
+        let row = CsvRow {
+            header: &parsed.header,
+            fields: &r.fields,
+        };
+        scored.push(m.score_record(&row, Some(id)));
+    }
+    let mut out = String::from("rank,id,score,expected_value,segment,rule,reasons\n");
+    for (rank, i) in ranking::rank(&scored).into_iter().enumerate() {
+        let s = &scored[i];
+        let reasons: Vec<&str> = s.reasons.iter().map(|r| r.text.as_str()).collect();
+        out.push_str(&format!(
+            "{},{},{:.4},{},{},{},{}\n",
+            rank + 1,
+            quote(s.id.as_deref().unwrap_or("")),
+            s.value,
+            s.expected_value
+                .map(|v| format!("{v:.0}"))
+                .unwrap_or_default(),
+            s.segment_id,
+            quote(&s.rule),
+            quote(&reasons.join("; "))
+        ));
+    }
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(out.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(ExitCode::SUCCESS),
+    }
+}
+
+fn quote(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn generate_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
+    let out = f
+        .out
+        .as_deref()
+        .with_context(|| format!("-o FILE is required\n\n{USAGE}"))?;
+    let leads = generate::leads(f.rows, f.seed);
+    std::fs::write(out, generate::leads_csv(&leads))
+        .with_context(|| format!("cannot write {out}"))?;
+    if let Some(path) = &f.activity {
+        std::fs::write(path, generate::activity_csv(&leads, f.seed))
+            .with_context(|| format!("cannot write {path}"))?;
+    }
+    let won = leads.iter().filter(|l| l.won).count();
+    eprintln!(
+        "wrote {} leads ({won} won) to {out}: outcome `won`, value `deal_value`, date `created_at`",
+        leads.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
