@@ -64,6 +64,14 @@ pub fn parse(text: &str, format: TimestampFormat) -> Option<i64> {
     }
 }
 
+/// [`parse`] of raw bytes (ASCII formats: no UTF-8 check needed).
+pub fn parse_bytes(bytes: &[u8], format: TimestampFormat) -> Option<i64> {
+    match format {
+        TimestampFormat::Iso8601 => parse_iso(bytes.trim_ascii()),
+        _ => parse(std::str::from_utf8(bytes).ok()?, format),
+    }
+}
+
 /// Parse `text` in any non-epoch format (ISO first, then day-first, then month-first).
 pub fn parse_any(text: &str) -> Option<(i64, TimestampFormat)> {
     [

@@ -19,8 +19,8 @@
 
 use super::timestamp::{self, TimestampFormat};
 use super::{Action, Format, ImportError, ImportOptions, ImportReport, IssueKind, Issues, Limits};
-use crate::log::{EventLog, EventLogBuilder, Interner, SetAttr, Value};
-use memchr::{memchr, memchr3, memmem};
+use crate::log::{ColumnType, EventLog, EventLogBuilder, Interner, SetAttr, Value};
+use memchr::{memchr, memmem};
 
 /// Case code of events whose trace is not closed yet.
 const PENDING_CASE: u32 = u32::MAX;
@@ -111,6 +111,8 @@ pub(crate) struct XesImporter {
     trace: Element,
     event: Element,
     attr_keys: Interner,
+    /// Event attribute key code → builder column.
+    slots: Vec<Option<usize>>,
     scratch: String,
 }
 
@@ -147,6 +149,7 @@ impl XesImporter {
             trace: Element::default(),
             event: Element::default(),
             attr_keys: Interner::new(),
+            slots: Vec::new(),
             scratch: String::new(),
         }
     }
@@ -226,7 +229,7 @@ impl XesImporter {
     fn scan(&mut self, data: &[u8], last: bool) -> Result<usize, ImportError> {
         let mut pos = 0;
         loop {
-            let Some(off) = memchr(b'<', &data[pos..]) else {
+            let Some(off) = find_byte(&data[pos..], b'<') else {
                 self.text(&data[pos..])?;
                 return Ok(data.len());
             };
@@ -235,13 +238,31 @@ impl XesImporter {
                 self.text(&data[pos..lt])?;
             }
             pos = lt;
-            match token_end(&data[lt..]) {
-                Some(len) => {
+            let rest = &data[lt..];
+            // Start tags (nearly all tokens) are framed and parsed in one pass.
+            let step = match rest.get(1) {
+                None => None,
+                Some(b'/' | b'?' | b'!') => token_end(rest).map(|len| (len, None)),
+                Some(_) => match start_tag(rest) {
+                    Ok(t) => t.map(|t| (t.len, Some(t))),
+                    Err(message) => {
+                        return Err(ImportError::Xml {
+                            line: self.line,
+                            message: message.into(),
+                        })
+                    }
+                },
+            };
+            match step {
+                Some((len, tag)) => {
                     let tok = &data[lt..lt + len];
                     if len > self.limits.max_record_bytes {
                         return Err(self.too_long());
                     }
-                    self.token(tok)?;
+                    match tag {
+                        Some(t) => self.open(t.name, t.key, t.value, t.self_closing, self.line)?,
+                        None => self.token(tok)?,
+                    }
                     self.line += count_newlines(tok);
                     pos = lt + len;
                     self.at_start = false;
@@ -339,35 +360,27 @@ impl XesImporter {
                 self.close(open.ctx);
                 Ok(())
             }
-            _ => {
-                let inner = &tok[1..tok.len() - 1];
-                let (inner, self_closing) = match inner.strip_suffix(b"/") {
-                    Some(i) => (i, true),
-                    None => (inner, false),
-                };
-                let name_end = inner
-                    .iter()
-                    .position(|b| b.is_ascii_whitespace())
-                    .unwrap_or(inner.len());
-                let (name, attrs) = inner.split_at(name_end);
-                if name.is_empty() {
-                    return Err(ImportError::Xml {
-                        line,
-                        message: "a `<` that starts no element".into(),
-                    });
-                }
-                self.open(name, attrs, self_closing, line)
-            }
+            _ => Err(ImportError::Xml {
+                line,
+                message: "a `<` that starts no element".into(),
+            }),
         }
     }
 
     fn open(
         &mut self,
         name: &[u8],
-        attrs: &[u8],
+        key: Option<&[u8]>,
+        value: Option<&[u8]>,
         self_closing: bool,
         line: u64,
     ) -> Result<(), ImportError> {
+        if name.is_empty() {
+            return Err(ImportError::Xml {
+                line,
+                message: "a `<` that starts no element".into(),
+            });
+        }
         if self.stack.len() >= self.limits.max_depth {
             return Err(ImportError::Xml {
                 line,
@@ -414,7 +427,7 @@ impl XesImporter {
                     );
                     Ctx::Skip
                 }
-                t if is_attr_type(t) => self.attribute(Owner::Log, t, attrs, line)?,
+                t if is_attr_type(t) => self.attribute(Owner::Log, t, key, value, line)?,
                 _ => self.unknown(name, line),
             },
             Some(Ctx::Trace) => match name {
@@ -422,11 +435,11 @@ impl XesImporter {
                     self.event.reset(line, 0);
                     Ctx::Event
                 }
-                t if is_attr_type(t) => self.attribute(Owner::Trace, t, attrs, line)?,
+                t if is_attr_type(t) => self.attribute(Owner::Trace, t, key, value, line)?,
                 _ => self.unknown(name, line),
             },
             Some(Ctx::Event) => match name {
-                t if is_attr_type(t) => self.attribute(Owner::Event, t, attrs, line)?,
+                t if is_attr_type(t) => self.attribute(Owner::Event, t, key, value, line)?,
                 _ => self.unknown(name, line),
             },
             Some(Ctx::Attr) => {
@@ -478,26 +491,18 @@ impl XesImporter {
     }
 
     /// An attribute element `<type key=".." value=".."/>` of `owner`.
+    ///
+    /// The role keys (activity, timestamp, resource, case) are recognised on the raw bytes and
+    /// their values interned or parsed straight from the input; UTF-8 is checked only for
+    /// strings not seen before. Keys are compared as written (no entities in role keys).
     fn attribute(
         &mut self,
         owner: Owner,
         ty: &[u8],
-        attrs: &[u8],
+        key_raw: Option<&[u8]>,
+        value_raw: Option<&[u8]>,
         line: u64,
     ) -> Result<Ctx, ImportError> {
-        let mut key_raw = None;
-        let mut value_raw = None;
-        for next in (AttrIter { s: attrs, i: 0 }) {
-            let (name, value) = next.map_err(|message| ImportError::Xml {
-                line,
-                message: message.into(),
-            })?;
-            match name {
-                b"key" => key_raw = Some(value),
-                b"value" => value_raw = Some(value),
-                _ => {}
-            }
-        }
         let Some(key_raw) = key_raw else {
             self.issues.add(
                 line,
@@ -508,12 +513,10 @@ impl XesImporter {
             );
             return Ok(Ctx::Skip);
         };
-        let mut key_buf = String::new();
-        let key = decode(key_raw, self.latin1, &mut key_buf).0;
         if ty == b"list" || ty == b"container" {
             self.issues.add(
                 line,
-                Some(key),
+                Some(&lossy(key_raw)),
                 IssueKind::NestedAttribute,
                 Action::Skipped,
                 || format!("{} attribute skipped", lossy(ty)),
@@ -523,71 +526,90 @@ impl XesImporter {
         let Some(value_raw) = value_raw else {
             self.issues.add(
                 line,
-                Some(key),
+                Some(&lossy(key_raw)),
                 IssueKind::MalformedAttribute,
                 Action::Skipped,
                 || "attribute without a value skipped".into(),
             );
             return Ok(Ctx::Attr);
         };
-        let (value, repaired) = decode(value_raw, self.latin1, &mut self.scratch);
-        if repaired {
-            self.issues.add(
-                line,
-                Some(key),
-                IssueKind::Latin1Fallback,
-                Action::Repaired,
-                || "bytes that are not UTF-8 read as Latin-1".into(),
-            );
-        }
-        match owner {
-            Owner::Log => {
-                self.builder.push_log_attr(key, value);
+        let plain = !self.latin1 && !value_raw.contains(&b'&');
+        if owner == Owner::Event {
+            if key_raw == self.keys.activity.as_bytes() {
+                let code = match plain
+                    .then(|| self.builder.activity_code_bytes(value_raw))
+                    .flatten()
+                {
+                    Some(c) => c,
+                    None => {
+                        let v = self.decode_value(value_raw, key_raw, line);
+                        self.builder.activity_code(&v)
+                    }
+                };
+                self.event.activity = Some(code);
                 return Ok(Ctx::Attr);
             }
-            Owner::Event if key == self.keys.activity => {
-                self.event.activity = Some(self.builder.activity_code(value));
+            if key_raw == self.keys.resource.as_bytes() {
+                let code = match plain
+                    .then(|| self.builder.resource_code_bytes(value_raw))
+                    .flatten()
+                {
+                    Some(c) => c,
+                    None => {
+                        let v = self.decode_value(value_raw, key_raw, line);
+                        self.builder.resource_code(&v)
+                    }
+                };
+                self.event.resource = Some(code);
                 return Ok(Ctx::Attr);
             }
-            Owner::Event if key == self.keys.resource => {
-                self.event.resource = Some(self.builder.resource_code(value));
-                return Ok(Ctx::Attr);
-            }
-            Owner::Event if key == self.keys.timestamp => {
-                match parse_date(value) {
+            if key_raw == self.keys.timestamp.as_bytes() {
+                let fast = if plain {
+                    timestamp::parse_bytes(value_raw, TimestampFormat::Iso8601)
+                } else {
+                    None
+                };
+                let ms = fast.or_else(|| parse_date(&self.decode_value(value_raw, key_raw, line)));
+                match ms {
                     Some(ms) => self.event.timestamp = Some(ms),
                     None => self.issues.add(
                         line,
-                        Some(key),
+                        Some(&lossy(key_raw)),
                         IssueKind::BadTimestamp,
                         Action::Repaired,
                         || {
                             format!(
                                 "`{}` is not a date; the event is kept without timestamp",
-                                clip(value)
+                                lossy(value_raw)
                             )
                         },
                     ),
                 }
                 return Ok(Ctx::Attr);
             }
-            Owner::Trace if key == self.keys.case => {
-                let el = &mut self.trace;
-                let start = el.strs.len();
-                el.strs.push_str(value);
-                el.case_name = Some((start, el.strs.len()));
-                return Ok(Ctx::Attr);
-            }
-            _ => {}
         }
-        let el = match owner {
-            Owner::Trace => &mut self.trace,
-            _ => &mut self.event,
+        let value = self.decode_value(value_raw, key_raw, line);
+        if owner == Owner::Log {
+            let key = self.decode_value(key_raw, key_raw, line);
+            self.builder.push_log_attr(&key, &value);
+            return Ok(Ctx::Attr);
+        }
+        if owner == Owner::Trace && key_raw == self.keys.case.as_bytes() {
+            let el = &mut self.trace;
+            let start = el.strs.len();
+            el.strs.push_str(&value);
+            el.case_name = Some((start, el.strs.len()));
+            return Ok(Ctx::Attr);
+        }
+        let el = if owner == Owner::Trace {
+            &mut self.trace
+        } else {
+            &mut self.event
         };
         let pending = match ty {
             b"string" | b"id" => {
                 let start = el.strs.len();
-                el.strs.push_str(value);
+                el.strs.push_str(&value);
                 Some(Pending::Str(start, el.strs.len()))
             }
             b"int" => value.trim().parse().ok().map(Pending::Int),
@@ -597,29 +619,61 @@ impl XesImporter {
                 v if v.eq_ignore_ascii_case("false") || v == "0" => Some(Pending::Bool(false)),
                 _ => None,
             },
-            b"date" => parse_date(value).map(Pending::Ts),
+            b"date" => parse_date(&value).map(Pending::Ts),
             _ => None,
         };
+        let code = match self.attr_keys.intern_bytes(key_raw) {
+            Some(c) => c,
+            None => self.attr_keys.intern(&lossy(key_raw)),
+        };
         match pending {
-            Some(p) => {
-                let code = self.attr_keys.intern(key);
-                el.attrs.push((code, p));
+            Some(p) => el.attrs.push((code, p)),
+            None => {
+                let key = self.attr_keys.resolve(code);
+                self.issues.add(
+                    line,
+                    Some(key),
+                    IssueKind::BadAttributeValue,
+                    Action::Repaired,
+                    || {
+                        format!(
+                            "`{}` is not a valid {}; the value is dropped",
+                            clip(&value),
+                            lossy(ty)
+                        )
+                    },
+                )
             }
-            None => self.issues.add(
-                line,
-                Some(key),
-                IssueKind::BadAttributeValue,
-                Action::Repaired,
-                || {
-                    format!(
-                        "`{}` is not a valid {}; the value is dropped",
-                        clip(value),
-                        lossy(ty)
-                    )
-                },
-            ),
         }
         Ok(Ctx::Attr)
+    }
+
+    /// Decode an attribute value (entities, Latin-1), reporting bytes that are not UTF-8.
+    fn decode_value<'a>(
+        &mut self,
+        raw: &'a [u8],
+        key_raw: &[u8],
+        line: u64,
+    ) -> std::borrow::Cow<'a, str> {
+        if !self.latin1 && !raw.contains(&b'&') {
+            if let Ok(s) = std::str::from_utf8(raw) {
+                return std::borrow::Cow::Borrowed(s);
+            }
+        }
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let (text, repaired) = decode(raw, self.latin1, &mut scratch);
+        let out = std::borrow::Cow::Owned(text.to_string());
+        self.scratch = scratch;
+        if repaired {
+            self.issues.add(
+                line,
+                Some(&lossy(key_raw)),
+                IssueKind::Latin1Fallback,
+                Action::Repaired,
+                || "bytes that are not UTF-8 read as Latin-1".into(),
+            );
+        }
+        out
     }
 
     fn end_event(&mut self) {
@@ -643,9 +697,21 @@ impl XesImporter {
             self.builder.set_resource(i, r);
         }
         for &(code, p) in &ev.attrs {
-            let key = self.attr_keys.resolve(code);
             let value = pending_value(&ev.strs, p);
-            if let SetAttr::Widened { from, to } = self.builder.set_event_attr(i, key, value) {
+            let slot = match self.slots.get(code as usize).copied().flatten() {
+                Some(c) => c,
+                None => {
+                    let key = self.attr_keys.resolve(code);
+                    let c = self.builder.event_attr_column(key, value_type(value));
+                    if self.slots.len() <= code as usize {
+                        self.slots.resize(code as usize + 1, None);
+                    }
+                    self.slots[code as usize] = Some(c);
+                    c
+                }
+            };
+            if let SetAttr::Widened { from, to } = self.builder.set_event_attr_at(slot, i, value) {
+                let key = self.attr_keys.resolve(code);
                 self.issues.add(
                     ev.line,
                     Some(key),
@@ -719,6 +785,16 @@ fn pending_value(strs: &str, p: Pending) -> Value<'_> {
     }
 }
 
+fn value_type(v: Value<'_>) -> ColumnType {
+    match v {
+        Value::Str(_) => ColumnType::Str,
+        Value::Int(_) => ColumnType::Int,
+        Value::Float(_) => ColumnType::Float,
+        Value::Bool(_) => ColumnType::Bool,
+        Value::Timestamp(_) => ColumnType::Timestamp,
+    }
+}
+
 fn parse_date(s: &str) -> Option<i64> {
     timestamp::parse(s, TimestampFormat::Iso8601)
         .or_else(|| timestamp::parse_any(s).map(|(ms, _)| ms))
@@ -755,8 +831,21 @@ fn trim(b: &[u8]) -> &[u8] {
     &b[start..end]
 }
 
+/// Position of `b` in `hay`: a plain loop over the first bytes (the usual short distance
+/// between XES tokens), then memchr.
+fn find_byte(hay: &[u8], b: u8) -> Option<usize> {
+    const SHORT: usize = 48;
+    let head = &hay[..hay.len().min(SHORT)];
+    match head.iter().position(|&c| c == b) {
+        Some(p) => Some(p),
+        None if hay.len() > SHORT => memchr(b, &hay[SHORT..]).map(|p| p + SHORT),
+        None => None,
+    }
+}
+
 fn count_newlines(b: &[u8]) -> u64 {
-    memchr::memchr_iter(b'\n', b).count() as u64
+    // A plain loop: vectorised by the compiler, and cheaper than a search call per short token.
+    b.iter().filter(|&&c| c == b'\n').count() as u64
 }
 
 /// Length of the complete token starting at `rest[0] == b'<'`, or `None` if it is incomplete.
@@ -784,14 +873,106 @@ fn token_end(rest: &[u8]) -> Option<usize> {
             }
         }
         _ => {
+            // Tags are short: a plain loop beats a search call per quote.
             let mut i = 1;
-            loop {
-                let j = i + memchr3(b'>', b'"', b'\'', &rest[i..])?;
-                if rest[j] == b'>' {
-                    return Some(j + 1);
+            while let Some(&c) = rest.get(i) {
+                match c {
+                    b'>' => return Some(i + 1),
+                    b'"' | b'\'' => i += find_byte(&rest[i + 1..], c)? + 2,
+                    _ => i += 1,
                 }
-                i = j + 1 + memchr(rest[j], &rest[j + 1..])? + 1;
             }
+            None
+        }
+    }
+}
+
+/// A start tag, framed and parsed in one pass.
+struct StartTag<'a> {
+    len: usize,
+    name: &'a [u8],
+    self_closing: bool,
+    key: Option<&'a [u8]>,
+    value: Option<&'a [u8]>,
+}
+
+/// Parse the start tag at `rest[0] == b'<'`: `Ok(None)` if it is incomplete, `Err` if it is
+/// malformed. Only the `key` and `value` attributes are kept (all XES needs).
+fn start_tag(rest: &[u8]) -> Result<Option<StartTag<'_>>, &'static str> {
+    let n = rest.len();
+    let space = |c: u8| c.is_ascii_whitespace();
+    let mut i = 1;
+    while i < n && !space(rest[i]) && rest[i] != b'>' && rest[i] != b'/' {
+        i += 1;
+    }
+    let name = &rest[1..i.min(n)];
+    if name.is_empty() && i < n {
+        return Err("a `<` that starts no element");
+    }
+    let (mut key, mut value) = (None, None);
+    loop {
+        while i < n && space(rest[i]) {
+            i += 1;
+        }
+        let Some(&c) = rest.get(i) else {
+            return Ok(None);
+        };
+        match c {
+            b'>' => {
+                return Ok(Some(StartTag {
+                    len: i + 1,
+                    name,
+                    self_closing: false,
+                    key,
+                    value,
+                }))
+            }
+            b'/' => {
+                return match rest.get(i + 1) {
+                    None => Ok(None),
+                    Some(b'>') => Ok(Some(StartTag {
+                        len: i + 2,
+                        name,
+                        self_closing: true,
+                        key,
+                        value,
+                    })),
+                    Some(_) => Err("a `/` inside a tag"),
+                }
+            }
+            _ => {}
+        }
+        let a0 = i;
+        while i < n && rest[i] != b'=' && !space(rest[i]) && rest[i] != b'>' && rest[i] != b'/' {
+            i += 1;
+        }
+        let attr_name = &rest[a0..i.min(n)];
+        while i < n && space(rest[i]) {
+            i += 1;
+        }
+        match rest.get(i) {
+            None => return Ok(None),
+            Some(b'=') => i += 1,
+            Some(_) => return Err("an attribute without `=value` in a tag"),
+        }
+        while i < n && space(rest[i]) {
+            i += 1;
+        }
+        let q = match rest.get(i) {
+            None => return Ok(None),
+            Some(&q @ (b'"' | b'\'')) => q,
+            Some(_) => return Err("an attribute value without quotes in a tag"),
+        };
+        let v0 = i + 1;
+        let Some(len) = find_byte(&rest[v0..], q) else {
+            return Ok(None);
+        };
+        let v = &rest[v0..v0 + len];
+        i = v0 + len + 1;
+        match attr_name {
+            b"key" => key = Some(v),
+            b"value" => value = Some(v),
+            _ => {}
         }
     }
 }
@@ -837,7 +1018,7 @@ impl<'a> Iterator for AttrIter<'a> {
             }
         };
         let vstart = self.i + 1;
-        let Some(len) = memchr(q, &s[vstart..]) else {
+        let Some(len) = find_byte(&s[vstart..], q) else {
             self.i = s.len();
             return Some(Err("an attribute value whose quote is not closed"));
         };

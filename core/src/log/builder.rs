@@ -69,6 +69,16 @@ impl EventLogBuilder {
         self.resources.intern(name)
     }
 
+    /// [`activity_code`](Self::activity_code) of raw bytes; `None` if they are not UTF-8.
+    pub fn activity_code_bytes(&mut self, name: &[u8]) -> Option<u32> {
+        self.activities.intern_bytes(name)
+    }
+
+    /// [`resource_code`](Self::resource_code) of raw bytes; `None` if they are not UTF-8.
+    pub fn resource_code_bytes(&mut self, name: &[u8]) -> Option<u32> {
+        self.resources.intern_bytes(name)
+    }
+
     /// Number of events appended so far.
     pub fn len(&self) -> usize {
         self.activity.len()
@@ -144,6 +154,21 @@ impl EventLogBuilder {
             key,
             value,
         )
+    }
+
+    /// The column index of event attribute `key` (created with type `ty` if new), for
+    /// [`set_event_attr_at`](Self::set_event_attr_at): saves the key lookup per value.
+    pub fn event_attr_column(&mut self, key: &str, ty: ColumnType) -> usize {
+        column_index(&mut self.event_attrs, &mut self.event_attr_index, key, ty)
+    }
+
+    /// Set event attribute column `column` (from [`event_attr_column`](Self::event_attr_column))
+    /// of event `event`.
+    pub fn set_event_attr_at(&mut self, column: usize, event: usize, value: Value<'_>) -> SetAttr {
+        match self.event_attrs.get_mut(column) {
+            Some(col) => set_in(col, event, value),
+            None => SetAttr::Stored,
+        }
     }
 
     /// Set attribute `key` of case `case`.
@@ -316,6 +341,45 @@ fn compact(dict: &Interner, used: impl Iterator<Item = u32>) -> (Interner, Vec<u
     (out, map)
 }
 
+fn type_of(value: Value<'_>) -> ColumnType {
+    match value {
+        Value::Str(_) => ColumnType::Str,
+        Value::Int(_) => ColumnType::Int,
+        Value::Float(_) => ColumnType::Float,
+        Value::Bool(_) => ColumnType::Bool,
+        Value::Timestamp(_) => ColumnType::Timestamp,
+    }
+}
+
+fn column_index(
+    columns: &mut Vec<Column>,
+    index: &mut HashMap<String, usize>,
+    key: &str,
+    ty: ColumnType,
+) -> usize {
+    match index.get(key) {
+        Some(&i) => i,
+        None => {
+            columns.push(Column::new(key, ty));
+            index.insert(key.to_string(), columns.len() - 1);
+            columns.len() - 1
+        }
+    }
+}
+
+fn set_in(col: &mut Column, row: usize, value: Value<'_>) -> SetAttr {
+    if col.set(row, value) {
+        return SetAttr::Stored;
+    }
+    let from = col.column_type();
+    col.widen_for(type_of(value));
+    col.set(row, value);
+    SetAttr::Widened {
+        from,
+        to: col.column_type(),
+    }
+}
+
 fn set_attr(
     columns: &mut Vec<Column>,
     index: &mut HashMap<String, usize>,
@@ -323,32 +387,8 @@ fn set_attr(
     key: &str,
     value: Value<'_>,
 ) -> SetAttr {
-    let ty = match value {
-        Value::Str(_) => ColumnType::Str,
-        Value::Int(_) => ColumnType::Int,
-        Value::Float(_) => ColumnType::Float,
-        Value::Bool(_) => ColumnType::Bool,
-        Value::Timestamp(_) => ColumnType::Timestamp,
-    };
-    let i = match index.get(key) {
-        Some(&i) => i,
-        None => {
-            columns.push(Column::new(key, ty));
-            index.insert(key.to_string(), columns.len() - 1);
-            columns.len() - 1
-        }
-    };
-    let col = &mut columns[i];
-    if col.set(row, value) {
-        return SetAttr::Stored;
-    }
-    let from = col.column_type();
-    col.widen_for(ty);
-    col.set(row, value);
-    SetAttr::Widened {
-        from,
-        to: col.column_type(),
-    }
+    let i = column_index(columns, index, key, type_of(value));
+    set_in(&mut columns[i], row, value)
 }
 
 #[cfg(test)]

@@ -37,20 +37,42 @@ impl Interner {
 
     /// The code of `s`, adding it if it is new.
     pub fn intern(&mut self, s: &str) -> u32 {
-        let hash = self.hasher.hash_one(s);
-        let (arena, ends) = (&self.arena, &self.ends);
-        let get = |code: u32| -> &str {
-            let i = code as usize;
-            let start = if i == 0 { 0 } else { ends[i - 1] };
-            &arena[start..ends[i]]
-        };
-        if let Some(&code) = self.table.find(hash, |&c| get(c) == s) {
-            return code;
+        match self.find_bytes(s.as_bytes()) {
+            Ok(code) => code,
+            Err(hash) => self.insert(s, hash),
         }
+    }
+
+    /// The code of the UTF-8 text `bytes`, adding it if it is new; `None` if the bytes are not
+    /// UTF-8. Validation runs only for new strings, so interning repeated values from raw input
+    /// costs one hash and one comparison.
+    pub fn intern_bytes(&mut self, bytes: &[u8]) -> Option<u32> {
+        match self.find_bytes(bytes) {
+            Ok(code) => Some(code),
+            Err(hash) => {
+                let s = std::str::from_utf8(bytes).ok()?;
+                Some(self.insert(s, hash))
+            }
+        }
+    }
+
+    /// The code of `bytes`, or the hash to insert them with.
+    fn find_bytes(&self, bytes: &[u8]) -> Result<u32, u64> {
+        let hash = self.hasher.hash_one(bytes);
+        let (arena, ends) = (self.arena.as_bytes(), &self.ends);
+        let found = self.table.find(hash, |&c| {
+            let i = c as usize;
+            let start = if i == 0 { 0 } else { ends[i - 1] };
+            &arena[start..ends[i]] == bytes
+        });
+        found.copied().ok_or(hash)
+    }
+
+    fn insert(&mut self, s: &str, hash: u64) -> u32 {
         let code = self.ends.len() as u32;
         self.arena.push_str(s);
         self.ends.push(self.arena.len());
-        let (arena, ends, hasher) = (&self.arena, &self.ends, &self.hasher);
+        let (arena, ends, hasher) = (self.arena.as_bytes(), &self.ends, &self.hasher);
         self.table.insert_unique(hash, code, |&c| {
             let i = c as usize;
             let start = if i == 0 { 0 } else { ends[i - 1] };
@@ -61,8 +83,7 @@ impl Interner {
 
     /// The code of `s` if it was interned.
     pub fn lookup(&self, s: &str) -> Option<u32> {
-        let hash = self.hasher.hash_one(s);
-        self.table.find(hash, |&c| self.get(c) == Some(s)).copied()
+        self.find_bytes(s.as_bytes()).ok()
     }
 
     /// The string of `code`, or `None` for an unknown code.
@@ -121,5 +142,8 @@ mod tests {
             assert_eq!(i.intern(&n.to_string()), 3 + n);
         }
         assert_eq!(i.lookup("9999"), Some(10_002));
+        assert_eq!(i.intern_bytes(b"bb"), Some(1));
+        assert_eq!(i.intern_bytes(b"\xff"), None);
+        assert_eq!(i.intern_bytes("ü".as_bytes()), Some(10_003));
     }
 }
