@@ -47,6 +47,14 @@ for t in "${targets[@]}"; do
     arrow_ipc_read) seed "$t" core/test_data/**/*.arrow ;;
   esac
 done
+# Arrow IPC and Parquet seeds written by Spur itself (needs the CLI; built when missing).
+if [[ " ${targets[*]} " == *" arrow_ipc_read "* || " ${targets[*]} " == *" parquet_read "* ]] \
+   && [ -f "$SHARED/eventlogs/running-example.xes" ]; then
+  [ -x target/release/spur ] || cargo build --release -q -p spur
+  mkdir -p fuzz/corpus/arrow_ipc_read fuzz/corpus/parquet_read
+  target/release/spur convert "$SHARED/eventlogs/running-example.xes" fuzz/corpus/arrow_ipc_read/seed-running.arrow 2>/dev/null || true
+  target/release/spur convert "$SHARED/eventlogs/running-example.xes" fuzz/corpus/parquet_read/seed-running.parquet 2>/dev/null || true
+fi
 
 mkdir -p fuzz/artifacts
 echo "== building ${#targets[@]} fuzz targets" >&2

@@ -301,3 +301,27 @@ fn hostile_bytes_give_errors_not_panics() {
     let e = sa::parquet::read(&parquet[..parquet.len() - 1], &m).expect_err("truncated");
     assert!(e.to_string().contains("Parquet"), "{e}");
 }
+
+/// Inputs that once made arrow-ipc or parquet panic (found by `bench/fuzz.sh`): now errors.
+#[test]
+fn former_fuzz_crashes_are_errors() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("test_data/arrow/fuzz-regressions");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).expect("regression dir") {
+        let path = entry.expect("entry").path();
+        let bytes = std::fs::read(&path).expect("readable");
+        let m = Mapping::default();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_string();
+        if name.starts_with("ipc-") {
+            assert!(sa::ipc::read(&bytes, &m).is_err(), "{name}");
+        } else {
+            assert!(sa::parquet::read(&bytes, &m).is_err(), "{name}");
+        }
+        seen += 1;
+    }
+    assert!(seen > 0, "no regression inputs in {}", dir.display());
+}

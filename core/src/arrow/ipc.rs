@@ -111,13 +111,18 @@ fn read_file(bytes: &[u8], mapping: &Mapping) -> Result<(EventLog, ArrowReport),
     for (i, block) in footer.dictionaries().into_iter().flatten().enumerate() {
         let buf = checked_block(bytes, block, &r)
             .map_err(|m| malformed(format!("dictionary {i}: {m}")))?;
-        r.decoder
-            .read_dictionary(block, &buf)
-            .map_err(|e| malformed(format!("dictionary {i}: {e}")))?;
+        if let Some(buf) = buf {
+            r.decoder
+                .read_dictionary(block, &buf)
+                .map_err(|e| malformed(format!("dictionary {i}: {e}")))?;
+        }
     }
     for (i, block) in footer.recordBatches().into_iter().flatten().enumerate() {
         let buf = checked_block(bytes, block, &r)
-            .map_err(|m| malformed(format!("record batch {i}: {m}")))?;
+            .map_err(|m| malformed(format!("record batch {i}: {m}")))?
+            .ok_or_else(|| {
+                malformed(format!("record batch {i}: a dictionary among the batches"))
+            })?;
         let batch = r
             .decoder
             .read_record_batch(block, &buf)
@@ -181,6 +186,11 @@ fn read_stream(bytes: &[u8], mapping: &Mapping) -> Result<(EventLog, ArrowReport
                 let block = Block::new(pos as i64, meta, body_len as i64);
                 let buf = checked_block(bytes, &block, r)
                     .map_err(|m| malformed(format!("message {index}: {m}")))?;
+                let Some(buf) = buf else {
+                    pos = end; // a dictionary Spur does not read
+                    index += 1;
+                    continue;
+                };
                 match message.header_type() {
                     MessageHeader::DictionaryBatch => r
                         .decoder
@@ -210,8 +220,9 @@ fn read_stream(bytes: &[u8], mapping: &Mapping) -> Result<(EventLog, ArrowReport
 }
 
 /// The bytes of `block` (metadata and body), after checking that the block, its message and
-/// every buffer and node it declares lie inside the input.
-fn checked_block(bytes: &[u8], block: &Block, r: &Reading) -> Result<Buffer, String> {
+/// every buffer and node it declares lie inside the input. `None`: a dictionary of values Spur
+/// does not read (not text), to be skipped; the columns using it are projected away.
+fn checked_block(bytes: &[u8], block: &Block, r: &Reading) -> Result<Option<Buffer>, String> {
     let version = r.version;
     let offset = usize::try_from(block.offset()).map_err(|_| "negative offset".to_string())?;
     let meta = usize::try_from(block.metaDataLength())
@@ -263,12 +274,18 @@ fn checked_block(bytes: &[u8], block: &Block, r: &Reading) -> Result<Buffer, Str
                     ))
                 }
             };
+            if !matches!(
+                value_type,
+                DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+            ) {
+                return Ok(None);
+            }
             (
                 dictionary.data().ok_or("no dictionary batch data")?,
                 vec![(value_type, true)],
             )
         }
-        MessageHeader::NONE => return Ok(Buffer::from(data.to_vec())),
+        MessageHeader::NONE => return Ok(Some(Buffer::from(data.to_vec()))),
         other => return Err(format!("unexpected {other:?} message")),
     };
     if batch.compression().is_some() {
@@ -334,7 +351,7 @@ fn checked_block(bytes: &[u8], block: &Block, r: &Reading) -> Result<Buffer, Str
     for (ty, decoded) in &fields {
         walk.field(ty, *decoded)?;
     }
-    Ok(Buffer::from(data.to_vec()))
+    Ok(Some(Buffer::from(data.to_vec())))
 }
 
 /// Follows arrow-ipc's own order of nodes and buffers through the fields of a message, and

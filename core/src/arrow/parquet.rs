@@ -43,6 +43,7 @@ pub fn read(bytes: &[u8], mapping: &Mapping) -> Result<(EventLog, ArrowReport), 
     let bytes = Bytes::copy_from_slice(bytes);
     let metadata =
         ArrowReaderMetadata::load(&bytes, Default::default()).map_err(|e| malformed(None, e))?;
+    check_layout(metadata.metadata(), bytes.len())?;
     let mut log = LogFromArrow::new(metadata.schema(), mapping)?;
     for group in 0..metadata.metadata().num_row_groups() {
         let reader =
@@ -56,6 +57,47 @@ pub fn read(bytes: &[u8], mapping: &Mapping) -> Result<(EventLog, ArrowReport), 
         }
     }
     Ok(log.finish())
+}
+
+/// Every column chunk must lie inside the file: the parquet crate asserts (panics) on negative
+/// offsets or sizes instead of returning an error, so hostile metadata is refused here first.
+fn check_layout(
+    metadata: &parquet::file::metadata::ParquetMetaData,
+    file_len: usize,
+) -> Result<(), ArrowLogError> {
+    for (g, group) in metadata.row_groups().iter().enumerate() {
+        if group.num_rows() < 0 {
+            return Err(malformed(Some(g), "negative row count"));
+        }
+        for column in group.columns() {
+            let at = |message: String| ArrowLogError::Malformed {
+                format: FORMAT,
+                row_group: Some(g),
+                column: Some(column.column_path().string()),
+                message,
+            };
+            let start = column
+                .dictionary_page_offset()
+                .unwrap_or(column.data_page_offset());
+            let (data, size, values) = (
+                column.data_page_offset(),
+                column.compressed_size(),
+                column.num_values(),
+            );
+            if start < 0 || data < 0 || size < 0 || values < 0 {
+                return Err(at(format!("negative offset, size or count (start {start}, data {data}, size {size}, values {values})")));
+            }
+            let end = start
+                .checked_add(size)
+                .and_then(|e| usize::try_from(e).ok());
+            if end.is_none_or(|e| e > file_len) || data < start {
+                return Err(at(format!(
+                    "the column chunk ({start}+{size}) lies outside the file of {file_len} bytes"
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The log as a Parquet file (Snappy-compressed, one row group per million events).
