@@ -25,7 +25,7 @@ pub use time::{
     case_durations, events_over_time, events_per_case, CaseDurations, DurationSummary,
     EventsOverTime, EventsPerCase,
 };
-pub use variants::{variants, Variant, Variants};
+pub use variants::{variant_counts, variants, Variant, Variants};
 
 use crate::log::EventLog;
 use serde::{Deserialize, Serialize};
@@ -94,7 +94,6 @@ pub struct Stats {
 /// Compute [`Stats`].
 pub fn stats(log: &EventLog) -> Stats {
     let dfg = dfg(log);
-    let variants = variants(log);
     Stats {
         events: log.num_events() as u64,
         cases: log.num_cases() as u64,
@@ -106,11 +105,7 @@ pub fn stats(log: &EventLog) -> Stats {
             .into_iter()
             .map(|e| (e.from, e.to, e.count))
             .collect(),
-        variants: variants
-            .variants
-            .into_iter()
-            .map(|v| (v.activities, v.count))
-            .collect(),
+        variants: variant_counts(log),
         case_duration_seconds: case_durations(log).summary,
     }
 }
@@ -178,5 +173,34 @@ mod tests {
             (ab.min, ab.max, ab.mean, ab.median, ab.total),
             (60.0, 10800.0, 5430.0, 5430.0, 10860.0)
         );
+        let v = variants(&l);
+        let shown: Vec<(Vec<&str>, Vec<&str>)> = v
+            .variants
+            .iter()
+            .map(|x| {
+                (
+                    v.names(x),
+                    x.cases.iter().map(|&c| l.case_ids().resolve(c)).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                (vec!["a"], vec!["3"]),
+                (vec!["a", "b"], vec!["2"]),
+                (vec!["a", "b", "b"], vec!["1"])
+            ]
+        );
+        let t = events_over_time(&l, 3_600_000).expect("timestamps");
+        assert_eq!(
+            (t.bucket_ms, t.counts.as_slice()),
+            (
+                3_600_000,
+                [1, 3, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1].as_slice()
+            )
+        );
+        let e = events_per_case(&l);
+        assert_eq!(e.histogram, [(1, 1), (2, 1), (3, 1)]);
     }
 }
