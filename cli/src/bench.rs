@@ -26,7 +26,8 @@ struct Args {
 pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     match args.first().map(String::as_str) {
         Some("kmeans") => kmeans_bench(&args[1..]),
-        _ => bail!("usage: spur bench kmeans [--rows 100000 --dims 20 --k 8 --iters 20 --seed 0 --repeats 3] [--data CSV | --write-csv CSV]"),
+        Some("leads") => leads_bench(&args[1..]),
+        _ => bail!("usage: spur bench kmeans [--rows 100000 --dims 20 --k 8 --iters 20 --seed 0 --repeats 3] [--data CSV | --write-csv CSV]\n       spur bench leads [--rows 100000 --seed 0]"),
     }
 }
 
@@ -106,6 +107,67 @@ fn kmeans_bench(args: &[String]) -> anyhow::Result<ExitCode> {
     let json = serde_json::json!({
         "tool": "spur", "rows": rows, "dims": dims, "k": run.k, "max_iter": a.iters,
         "n_iter": run.iterations, "seconds": times[times.len() / 2], "inertia": run.inertia,
+    });
+    println!("{json}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Training and scoring throughput of the lead model on synthetic leads: import, train,
+/// artifact round trip, scoring `Lead`s in batches of 1,000 and the edge path (JSON body →
+/// `parse_score_request` → `score`).
+fn leads_bench(args: &[String]) -> anyhow::Result<ExitCode> {
+    use spur_core::leads::request::{parse_score_request, Lead};
+    use spur_core::leads::{generate, ranking, table};
+    let a = parse(args)?;
+    let leads = generate::leads(a.rows, a.seed);
+    let csv = generate::leads_csv(&leads);
+    let t = Instant::now();
+    let mut config = table::ImportConfig::new("won");
+    config.value = Some("deal_value".into());
+    let imp = table::import_csv(csv.as_bytes(), &config)?;
+    let import_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let model = ranking::train(&imp.dataset, &ranking::TrainConfig::default());
+    let train_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let bytes = spur_core::model::encode_leads(&model, 0);
+    let (_, model) = spur_core::model::decode_leads(&bytes)?;
+    let artifact_s = t.elapsed().as_secs_f64();
+    let api: Vec<Lead> = leads
+        .iter()
+        .map(|l| Lead {
+            id: Some(l.id.clone()),
+            company: Some(l.company.clone()),
+            company_size: Some(l.company_size),
+            industry: Some(l.industry.into()),
+            channel: Some(l.channel.into()),
+            hours_to_first_response: Some(l.hours_to_first_response),
+            response_weekday: Some(l.response_weekday.into()),
+            response_channel: Some(l.response_channel.into()),
+        })
+        .collect();
+    let t = Instant::now();
+    let mut scored = 0usize;
+    for batch in api.chunks(1000) {
+        scored += model.score(batch).len();
+    }
+    let score_s = t.elapsed().as_secs_f64();
+    let body = serde_json::to_vec(&serde_json::json!({ "leads": &api[..api.len().min(1000)] }))?;
+    let t = Instant::now();
+    let mut requests = 0;
+    while t.elapsed().as_secs_f64() < 1.0 {
+        let parsed = parse_score_request(&body)?;
+        let scores = model.score(&parsed);
+        serde_json::to_vec(&scores)?;
+        requests += 1;
+    }
+    let request_s = t.elapsed().as_secs_f64() / requests as f64;
+    let json = serde_json::json!({
+        "tool": "spur", "rows": a.rows, "csv_bytes": csv.len(), "segments": model.tree.segments.len(),
+        "import_seconds": import_s, "train_seconds": train_s, "train_rows_per_second": a.rows as f64 / train_s,
+        "artifact_bytes": bytes.len(), "artifact_roundtrip_seconds": artifact_s,
+        "score_leads_per_second": scored as f64 / score_s,
+        "edge_batch_1000_ms": request_s * 1000.0, "edge_batch_body_bytes": body.len(),
     });
     println!("{json}");
     Ok(ExitCode::SUCCESS)

@@ -223,6 +223,37 @@ fn nearest_in(row: &[f32], blocks: &[Lane], k: usize, dims: usize) -> (u32, f32)
     best
 }
 
+/// `nearest_in` for four consecutive rows (`rows` is `4 × dims`).
+#[inline(always)]
+fn nearest4(rows: &[f32], blocks: &[Lane], k: usize, dims: usize) -> [(u32, f32); 4] {
+    let mut best = [(0u32, f32::INFINITY); 4];
+    let (r0, rest) = rows.split_at(dims);
+    let (r1, rest) = rest.split_at(dims);
+    let (r2, r3) = rest.split_at(dims);
+    for (b, block) in blocks.chunks_exact(dims.max(1)).enumerate() {
+        let mut acc = [[0f32; LANES]; 4];
+        for j in 0..dims {
+            let c = &block[j];
+            let x = [r0[j], r1[j], r2[j], r3[j]];
+            for r in 0..4 {
+                for l in 0..LANES {
+                    let d = x[r] - c[l];
+                    acc[r][l] += d * d;
+                }
+            }
+        }
+        let lanes = (k - b * LANES).min(LANES);
+        for r in 0..4 {
+            for (l, &dl) in acc[r].iter().enumerate().take(lanes) {
+                if dl < best[r].1 {
+                    best[r] = ((b * LANES + l) as u32, dl);
+                }
+            }
+        }
+    }
+    best
+}
+
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
 fn assign_generic(
@@ -237,8 +268,21 @@ fn assign_generic(
 ) -> (f64, usize) {
     let mut inertia = 0f64;
     let mut changed = 0;
+    let n = data.len() / dims;
+    // Four rows at a time: four independent add chains keep the SIMD units busy; each row's
+    // sums are in the same order as `nearest_in`, so results do not depend on the grouping.
+    let mut found = vec![(0u32, 0f32); n];
+    let quads = n / 4;
+    for q in 0..quads {
+        let at = q * 4 * dims;
+        let r = nearest4(&data[at..at + 4 * dims], blocks, k, dims);
+        found[q * 4..q * 4 + 4].copy_from_slice(&r);
+    }
+    for (i, row) in data.chunks_exact(dims).enumerate().skip(quads * 4) {
+        found[i] = nearest_in(row, blocks, k, dims);
+    }
     for (i, row) in data.chunks_exact(dims).enumerate() {
-        let (c, d) = nearest_in(row, blocks, k, dims);
+        let (c, d) = found[i];
         inertia += d as f64;
         dist[i] = d;
         if labels[i] != c {
@@ -307,24 +351,24 @@ fn plus_plus(data: &[f32], dims: usize, k: usize, rng: &mut Rng) -> Vec<f32> {
         .collect();
     let mut pot: f64 = closest.iter().map(|&d| d as f64).sum();
     let mut cand_d = vec![[0f32; LANES]; n];
+    let mut cumulative = vec![0f64; n];
     while centres.len() < k * dims {
+        let mut acc = 0f64;
+        for (c, &d) in cumulative.iter_mut().zip(&closest) {
+            acc += d as f64;
+            *c = acc;
+        }
         let mut cands = Vec::with_capacity(trials * dims);
         for _ in 0..trials {
             let i = if pot > 0.0 {
-                pick(&closest, rng.f64() * pot)
+                pick(&cumulative, &closest, rng.f64() * acc)
             } else {
                 rng.below(n)
             };
             cands.extend_from_slice(&data[i * dims..(i + 1) * dims]);
         }
         let block = transpose(&cands, trials, dims);
-        let mut pots = [0f64; LANES];
-        for ((row, cd), &cl) in data.chunks_exact(dims).zip(cand_d.iter_mut()).zip(&closest) {
-            *cd = block_dist(row, &block);
-            for t in 0..trials {
-                pots[t] += cd[t].min(cl) as f64;
-            }
-        }
+        let pots = candidate_pots(data, dims, &block, trials, &closest, &mut cand_d);
         let best = (0..trials).fold(0, |b, t| if pots[t] < pots[b] { t } else { b });
         for (cl, cd) in closest.iter_mut().zip(&cand_d) {
             *cl = cl.min(cd[best]);
@@ -335,13 +379,61 @@ fn plus_plus(data: &[f32], dims: usize, k: usize, rng: &mut Rng) -> Vec<f32> {
     centres
 }
 
-fn pick(weights: &[f32], target: f64) -> usize {
-    let mut acc = 0f64;
-    for (i, &w) in weights.iter().enumerate() {
-        acc += w as f64;
-        if acc > target {
-            return i;
+#[inline(always)]
+fn candidate_pots_generic(
+    data: &[f32],
+    dims: usize,
+    block: &[Lane],
+    trials: usize,
+    closest: &[f32],
+    cand_d: &mut [Lane],
+) -> [f64; LANES] {
+    let mut pots = [0f64; LANES];
+    for ((row, cd), &cl) in data.chunks_exact(dims).zip(cand_d.iter_mut()).zip(closest) {
+        *cd = block_dist(row, block);
+        for t in 0..trials {
+            pots[t] += cd[t].min(cl) as f64;
         }
+    }
+    pots
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn candidate_pots_avx2(
+    data: &[f32],
+    dims: usize,
+    block: &[Lane],
+    trials: usize,
+    closest: &[f32],
+    cand_d: &mut [Lane],
+) -> [f64; LANES] {
+    candidate_pots_generic(data, dims, block, trials, closest, cand_d)
+}
+
+/// Distances of every row to the candidate centres of `block`, and each candidate's potential
+/// (sum over rows of the squared distance to the nearest centre if it were chosen).
+fn candidate_pots(
+    data: &[f32],
+    dims: usize,
+    block: &[Lane],
+    trials: usize,
+    closest: &[f32],
+    cand_d: &mut [Lane],
+) -> [f64; LANES] {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports AVX2 (checked just above); the function has no other contract.
+        return unsafe { candidate_pots_avx2(data, dims, block, trials, closest, cand_d) };
+    }
+    candidate_pots_generic(data, dims, block, trials, closest, cand_d)
+}
+
+/// First row whose cumulative weight exceeds `target` (a row of weight 0 is never picked).
+fn pick(cumulative: &[f64], weights: &[f32], target: f64) -> usize {
+    let i = cumulative.partition_point(|&c| c <= target);
+    if i < weights.len() && weights[i] > 0.0 {
+        return i;
     }
     weights.iter().rposition(|&w| w > 0.0).unwrap_or(0)
 }
