@@ -600,6 +600,17 @@ impl<'a> Record<'a> {
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
         self.bytes.get(start..end)
     }
+    /// Byte range of field `i` in `bytes`.
+    fn span(&self, i: usize) -> (usize, usize) {
+        let end = self.ends.get(i).copied().unwrap_or(0);
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends.get(i - 1).copied().unwrap_or(0)
+        };
+        (start, end.max(start))
+    }
+
     fn fields(&self) -> impl Iterator<Item = &'a [u8]> + '_ {
         (0..self.len()).filter_map(|i| self.get(i))
     }
@@ -686,7 +697,7 @@ impl RecordReader {
                         self.state = St::Unquoted;
                     }
                 }
-                St::Unquoted => match memchr3(self.delim, b'\n', b'\r', &data[i..]) {
+                St::Unquoted => match find3(&data[i..], self.delim) {
                     None => {
                         self.record.extend_from_slice(&data[i..]);
                         i = data.len();
@@ -772,6 +783,20 @@ impl RecordReader {
     }
 }
 
+/// Next delimiter or line end: a plain loop over the first bytes (fields are short), then memchr.
+fn find3(hay: &[u8], delim: u8) -> Option<usize> {
+    const SHORT: usize = 32;
+    let head = &hay[..hay.len().min(SHORT)];
+    match head
+        .iter()
+        .position(|&c| c == delim || c == b'\n' || c == b'\r')
+    {
+        Some(p) => Some(p),
+        None if hay.len() > SHORT => memchr3(delim, b'\n', b'\r', &hay[SHORT..]).map(|p| p + SHORT),
+        None => None,
+    }
+}
+
 fn count_nl(b: &[u8]) -> u64 {
     memchr::memchr_iter(b'\n', b).count() as u64
 }
@@ -784,6 +809,10 @@ struct Rows {
     header_pending: bool,
     rows: u64,
     fields: Vec<String>,
+    /// Per column: `fields[i]` holds the decoded text (the row was not UTF-8 there).
+    decoded: Vec<bool>,
+    /// Per column: the builder column of its attribute, once created.
+    slots: Vec<Option<usize>>,
     case: usize,
     activity: usize,
     ts: Option<usize>,
@@ -838,6 +867,8 @@ impl CsvImporter {
                 header_pending: plan.dialect.has_header,
                 rows: 0,
                 fields: Vec::new(),
+                decoded: Vec::new(),
+                slots: vec![None; ncols],
                 case,
                 activity,
                 ts: find(Role::Timestamp),
@@ -917,29 +948,40 @@ impl Rows {
                 });
             return Ok(());
         }
-        // Decode every field into reused strings.
-        self.fields.resize_with(ncols, String::new);
-        let mut latin1_used = false;
-        let mut nul = false;
-        for (i, f) in r.fields().enumerate() {
-            let s = &mut self.fields[i];
-            s.clear();
-            nul |= f.contains(&0);
-            match (self.dialect.encoding, std::str::from_utf8(f)) {
-                (Encoding::Latin1, _) => s.extend(f.iter().map(|&b| b as char)),
-                (_, Ok(t)) => s.push_str(t),
-                (_, Err(_)) => {
-                    latin1_used = true;
-                    s.extend(f.iter().map(|&b| b as char));
-                }
-            }
-        }
-        if nul {
+        if r.bytes.contains(&0) {
             self.issues
                 .add(line, None, IssueKind::NulByte, Action::Rejected, || {
                     "a NUL byte in a field".into()
                 });
             return Ok(());
+        }
+        // Fields are read in place when the row is UTF-8 (one check per row); otherwise the
+        // fields that are not are decoded as Latin-1 into reused strings.
+        let latin1 = self.dialect.encoding == Encoding::Latin1;
+        let whole = if latin1 {
+            None
+        } else {
+            std::str::from_utf8(r.bytes).ok()
+        };
+        self.fields.resize_with(ncols, String::new);
+        self.decoded.clear();
+        self.decoded.resize(ncols, false);
+        let mut latin1_used = false;
+        for i in 0..ncols {
+            let (start, end) = r.span(i);
+            if whole.and_then(|w| w.get(start..end)).is_none() {
+                let f = &r.bytes[start..end];
+                let s = &mut self.fields[i];
+                s.clear();
+                match (latin1, std::str::from_utf8(f)) {
+                    (false, Ok(t)) => s.push_str(t),
+                    _ => {
+                        latin1_used |= !latin1;
+                        s.extend(f.iter().map(|&b| b as char));
+                    }
+                }
+                self.decoded[i] = true;
+            }
         }
         if latin1_used {
             self.issues.add(
@@ -950,8 +992,16 @@ impl Rows {
                 || "bytes that are not UTF-8 read as Latin-1".into(),
             );
         }
+        let (fields, decoded) = (&self.fields, &self.decoded);
+        let text = |i: usize| -> &str {
+            if decoded[i] {
+                return fields[i].as_str();
+            }
+            let (start, end) = r.span(i);
+            whole.and_then(|w| w.get(start..end)).unwrap_or("")
+        };
         let cols = &self.dialect.columns;
-        let case_id = self.fields[self.case].trim();
+        let case_id = text(self.case).trim_ascii();
         if case_id.is_empty() {
             self.issues.add(
                 line,
@@ -962,7 +1012,7 @@ impl Rows {
             );
             return Ok(());
         }
-        let activity = self.fields[self.activity].trim();
+        let activity = text(self.activity).trim_ascii();
         if activity.is_empty() {
             self.issues.add(
                 line,
@@ -975,7 +1025,7 @@ impl Rows {
         }
         let mut ts = None;
         if let Some(t) = self.ts {
-            let text = self.fields[t].trim();
+            let text = text(t).trim_ascii();
             if text.is_empty() {
                 self.issues.add(
                     line,
@@ -1019,15 +1069,15 @@ impl Rows {
         let act = self.builder.activity_code(activity);
         let e = self.builder.push_event(case, act, ts);
         if let Some(res) = self.resource {
-            let v = self.fields[res].trim();
+            let v = text(res).trim_ascii();
             if !v.is_empty() {
                 let code = self.builder.resource_code(v);
                 self.builder.set_resource(e, code);
             }
         }
         for (i, col) in cols.iter().enumerate() {
-            let text = self.fields[i].as_str();
-            if text.trim().is_empty() {
+            let text = text(i);
+            if text.trim_ascii().is_empty() {
                 continue;
             }
             let value = match col.role {
@@ -1048,13 +1098,29 @@ impl Rows {
                 Role::CaseAttribute | Role::EventAttribute => typed(text, col),
             };
             let outcome = if col.role == Role::CaseAttribute {
-                let key = col.name.strip_prefix("case:").unwrap_or(&col.name);
-                if self.builder.has_case_attr(case, key) {
+                let slot = match self.slots[i] {
+                    Some(c) => c,
+                    None => {
+                        let key = col.name.strip_prefix("case:").unwrap_or(&col.name);
+                        let c = self.builder.case_attr_column(key, value_type(value));
+                        self.slots[i] = Some(c);
+                        c
+                    }
+                };
+                if self.builder.case_attr_is_set(slot, case) {
                     continue;
                 }
-                self.builder.set_case_attr(case, key, value)
+                self.builder.set_case_attr_at(slot, case, value)
             } else {
-                self.builder.set_event_attr(e, &col.name, value)
+                let slot = match self.slots[i] {
+                    Some(c) => c,
+                    None => {
+                        let c = self.builder.event_attr_column(&col.name, value_type(value));
+                        self.slots[i] = Some(c);
+                        c
+                    }
+                };
+                self.builder.set_event_attr_at(slot, e, value)
             };
             if let SetAttr::Widened { from, to } = outcome {
                 if !self.reported_widening[i] {
@@ -1085,6 +1151,16 @@ fn read_time(text: &str, format: Option<TimestampFormat>) -> TimeRead {
         Some((ms, f)) if format.is_none() || format == Some(f) => TimeRead::Ok(ms),
         Some((ms, f)) => TimeRead::Other(ms, f),
         None => TimeRead::Bad,
+    }
+}
+
+fn value_type(v: Value<'_>) -> ColumnType {
+    match v {
+        Value::Str(_) => ColumnType::Str,
+        Value::Int(_) => ColumnType::Int,
+        Value::Float(_) => ColumnType::Float,
+        Value::Bool(_) => ColumnType::Bool,
+        Value::Timestamp(_) => ColumnType::Timestamp,
     }
 }
 

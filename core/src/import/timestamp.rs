@@ -54,7 +54,7 @@ impl TimestampFormat {
 
 /// Parse `text` in `format`; `None` when it does not fit.
 pub fn parse(text: &str, format: TimestampFormat) -> Option<i64> {
-    let b = text.trim().as_bytes();
+    let b = text.as_bytes().trim_ascii();
     match format {
         TimestampFormat::Iso8601 => parse_iso(b),
         TimestampFormat::DayMonthYear => parse_numeric_date(b, false),

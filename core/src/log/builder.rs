@@ -171,6 +171,27 @@ impl EventLogBuilder {
         }
     }
 
+    /// The column index of case attribute `key` (created with type `ty` if new).
+    pub fn case_attr_column(&mut self, key: &str, ty: ColumnType) -> usize {
+        column_index(&mut self.case_attrs, &mut self.case_attr_index, key, ty)
+    }
+
+    /// Does case attribute column `column` have a value for case `case`?
+    pub fn case_attr_is_set(&self, column: usize, case: u32) -> bool {
+        self.case_attrs
+            .get(column)
+            .is_some_and(|c| c.validity().get(case as usize))
+    }
+
+    /// Set case attribute column `column` (from [`case_attr_column`](Self::case_attr_column))
+    /// of case `case`.
+    pub fn set_case_attr_at(&mut self, column: usize, case: u32, value: Value<'_>) -> SetAttr {
+        match self.case_attrs.get_mut(column) {
+            Some(col) => set_in(col, case as usize, value),
+            None => SetAttr::Stored,
+        }
+    }
+
     /// Set attribute `key` of case `case`.
     pub fn set_case_attr(&mut self, case: u32, key: &str, value: Value<'_>) -> SetAttr {
         set_attr(
