@@ -16,6 +16,7 @@ pub mod encode;
 pub mod evaluate;
 pub mod generate;
 pub mod kmeans;
+pub mod kprototypes;
 pub mod logistic;
 pub mod metrics;
 pub mod profile;

@@ -76,7 +76,7 @@ impl KMeans {
 ///
 /// `k` is lowered to the number of rows when there are fewer; empty input gives an empty result.
 pub fn kmeans(data: &[f32], dims: usize, config: &KMeansConfig) -> KMeans {
-    let n = if dims == 0 { 0 } else { data.len() / dims };
+    let n = data.len().checked_div(dims).unwrap_or(0);
     let data = &data[..n * dims];
     let k = config.k.min(n);
     if k == 0 {
@@ -441,9 +441,7 @@ fn pick(cumulative: &[f64], weights: &[f32], target: f64) -> usize {
 /// Mean silhouette of up to `sample` rows drawn with `seed` (distances among the sample only).
 /// Rows alone in their cluster (within the sample) score 0, as in scikit-learn.
 pub fn silhouette(data: &[f32], dims: usize, labels: &[u32], sample: usize, seed: u64) -> f64 {
-    let n = labels
-        .len()
-        .min(if dims == 0 { 0 } else { data.len() / dims });
+    let n = labels.len().min(data.len().checked_div(dims).unwrap_or(0));
     let mut idx: Vec<usize> = (0..n).collect();
     Rng::new(seed).shuffle(&mut idx);
     idx.truncate(sample);

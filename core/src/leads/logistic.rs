@@ -41,11 +41,11 @@ pub fn fit(x: &[f64], dims: usize, y: &[bool], l2: f64, iterations: usize) -> Lo
     for _ in 0..iterations {
         let mut grad = vec![0f64; d];
         let mut hess = vec![0f64; d * d];
-        for i in 0..n {
+        for (i, &yi) in y.iter().enumerate() {
             let xi = row(i);
             let z = beta[dims] + xi.iter().zip(&beta).map(|(a, b)| a * b).sum::<f64>();
             let p = sigmoid(z);
-            let r = p - y[i] as u8 as f64;
+            let r = p - yi as u8 as f64;
             let w = (p * (1.0 - p)).max(1e-9);
             for a in 0..d {
                 let xa = if a == dims { 1.0 } else { xi[a] };
