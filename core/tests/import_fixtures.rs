@@ -247,6 +247,24 @@ fn a_runaway_line_stops_at_the_limit() {
 }
 
 #[test]
+fn very_wide_headers_are_refused_quickly() {
+    let header: Vec<String> = (0..100_000).map(|i| format!("c{}", i % 7)).collect();
+    let csv = format!("{}\n", header.join(","));
+    expect_test::expect![
+        "[malformed_input] line 1: too many columns (at least 21846; Spur reads up to 4096)"
+    ]
+    .assert_eq(&err_of("wide.csv", csv.as_bytes()));
+    let header: Vec<String> = (0..4000).map(|_| "x".to_string()).collect();
+    let csv = format!(
+        "case,activity,{}\n1,a{}\n",
+        header.join(","),
+        ",".repeat(4000)
+    );
+    expect_test::expect!["ok: 1 events, 0 rejected, 0 repaired"]
+        .assert_eq(&err_of("wide.csv", csv.as_bytes()));
+}
+
+#[test]
 fn bad_utf8_after_the_sniffed_prefix_is_repaired_as_latin1() {
     let mut csv = b"case,activity\n".to_vec();
     while csv.len() < 70_000 {

@@ -23,6 +23,8 @@ use serde::{Deserialize, Serialize};
 
 /// Bytes sniffed before reading.
 const SNIFF_BYTES: usize = 64 << 10;
+/// Most columns a CSV may have (each is planned from the sampled rows).
+const MAX_COLUMNS: usize = 4096;
 /// Records sampled for roles and types.
 const SAMPLE_ROWS: usize = 200;
 
@@ -167,6 +169,16 @@ impl Plan {
             .csv
             .has_header
             .unwrap_or_else(|| looks_like_header(&sample[0].1, encoding));
+        if sample[0].1.len() > MAX_COLUMNS {
+            return Err(ImportError::Malformed {
+                line: sample[0].0,
+                column: None,
+                message: format!(
+                    "too many columns (at least {}; Spur reads up to {MAX_COLUMNS})",
+                    sample[0].1.len()
+                ),
+            });
+        }
         let names: Vec<String> = if has_header {
             let first = sample.remove(0);
             dedup_names(
@@ -235,7 +247,8 @@ fn sample_records(
     };
     // Errors (an unclosed quote) are found again, with their line, by the real read.
     let _ = reader.feed(body, &mut sink);
-    if complete {
+    // A first row longer than the sniff window is sampled as far as it goes.
+    if complete || reader.emitted == 0 {
         let _ = reader.finish(&mut sink);
     }
     out
@@ -251,6 +264,7 @@ fn looks_like_header(first: &[Vec<u8>], encoding: Encoding) -> bool {
 
 fn dedup_names(names: Vec<String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(names.len());
+    let mut seen: hashbrown::HashSet<String> = hashbrown::HashSet::new();
     for (i, n) in names.into_iter().enumerate() {
         let mut name = if n.is_empty() {
             format!("column{}", i + 1)
@@ -259,10 +273,11 @@ fn dedup_names(names: Vec<String>) -> Vec<String> {
         };
         let base = name.clone();
         let mut k = 1;
-        while out.contains(&name) {
+        while seen.contains(&name) {
             name = format!("{base}.{k}");
             k += 1;
         }
+        seen.insert(name.clone());
         out.push(name);
     }
     out
@@ -635,6 +650,8 @@ pub(crate) struct RecordReader {
     record_line: u64,
     quote_line: u64,
     max: usize,
+    /// Records handed to the sink so far.
+    emitted: u64,
 }
 
 type Sink<'s> = dyn FnMut(Record<'_>) -> Result<(), ImportError> + 's;
@@ -650,6 +667,7 @@ impl RecordReader {
             record_line: 1,
             quote_line: 1,
             max,
+            emitted: 0,
         }
     }
 
@@ -661,6 +679,7 @@ impl RecordReader {
         self.end_field();
         let blank = self.ends.len() == 1 && self.record.is_empty();
         if !blank {
+            self.emitted += 1;
             sink(Record {
                 bytes: &self.record,
                 ends: &self.ends,
