@@ -2,6 +2,13 @@
 //!
 //! Reading goes row group by row group, so errors name the row group. Writing uses Snappy
 //! (pure Rust, also on wasm32) and stores the Arrow schema, so types round-trip exactly.
+//!
+//! Hostile input: the footer and the layout of every column chunk are checked here before the
+//! parquet crate reads them (it asserts on negative offsets and sizes). **Known gap:** parquet
+//! 60.1 still panics on some corrupt *page data* (definition levels, VLQ integers, byte-array
+//! lengths); the inputs found by fuzzing are kept in `core/test_data/fuzz-crashes/parquet_read-*`
+//! (upstream tracks this class of bug as apache/arrow-rs#9742). Until it is fixed upstream, read
+//! untrusted Parquet only where a panic is contained (a Web Worker, a separate process).
 
 use super::{log_to_batch, ArrowLogError, ArrowReport, LogFromArrow, WriteOptions};
 use crate::import::Mapping;
