@@ -15,6 +15,8 @@ pub mod csv;
 pub mod encode;
 pub mod evaluate;
 pub mod generate;
+#[cfg(test)]
+mod hostile;
 pub mod kmeans;
 pub mod kprototypes;
 pub mod logistic;

@@ -222,3 +222,28 @@ fn ranking_beats_single_rule_and_plain_clusters_on_held_out_auc() {
     }
     eprintln!("{summary}");
 }
+
+#[test]
+fn the_edge_call_scores_what_the_cli_scores() {
+    // The same lead through the JSON body (edge/browser) and through a CSV row (CLI) gets the
+    // same score from a model that went through the artifact.
+    let (leads, data) = synthetic(5000, 21);
+    let trained = train(&data, &TrainConfig::default());
+    let (_, m) =
+        crate::model::decode_leads(&crate::model::encode_leads(&trained, 0)).expect("round trip");
+    let lead = as_lead(&leads[0]);
+    let body = serde_json::to_vec(&serde_json::json!({ "leads": [lead] })).expect("json");
+    let from_body = m.score_body(&body).expect("valid body");
+    let csv = generate::leads_csv(&leads[..1]);
+    let parsed = super::csv::parse(csv.as_bytes()).expect("csv");
+    let row = super::encode::CsvRow {
+        header: &parsed.header,
+        fields: &parsed.records[0].fields,
+    };
+    let from_csv = m.score_record(&row, Some(leads[0].id.clone()));
+    assert_eq!(from_body, vec![from_csv]);
+    assert_eq!(
+        m.score_body(b"{\"industy\":1}").map_err(|e| e.code()),
+        Err("invalid_field")
+    );
+}

@@ -12,7 +12,7 @@
 
 use super::encode::{Encoder, FeatureSpec, Raw, Record};
 use super::logistic::{self, sigmoid, Logistic};
-use super::request::Lead;
+use super::request::{self, Lead, RequestError};
 use super::table::Dataset;
 use super::tree::{self, Tree, TreeConfig};
 use serde::{Deserialize, Serialize};
@@ -143,6 +143,13 @@ impl LeadModel {
             .iter()
             .map(|l| self.score_record(l, l.id.clone()))
             .collect()
+    }
+
+    /// The edge's and the browser's one call for `POST /leads/score`: validate the body with
+    /// [`request::parse_score_request`] (one lead or `{"leads": [...]}`, at most 1,000) and score
+    /// every lead, in request order.
+    pub fn score_body(&self, body: &[u8]) -> Result<Vec<Score>, RequestError> {
+        request::parse_score_request(body).map(|leads| self.score(&leads))
     }
 
     /// Score any record (a CSV row, a lead); `id` is echoed back.

@@ -1,0 +1,253 @@
+//! Transcript tests of `spur leads` and `spur bench`: exit codes, exact messages, the JSON
+//! shape of `evaluate --json`, and the CLI scoring the same as spur-core's edge call.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn spur(args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_spur"))
+        .args(args)
+        .output()
+        .expect("spur runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into(),
+        stderr: String::from_utf8_lossy(&out.stderr).into(),
+    }
+}
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("spur-leads-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir.join(name)
+}
+
+fn s(p: &PathBuf) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+#[test]
+fn generate_evaluate_json_shape() {
+    let leads = temp("eval.csv");
+    let r = spur(&[
+        "leads",
+        "generate",
+        "-o",
+        s(&leads),
+        "--rows",
+        "6000",
+        "--seed",
+        "5",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.starts_with("wrote 6000 leads ("), "{}", r.stderr);
+    let r = spur(&[
+        "leads",
+        "evaluate",
+        s(&leads),
+        "--outcome",
+        "won",
+        "--value",
+        "deal_value",
+        "--seed",
+        "5",
+        "--json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    assert_eq!(v["rows"], 6000);
+    assert_eq!(v["test_rows"], 1500);
+    for key in ["auc", "lift_at_10", "lift_at_20"] {
+        assert!(v[key].is_f64(), "{key}");
+    }
+    assert!(v["baseline_rule"]["column"].is_string());
+    assert!(v["baseline_rule"]["auc"].is_f64() && v["baseline_rule"]["lift_at_20"].is_f64());
+    assert!(
+        v["cluster_rank"]["k"].is_u64()
+            && v["cluster_rank"]["auc"].is_f64()
+            && v["cluster_rank"]["lift_at_20"].is_f64()
+    );
+    let segments = v["segments"].as_array().expect("segments");
+    assert!(!segments.is_empty() && segments.len() <= 32);
+    for seg in segments {
+        assert!(
+            seg["id"].is_u64()
+                && seg["rule"].is_string()
+                && seg["size"].is_u64()
+                && seg["win_rate"].is_f64()
+        );
+    }
+    assert!(v["auc"].as_f64() > v["baseline_rule"]["auc"].as_f64());
+    // The readable form names every ranking.
+    let r = spur(&[
+        "leads",
+        "evaluate",
+        s(&leads),
+        "--outcome",
+        "won",
+        "--value",
+        "deal_value",
+    ]);
+    assert_eq!(r.code, 0);
+    for line in [
+        "spur (segments + scorer)",
+        "best single rule (",
+        "plain k-means clusters (k=",
+        "segments (trained",
+    ] {
+        assert!(r.stdout.contains(line), "missing {line:?} in\n{}", r.stdout);
+    }
+}
+
+#[test]
+fn train_then_score_matches_the_edge_call() {
+    let (leads, model, new) = (temp("train.csv"), temp("model.spur"), temp("new.csv"));
+    assert_eq!(
+        spur(&[
+            "leads",
+            "generate",
+            "-o",
+            s(&leads),
+            "--rows",
+            "5000",
+            "--seed",
+            "1"
+        ])
+        .code,
+        0
+    );
+    assert_eq!(
+        spur(&[
+            "leads",
+            "generate",
+            "-o",
+            s(&new),
+            "--rows",
+            "50",
+            "--seed",
+            "2"
+        ])
+        .code,
+        0
+    );
+    let r = spur(&[
+        "leads",
+        "train",
+        s(&leads),
+        "--outcome",
+        "won",
+        "--value",
+        "deal_value",
+        "-o",
+        s(&model),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.starts_with("trained on 5000 leads in "),
+        "{}",
+        r.stdout
+    );
+    let r = spur(&["leads", "score", s(&model), s(&new)]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut lines = r.stdout.lines();
+    assert_eq!(
+        lines.next(),
+        Some("rank,id,score,expected_value,segment,rule,reasons")
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 50);
+    // Same scores as spur-core's `score_body` on the same leads sent as JSON.
+    let bytes = std::fs::read(&model).expect("model file");
+    let (_, m) = spur_core::model::decode_leads(&bytes).expect("artifact decodes");
+    let generated = spur_core::leads::generate::leads(50, 2);
+    let body: Vec<serde_json::Value> = generated
+        .iter()
+        .map(|l| {
+            serde_json::json!({"id": l.id, "company": l.company, "company_size": l.company_size, "industry": l.industry,
+                "channel": l.channel, "hours_to_first_response": l.hours_to_first_response,
+                "response_weekday": l.response_weekday, "response_channel": l.response_channel})
+        })
+        .collect();
+    let body = serde_json::to_vec(&serde_json::json!({ "leads": body })).expect("json");
+    let scores = m.score_body(&body).expect("valid body");
+    let mut last = f64::INFINITY;
+    for (rank, row) in rows.iter().enumerate() {
+        let cells: Vec<&str> = row.splitn(4, ',').collect();
+        assert_eq!(cells[0], (rank + 1).to_string());
+        let score: f64 = cells[2].parse().expect("score");
+        assert!(score <= last, "not ranked: {row}");
+        last = score;
+        let core = scores
+            .iter()
+            .find(|s| s.id.as_deref() == Some(cells[1]))
+            .expect("same ids");
+        assert_eq!(format!("{:.4}", core.value), cells[2], "{row}");
+    }
+}
+
+#[test]
+fn refusals_and_usage() {
+    let r = spur(&["leads", "evaluate", "x.csv"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.starts_with("spur: --outcome COL is required"),
+        "{}",
+        r.stderr
+    );
+    let bad = temp("bad.csv");
+    std::fs::write(&bad, "industry,won\nenergy,\"1\n").expect("write");
+    let r = spur(&[
+        "leads",
+        "train",
+        s(&bad),
+        "--outcome",
+        "won",
+        "-o",
+        s(&temp("never.spur")),
+    ]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (
+            1,
+            format!(
+                "spur: {}: line 2, column 2: a quoted field is never closed\n",
+                s(&bad)
+            )
+            .as_str()
+        )
+    );
+    let junk = temp("junk.spur");
+    std::fs::write(&junk, b"SPURMODL\x07\x00").expect("write");
+    let r = spur(&["leads", "score", s(&junk), s(&bad)]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stderr,
+        format!("spur: {}: artifact format version 7 is not supported (this build reads version 1) (artifact_unsupported_version)\n", s(&junk))
+    );
+    let r = spur(&["leads", "frobnicate"]);
+    assert_eq!(r.code, 2);
+    let r = spur(&[
+        "bench",
+        "kmeans",
+        "--rows",
+        "2000",
+        "--dims",
+        "4",
+        "--k",
+        "3",
+        "--repeats",
+        "1",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    assert_eq!(
+        (v["tool"].as_str(), v["rows"].as_u64(), v["k"].as_u64()),
+        (Some("spur"), Some(2000), Some(3))
+    );
+}
