@@ -7,12 +7,16 @@
 //! - every other attribute is a typed [`Column`] (string, int, float, bool, timestamp) with nulls,
 //!   per event and per case;
 //! - events are ordered by case (cases in order of first appearance in the source), then by
-//!   timestamp (events without one last), ties kept in source order (a stable sort).
+//!   timestamp (events without one last), ties kept in source order (a stable sort). When a
+//!   start-timestamp attribute is mapped (`start_timestamp` by default for XES), events are
+//!   ordered by it instead, as pm4py orders interval logs.
 //!
 //! Because events of a case are contiguous, the activity sequence of a case is a slice
 //! ([`EventLog::case_activities`]): variants and the directly-follows graph need no grouping.
 //! The footprint is 20 bytes per event for the fixed roles (case, activity, resource codes and
-//! a timestamp) plus the attribute columns, well under the 64-byte target.
+//! a timestamp) plus the attribute columns, well under the 64-byte target: BPIC2012 (262,200
+//! events, with `lifecycle:transition` and two case attributes) holds 26.4 bytes per event,
+//! dictionaries included ([`EventLog::heap_bytes`]).
 //!
 //! Logs are built with [`EventLogBuilder`] (importers use it too) and are immutable afterwards.
 //! This module does no parsing and no statistics: see `import` and `mining`.
