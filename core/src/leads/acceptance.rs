@@ -184,10 +184,13 @@ fn response_time_and_weekday_effects_are_recovered() {
 #[test]
 fn ranking_beats_single_rule_and_plain_clusters_on_held_out_auc() {
     let (leads, data) = synthetic(20_000, 3);
+    // Fewer candidate k than the CLI's 2..=10 keep the debug-build test fast.
     let eval = evaluate(
         &data,
         &EvalConfig {
             seed: 3,
+            ks: vec![2, 4, 8],
+            silhouette_sample: 500,
             ..EvalConfig::default()
         },
     );
