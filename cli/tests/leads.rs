@@ -28,7 +28,7 @@ fn temp(name: &str) -> PathBuf {
     dir.join(name)
 }
 
-fn s(p: &PathBuf) -> &str {
+fn s(p: &std::path::Path) -> &str {
     p.to_str().expect("utf-8 path")
 }
 
@@ -46,7 +46,7 @@ fn generate_evaluate_json_shape() {
         "5",
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stderr.starts_with("wrote 6000 leads ("), "{}", r.stderr);
+    assert!(r.stderr.starts_with("wrote 3000 leads ("), "{}", r.stderr);
     let r = spur(&[
         "leads",
         "evaluate",
@@ -61,8 +61,8 @@ fn generate_evaluate_json_shape() {
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
-    assert_eq!(v["rows"], 6000);
-    assert_eq!(v["test_rows"], 1500);
+    assert_eq!(v["rows"], 3000);
+    assert_eq!(v["test_rows"], 750);
     for key in ["auc", "lift_at_10", "lift_at_20"] {
         assert!(v[key].is_f64(), "{key}");
     }
