@@ -41,7 +41,7 @@ fn generate_evaluate_json_shape() {
         "-o",
         s(&leads),
         "--rows",
-        "6000",
+        "3000",
         "--seed",
         "5",
     ]);
