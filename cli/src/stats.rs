@@ -5,7 +5,7 @@
 //! issues (rejected or repaired rows) go to stderr, so stdout stays clean for `--json`.
 
 use anyhow::Context;
-use spur_core::import::{import_bytes, Action, ImportOptions, ImportReport};
+use spur_core::import::{import_bytes, Action, Format, ImportOptions, ImportReport};
 use spur_core::log::EventLog;
 use spur_core::mining::{self, Stats};
 use std::fmt::Write as _;
@@ -62,13 +62,39 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
     }
 }
 
-/// Import `bytes` and compute the statistics.
+/// Import `bytes` (CSV/TSV/XES/XES.gz through `import`, Parquet and Arrow IPC through `arrow`)
+/// and compute the statistics. Errors are the located messages to show after `FILE: `.
 pub fn compute(
     file_name: &str,
     bytes: &[u8],
     options: &ImportOptions,
-) -> Result<(EventLog, ImportReport, Stats), spur_core::import::ImportError> {
-    let (log, report) = import_bytes(file_name, bytes, options)?;
+) -> Result<(EventLog, ImportReport, Stats), String> {
+    let table = if bytes.starts_with(b"PAR1") {
+        Some(spur_core::arrow::parquet::read(bytes, &options.mapping))
+    } else if bytes.starts_with(b"ARROW1") || bytes.starts_with(&[0xff, 0xff, 0xff, 0xff]) {
+        Some(spur_core::arrow::ipc::read(bytes, &options.mapping))
+    } else {
+        None
+    };
+    let (log, report) = match table {
+        Some(Ok((log, arrow))) => {
+            let report = ImportReport {
+                format: Format::Csv,
+                lines: arrow.rows,
+                rows: arrow.rows,
+                events: log.num_events() as u64,
+                cases: log.num_cases() as u64,
+                issues: Vec::new(),
+                counts: Default::default(),
+                rejected: arrow.rejected,
+                repaired: arrow.nulled_values,
+                csv: None,
+            };
+            (log, report)
+        }
+        Some(Err(e)) => return Err(e.to_string()),
+        None => import_bytes(file_name, bytes, options).map_err(|e| e.to_string())?,
+    };
     let stats = mining::stats(&log);
     Ok((log, report, stats))
 }
@@ -114,7 +140,7 @@ fn print_issues(path: &str, report: &ImportReport) {
         eprintln!("spur: {path}: {issue}");
     }
     let total: u64 = report.counts.values().sum();
-    if total > SHOWN as u64 {
+    if report.rejected + report.repaired > SHOWN as u64 {
         let by_reason: Vec<String> = report
             .counts
             .iter()

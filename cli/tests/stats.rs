@@ -87,13 +87,17 @@ fn mapped_columns_and_errors() {
 #[test]
 fn stats_json_equals_golden_running_example() {
     let Some(dir) = shared_data() else { return };
-    for name in ["running-example.xes", "running-example.csv"] {
+    for (name, golden) in [
+        ("running-example.xes", "running-example.xes"),
+        ("running-example.csv", "running-example.csv"),
+        ("running-example.parquet", "running-example.csv"),
+    ] {
         let log = dir.join("eventlogs").join(name);
         let r = spur(&["stats", log.to_str().expect("utf-8 path"), "--json"]);
         assert_eq!(r.code, 0, "{}", r.stderr);
         let got: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON on stdout");
         let want: serde_json::Value = serde_json::from_slice(
-            &std::fs::read(dir.join("golden").join(format!("{name}.json"))).expect("golden"),
+            &std::fs::read(dir.join("golden").join(format!("{golden}.json"))).expect("golden"),
         )
         .expect("golden JSON");
         assert_eq!(got, want, "{name}");

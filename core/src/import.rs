@@ -469,6 +469,13 @@ impl Importer {
             if head.is_empty() {
                 return Err(ImportError::Empty);
             }
+            if options.format.is_none() {
+                if let Some(message) = unsupported_format(&head) {
+                    return Err(ImportError::Unsupported {
+                        message: message.into(),
+                    });
+                }
+            }
             let format = options
                 .format
                 .unwrap_or_else(|| detect_format(file_name, &head));
@@ -487,6 +494,25 @@ impl Importer {
             State::Gz(g) => g.push(chunk, last),
             State::Detect { .. } | State::Done => Ok(()),
         }
+    }
+}
+
+/// Formats recognised by their magic bytes that this module does not read, with advice.
+pub fn unsupported_format(head: &[u8]) -> Option<&'static str> {
+    let body = head
+        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+        .unwrap_or(head);
+    let first = body.iter().find(|b| !b.is_ascii_whitespace());
+    if head.starts_with(b"PAR1") {
+        Some("this is a Parquet file: read it with `arrow::parquet::read` (`spur stats` does)")
+    } else if head.starts_with(b"ARROW1") || head.starts_with(&[0xff, 0xff, 0xff, 0xff]) {
+        Some("this is an Arrow IPC file: read it with `arrow::ipc::read` (`spur stats` does)")
+    } else if head.starts_with(b"SQLite format 3\0") {
+        Some("this is an SQLite database (OCEL 2.0?): object-centric logs are not imported yet")
+    } else if matches!(first, Some(b'{') | Some(b'[')) {
+        Some("this is JSON (OCEL?): Spur imports CSV/TSV, XES and XES.gz event logs")
+    } else {
+        None
     }
 }
 
