@@ -208,7 +208,7 @@ impl std::fmt::Display for Issue {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImportReport {
     pub format: Format,
-    /// Input lines read (of the decompressed text).
+    /// The line reached at the end: 1 + the newlines read (of the decompressed text).
     pub lines: u64,
     /// Data rows (CSV) or `<event>` elements (XES) seen.
     pub rows: u64,
