@@ -303,7 +303,11 @@ fn mutated_inputs_never_panic() {
         .collect();
     bases.push(("x.xes.gz".into(), gzip(SMALL_XES.as_bytes())));
     let mut outcomes = (0, 0);
-    for round in 0..3000 {
+    let rounds: usize = std::env::var("SPUR_MUTATION_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(3000);
+    for round in 0..rounds {
         let (name, base) = &bases[round % bases.len()];
         let mut data = base.clone();
         for _ in 0..(next() % 8) {

@@ -1087,7 +1087,10 @@ fn unescape_into(s: &str, out: &mut String) {
     while let Some(p) = rest.find('&') {
         out.push_str(&rest[..p]);
         rest = &rest[p..];
-        let Some(end) = rest[..rest.len().min(12)].find(';') else {
+        let Some(end) = rest.as_bytes()[..rest.len().min(12)]
+            .iter()
+            .position(|&b| b == b';')
+        else {
             out.push('&');
             rest = &rest[1..];
             continue;
@@ -1159,5 +1162,8 @@ mod tests {
         let mut out = String::new();
         unescape_into("a &lt;b&gt; &amp;&#65;&#x42; &bogus; & end", &mut out);
         assert_eq!(out, "a <b> &AB &bogus; & end");
+        out.clear();
+        unescape_into("&§233; &#1114112; &#xD800; &§§§§§§;", &mut out);
+        assert_eq!(out, "&§233; &#1114112; &#xD800; &§§§§§§;");
     }
 }
