@@ -343,5 +343,58 @@ fn mutated_inputs_never_panic() {
         }
     }
     assert!(outcomes.0 > 100 && outcomes.1 > 100, "{outcomes:?}");
+    // Token soup: random sequences of XES and CSV fragments.
+    const TOKENS: &[&[u8]] = &[
+        b"<log>",
+        b"</log>",
+        b"<trace>",
+        b"</trace>",
+        b"<event>",
+        b"</event>",
+        b"<string key=\"concept:name\" value=\"a\"/>",
+        b"<string key=\"concept:name\" value=\"b\">",
+        b"</string>",
+        b"<date key=\"time:timestamp\" value=\"2024-01-01T00:00:00Z\"/>",
+        b"<int key=\"x\" value=\"1\"/>",
+        b"<list key=\"l\">",
+        b"</list>",
+        b"<!--",
+        b"-->",
+        b"<![CDATA[",
+        b"]]>",
+        b"<?xml version='1.0'?>",
+        b"\"",
+        b"'",
+        b"&amp;",
+        b"&#",
+        b";",
+        b"\n",
+        b"\r\n",
+        b"\r",
+        b",",
+        b"\t",
+        b"a",
+        b"1",
+        b"case,activity,timestamp\n",
+        b"2024-01-01 10:00",
+        b"01.02.2024 10:00",
+        b"\xff",
+        b"\0",
+        b"\xef\xbb\xbf",
+        b" ",
+        b"<",
+        b">",
+        b"/>",
+    ];
+    for round in 0..rounds {
+        let mut data = Vec::new();
+        for _ in 0..(next() % 60) {
+            data.extend_from_slice(TOKENS[(next() as usize) % TOKENS.len()]);
+        }
+        let name = ["x.xes", "x.csv", "x.tsv", "x"][round % 4];
+        if let Err(e) = import_bytes(name, &data, &ImportOptions::default()) {
+            assert!(!e.to_string().is_empty());
+        }
+    }
     let _ = ImportError::Empty;
 }
