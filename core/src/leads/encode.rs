@@ -257,11 +257,29 @@ impl Encoder {
     }
 }
 
+/// Mean and standard deviation (1 when the values are constant); computed on values scaled by
+/// their largest magnitude, so values near `f64::MAX` do not overflow.
 fn moments(values: &[f64]) -> (f64, f64) {
     let n = values.len().max(1) as f64;
-    let mean = values.iter().sum::<f64>() / n;
-    let var = values.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n;
-    (mean, if var.sqrt() > 1e-12 { var.sqrt() } else { 1.0 })
+    let scale = values.iter().fold(0f64, |m, x| m.max(x.abs()));
+    if scale == 0.0 || !scale.is_finite() {
+        return (0.0, 1.0);
+    }
+    let mean = values.iter().map(|x| x / scale).sum::<f64>() / n;
+    let var = values
+        .iter()
+        .map(|x| (x / scale - mean).powi(2))
+        .sum::<f64>()
+        / n;
+    let std = var.sqrt() * scale;
+    (
+        mean * scale,
+        if std > 1e-12 && std.is_finite() {
+            std
+        } else {
+            1.0
+        },
+    )
 }
 
 fn categorical_code(levels: &[String], s: &str) -> u32 {

@@ -23,6 +23,18 @@ fn trained() -> &'static (LeadModel, Vec<u8>) {
     })
 }
 
+fn simple_cell() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        Just("NA".to_string()),
+        Just("1e308".to_string()),
+        Just("-1e308".to_string()),
+        Just("2024-01-31".to_string()),
+        "[a-c]{1,2}",
+        "-?[0-9]{1,3}(\\.[0-9])?",
+    ]
+}
+
 fn csv_like() -> impl Strategy<Value = String> {
     let cell = prop_oneof![
         Just(String::new()),
@@ -37,8 +49,12 @@ fn csv_like() -> impl Strategy<Value = String> {
         "-?[0-9]{1,4}(\\.[0-9])?",
         any::<String>(),
     ];
-    let row = proptest::collection::vec(cell, 0..5).prop_map(|c| c.join(","));
-    proptest::collection::vec(row, 0..12).prop_map(|rows| format!("a,won,c\n{}", rows.join("\n")))
+    let outcome = prop_oneof![Just("1"), Just("0"), Just("true"), Just("no"), Just("")];
+    let row = prop_oneof![
+        4 => (simple_cell(), outcome, simple_cell()).prop_map(|(a, o, c)| format!("{a},{o},{c}")),
+        1 => proptest::collection::vec(cell, 0..5).prop_map(|c| c.join(",")),
+    ];
+    proptest::collection::vec(row, 0..40).prop_map(|rows| format!("a,won,c\n{}", rows.join("\n")))
 }
 
 proptest! {
@@ -59,6 +75,19 @@ proptest! {
             // What imports can be trained on and evaluated without panicking.
             let m = train(&imp.dataset, &TrainConfig::default());
             prop_assert!(m.validate().is_ok());
+            let e = super::evaluate::evaluate(&imp.dataset, &super::evaluate::EvalConfig::default());
+            prop_assert_eq!(e.rows, imp.dataset.rows());
+        }
+    }
+
+    #[test]
+    fn extreme_numbers_train_to_a_valid_model(a in any::<f64>(), b in any::<f64>(), c in any::<f64>()) {
+        let text = format!("x,won\n{a:e},1\n{b:e},0\n{c:e},1\n1,0\n");
+        if let Ok(imp) = import_csv(text.as_bytes(), &ImportConfig::new("won")) {
+            let m = train(&imp.dataset, &TrainConfig::default());
+            prop_assert!(m.validate().is_ok(), "{:?}", m.validate());
+            let e = super::evaluate::evaluate(&imp.dataset, &super::evaluate::EvalConfig::default());
+            prop_assert!(e.auc.is_finite());
         }
     }
 
