@@ -33,7 +33,13 @@ cargo build --release -p spur --quiet
 SPUR="$ROOT/target/release/spur"
 say "build: rust4pm peer (release)"
 CARGO_TARGET_DIR="$BENCH_TARGET" cargo build --release --quiet --manifest-path bench/rust4pm/Cargo.toml
+if [ -z "${SKIP_WASM:-}" ] && ! command -v node >/dev/null 2>&1; then
+  echo "run.sh: node not found: skipping the wasm32 runs (install Node >= 18, or set SKIP_WASM=1)" >&2
+  SKIP_WASM=1
+fi
 if [ -z "${SKIP_WASM:-}" ]; then
+  rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$' \
+    || rustup target add wasm32-unknown-unknown
   say "build: spur-core for wasm32 (release)"
   CARGO_TARGET_DIR="$BENCH_TARGET" cargo build --release --quiet --target wasm32-unknown-unknown \
     --manifest-path bench/wasm/Cargo.toml
