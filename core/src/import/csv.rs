@@ -601,29 +601,23 @@ fn decode_lossy(f: &[u8], encoding: Encoding) -> String {
 /// One record cut by [`RecordReader`].
 pub(crate) struct Record<'a> {
     bytes: &'a [u8],
-    ends: &'a [usize],
+    /// Byte range of each field in `bytes`.
+    spans: &'a [(usize, usize)],
     /// Line where the record starts.
     line: u64,
 }
 
 impl<'a> Record<'a> {
     fn len(&self) -> usize {
-        self.ends.len()
+        self.spans.len()
     }
     fn get(&self, i: usize) -> Option<&'a [u8]> {
-        let end = *self.ends.get(i)?;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        let &(start, end) = self.spans.get(i)?;
         self.bytes.get(start..end)
     }
     /// Byte range of field `i` in `bytes`.
     fn span(&self, i: usize) -> (usize, usize) {
-        let end = self.ends.get(i).copied().unwrap_or(0);
-        let start = if i == 0 {
-            0
-        } else {
-            self.ends.get(i - 1).copied().unwrap_or(0)
-        };
-        (start, end.max(start))
+        self.spans.get(i).copied().unwrap_or((0, 0))
     }
 
     fn fields(&self) -> impl Iterator<Item = &'a [u8]> + '_ {
@@ -652,6 +646,7 @@ pub(crate) struct RecordReader {
     max: usize,
     /// Records handed to the sink so far.
     emitted: u64,
+    spans: Vec<(usize, usize)>,
 }
 
 type Sink<'s> = dyn FnMut(Record<'_>) -> Result<(), ImportError> + 's;
@@ -668,6 +663,7 @@ impl RecordReader {
             quote_line: 1,
             max,
             emitted: 0,
+            spans: Vec::new(),
         }
     }
 
@@ -680,9 +676,15 @@ impl RecordReader {
         let blank = self.ends.len() == 1 && self.record.is_empty();
         if !blank {
             self.emitted += 1;
+            self.spans.clear();
+            let mut start = 0;
+            for &end in &self.ends {
+                self.spans.push((start, end));
+                start = end;
+            }
             sink(Record {
                 bytes: &self.record,
-                ends: &self.ends,
+                spans: &self.spans,
                 line: self.record_line,
             })?;
         }
@@ -706,6 +708,12 @@ impl RecordReader {
         const Q: u8 = b'"';
         let mut i = 0;
         while i < data.len() {
+            if self.state == St::FieldStart && self.record.is_empty() && self.ends.is_empty() {
+                if let Some(n) = self.fast_line(&data[i..], sink)? {
+                    i += n;
+                    continue;
+                }
+            }
             match self.state {
                 St::FieldStart => {
                     if data[i] == Q {
@@ -770,6 +778,52 @@ impl RecordReader {
             }
         }
         Ok(())
+    }
+
+    /// Fast path: a whole line of `rest` without quotes or lone `\r` is cut in place (no copy).
+    /// `None` when the line is not complete in `rest` or needs the state machine.
+    fn fast_line(
+        &mut self,
+        rest: &[u8],
+        sink: &mut Sink<'_>,
+    ) -> Result<Option<usize>, ImportError> {
+        let Some(nl) = memchr(b'\n', rest) else {
+            return Ok(None);
+        };
+        let mut line = &rest[..nl];
+        if let [head @ .., b'\r'] = line {
+            line = head;
+        }
+        if memchr::memchr2(b'"', b'\r', line).is_some() {
+            return Ok(None);
+        }
+        if line.len() > self.max {
+            return Err(ImportError::TooLong {
+                line: self.line,
+                what: "CSV row",
+                limit: self.max,
+            });
+        }
+        self.spans.clear();
+        let mut start = 0;
+        for (j, &b) in line.iter().enumerate() {
+            if b == self.delim {
+                self.spans.push((start, j));
+                start = j + 1;
+            }
+        }
+        self.spans.push((start, line.len()));
+        if !line.is_empty() {
+            self.emitted += 1;
+            sink(Record {
+                bytes: line,
+                spans: &self.spans,
+                line: self.line,
+            })?;
+        }
+        self.line += 1;
+        self.record_line = self.line;
+        Ok(Some(nl + 1))
     }
 
     fn after_field(&mut self, b: u8, sink: &mut Sink<'_>) -> Result<(), ImportError> {
