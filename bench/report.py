@@ -58,6 +58,8 @@ def main():
     print(table(out, "spur-xes", ["rust4pm-xes", "pm4py-xes"]))
     print("\n### CSV (BPIC2012 written by `spur convert`)\n")
     print(table(out, "spur-csv", ["pm4py-csv"]))
+    print("\n### Parquet (BPIC2012 written by `spur convert`; pm4py reads it with pandas + pyarrow)\n")
+    print(table(out, "spur-parquet", ["pm4py-parquet"]))
     print("\n### wasm32 in Node vs native (ratio = wasm time / native time; goal ≤ 2×)\n")
     print("| step | native XES s | wasm XES s | wasm/native | native CSV s | wasm CSV s | wasm/native |")
     print("|---|---|---|---|---|---|---|")
@@ -77,7 +79,8 @@ def main():
     print("\n### Peak memory (RSS high-water mark of the whole process)\n")
     print("| run | events | peak RSS MB | version |")
     print("|---|---|---|---|")
-    for name in ("spur-xes", "spur-csv", "wasm-xes", "wasm-csv", "rust4pm-xes", "pm4py-xes", "pm4py-csv"):
+    for name in ("spur-xes", "spur-csv", "spur-parquet", "wasm-xes", "wasm-csv", "rust4pm-xes",
+                 "pm4py-xes", "pm4py-csv", "pm4py-parquet"):
         r = load(out, name)
         if r:
             rss = r.get("peak_rss_mb")

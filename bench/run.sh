@@ -7,8 +7,9 @@
 # Same machine, same run, same data: Spur native (in-process `spur bench-log`: each step timed
 # separately, median of REPEATS, peak RSS), Spur compiled to wasm32 and run in Node, rust4pm
 # (`process_mining`, bench/rust4pm) and pm4py (../shared/bench/pm4py_bench.py in a venv made by
-# bench/setup-peers.sh), on BPIC2012 as XES.gz and as CSV (the CSV is written by `spur convert`
-# into out/bench/, never committed). Prints a table of ratios (also saved as out/bench/report.md).
+# bench/setup-peers.sh), on BPIC2012 as XES.gz, CSV and Parquet (the last two written by
+# `spur convert` into out/bench/, never committed). Prints the tables of ratios (also saved as
+# out/bench/report.md).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
@@ -46,9 +47,12 @@ if [ -z "${SKIP_WASM:-}" ]; then
 fi
 WASM="$BENCH_TARGET/wasm32-unknown-unknown/release/spur_bench_wasm.wasm"
 
-CSV="$OUT/$(basename "$LOG" | sed -E 's/\.xes(\.gz)?$//').csv"
-say "convert: $LOG -> $CSV (Spur's CSV exporter)"
+BASE="$OUT/$(basename "$LOG" | sed -E 's/\.xes(\.gz)?$//')"
+CSV="$BASE.csv"
+PARQUET="$BASE.parquet"
+say "convert: $LOG -> $CSV and $PARQUET (Spur's exporters)"
 "$SPUR" convert "$LOG" "$CSV" >&2
+"$SPUR" convert "$LOG" "$PARQUET" >&2
 
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -71,6 +75,7 @@ run() { # run NAME CMD...: stdout (one JSON object) to OUT/NAME.json, stderr to 
 rm -f "$OUT"/*.json
 run spur-xes "$SPUR" bench-log "$LOG" --repeats "$REPEATS"
 run spur-csv "$SPUR" bench-log "$CSV" --repeats "$REPEATS"
+run spur-parquet "$SPUR" bench-log "$PARQUET" --repeats "$REPEATS"
 run rust4pm-xes "$BENCH_TARGET/release/spur-bench-rust4pm" "$LOG" --repeats "$REPEATS"
 if [ -z "${SKIP_WASM:-}" ]; then
   run wasm-xes node bench/wasm/run.mjs "$WASM" "$LOG" --repeats "$REPEATS"
@@ -80,6 +85,7 @@ if [ -z "${SKIP_PM4PY:-}" ]; then
   PY="$ROOT/.tools/bench-venv/bin/python"
   run pm4py-xes "$PY" "$PEER_SCRIPT" "$LOG" --repeats "$REPEATS" --no-im
   run pm4py-csv "$PY" "$PEER_SCRIPT" "$CSV" --repeats "$REPEATS" --no-im
+  run pm4py-parquet "$PY" "$PEER_SCRIPT" "$PARQUET" --repeats "$REPEATS" --no-im
 fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.txt"
 
