@@ -16,7 +16,25 @@ const USAGE: &str = "usage:
   spur leads evaluate LEADS.csv --outcome COL [--value COL] [--exclude COL,…] [--date COL] [--seed N] [--json]
   spur leads train LEADS.csv --outcome COL [--value COL] [--exclude COL,…] [--max-leaves N] [--no-blend] -o MODEL
   spur leads score MODEL NEW_LEADS.csv            ranked CSV: rank,id,score,expected_value,segment,rule,reasons
+  spur leads clusters LEADS.csv --outcome COL [--value COL] [--exclude COL,…] [--mixed] [--k N] [--seed N] [--json]
+                                                  k-means (or k-prototypes with --mixed), k by sampled silhouette
   spur leads generate -o FILE [--rows N] [--seed N] [--activity FILE]";
+
+/// `println!` into a buffer that [`emit`] writes at the end (a closed pipe is not an error).
+macro_rules! say {
+    ($o:expr, $($t:tt)*) => {{
+        use std::fmt::Write as _;
+        let _ = writeln!($o, $($t)*);
+    }};
+}
+
+fn emit(text: &str) -> anyhow::Result<ExitCode> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(ExitCode::SUCCESS),
+    }
+}
 
 #[derive(Default)]
 struct Flags {
@@ -32,6 +50,8 @@ struct Flags {
     activity: Option<String>,
     max_leaves: Option<usize>,
     no_blend: bool,
+    mixed: bool,
+    k: Option<usize>,
 }
 
 fn flags(args: &[String]) -> anyhow::Result<Flags> {
@@ -64,6 +84,8 @@ fn flags(args: &[String]) -> anyhow::Result<Flags> {
             "--activity" => f.activity = Some(value()?.clone()),
             "--json" => f.json = true,
             "--no-blend" => f.no_blend = true,
+            "--mixed" => f.mixed = true,
+            "--k" => f.k = Some(value()?.parse().context("--k takes a number")?),
             s if s.starts_with('-') => bail!("unknown flag `{s}`\n\n{USAGE}"),
             s => f.files.push(s.to_string()),
         }
@@ -82,6 +104,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         "train" => train_cmd(&f),
         "score" => score_cmd(&f),
         "generate" => generate_cmd(&f),
+        "clusters" => clusters_cmd(&f),
         _ => {
             eprintln!("spur leads: unknown command `{command}`\n\n{USAGE}");
             Ok(ExitCode::from(2))
@@ -139,6 +162,7 @@ fn train_config(f: &Flags) -> TrainConfig {
 }
 
 fn evaluate_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
+    let mut o = String::new();
     let imp = match import(f)? {
         Ok(imp) => imp,
         Err(code) => return Ok(code),
@@ -155,14 +179,15 @@ fn evaluate_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
             obj.insert("columns".into(), serde_json::to_value(&imp.columns)?);
             obj.insert("rejected_rows".into(), imp.rejected.len().into());
         }
-        println!("{}", serde_json::to_string_pretty(&v)?);
-        return Ok(ExitCode::SUCCESS);
+        say!(o, "{}", serde_json::to_string_pretty(&v)?);
+        return emit(&o);
     }
     let pct = |x: f64| format!("{:.1} %", 100.0 * x);
     for column in &e.suspected_leaks {
         eprintln!("spur: warning: `{column}` alone predicts the outcome almost perfectly: a leak? (--exclude {column})");
     }
-    println!(
+    say!(
+        o,
         "{} rows: {} to train, {} held out (split: {}); held-out win rate {}",
         e.rows,
         e.train_rows,
@@ -175,49 +200,67 @@ fn evaluate_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
         .iter()
         .filter(|c| !matches!(c.role, table::Role::Feature))
     {
-        println!("  column {:<28} {:?} ({:?})", c.name, c.role, c.kind);
+        say!(o, "  column {:<28} {:?} ({:?})", c.name, c.role, c.kind);
     }
-    println!("\nranking on held-out leads            AUC  lift@10  lift@20");
-    println!(
+    say!(
+        o,
+        "\nranking on held-out leads            AUC  lift@10  lift@20"
+    );
+    say!(
+        o,
         "  spur (segments + scorer)         {:.3}  {:>7.2}  {:>7.2}",
-        e.auc, e.lift_at_10, e.lift_at_20
+        e.auc,
+        e.lift_at_10,
+        e.lift_at_20
     );
     let s = &e.segments_only;
-    println!(
+    say!(
+        o,
         "  segments alone                   {:.3}  {:>7.2}  {:>7.2}",
-        s.auc, s.lift_at_10, s.lift_at_20
+        s.auc,
+        s.lift_at_10,
+        s.lift_at_20
     );
     let b = &e.baseline_rule;
     let label = format!("best single rule ({})", b.column);
-    println!(
+    say!(
+        o,
         "  {label:<32} {:.3}  {:>7.2}  {:>7.2}",
-        b.auc, b.lift_at_10, b.lift_at_20
+        b.auc,
+        b.lift_at_10,
+        b.lift_at_20
     );
     let c = &e.cluster_rank;
     let label = format!("plain k-means clusters (k={})", c.k);
-    println!(
+    say!(
+        o,
         "  {label:<32} {:.3}  {:>7.2}  {:>7.2}",
-        c.auc, c.lift_at_10, c.lift_at_20
+        c.auc,
+        c.lift_at_10,
+        c.lift_at_20
     );
-    println!(
+    say!(
+        o,
         "  win rate in top 10 % / 20 %: {} / {}",
         pct(e.win_rate_at_10),
         pct(e.win_rate_at_20)
     );
-    println!("\ncalibration (predicted → observed):");
+    say!(o, "\ncalibration (predicted → observed):");
     for bin in &e.calibration {
-        println!(
+        say!(
+            o,
             "  {:>6} rows  {:>7} → {:>7}",
             bin.rows,
             pct(bin.mean_predicted),
             pct(bin.observed)
         );
     }
-    println!("\nsegments (trained on the training part):");
+    say!(o, "\nsegments (trained on the training part):");
     let mut segs = e.segments.clone();
     segs.sort_by(|a, b| b.win_rate.total_cmp(&a.win_rate));
     for s in &segs {
-        println!(
+        say!(
+            o,
             "  #{:<3} {:>6} leads  {:>7}  {}",
             s.id,
             s.size,
@@ -225,7 +268,8 @@ fn evaluate_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
             s.rule
         );
     }
-    println!(
+    say!(
+        o,
         "\nk chosen by silhouette: {}",
         c.curve
             .iter()
@@ -235,7 +279,8 @@ fn evaluate_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
     );
     for p in &c.clusters {
         let what: Vec<&str> = p.distinguishing.iter().map(|d| d.text.as_str()).collect();
-        println!(
+        say!(
+            o,
             "  cluster {} ({} leads, win rate {}): {}",
             p.id,
             p.size,
@@ -243,10 +288,11 @@ fn evaluate_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
             what.join("; ")
         );
     }
-    Ok(ExitCode::SUCCESS)
+    emit(&o)
 }
 
 fn train_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
+    let mut o = String::new();
     let out = f
         .out
         .as_deref()
@@ -271,9 +317,10 @@ fn train_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
     if f.json {
         let v = serde_json::json!({"model": out, "bytes": bytes.len(), "sha256": header.sha256, "seconds": seconds,
             "summary": header.summary, "segments": evaluate::segments(&m)});
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        say!(o, "{}", serde_json::to_string_pretty(&v)?);
     } else {
-        println!(
+        say!(
+            o,
             "trained on {} leads in {seconds:.2} s: {} segments; wrote {out} ({} bytes, sha256 {})",
             m.training_rows,
             m.tree.segments.len(),
@@ -283,7 +330,8 @@ fn train_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
         let mut segs = m.tree.segments.clone();
         segs.sort_by(|a, b| b.win_rate.total_cmp(&a.win_rate));
         for s in &segs {
-            println!(
+            say!(
+                o,
                 "  #{:<3} {:>6} leads  {:>5.1} %  {}",
                 s.id,
                 s.size,
@@ -292,7 +340,7 @@ fn train_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    Ok(ExitCode::SUCCESS)
+    emit(&o)
 }
 
 fn score_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
@@ -354,11 +402,7 @@ fn score_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
             quote(&reasons.join("; "))
         ));
     }
-    use std::io::Write;
-    match std::io::stdout().lock().write_all(out.as_bytes()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
-        _ => Ok(ExitCode::SUCCESS),
-    }
+    emit(&out)
 }
 
 fn quote(s: &str) -> String {
@@ -367,6 +411,58 @@ fn quote(s: &str) -> String {
     } else {
         s.to_string()
     }
+}
+
+fn clusters_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
+    let mut o = String::new();
+    use spur_core::leads::profile::{explore, ClusterMethod, ExploreConfig};
+    let imp = match import(f)? {
+        Ok(imp) => imp,
+        Err(code) => return Ok(code),
+    };
+    let config = ExploreConfig {
+        method: if f.mixed {
+            ClusterMethod::KPrototypes
+        } else {
+            ClusterMethod::KMeans
+        },
+        ks: f.k.map_or_else(|| (2..=10).collect(), |k| vec![k]),
+        seed: f.seed,
+        ..ExploreConfig::default()
+    };
+    let e = explore(&imp.dataset, &config);
+    if f.json {
+        let v = serde_json::json!({"method": e.method, "k": e.k, "curve": e.curve, "clusters": e.clusters});
+        say!(o, "{}", serde_json::to_string_pretty(&v)?);
+        return emit(&o);
+    }
+    say!(o, "{:?}, k = {} (sampled silhouette per k):", e.method, e.k);
+    for c in &e.curve {
+        say!(
+            o,
+            "  k={:<3} silhouette {:.3}  cost {:.1}",
+            c.k,
+            c.silhouette,
+            c.inertia
+        );
+    }
+    for p in &e.clusters {
+        let value = p
+            .mean_won_value
+            .map(|v| format!(", mean won value {v:.0}"))
+            .unwrap_or_default();
+        say!(
+            o,
+            "cluster {} — {} leads, win rate {:.1} %{value}",
+            p.id,
+            p.size,
+            100.0 * p.win_rate
+        );
+        for d in &p.distinguishing {
+            say!(o, "    {}", d.text);
+        }
+    }
+    emit(&o)
 }
 
 fn generate_cmd(f: &Flags) -> anyhow::Result<ExitCode> {

@@ -220,3 +220,148 @@ pub fn attribute_effects(data: &Dataset, bins: usize) -> Vec<AttributeEffect> {
     }
     out
 }
+
+/// Which clustering the exploration view runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClusterMethod {
+    /// k-means on the encoded features (one-hot categories, standardised numbers).
+    KMeans,
+    /// k-prototypes on numbers and category codes.
+    KPrototypes,
+}
+
+/// Parameters of [`explore`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExploreConfig {
+    pub method: ClusterMethod,
+    /// Candidate k; the one with the best sampled silhouette is kept.
+    pub ks: Vec<usize>,
+    pub silhouette_sample: usize,
+    pub seed: u64,
+}
+
+impl Default for ExploreConfig {
+    fn default() -> Self {
+        ExploreConfig {
+            method: ClusterMethod::KMeans,
+            ks: (2..=10).collect(),
+            silhouette_sample: 1000,
+            seed: 0,
+        }
+    }
+}
+
+/// The clustering view of a lead table: the silhouette curve, the chosen k, and the profile
+/// (size, win rate, mean won value, distinguishing features) of each cluster.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Exploration {
+    pub method: ClusterMethod,
+    pub k: usize,
+    pub curve: Vec<super::kmeans::KChoice>,
+    pub clusters: Vec<ClusterProfile>,
+    /// Cluster of each row of the dataset.
+    pub labels: Vec<u32>,
+}
+
+/// Cluster `data` for exploration (no outcome is used to form clusters; it only describes them).
+/// Silhouettes are measured on the encoded features for both methods, so curves compare.
+pub fn explore(data: &Dataset, config: &ExploreConfig) -> Exploration {
+    use super::kmeans::{self, KChoice, KMeansConfig};
+    use super::kprototypes::{self, KPrototypesConfig};
+    let encoder = Encoder::fit(data);
+    let dims = encoder.width();
+    let encoded = encoder.encode_dataset(data);
+    let as_f32: Vec<f32> = encoded.iter().map(|&v| v as f32).collect();
+    let mut curve = Vec::new();
+    let mut best: Option<(f64, usize, Vec<u32>)> = None;
+    let mixed = (config.method == ClusterMethod::KPrototypes)
+        .then(|| kprototypes::mixed_rows(&encoder, data));
+    for &k in &config.ks {
+        let (k, labels, cost) = match &mixed {
+            None => {
+                let run = kmeans::kmeans(
+                    &as_f32,
+                    dims,
+                    &KMeansConfig {
+                        k,
+                        max_iter: 100,
+                        tol: 1e-6,
+                        seed: config.seed,
+                    },
+                );
+                (run.k, run.labels, run.inertia)
+            }
+            Some(rows) => {
+                let run = kprototypes::kprototypes(
+                    rows,
+                    &KPrototypesConfig {
+                        k,
+                        seed: config.seed,
+                        ..Default::default()
+                    },
+                );
+                (run.k, run.labels, run.cost)
+            }
+        };
+        let s = kmeans::silhouette(
+            &as_f32,
+            dims,
+            &labels,
+            config.silhouette_sample,
+            config.seed,
+        );
+        curve.push(KChoice {
+            k,
+            inertia: cost,
+            silhouette: s,
+        });
+        if best.as_ref().is_none_or(|(bs, _, _)| s > *bs + 1e-12) {
+            best = Some((s, k, labels));
+        }
+    }
+    let (_, k, labels) = best.unwrap_or((0.0, 0, vec![0; data.rows()]));
+    Exploration {
+        method: config.method,
+        k,
+        curve,
+        clusters: cluster_profiles(&encoder, &encoded, &labels, k, data),
+        labels,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::leads::generate;
+    use crate::leads::table::{import_csv, ImportConfig};
+
+    #[test]
+    fn exploration_reports_curve_and_profiles_for_both_methods() {
+        let csv = generate::leads_csv(&generate::leads(1500, 4));
+        let mut config = ImportConfig::new("won");
+        config.value = Some("deal_value".into());
+        let data = import_csv(csv.as_bytes(), &config)
+            .expect("imports")
+            .dataset;
+        for method in [ClusterMethod::KMeans, ClusterMethod::KPrototypes] {
+            let e = explore(
+                &data,
+                &ExploreConfig {
+                    method,
+                    ks: vec![2, 3, 4],
+                    silhouette_sample: 300,
+                    seed: 1,
+                },
+            );
+            assert_eq!(e.curve.len(), 3);
+            assert!(e.curve.iter().any(|c| c.k == e.k));
+            assert_eq!(e.clusters.len(), e.k);
+            assert_eq!(e.clusters.iter().map(|c| c.size).sum::<usize>(), 1500);
+            assert!(e
+                .clusters
+                .iter()
+                .all(|c| c.distinguishing.len() == 3 && (0.0..=1.0).contains(&c.win_rate)));
+        }
+    }
+}
