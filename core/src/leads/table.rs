@@ -329,10 +329,7 @@ pub fn import_csv(bytes: &[u8], config: &ImportConfig) -> Result<Import, TableEr
             });
         } else if distinct.len() <= 1 {
             info.role = Role::Constant;
-        } else if kind == ColumnKind::Categorical
-            && n - missing > 50
-            && distinct.len() * 2 > n - missing
-        {
+        } else if looks_like_identifier(name, kind, &distinct, n - missing) {
             info.role = Role::Identifier;
         } else {
             let data = match kind {
@@ -386,6 +383,26 @@ pub fn import_csv(bytes: &[u8], config: &ImportConfig) -> Result<Import, TableEr
         columns,
         rejected,
     })
+}
+
+/// `id`-named columns, categorical columns where most values are distinct, and integer columns
+/// where every value is distinct (with more than 50 values).
+fn looks_like_identifier(name: &str, kind: ColumnKind, distinct: &[&str], present: usize) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if lower == "id" || lower.ends_with("_id") {
+        return true;
+    }
+    match kind {
+        ColumnKind::Categorical => present > 50 && distinct.len() * 2 > present,
+        ColumnKind::Numeric => {
+            present > 50
+                && distinct.len() == present
+                && distinct
+                    .iter()
+                    .all(|s| s.bytes().all(|b| b.is_ascii_digit() || b == b'-'))
+        }
+        _ => false,
+    }
 }
 
 fn categorize(cells: &[&str], config: &ImportConfig) -> (Vec<String>, Vec<u32>, usize) {
@@ -680,5 +697,66 @@ rejected line 7 None: 2 fields, the header has 7",
         assert_eq!(parse_date("1970-13-01"), None);
         assert_eq!(parse_date("1970-01-01X"), None);
         assert_eq!(parse_date("é970-01-01"), None);
+    }
+}
+
+/// Fixture files: `core/test_data/leads/{ok,err}/NNN_name.csv` (outcome column `won`), each
+/// with the expected rendering in `NNN_name.txt` next to it. `UPDATE_EXPECT=1` blesses.
+#[cfg(test)]
+mod fixtures {
+    use super::*;
+
+    fn render(bytes: &[u8]) -> String {
+        match import_csv(bytes, &ImportConfig::new("won")) {
+            Err(e) => format!("error {}: {e}\n", e.code()),
+            Ok(imp) => {
+                let mut out = String::new();
+                for c in &imp.columns {
+                    out.push_str(&format!(
+                        "column {} {:?} {:?} missing={} distinct={}\n",
+                        c.name, c.kind, c.role, c.missing, c.distinct
+                    ));
+                }
+                out.push_str(&format!(
+                    "rows {} won {:?}\n",
+                    imp.dataset.rows(),
+                    imp.dataset.outcome
+                ));
+                for r in &imp.rejected {
+                    let column = r.column.as_deref().unwrap_or("-");
+                    out.push_str(&format!(
+                        "rejected line {} column {column}: {}\n",
+                        r.line, r.reason
+                    ));
+                }
+                out
+            }
+        }
+    }
+
+    #[test]
+    fn fixture_files() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data/leads");
+        let mut seen = 0;
+        for dir in ["ok", "err"] {
+            let mut files: Vec<_> = std::fs::read_dir(root.join(dir))
+                .expect("fixture dir")
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+                .collect();
+            files.sort();
+            for path in files {
+                let got = render(&std::fs::read(&path).expect("fixture"));
+                assert_eq!(
+                    got.starts_with("error"),
+                    dir == "err",
+                    "{}: {got}",
+                    path.display()
+                );
+                expect_test::expect_file![path.with_extension("txt")].assert_eq(&got);
+                seen += 1;
+            }
+        }
+        assert!(seen >= 10, "{seen} fixtures");
     }
 }
