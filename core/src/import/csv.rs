@@ -806,11 +806,9 @@ impl RecordReader {
         }
         self.spans.clear();
         let mut start = 0;
-        for (j, &b) in line.iter().enumerate() {
-            if b == self.delim {
-                self.spans.push((start, j));
-                start = j + 1;
-            }
+        for j in memchr::memchr_iter(self.delim, line) {
+            self.spans.push((start, j));
+            start = j + 1;
         }
         self.spans.push((start, line.len()));
         if !line.is_empty() {
@@ -886,6 +884,7 @@ struct Rows {
     decoded: Vec<bool>,
     /// Per column: the builder column of its attribute, once created.
     slots: Vec<Option<usize>>,
+    last_case: Option<(String, u32)>,
     case: usize,
     activity: usize,
     ts: Option<usize>,
@@ -942,6 +941,7 @@ impl CsvImporter {
                 fields: Vec::new(),
                 decoded: Vec::new(),
                 slots: vec![None; ncols],
+                last_case: None,
                 case,
                 activity,
                 ts: find(Role::Timestamp),
@@ -1138,7 +1138,18 @@ impl Rows {
                 }
             }
         }
-        let case = self.builder.case_code(case_id);
+        // Rows of a case usually follow each other: reuse the last case's code.
+        let case = match &self.last_case {
+            Some((id, code)) if id == case_id => *code,
+            _ => {
+                let code = self.builder.case_code(case_id);
+                let mut id = self.last_case.take().map(|(s, _)| s).unwrap_or_default();
+                id.clear();
+                id.push_str(case_id);
+                self.last_case = Some((id, code));
+                code
+            }
+        };
         let act = self.builder.activity_code(activity);
         let e = self.builder.push_event(case, act, ts);
         if let Some(res) = self.resource {
@@ -1152,6 +1163,14 @@ impl Rows {
             let text = text(i);
             if text.trim_ascii().is_empty() {
                 continue;
+            }
+            // A case attribute is read once per case: skip parsing when it is already set.
+            if col.role == Role::CaseAttribute {
+                if let Some(slot) = self.slots[i] {
+                    if self.builder.case_attr_is_set(slot, case) {
+                        continue;
+                    }
+                }
             }
             let value = match col.role {
                 Role::Case | Role::Activity | Role::Timestamp | Role::Resource => continue,
