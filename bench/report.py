@@ -1,10 +1,10 @@
-"""Turn the JSON files of bench/run.sh (out/bench/*.json) into the Markdown tables of
+"""Turn the JSON files of bench/run.sh (out/bench/NAME.rROUND.json) into the Markdown tables of
 docs/BENCHMARKS.md: seconds per step and the speed-up of Spur over each peer (peer time / Spur
 time, so 30x means Spur is 30 times faster), the wasm32/native ratio, peak RSS.
 
 usage: python3 bench/report.py OUT_DIR      (standard library only)
 """
-import json, os, sys
+import glob, json, os, statistics, sys
 
 GOALS = {  # issue 3: minimum speed-up of Spur over the peer
     ("import", "rust4pm-xes", "spur-xes"): 2, ("import", "pm4py-xes", "spur-xes"): 50,
@@ -14,16 +14,30 @@ GOALS = {  # issue 3: minimum speed-up of Spur over the peer
 }
 STEPS = ["import", "dfg", "performance_dfg", "variants", "case_durations"]
 
-def load(out, name):
-    path = os.path.join(out, name + ".json")
-    if not os.path.exists(path):
-        return None
+def load_one(path):
     text = open(path).read()
     start = text.find("{")  # pm4py may print a banner first
     try:
         return json.JSONDecoder().raw_decode(text[start:])[0] if start >= 0 else None
     except ValueError:
         return None
+
+def load(out, name):
+    """All rounds of one run (NAME.r1.json, NAME.r2.json, …, or NAME.json), merged: each step's
+    seconds and the peak RSS are the median over the rounds."""
+    paths = sorted(glob.glob(os.path.join(out, name + ".r*.json"))) or \
+        [p for p in [os.path.join(out, name + ".json")] if os.path.exists(p)]
+    runs = [r for r in map(load_one, paths) if r]
+    if not runs:
+        return None
+    merged = dict(runs[0])
+    steps = {k for r in runs for k in r.get("seconds", {})}
+    merged["seconds"] = {k: statistics.median([r["seconds"][k] for r in runs if k in r.get("seconds", {})])
+                         for k in steps}
+    rss = [r["peak_rss_mb"] for r in runs if r.get("peak_rss_mb") is not None]
+    merged["peak_rss_mb"] = statistics.median(rss) if rss else None
+    merged["rounds"] = len(runs)
+    return merged
 
 def secs(r, step):
     return None if r is None else r.get("seconds", {}).get(step)
@@ -77,8 +91,8 @@ def main():
               f"| {fmt_s(total(nc))} | {fmt_s(total(wc))} | "
               f"{(total(wc) / total(nc)) if nc and wc else float('nan'):.2f}× |")
     print("\n### Peak memory (RSS high-water mark of the whole process)\n")
-    print("| run | events | peak RSS MB | version |")
-    print("|---|---|---|---|")
+    print("| run | events | peak RSS MB | rounds | version |")
+    print("|---|---|---|---|---|")
     for name in ("spur-xes", "spur-csv", "spur-parquet", "wasm-xes", "wasm-csv", "rust4pm-xes",
                  "pm4py-xes", "pm4py-csv", "pm4py-parquet"):
         r = load(out, name)
@@ -86,6 +100,6 @@ def main():
             rss = r.get("peak_rss_mb")
             extra = r.get("xes_reader", "")
             print(f"| {name} | {r.get('events', '–')} | {rss if rss is None else round(rss, 1)} "
-                  f"| {r.get('version', '')}{' ' + extra if extra else ''} |")
+                  f"| {r.get('rounds')} | {r.get('version', '')}{' ' + extra if extra else ''} |")
 
 main()

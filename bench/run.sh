@@ -2,7 +2,7 @@
 # Reproduce the issue-3 benchmarks of docs/BENCHMARKS.md with one command:
 #
 #   bench/run.sh                  # REPEATS=5 by default; results in out/bench/
-#   REPEATS=3 SKIP_PM4PY=1 bench/run.sh
+#   REPEATS=3 ROUNDS=1 SKIP_PM4PY=1 bench/run.sh
 #
 # Same machine, same run, same data: Spur native (in-process `spur bench-log`: each step timed
 # separately, median of REPEATS, peak RSS), Spur compiled to wasm32 and run in Node, rust4pm
@@ -18,6 +18,9 @@ LOG="${BENCH_LOG:-$SHARED/eventlogs/bpic2012.xes.gz}"
 PEER_SCRIPT="${PM4PY_BENCH:-$SHARED/../bench/pm4py_bench.py}"
 OUT="$ROOT/out/bench"
 REPEATS="${REPEATS:-5}"
+# The machine is shared: every tool runs once per round, rounds interleave the tools, and the
+# report takes each step's median over the rounds (each round's figure is already a median).
+ROUNDS="${ROUNDS:-3}"
 BENCH_TARGET="$ROOT/target/bench"
 export PATH="$ROOT/.tools/bin:$PATH"
 mkdir -p "$OUT"
@@ -66,13 +69,15 @@ say "convert: $LOG -> $CSV and $PARQUET (Spur's exporters)"
   echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$OUT/machine.txt"
 
-run() { # run NAME CMD...: stdout (one JSON object) to OUT/NAME.json, stderr to OUT/NAME.log
+run() { # run NAME CMD...: stdout (one JSON object) to OUT/NAME.rROUND.json, stderr to .log
   local name="$1"; shift
-  say "run: $name (load $(cut -d' ' -f1 /proc/loadavg))"
-  "$@" >"$OUT/$name.json" 2>"$OUT/$name.log" || { echo "run.sh: $name failed, see $OUT/$name.log" >&2; return 1; }
+  say "run: $name, round $round of $ROUNDS (load $(cut -d' ' -f1 /proc/loadavg))"
+  "$@" >"$OUT/$name.r$round.json" 2>"$OUT/$name.log" \
+    || { echo "run.sh: $name failed, see $OUT/$name.log" >&2; return 1; }
 }
 
 rm -f "$OUT"/*.json
+for round in $(seq 1 "$ROUNDS"); do
 run spur-xes "$SPUR" bench-log "$LOG" --repeats "$REPEATS"
 run spur-csv "$SPUR" bench-log "$CSV" --repeats "$REPEATS"
 run spur-parquet "$SPUR" bench-log "$PARQUET" --repeats "$REPEATS"
@@ -87,6 +92,7 @@ if [ -z "${SKIP_PM4PY:-}" ]; then
   run pm4py-csv "$PY" "$PEER_SCRIPT" "$CSV" --repeats "$REPEATS" --no-im
   run pm4py-parquet "$PY" "$PEER_SCRIPT" "$PARQUET" --repeats "$REPEATS" --no-im
 fi
+done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.txt"
 
 python3 bench/report.py "$OUT" | tee "$OUT/report.md"
