@@ -787,16 +787,15 @@ impl RecordReader {
         rest: &[u8],
         sink: &mut Sink<'_>,
     ) -> Result<Option<usize>, ImportError> {
-        let Some(nl) = memchr(b'\n', rest) else {
+        // One pass finds the line end, or the quote or lone CR that needs the state machine.
+        let Some(p) = memchr3(b'\n', b'"', b'\r', rest) else {
             return Ok(None);
         };
-        let mut line = &rest[..nl];
-        if let [head @ .., b'\r'] = line {
-            line = head;
-        }
-        if memchr::memchr2(b'"', b'\r', line).is_some() {
-            return Ok(None);
-        }
+        let (line, consumed) = match rest[p] {
+            b'\n' => (&rest[..p], p + 1),
+            b'\r' if rest.get(p + 1) == Some(&b'\n') => (&rest[..p], p + 2),
+            _ => return Ok(None),
+        };
         if line.len() > self.max {
             return Err(ImportError::TooLong {
                 line: self.line,
@@ -821,7 +820,7 @@ impl RecordReader {
         }
         self.line += 1;
         self.record_line = self.line;
-        Ok(Some(nl + 1))
+        Ok(Some(consumed))
     }
 
     fn after_field(&mut self, b: u8, sink: &mut Sink<'_>) -> Result<(), ImportError> {
@@ -1021,7 +1020,7 @@ impl Rows {
                 });
             return Ok(());
         }
-        if r.bytes.contains(&0) {
+        if memchr(0, r.bytes).is_some() {
             self.issues
                 .add(line, None, IssueKind::NulByte, Action::Rejected, || {
                     "a NUL byte in a field".into()
