@@ -230,8 +230,16 @@ pub fn render_human(path: &str, log: &EventLog, report: &ImportReport, s: &Stats
     let mut edges: Vec<&(String, String, u64)> = s.dfg.iter().collect();
     edges.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| (&a.0, &a.1).cmp(&(&b.0, &b.1))));
     let _ = writeln!(o, "\ndirectly-follows edges (top 10 of {}):", s.dfg.len());
+    let perf = mining::dfg_performance(log);
     for (from, to, n) in edges.into_iter().take(10) {
-        let _ = writeln!(o, "  {n:>9}  {from} → {to}");
+        let mean = perf
+            .edges
+            .iter()
+            .find(|e| &e.from == from && &e.to == to)
+            .and_then(|e| e.performance.as_ref())
+            .map(|p| format!("  (mean {}, median {})", human(p.mean), human(p.median)))
+            .unwrap_or_default();
+        let _ = writeln!(o, "  {n:>9}  {from} → {to}{mean}");
     }
     o
 }
