@@ -288,6 +288,20 @@ fn evaluate_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
             what.join("; ")
         );
     }
+    say!(
+        o,
+        "\none-attribute effects on the training part (win rate ×lift per group):"
+    );
+    let mut effects = e.effects.clone();
+    effects.sort_by(|a, b| b.spread.total_cmp(&a.spread));
+    for a in &effects {
+        let groups: Vec<String> = a
+            .groups
+            .iter()
+            .map(|g| format!("{} {} ×{:.2}", g.label, pct(g.win_rate), g.lift))
+            .collect();
+        say!(o, "  {:<26} {}", a.column, groups.join(" | "));
+    }
     emit(&o)
 }
 
