@@ -17,6 +17,9 @@ use super::table::Dataset;
 use super::tree::{self, Tree, TreeConfig};
 use serde::{Deserialize, Serialize};
 
+/// Most rows the logistic scorer is fitted on (the segments always see every row).
+pub const MAX_SCORER_ROWS: usize = 200_000;
+
 /// How to train a lead model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainConfig {
@@ -121,8 +124,21 @@ pub fn train(data: &Dataset, config: &TrainConfig) -> LeadModel {
             *m += v / n.max(1) as f64;
         }
     }
-    let scorer =
-        (config.blend && n > 0).then(|| logistic::fit(&x, width, &data.outcome, config.l2, 12));
+    // Newton steps cost rows × inputs²: beyond 200,000 rows the scorer is fitted on every
+    // k-th row (deterministic), which changes its weights by far less than their noise.
+    let scorer = (config.blend && n > 0).then(|| {
+        let step = n.div_ceil(MAX_SCORER_ROWS);
+        if step <= 1 {
+            return logistic::fit(&x, width, &data.outcome, config.l2, 12);
+        }
+        let rows: Vec<usize> = (0..n).step_by(step).collect();
+        let xs: Vec<f64> = rows
+            .iter()
+            .flat_map(|&i| x[i * width..(i + 1) * width].iter().copied())
+            .collect();
+        let ys: Vec<bool> = rows.iter().map(|&i| data.outcome[i]).collect();
+        logistic::fit(&xs, width, &ys, config.l2, 12)
+    });
     LeadModel {
         encoder,
         tree,
