@@ -5,7 +5,9 @@ use libfuzzer_sys::fuzz_target;
 use spur_core::import::{ImportOptions, Importer};
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&split, rest)) = data.split_first() else { return };
+    let Some((&split, rest)) = data.split_first() else {
+        return;
+    };
     let at = (split as usize * rest.len()) / 255;
     let mut importer = Importer::new("fuzz.csv", &ImportOptions::default());
     importer.push(&rest[..at]);

@@ -6,9 +6,14 @@ use libfuzzer_sys::fuzz_target;
 use spur_core::import::{Format, ImportOptions, Importer};
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&split, rest)) = data.split_first() else { return };
+    let Some((&split, rest)) = data.split_first() else {
+        return;
+    };
     let at = (split as usize * rest.len()) / 255;
-    let options = ImportOptions { format: Some(Format::Xes), ..Default::default() };
+    let options = ImportOptions {
+        format: Some(Format::Xes),
+        ..Default::default()
+    };
     let mut importer = Importer::new("fuzz.xes", &options);
     importer.push(&rest[..at]);
     importer.push(&rest[at..]);

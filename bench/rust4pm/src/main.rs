@@ -26,9 +26,11 @@ fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|kb| kb.parse::<f64>().ok())
+            })
         })
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
@@ -41,7 +43,11 @@ fn main() {
     while i < args.len() {
         match args[i].as_str() {
             "--repeats" => {
-                repeats = args.get(i + 1).and_then(|s| s.parse().ok()).unwrap_or(3).max(1);
+                repeats = args
+                    .get(i + 1)
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(3)
+                    .max(1);
                 i += 1;
             }
             other => log = Some(other.to_string()),
@@ -52,7 +58,10 @@ fn main() {
         eprintln!("usage: spur-bench-rust4pm LOG [--repeats N]");
         std::process::exit(2);
     };
-    let options = || XESImportOptions { verbose: false, ..Default::default() };
+    let options = || XESImportOptions {
+        verbose: false,
+        ..Default::default()
+    };
 
     let mut import_times = Vec::new();
     let mut parsed = None;

@@ -48,13 +48,21 @@ pub unsafe extern "C" fn import_log(ptr: *mut u8, len: usize, kind: u32) -> f64 
 /// Number of cases of the imported log.
 #[no_mangle]
 pub extern "C" fn cases() -> f64 {
-    LOG.with(|l| l.borrow().as_ref().map_or(-1.0, |log| log.num_cases() as f64))
+    LOG.with(|l| {
+        l.borrow()
+            .as_ref()
+            .map_or(-1.0, |log| log.num_cases() as f64)
+    })
 }
 
 /// Heap bytes held by the imported log.
 #[no_mangle]
 pub extern "C" fn heap_bytes() -> f64 {
-    LOG.with(|l| l.borrow().as_ref().map_or(-1.0, |log| log.heap_bytes() as f64))
+    LOG.with(|l| {
+        l.borrow()
+            .as_ref()
+            .map_or(-1.0, |log| log.heap_bytes() as f64)
+    })
 }
 
 /// Run one statistic on the imported log: 0 dfg, 1 performance dfg, 2 variants,
