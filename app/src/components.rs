@@ -1,0 +1,3 @@
+//! Reusable views that render core's result structs.
+
+pub mod summary_view;

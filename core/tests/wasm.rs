@@ -1,0 +1,28 @@
+//! spur-core compiled to wasm32 and run in headless Chromium (wasm-bindgen-test): the same
+//! answers as natively, in the engine users run. Run by scripts/test.sh.
+#![cfg(target_arch = "wasm32")]
+
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+fn summary_counts_in_the_browser() {
+    let log = "case,activity,timestamp\n1,a,2024-01-01T00:00:00\n1,b,2024-01-02T00:00:00\n2,a,2024-01-01T00:00:00\n";
+    let s = spur_core::summary::summarize("x.csv", log.as_bytes()).expect("valid log");
+    assert_eq!((s.events, s.cases, s.activities.len()), (3, 2, 2));
+}
+
+#[wasm_bindgen_test]
+fn errors_are_located_in_the_browser() {
+    let e = spur_core::summary::summarize("x.csv", b"case,activity\n1,a\n2,\"b\n").unwrap_err();
+    assert!(e.to_string().contains("line 3"), "{e}");
+}
+
+#[wasm_bindgen_test]
+fn lead_requests_validate_in_the_browser() {
+    let leads = spur_core::leads::request::parse_score_request(br#"{"leads":[{"id":"a"}]}"#).expect("valid");
+    assert_eq!(leads.len(), 1);
+    let e = spur_core::leads::request::parse_score_request(br#"{"x":1}"#).unwrap_err();
+    assert_eq!(e.code(), "invalid_field");
+}

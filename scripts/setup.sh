@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Install everything Spur needs on a fresh Debian machine, skipping what is already there at the
+# right version. Tools go into the project's gitignored .tools/ and node_modules/; nothing is
+# downloaded from anywhere but the package registries (crates.io, npm, Debian).
+# Sourced by scripts/demo.sh and scripts/test.sh; safe to run on its own.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TOOLS="$ROOT/.tools"
+TRUNK_VERSION=0.21.14
+WASM_BINDGEN_VERSION=0.2.130
+export PATH="$TOOLS/bin:$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export CARGO_TERM_PROGRESS_WHEN=never
+
+say() { printf '==> %s\n' "$*"; }
+have_version() { command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | grep -qF "$2"; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+apt_updated=""
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "installing Debian packages: ${missing[*]}"
+  if [ -z "$apt_updated" ]; then as_root apt-get update -qq; apt_updated=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+command -v cargo >/dev/null || { echo "spur setup: cargo not found; install Rust with rustup first" >&2; exit 1; }
+command -v node >/dev/null || apt_install nodejs npm
+apt_install chromium chromium-driver
+
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
+
+mkdir -p "$TOOLS"
+if ! have_version trunk "trunk $TRUNK_VERSION"; then
+  say "building trunk $TRUNK_VERSION into .tools (about 10 minutes on 2 cores, once)"
+  cargo install trunk --version "$TRUNK_VERSION" --locked --root "$TOOLS" --quiet
+fi
+if ! have_version wasm-bindgen "wasm-bindgen $WASM_BINDGEN_VERSION"; then
+  say "building wasm-bindgen-cli $WASM_BINDGEN_VERSION into .tools (about 5 minutes, once)"
+  # No --locked: one of its locked dependencies is not served by the registry (TOOLCHAIN.md).
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --root "$TOOLS" --quiet
+fi
+
+# Node packages: reinstall only when package.json changed since the last install.
+stamp="$ROOT/node_modules/.spur-package-json.sha256"
+want=$(sha256sum "$ROOT/package.json" | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  say "installing Node packages (playwright-core, miniflare, binaryen)"
+  (cd "$ROOT" && npm install --no-audit --no-fund --loglevel=error)
+  echo "$want" > "$stamp"
+fi
+
+# Trunk builds offline (it passes --offline to cargo): fetch crates first; a no-op when cached.
+(cd "$ROOT" && cargo fetch --quiet)
+
+# Trunk must use these tools, never download its own.
+export TRUNK_OFFLINE=true TRUNK_SKIP_VERSION_CHECK=true
+export TRUNK_TOOLS_WASM_BINDGEN=$WASM_BINDGEN_VERSION TRUNK_TOOLS_WASM_OPT=version_132
+export CHROMEDRIVER=/usr/bin/chromedriver

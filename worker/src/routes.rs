@@ -1,0 +1,4 @@
+//! One module per endpoint; each limits and parses its input, calls core, serialises.
+
+pub mod health;
+pub mod leads;
