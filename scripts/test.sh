@@ -24,7 +24,7 @@ suite fmt cargo fmt --all -- --check
 suite clippy-native cargo clippy -q -p spur-core -p spur --all-targets -- -D warnings
 suite clippy-wasm cargo clippy -q -p spur-core -p spur-app -p spur-edge --target wasm32-unknown-unknown -- -D warnings
 suite unit-native cargo test -q --workspace --exclude spur-app --exclude spur-edge
-suite wasm-core-chromium cargo test -q -p spur-core --target wasm32-unknown-unknown --test wasm
+suite wasm-core-chromium cargo test -p spur-core --target wasm32-unknown-unknown --test wasm
 suite build-app trunk build --quiet
 suite build-edge scripts/build-edge.sh
 if [[ " ${failed[*]} " == *" build-edge "* ]]; then

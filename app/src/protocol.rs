@@ -24,9 +24,19 @@ pub enum FromWorker {
     /// The worker's wasm is loaded and its message handler installed; earlier messages would
     /// have been dropped, so the client queues until it sees this.
     Ready,
-    Progress { job: JobId, done: u64, total: u64 },
-    Summarized { job: JobId, summary: Summary },
-    Failed { job: JobId, error: ErrorDto },
+    Progress {
+        job: JobId,
+        done: u64,
+        total: u64,
+    },
+    Summarized {
+        job: JobId,
+        summary: Summary,
+    },
+    Failed {
+        job: JobId,
+        error: ErrorDto,
+    },
 }
 
 /// An error as the UI shows it: a stable code and a sentence that says what to do next.

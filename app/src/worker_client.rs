@@ -58,8 +58,13 @@ impl Client {
         let on_message_shared = shared.clone();
         let on_message_worker = worker.clone();
         let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |msg: MessageEvent| {
-            let header = Array::from(&msg.data()).get(0).as_string().unwrap_or_default();
-            let Ok(reply) = serde_json::from_str::<FromWorker>(&header) else { return };
+            let header = Array::from(&msg.data())
+                .get(0)
+                .as_string()
+                .unwrap_or_default();
+            let Ok(reply) = serde_json::from_str::<FromWorker>(&header) else {
+                return;
+            };
             let mut s = on_message_shared.borrow_mut();
             match reply.job() {
                 None => {
@@ -84,7 +89,10 @@ impl Client {
         let on_error_shared = shared.clone();
         let on_error = Closure::<dyn Fn(ErrorEvent)>::new(move |e: ErrorEvent| {
             let mut s = on_error_shared.borrow_mut();
-            s.broken = Some(format!("the analysis worker stopped: {}; reload the page", e.message()));
+            s.broken = Some(format!(
+                "the analysis worker stopped: {}; reload the page",
+                e.message()
+            ));
             // Dropping the senders wakes every waiting call with an error.
             s.pending.clear();
         });
@@ -93,11 +101,18 @@ impl Client {
         Ok(Client { worker, shared })
     }
 
-    async fn call(&self, make: impl FnOnce(JobId) -> ToWorker, payload: ArrayBuffer) -> Result<FromWorker, ErrorDto> {
+    async fn call(
+        &self,
+        make: impl FnOnce(JobId) -> ToWorker,
+        payload: ArrayBuffer,
+    ) -> Result<FromWorker, ErrorDto> {
         let rx = {
             let mut s = self.shared.borrow_mut();
             if let Some(msg) = &s.broken {
-                return Err(ErrorDto { code: "worker_stopped".into(), message: msg.clone() });
+                return Err(ErrorDto {
+                    code: "worker_stopped".into(),
+                    message: msg.clone(),
+                });
             }
             s.next_job = s.next_job.wrapping_add(1).max(1);
             let job = s.next_job;
@@ -118,7 +133,8 @@ impl Client {
             let msg = self.shared.borrow().broken.clone();
             ErrorDto {
                 code: "worker_stopped".into(),
-                message: msg.unwrap_or_else(|| "the analysis worker stopped; reload the page".into()),
+                message: msg
+                    .unwrap_or_else(|| "the analysis worker stopped; reload the page".into()),
             }
         })
     }
@@ -131,10 +147,15 @@ fn send(worker: &Worker, header: &str, payload: ArrayBuffer) {
 
 /// Count the events, cases and activities of a log, in the worker. The buffer is transferred.
 pub async fn summarize(name: String, bytes: ArrayBuffer) -> Result<Summary, ErrorDto> {
-    let reply = client()?.call(|job| ToWorker::Summarize { job, name }, bytes).await?;
+    let reply = client()?
+        .call(|job| ToWorker::Summarize { job, name }, bytes)
+        .await?;
     match reply {
         FromWorker::Summarized { summary, .. } => Ok(summary),
         FromWorker::Failed { error, .. } => Err(error),
-        other => Err(ErrorDto { code: "protocol".into(), message: format!("unexpected reply {other:?}") }),
+        other => Err(ErrorDto {
+            code: "protocol".into(),
+            message: format!("unexpected reply {other:?}"),
+        }),
     }
 }

@@ -21,8 +21,31 @@ fn errors_are_located_in_the_browser() {
 
 #[wasm_bindgen_test]
 fn lead_requests_validate_in_the_browser() {
-    let leads = spur_core::leads::request::parse_score_request(br#"{"leads":[{"id":"a"}]}"#).expect("valid");
+    let leads = spur_core::leads::request::parse_score_request(br#"{"leads":[{"id":"a"}]}"#)
+        .expect("valid");
     assert_eq!(leads.len(), 1);
     let e = spur_core::leads::request::parse_score_request(br#"{"x":1}"#).unwrap_err();
     assert_eq!(e.code(), "invalid_field");
+}
+
+#[wasm_bindgen_test]
+fn xes_import_and_statistics_in_the_browser() {
+    let xes = br#"<?xml version="1.0" encoding="UTF-8"?>
+<log xes.version="1.0">
+  <trace><string key="concept:name" value="c1"/>
+    <event><string key="concept:name" value="a"/><date key="time:timestamp" value="2024-01-01T10:00:00+01:00"/></event>
+    <event><string key="concept:name" value="b"/><date key="time:timestamp" value="2024-01-01T10:30:00+01:00"/></event>
+  </trace>
+  <trace><string key="concept:name" value="c2"/>
+    <event><string key="concept:name" value="a"/><date key="time:timestamp" value="2024-01-02T10:00:00Z"/></event>
+    <event><string key="concept:name" value="b"/><date key="time:timestamp" value="2024-01-02T11:00:00Z"/></event>
+  </trace>
+</log>"#;
+    let (log, _report) =
+        spur_core::import::import_bytes("x.xes", xes, &Default::default()).expect("valid XES");
+    let stats = spur_core::mining::stats(&log);
+    assert_eq!((stats.events, stats.cases), (4, 2));
+    assert_eq!(stats.dfg, vec![("a".to_string(), "b".to_string(), 2)]);
+    let d = stats.case_duration_seconds.expect("timestamps present");
+    assert_eq!((d.min, d.max), (1800.0, 3600.0));
 }

@@ -13,15 +13,27 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: u16, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError { status, code, message: message.into() }
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
     }
 
     pub fn not_found(path: &str) -> Self {
-        Self::new(404, "not_found", format!("no endpoint at {path}; try GET /health or POST /leads/score"))
+        Self::new(
+            404,
+            "not_found",
+            format!("no endpoint at {path}; try GET /health or POST /leads/score"),
+        )
     }
 
     pub fn method_not_allowed(path: &str) -> Self {
-        Self::new(405, "method_not_allowed", format!("{path} does not accept this method; see GET /health"))
+        Self::new(
+            405,
+            "method_not_allowed",
+            format!("{path} does not accept this method; see GET /health"),
+        )
     }
 
     /// `{"error":{"code","message"}}` with the status.

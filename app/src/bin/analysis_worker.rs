@@ -30,7 +30,10 @@ fn handle(data: &JsValue) -> FromWorker {
         Err(e) => {
             return FromWorker::Failed {
                 job: 0,
-                error: ErrorDto { code: "protocol".into(), message: format!("bad request to the worker: {e}") },
+                error: ErrorDto {
+                    code: "protocol".into(),
+                    message: format!("bad request to the worker: {e}"),
+                },
             }
         }
     };
@@ -44,7 +47,10 @@ fn handle(data: &JsValue) -> FromWorker {
                 Ok(summary) => FromWorker::Summarized { job, summary },
                 Err(e) => FromWorker::Failed {
                     job,
-                    error: ErrorDto { code: e.code().into(), message: format!("{name}: {e}") },
+                    error: ErrorDto {
+                        code: e.code().into(),
+                        message: format!("{name}: {e}"),
+                    },
                 },
             }
         }

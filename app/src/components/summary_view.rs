@@ -5,7 +5,12 @@ use spur_core::summary::Summary;
 
 #[component]
 pub fn SummaryView(name: String, summary: Summary) -> impl IntoView {
-    let max = summary.activities.first().map(|a| a.count).unwrap_or(1).max(1);
+    let max = summary
+        .activities
+        .first()
+        .map(|a| a.count)
+        .unwrap_or(1)
+        .max(1);
     let rows = summary
         .activities
         .iter()

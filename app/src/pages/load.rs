@@ -37,14 +37,19 @@ pub fn LoadPage() -> impl IntoView {
 
     let pick_file = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
-        let Some(file) = input.files().and_then(|list| list.get(0)) else { return };
+        let Some(file) = input.files().and_then(|list| list.get(0)) else {
+            return;
+        };
         input.set_value("");
         let name = file.name();
         set_state.set(State::Working(format!("reading {name}…")));
         spawn_local(async move {
             let result = match JsFuture::from(file.array_buffer()).await {
                 Ok(buf) => worker_client::summarize(name.clone(), buf.unchecked_into()).await,
-                Err(e) => Err(ErrorDto { code: "read_failed".into(), message: format!("cannot read {name}: {e:?}") }),
+                Err(e) => Err(ErrorDto {
+                    code: "read_failed".into(),
+                    message: format!("cannot read {name}: {e:?}"),
+                }),
             };
             set_state.set(to_state(name, result));
         });
@@ -86,7 +91,10 @@ fn to_state(name: String, result: Result<Summary, ErrorDto>) -> State {
 }
 
 async fn fetch_bytes(url: &str) -> Result<js_sys::ArrayBuffer, ErrorDto> {
-    let fail = |what: String| ErrorDto { code: "fetch_failed".into(), message: what };
+    let fail = |what: String| ErrorDto {
+        code: "fetch_failed".into(),
+        message: what,
+    };
     let window = web_sys::window().ok_or_else(|| fail("no window".into()))?;
     let resp: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
         .await
@@ -96,6 +104,8 @@ async fn fetch_bytes(url: &str) -> Result<js_sys::ArrayBuffer, ErrorDto> {
         return Err(fail(format!("cannot fetch {url}: HTTP {}", resp.status())));
     }
     let promise = resp.array_buffer().map_err(|e| fail(format!("{e:?}")))?;
-    let buf = JsFuture::from(promise).await.map_err(|e| fail(format!("cannot read {url}: {e:?}")))?;
+    let buf = JsFuture::from(promise)
+        .await
+        .map_err(|e| fail(format!("cannot read {url}: {e:?}")))?;
     Ok(buf.unchecked_into())
 }

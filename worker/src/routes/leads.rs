@@ -7,11 +7,17 @@ use worker::{Env, Request, Response};
 pub async fn score(mut req: Request, _env: &Env) -> Result<Response, ApiError> {
     // Refuse oversize bodies before reading them when the client tells us their size.
     if let Some(len) = req.headers().get("content-length").ok().flatten() {
-        if len.trim().parse::<usize>().map_or(true, |n| n > MAX_BODY_BYTES) {
+        if len
+            .trim()
+            .parse::<usize>()
+            .map_or(true, |n| n > MAX_BODY_BYTES)
+        {
             return Err(ApiError::new(
                 413,
                 "body_too_large",
-                format!("the body is {len} bytes; the limit is {MAX_BODY_BYTES} bytes: split the batch"),
+                format!(
+                    "the body is {len} bytes; the limit is {MAX_BODY_BYTES} bytes: split the batch"
+                ),
             ));
         }
     }
