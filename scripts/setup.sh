@@ -27,7 +27,7 @@ apt_install() {
 
 command -v cargo >/dev/null || { echo "spur setup: cargo not found; install Rust with rustup first" >&2; exit 1; }
 command -v node >/dev/null || apt_install nodejs npm
-apt_install chromium chromium-driver
+apt_install chromium chromium-driver curl
 
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"

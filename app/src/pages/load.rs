@@ -59,7 +59,7 @@ pub fn LoadPage() -> impl IntoView {
     view! {
         <section class="card">
             <h2>"Load an event log"</h2>
-            <p class="status">"CSV with a case, an activity and a timestamp column. It is read in a background worker on this machine; nothing is uploaded."</p>
+            <p class="status">"CSV/TSV (case, activity, timestamp columns), XES or XES.gz. It is read in a background worker on this machine; nothing is uploaded."</p>
             <div class="actions">
                 <button id="load-demo" on:click=load_demo disabled=busy>"Open the demo log"</button>
                 <label class="file">

@@ -1,0 +1,102 @@
+//! Repository hygiene, enforced by `cargo test`: core stays sans-IO and wasm-clean, every Rust
+//! file opens with a `//!` header that says what it does, and no test is hidden behind a
+//! should-panic or ignore attribute.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::path::{Path, PathBuf};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+fn sources() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for dir in [
+        "core/src",
+        "core/tests",
+        "app/src",
+        "worker/src",
+        "cli/src",
+        "cli/tests",
+    ] {
+        rust_files(&workspace().join(dir), &mut files);
+    }
+    assert!(
+        files.len() > 20,
+        "found only {} Rust files: is the workspace layout intact?",
+        files.len()
+    );
+    files
+}
+
+#[test]
+fn core_has_no_adapter_dependencies() {
+    let manifest =
+        std::fs::read_to_string(workspace().join("core/Cargo.toml")).expect("core/Cargo.toml");
+    let deps = manifest
+        .split("\n[")
+        .filter(|section| section.starts_with("dependencies]"))
+        .collect::<String>();
+    for banned in [
+        "wasm-bindgen",
+        "web-sys",
+        "js-sys",
+        "worker",
+        "tokio",
+        "leptos",
+        "gloo",
+    ] {
+        let hit = deps
+            .lines()
+            .any(|l| l.split(['=', ' ', '.']).next() == Some(banned));
+        assert!(
+            !hit,
+            "spur-core must not depend on `{banned}`: it is sans-IO and shell-agnostic"
+        );
+    }
+}
+
+#[test]
+fn every_rust_file_opens_with_a_module_doc() {
+    let missing: Vec<_> = sources()
+        .into_iter()
+        .filter(|p| {
+            let text = std::fs::read_to_string(p).unwrap_or_default();
+            !text.trim_start().starts_with("//!")
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "files without a `//!` header saying what they do: {missing:?}"
+    );
+}
+
+#[test]
+fn no_test_is_hidden() {
+    let patterns = [concat!("should", "_panic"), concat!("#[", "ignore", "]")];
+    let offenders: Vec<_> = sources()
+        .into_iter()
+        .filter(|p| {
+            let text = std::fs::read_to_string(p).unwrap_or_default();
+            patterns.iter().any(|pat| text.contains(pat))
+        })
+        .collect();
+    assert!(
+        offenders.is_empty(),
+        "assert wrong behaviour instead of hiding tests: {offenders:?}"
+    );
+}

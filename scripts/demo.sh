@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Set up everything (scripts/setup.sh), build Spur, and run it on the bundled demo data:
+# the CLI's summary in this terminal, the web app on 127.0.0.1:${SPUR_WEB_PORT:-8080} and the edge
+# worker in local workerd on 127.0.0.1:${SPUR_EDGE_PORT:-8787}. Ctrl-C stops both.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+source scripts/setup.sh
+WEB_PORT=${SPUR_WEB_PORT:-8080}
+EDGE_PORT=${SPUR_EDGE_PORT:-8787}
+
+say "building the CLI, the web app and the edge worker"
+cargo build -q --release -p spur
+trunk build --quiet
+scripts/build-edge.sh
+
+say "the demo log, summarised by the CLI"
+target/release/spur stats public/demo/laundry-bookings.csv
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null; }
+trap cleanup EXIT INT TERM
+node tests/support/static-server.mjs dist "$WEB_PORT" & pids+=($!)
+node tests/support/edge.mjs "$EDGE_PORT" & pids+=($!)
+
+for _ in $(seq 1 100); do
+  curl -fs "http://127.0.0.1:$EDGE_PORT/health" >/dev/null 2>&1 && curl -fs "http://127.0.0.1:$WEB_PORT/" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+cat <<MSG
+
+Spur is running on the demo data:
+  web app      http://127.0.0.1:$WEB_PORT/   (press "Open the demo log")
+  edge worker  http://127.0.0.1:$EDGE_PORT/health
+               curl -s -X POST http://127.0.0.1:$EDGE_PORT/leads/score -d '{"industry":"energy"}'
+Press Ctrl-C to stop.
+MSG
+wait
