@@ -7,8 +7,9 @@
 //! parquet crate reads them (it asserts on negative offsets and sizes). **Known gap:** parquet
 //! 60.1 still panics on some corrupt *page data* (definition levels, VLQ integers, byte-array
 //! lengths); the inputs found by fuzzing are kept in `core/test_data/fuzz-crashes/parquet_read-*`
-//! (upstream tracks this class of bug as apache/arrow-rs#9742). Until it is fixed upstream, read
-//! untrusted Parquet only where a panic is contained (a Web Worker, a separate process).
+//! (upstream tracks this class of bug as apache/arrow-rs#9742). Where panics unwind (native builds:
+//! the CLI, tests) such a panic is contained per row group and reported as a located error; on
+//! wasm32 panics abort, so the browser must keep untrusted Parquet inside its Web Worker.
 
 use super::{log_to_batch, ArrowLogError, ArrowReport, LogFromArrow, WriteOptions};
 use crate::import::Mapping;
@@ -53,17 +54,53 @@ pub fn read(bytes: &[u8], mapping: &Mapping) -> Result<(EventLog, ArrowReport), 
     check_layout(metadata.metadata(), bytes.len())?;
     let mut log = LogFromArrow::new(metadata.schema(), mapping)?;
     for group in 0..metadata.metadata().num_row_groups() {
-        let reader =
-            ParquetRecordBatchReaderBuilder::new_with_metadata(bytes.clone(), metadata.clone())
-                .with_row_groups(vec![group])
-                .with_batch_size(BATCH_ROWS)
-                .build()
-                .map_err(|e| malformed(Some(group), e))?;
-        for batch in reader {
-            log.push_batch(&batch.map_err(|e| malformed(Some(group), e))?)?;
-        }
+        contain_decoder_panic(group, || {
+            let reader =
+                ParquetRecordBatchReaderBuilder::new_with_metadata(bytes.clone(), metadata.clone())
+                    .with_row_groups(vec![group])
+                    .with_batch_size(BATCH_ROWS)
+                    .build()
+                    .map_err(|e| malformed(Some(group), e))?;
+            for batch in reader {
+                log.push_batch(&batch.map_err(|e| malformed(Some(group), e))?)?;
+            }
+            Ok(())
+        })?;
     }
     Ok(log.finish())
+}
+
+/// Run one row group's decoding so that a panic *inside the parquet crate* (corrupt page data,
+/// see the module doc) becomes a located error instead of taking the process down. Where panics
+/// abort (wasm32, `panic = "abort"` builds) this is a plain call and the gap stays as documented.
+fn contain_decoder_panic(
+    group: usize,
+    decode: impl FnOnce() -> Result<(), ArrowLogError>,
+) -> Result<(), ArrowLogError> {
+    #[cfg(panic = "unwind")]
+    {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(decode)) {
+            Ok(result) => result,
+            Err(payload) => {
+                let why = payload
+                    .downcast_ref::<String>()
+                    .map(String::as_str)
+                    .or_else(|| payload.downcast_ref::<&str>().copied())
+                    .unwrap_or("no detail");
+                Err(malformed(
+                    Some(group),
+                    format!(
+                        "corrupt page data: the Parquet decoder failed ({why}); re-export the file"
+                    ),
+                ))
+            }
+        }
+    }
+    #[cfg(not(panic = "unwind"))]
+    {
+        let _ = group;
+        decode()
+    }
 }
 
 /// Every column chunk must lie inside the file: the parquet crate asserts (panics) on negative
