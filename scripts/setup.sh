@@ -35,16 +35,23 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
 fi
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
 
-mkdir -p "$TOOLS"
-if ! have_version trunk "trunk $TRUNK_VERSION"; then
-  say "building trunk $TRUNK_VERSION into .tools (about 10 minutes on 2 cores, once)"
-  cargo install trunk --version "$TRUNK_VERSION" --locked --root "$TOOLS" --quiet
-fi
-if ! have_version wasm-bindgen "wasm-bindgen $WASM_BINDGEN_VERSION"; then
-  say "building wasm-bindgen-cli $WASM_BINDGEN_VERSION into .tools (about 5 minutes, once)"
-  # No --locked: one of its locked dependencies is not served by the registry (TOOLCHAIN.md).
-  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --root "$TOOLS" --quiet
-fi
+# Tools are built once per machine into a cache outside the clone ($SPUR_TOOL_CACHE) and copied
+# into the project's .tools/, so a fresh clone on a warm machine (CI) starts in seconds.
+CACHE=${SPUR_TOOL_CACHE:-$HOME/.cache/spur-tools}
+mkdir -p "$TOOLS/bin"
+cargo_tool() { # cargo_tool CRATE VERSION BINARY MINUTES [cargo install flags…]
+  local crate=$1 version=$2 binary=$3 minutes=$4; shift 4
+  have_version "$binary" "$binary $version" && return 0
+  local root="$CACHE/$crate-$version"
+  if [ ! -x "$root/bin/$binary" ]; then
+    say "building $crate $version (about $minutes minutes on 2 cores, once per machine)"
+    cargo install "$crate" --version "$version" --root "$root" --quiet "$@"
+  fi
+  cp -f "$root"/bin/* "$TOOLS/bin/"
+}
+cargo_tool trunk "$TRUNK_VERSION" trunk 10 --locked
+# No --locked: one of wasm-bindgen-cli's locked dependencies is not served by the registry.
+cargo_tool wasm-bindgen-cli "$WASM_BINDGEN_VERSION" wasm-bindgen 5
 
 # Node packages: reinstall only when package.json changed since the last install.
 stamp="$ROOT/node_modules/.spur-package-json.sha256"
