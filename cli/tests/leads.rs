@@ -251,3 +251,40 @@ fn refusals_and_usage() {
         (Some("spur"), Some(2000), Some(3))
     );
 }
+
+/// Cross-shell: `spur leads score` ranks the fixture leads with the pinned scores of
+/// `core/test_data/leads/cross-shell/expected-scores.json` (printed to 4 decimals).
+#[test]
+fn cli_scores_equal_the_pinned_cross_shell_scores() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../core/test_data/leads/cross-shell");
+    let r = spur(&[
+        "leads",
+        "score",
+        s(&dir.join("model.spur")),
+        s(&dir.join("leads.csv")),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let want: Vec<serde_json::Value> = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("expected-scores.json")).expect("expected scores"),
+    )
+    .expect("valid json");
+    let mut lines = r.stdout.lines();
+    assert_eq!(
+        lines.next(),
+        Some("rank,id,score,expected_value,segment,rule,reasons")
+    );
+    let mut seen = 0;
+    let mut last = f64::INFINITY;
+    for line in lines {
+        let fields: Vec<&str> = line.splitn(6, ',').collect();
+        let (id, score, segment) = (fields[1], fields[2], fields[4]);
+        let w = want.iter().find(|w| w["id"] == id).expect("a pinned lead");
+        let pinned = w["value"].as_f64().expect("number");
+        assert_eq!(score, format!("{pinned:.4}"), "{id}");
+        assert_eq!(segment, w["segment_id"].to_string(), "{id}");
+        assert!(pinned <= last, "ranked by score");
+        last = pinned;
+        seen += 1;
+    }
+    assert_eq!(seen, want.len());
+}

@@ -49,3 +49,23 @@ fn xes_import_and_statistics_in_the_browser() {
     let d = stats.case_duration_seconds.expect("timestamps present");
     assert_eq!((d.min, d.max), (1800.0, 3600.0));
 }
+
+/// Cross-shell: the pinned scores of `test_data/leads/cross-shell/` (see `tests/cross_shell.rs`).
+#[wasm_bindgen_test]
+fn lead_scores_in_the_browser_equal_native() {
+    let model = include_bytes!("../test_data/leads/cross-shell/model.spur");
+    let leads = include_bytes!("../test_data/leads/cross-shell/leads.json");
+    let want: Vec<serde_json::Value> = serde_json::from_str(include_str!(
+        "../test_data/leads/cross-shell/expected-scores.json"
+    ))
+    .expect("valid json");
+    let (_, model) = spur_core::model::decode_leads(model).expect("valid artifact");
+    let scores = model.score_body(leads).expect("valid leads");
+    assert_eq!(scores.len(), want.len());
+    for (s, w) in scores.iter().zip(&want) {
+        assert_eq!(s.id.as_deref(), w["id"].as_str());
+        assert_eq!(serde_json::json!(s.segment_id), w["segment_id"]);
+        let w = w["value"].as_f64().expect("a number");
+        assert!((s.value - w).abs() <= 1e-12, "{}: {} vs {w}", w, s.value);
+    }
+}

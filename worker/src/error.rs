@@ -24,7 +24,7 @@ impl ApiError {
         Self::new(
             404,
             "not_found",
-            format!("no endpoint at {path}; try GET /health or POST /leads/score"),
+            format!("no endpoint at {path}; the API is GET /health, POST /leads/score, PUT /admin/model"),
         )
     }
 
@@ -46,6 +46,16 @@ impl ApiError {
 impl From<spur_core::leads::request::RequestError> for ApiError {
     fn from(e: spur_core::leads::request::RequestError) -> Self {
         ApiError::new(e.status(), e.code(), e.to_string())
+    }
+}
+
+impl From<worker::kv::KvError> for ApiError {
+    fn from(e: worker::kv::KvError) -> Self {
+        ApiError::new(
+            500,
+            "storage",
+            format!("model storage (KV) failed: {e}; retry"),
+        )
     }
 }
 

@@ -4,6 +4,7 @@
 //! maps every refusal to `{"error":{"code","message"}}` with a 4xx status (see [`error`]).
 
 mod error;
+mod model_store;
 mod routes;
 
 use error::ApiError;
@@ -15,7 +16,10 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let answer = match (req.method(), path.as_str()) {
         (Method::Get, "/health") => routes::health::get(&env).await,
         (Method::Post, "/leads/score") => routes::leads::score(req, &env).await,
-        (_, "/health") | (_, "/leads/score") => Err(ApiError::method_not_allowed(&path)),
+        (Method::Put, "/admin/model") => routes::admin::put_model(req, &env).await,
+        (_, "/health" | "/leads/score" | "/admin/model") => {
+            Err(ApiError::method_not_allowed(&path))
+        }
         _ => Err(ApiError::not_found(&path)),
     };
     answer.or_else(|e| e.into_response())

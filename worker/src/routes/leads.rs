@@ -1,10 +1,12 @@
-//! `POST /leads/score`: validated by spur-core; scoring arrives with the lead model.
+//! `POST /leads/score`: one lead or a batch, scored by the model in service.
 
 use crate::error::ApiError;
+use crate::model_store;
+use serde_json::json;
 use spur_core::leads::request::{parse_score_request, MAX_BODY_BYTES};
 use worker::{Env, Request, Response};
 
-pub async fn score(mut req: Request, _env: &Env) -> Result<Response, ApiError> {
+pub async fn score(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     // Refuse oversize bodies before reading them when the client tells us their size.
     if let Some(len) = req.headers().get("content-length").ok().flatten() {
         if len
@@ -23,12 +25,19 @@ pub async fn score(mut req: Request, _env: &Env) -> Result<Response, ApiError> {
     }
     let body = req.bytes().await?;
     let leads = parse_score_request(&body)?;
-    Err(ApiError::new(
-        503,
-        "model_unavailable",
-        format!(
-            "{} lead(s) are valid, but no lead model is in service yet; train one with `spur leads train` and PUT it to /admin/model",
-            leads.len()
-        ),
-    ))
+    let Some(loaded) = model_store::current(env).await? else {
+        return Err(ApiError::new(
+            503,
+            "model_unavailable",
+            format!(
+                "{} lead(s) are valid, but no lead model is in service yet; train one with `spur leads train` and PUT it to /admin/model",
+                leads.len()
+            ),
+        ));
+    };
+    let scores = loaded.model.score(&leads);
+    Ok(Response::from_json(&json!({
+        "model": loaded.header.sha256,
+        "scores": scores,
+    }))?)
 }
