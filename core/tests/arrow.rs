@@ -6,6 +6,7 @@
 //! `CI`, where they fail.
 #![cfg(feature = "parquet")]
 
+mod support;
 use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray, TimestampNanosecondArray};
 use spur_core::arrow::{self as sa, ArrowLogError, WriteOptions};
 use spur_core::import::{import_bytes, ImportOptions, Mapping};
@@ -13,29 +14,7 @@ use spur_core::log::EventLog;
 use spur_core::mining;
 use std::path::PathBuf;
 use std::sync::Arc;
-
-fn shared_data() -> Option<PathBuf> {
-    let dir = std::env::var_os("SPUR_SHARED_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"));
-    if dir.join("golden").is_dir() {
-        return Some(dir);
-    }
-    let msg = format!(
-        "arrow test SKIPPED: reference data folder {} not found (set SPUR_SHARED_DATA to the folder holding golden/ and eventlogs/)",
-        dir.display()
-    );
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "{msg}; CI is set, so this is a failure"
-    );
-    eprintln!("\n\n*** {msg} ***\n\n");
-    None
-}
-
-fn close(a: f64, b: f64) -> bool {
-    a == b || (a - b).abs() <= 1e-6 * a.abs().max(b.abs())
-}
+use support::{close, shared_data};
 
 /// `got` equals the golden JSON: counts exactly, durations to 1e-6 relative or within
 /// `slack_s` seconds.
@@ -69,7 +48,9 @@ fn stats_json(log: &EventLog) -> serde_json::Value {
 /// by at most that hour (and do, for receipt's longest case).
 #[test]
 fn pm4py_parquet_files_give_the_golden_statistics() {
-    let Some(dir) = shared_data() else { return };
+    let Some(dir) = shared_data("arrow") else {
+        return;
+    };
     for (parquet, golden) in [
         ("running-example.parquet", "running-example.xes.json"),
         ("receipt.parquet", "receipt.xes.json"),
@@ -145,7 +126,9 @@ fn assert_same_log(name: &str, a: &EventLog, b: &EventLog) {
 
 #[test]
 fn logs_survive_ipc_file_ipc_stream_and_parquet() {
-    let Some(dir) = shared_data() else { return };
+    let Some(dir) = shared_data("arrow") else {
+        return;
+    };
     for name in [
         "running-example.xes",
         "receipt.xes",

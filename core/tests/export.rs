@@ -5,30 +5,12 @@
 //! the test says so loudly and skips, except under `CI`, where it fails.
 #![cfg(feature = "parquet")]
 
+mod support;
 use spur_core::export::{self, ExportFormat};
 use spur_core::import::{import_bytes, ImportOptions};
 use spur_core::log::{EventLog, EventLogBuilder, Value};
 use spur_core::mining;
-use std::path::PathBuf;
-
-fn shared_data() -> Option<PathBuf> {
-    let dir = std::env::var_os("SPUR_SHARED_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"));
-    if dir.join("eventlogs").is_dir() {
-        return Some(dir);
-    }
-    let msg = format!(
-        "export test SKIPPED: reference data folder {} not found (set SPUR_SHARED_DATA to the folder holding eventlogs/)",
-        dir.display()
-    );
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "{msg}; CI is set, so this is a failure"
-    );
-    eprintln!("\n\n*** {msg} ***\n\n");
-    None
-}
+use support::shared_data;
 
 fn reimport(name: &str, bytes: &[u8], format: ExportFormat) -> EventLog {
     let file = format!(
@@ -111,7 +93,9 @@ fn assert_same(what: &str, a: &EventLog, b: &EventLog, typed: bool) {
 
 #[test]
 fn every_format_round_trips_the_reference_logs() {
-    let Some(dir) = shared_data() else { return };
+    let Some(dir) = shared_data("export") else {
+        return;
+    };
     for name in [
         "running-example.xes",
         "receipt.xes",

@@ -5,33 +5,12 @@
 //! the repository; it is found at `$SPUR_SHARED_DATA` or `<workspace>/../shared/data`. When it is
 //! missing the test says so loudly and skips, except under `CI`, where it fails.
 
+mod support;
 use serde_json::Value;
 use spur_core::import::{import_bytes, ImportOptions};
 use spur_core::mining;
 use std::path::PathBuf;
-
-fn shared_data() -> Option<PathBuf> {
-    let dir = std::env::var_os("SPUR_SHARED_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"));
-    if dir.join("golden").is_dir() {
-        return Some(dir);
-    }
-    let msg = format!(
-        "golden test SKIPPED: reference data folder {} not found (set SPUR_SHARED_DATA to the folder holding golden/ and eventlogs/)",
-        dir.display()
-    );
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "{msg}; CI is set, so this is a failure"
-    );
-    eprintln!("\n\n*** {msg} ***\n\n");
-    None
-}
-
-fn close(a: f64, b: f64) -> bool {
-    a == b || (a - b).abs() <= 1e-6 * a.abs().max(b.abs())
-}
+use support::{close, shared_data};
 
 /// Differences between `got` and `want`, as readable lines.
 fn diff(got: &Value, want: &Value) -> Vec<String> {
@@ -80,7 +59,9 @@ fn diff(got: &Value, want: &Value) -> Vec<String> {
 
 #[test]
 fn stats_equal_pm4py_on_every_golden_log() {
-    let Some(dir) = shared_data() else { return };
+    let Some(dir) = shared_data("golden") else {
+        return;
+    };
     let mut golden: Vec<PathBuf> = std::fs::read_dir(dir.join("golden"))
         .expect("golden dir readable")
         .filter_map(|e| e.ok().map(|e| e.path()))
