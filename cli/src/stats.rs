@@ -208,11 +208,11 @@ pub fn render_human(path: &str, log: &EventLog, report: &ImportReport, s: &Stats
             let _ = writeln!(o, "time span: {} .. {}", date(lo), date(hi));
         }
     }
-    let _ = writeln!(o, "\nactivities (top 10 of {}):", s.activities.len());
+    let _ = writeln!(o, "\nactivities ({}):", shown_of(s.activities.len()));
     for (name, n) in s.activities.iter().take(10) {
         let _ = writeln!(o, "  {n:>9} {:>6.1}%  {name}", pct(*n, s.events));
     }
-    let _ = writeln!(o, "\nvariants (top 10 of {}):", s.variants.len());
+    let _ = writeln!(o, "\nvariants ({}):", shown_of(s.variants.len()));
     for (acts, n) in s.variants.iter().take(10) {
         let shown: Vec<&str> = acts.iter().take(8).map(String::as_str).collect();
         let more = if acts.len() > 8 {
@@ -229,7 +229,7 @@ pub fn render_human(path: &str, log: &EventLog, report: &ImportReport, s: &Stats
     }
     let mut edges: Vec<&(String, String, u64)> = s.dfg.iter().collect();
     edges.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| (&a.0, &a.1).cmp(&(&b.0, &b.1))));
-    let _ = writeln!(o, "\ndirectly-follows edges (top 10 of {}):", s.dfg.len());
+    let _ = writeln!(o, "\ndirectly-follows edges ({}):", shown_of(s.dfg.len()));
     let perf = mining::dfg_performance(log);
     for (from, to, n) in edges.into_iter().take(10) {
         let mean = perf
@@ -253,6 +253,15 @@ fn human(secs: f64) -> String {
         _ => (secs / 86_400.0, "d"),
     };
     format!("{v:.1} {unit}")
+}
+
+/// How much of a list of `n` rows the human output shows (the first 10).
+fn shown_of(n: usize) -> String {
+    if n <= 10 {
+        format!("all {n}")
+    } else {
+        format!("top 10 of {n}")
+    }
 }
 
 #[cfg(test)]
