@@ -1193,7 +1193,7 @@ impl Rows {
                     Some(c) => c,
                     None => {
                         let key = col.name.strip_prefix("case:").unwrap_or(&col.name);
-                        let c = self.builder.case_attr_column(key, value_type(value));
+                        let c = self.builder.case_attr_column(key, value.column_type());
                         self.slots[i] = Some(c);
                         c
                     }
@@ -1206,7 +1206,9 @@ impl Rows {
                 let slot = match self.slots[i] {
                     Some(c) => c,
                     None => {
-                        let c = self.builder.event_attr_column(&col.name, value_type(value));
+                        let c = self
+                            .builder
+                            .event_attr_column(&col.name, value.column_type());
                         self.slots[i] = Some(c);
                         c
                     }
@@ -1242,16 +1244,6 @@ fn read_time(text: &str, format: Option<TimestampFormat>) -> TimeRead {
         Some((ms, f)) if format.is_none() || format == Some(f) => TimeRead::Ok(ms),
         Some((ms, f)) => TimeRead::Other(ms, f),
         None => TimeRead::Bad,
-    }
-}
-
-fn value_type(v: Value<'_>) -> ColumnType {
-    match v {
-        Value::Str(_) => ColumnType::Str,
-        Value::Int(_) => ColumnType::Int,
-        Value::Float(_) => ColumnType::Float,
-        Value::Bool(_) => ColumnType::Bool,
-        Value::Timestamp(_) => ColumnType::Timestamp,
     }
 }
 

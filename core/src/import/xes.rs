@@ -19,7 +19,7 @@
 
 use super::timestamp::{self, TimestampFormat};
 use super::{Action, Format, ImportError, ImportOptions, ImportReport, IssueKind, Issues, Limits};
-use crate::log::{ColumnType, EventLog, EventLogBuilder, Interner, SetAttr, Value};
+use crate::log::{EventLog, EventLogBuilder, Interner, SetAttr, Value};
 use memchr::{memchr, memmem};
 
 /// Case code of events whose trace is not closed yet.
@@ -702,7 +702,7 @@ impl XesImporter {
                 Some(c) => c,
                 None => {
                     let key = self.attr_keys.resolve(code);
-                    let c = self.builder.event_attr_column(key, value_type(value));
+                    let c = self.builder.event_attr_column(key, value.column_type());
                     if self.slots.len() <= code as usize {
                         self.slots.resize(code as usize + 1, None);
                     }
@@ -782,16 +782,6 @@ fn pending_value(strs: &str, p: Pending) -> Value<'_> {
         Pending::Float(v) => Value::Float(v),
         Pending::Bool(v) => Value::Bool(v),
         Pending::Ts(v) => Value::Timestamp(v),
-    }
-}
-
-fn value_type(v: Value<'_>) -> ColumnType {
-    match v {
-        Value::Str(_) => ColumnType::Str,
-        Value::Int(_) => ColumnType::Int,
-        Value::Float(_) => ColumnType::Float,
-        Value::Bool(_) => ColumnType::Bool,
-        Value::Timestamp(_) => ColumnType::Timestamp,
     }
 }
 

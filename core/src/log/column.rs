@@ -109,6 +109,20 @@ pub enum Value<'a> {
     Timestamp(i64),
 }
 
+impl Value<'_> {
+    /// The column type that stores this value (importers create attribute columns from the
+    /// first value they see).
+    pub fn column_type(self) -> ColumnType {
+        match self {
+            Value::Str(_) => ColumnType::Str,
+            Value::Int(_) => ColumnType::Int,
+            Value::Float(_) => ColumnType::Float,
+            Value::Bool(_) => ColumnType::Bool,
+            Value::Timestamp(_) => ColumnType::Timestamp,
+        }
+    }
+}
+
 impl std::fmt::Display for Value<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
