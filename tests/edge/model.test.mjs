@@ -67,6 +67,7 @@ test("bad artifacts are refused with their code and the previous model stays", a
     [Buffer.from("not a model"), "artifact_bad_magic"],
     [MODEL.subarray(0, MODEL.length - 10), "artifact_truncated"],
     [flipped, "artifact_checksum_mismatch"],
+    [Buffer.alloc(8 * 1024 * 1024 + 1), "artifact_too_large"],
   ];
   for (const [bytes, code] of cases) {
     const r = await put(bytes);

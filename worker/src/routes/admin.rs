@@ -10,32 +10,19 @@ pub const MAX_ARTIFACT_BYTES: usize = 8 << 20;
 
 pub async fn put_model(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     authorize(&req, env)?;
-    if let Some(len) = req.headers().get("content-length").ok().flatten() {
-        if len
-            .trim()
-            .parse::<usize>()
-            .map_or(true, |n| n > MAX_ARTIFACT_BYTES)
-        {
-            return Err(too_large(&len));
-        }
-    }
-    let bytes = req.bytes().await?;
-    if bytes.len() > MAX_ARTIFACT_BYTES {
-        return Err(too_large(&bytes.len().to_string()));
-    }
+    let bytes = super::read_body(
+        &mut req,
+        MAX_ARTIFACT_BYTES,
+        "artifact_too_large",
+        "artifact",
+        "",
+    )
+    .await?;
     let loaded = model_store::replace(env, &bytes).await?;
     Ok(Response::from_json(&json!({
         "status": "in_service",
         "model": super::health::describe(&loaded.header),
     }))?)
-}
-
-fn too_large(len: &str) -> ApiError {
-    ApiError::new(
-        413,
-        "artifact_too_large",
-        format!("the artifact is {len} bytes; the limit is {MAX_ARTIFACT_BYTES}"),
-    )
 }
 
 /// `Authorization: Bearer <ADMIN_TOKEN>`, compared in constant time.

@@ -7,23 +7,15 @@ use spur_core::leads::request::{parse_score_request, MAX_BODY_BYTES};
 use worker::{Env, Request, Response};
 
 pub async fn score(mut req: Request, env: &Env) -> Result<Response, ApiError> {
-    // Refuse oversize bodies before reading them when the client tells us their size.
-    if let Some(len) = req.headers().get("content-length").ok().flatten() {
-        if len
-            .trim()
-            .parse::<usize>()
-            .map_or(true, |n| n > MAX_BODY_BYTES)
-        {
-            return Err(ApiError::new(
-                413,
-                "body_too_large",
-                format!(
-                    "the body is {len} bytes; the limit is {MAX_BODY_BYTES} bytes: split the batch"
-                ),
-            ));
-        }
-    }
-    let body = req.bytes().await?;
+    // Oversize bodies are refused before parsing; core re-checks the same limit.
+    let body = super::read_body(
+        &mut req,
+        MAX_BODY_BYTES,
+        "body_too_large",
+        "body",
+        ": split the batch",
+    )
+    .await?;
     let leads = parse_score_request(&body)?;
     let Some(loaded) = model_store::current(env).await? else {
         return Err(ApiError::new(
