@@ -21,3 +21,4 @@ pub mod log;
 pub mod mining;
 pub mod model;
 pub mod summary;
+pub mod toolkit;

@@ -24,6 +24,7 @@
 mod builder;
 pub mod column;
 pub mod interner;
+mod select;
 
 pub use builder::{EventLogBuilder, SetAttr};
 pub use column::{Column, ColumnData, ColumnType, Validity, Value};

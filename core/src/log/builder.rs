@@ -349,7 +349,7 @@ impl EventLogBuilder {
 }
 
 /// Keep only the dictionary entries in use, in order of first use; returns old → new codes.
-fn compact(dict: &Interner, used: impl Iterator<Item = u32>) -> (Interner, Vec<u32>) {
+pub(super) fn compact(dict: &Interner, used: impl Iterator<Item = u32>) -> (Interner, Vec<u32>) {
     let mut map = vec![u32::MAX; dict.len()];
     let mut out = Interner::new();
     for c in used {
