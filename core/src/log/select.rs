@@ -17,7 +17,7 @@ impl EventLog {
             .filter(|&i| keep_event.get(i).copied().unwrap_or(false))
             .map(|i| i as u32)
             .collect();
-        self.from_kept(&kept)
+        self.sub_log(&kept)
     }
 
     /// The log restricted to the cases where `keep_case[c]` is true (missing entries count as
@@ -29,11 +29,11 @@ impl EventLog {
                 kept.extend(self.case_events(c as u32).map(|i| i as u32));
             }
         }
-        self.from_kept(&kept)
+        self.sub_log(&kept)
     }
 
     /// Build from increasing event indices.
-    fn from_kept(&self, kept: &[u32]) -> EventLog {
+    fn sub_log(&self, kept: &[u32]) -> EventLog {
         let mut case_new = vec![u32::MAX; self.num_cases()];
         let mut case_ids = Interner::new();
         let mut case_old_of_new = Vec::new();
