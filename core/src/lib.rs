@@ -20,5 +20,6 @@ pub mod leads;
 pub mod log;
 pub mod mining;
 pub mod model;
+pub mod sim;
 pub mod summary;
 pub mod toolkit;
