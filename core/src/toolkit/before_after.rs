@@ -47,12 +47,12 @@
 //! ```
 
 mod fields;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod proptests;
 mod quantiles;
 mod scan;
 #[cfg(test)]
 mod tests;
-#[cfg(all(test, not(target_arch = "wasm32")))]
-mod proptests;
 
 pub use fields::{activity_code, close_matches, field_names, Field, FieldError, MISSING};
 pub use quantiles::Quantiles;
@@ -355,11 +355,21 @@ pub fn before_after(log: &EventLog, query: &Query) -> Result<BeforeAfter, Before
             ),
             (By::Next, _) => (
                 "@next".to_string(),
-                Box::new(|o: &Occ| (activity_key(o.next, acts), ctx.neighbour_label(o.next, false).to_string())),
+                Box::new(|o: &Occ| {
+                    (
+                        activity_key(o.next, acts),
+                        ctx.neighbour_label(o.next, false).to_string(),
+                    )
+                }),
             ),
             _ => (
                 "@previous".to_string(),
-                Box::new(|o: &Occ| (activity_key(o.prev, acts), ctx.neighbour_label(o.prev, true).to_string())),
+                Box::new(|o: &Occ| {
+                    (
+                        activity_key(o.prev, acts),
+                        ctx.neighbour_label(o.prev, true).to_string(),
+                    )
+                }),
             ),
         };
         ctx.breakdown(name, &occs, key)
@@ -448,7 +458,14 @@ impl Lookup<'_> {
                 let m = |e: u32| real(e) && matches(e);
                 for list in &tl.events {
                     if forward {
-                        previous_matching(list.iter().rev().copied(), case, mode, is_x, &m, &mut out);
+                        previous_matching(
+                            list.iter().rev().copied(),
+                            case,
+                            mode,
+                            is_x,
+                            &m,
+                            &mut out,
+                        );
                     } else {
                         previous_matching(list.iter().copied(), case, mode, is_x, &m, &mut out);
                     }
@@ -480,7 +497,11 @@ impl Ctx<'_> {
             NONE => self.after_missing,
             NO_ENTITY_MARK => NO_ENTITY,
             e => self.log.activities().resolve(
-                self.log.activity_codes().get(e as usize).copied().unwrap_or(u32::MAX),
+                self.log
+                    .activity_codes()
+                    .get(e as usize)
+                    .copied()
+                    .unwrap_or(u32::MAX),
             ),
         }
     }
@@ -497,7 +518,8 @@ impl Ctx<'_> {
                 .map(|f| Described {
                     attribute: f.name.clone(),
                     distribution: count_codes(
-                        occs.iter().map(|o| f.value_or_case(self.log, o.event as usize)),
+                        occs.iter()
+                            .map(|o| f.value_or_case(self.log, o.event as usize)),
                         |c| f.label(c),
                     ),
                 })
@@ -600,7 +622,10 @@ impl Ctx<'_> {
 }
 
 /// Count codes (any u32, markers included) and name them: the [`Distribution`] of a column.
-fn count_codes<'a>(codes: impl Iterator<Item = u32>, label: impl Fn(u32) -> &'a str) -> Distribution {
+fn count_codes<'a>(
+    codes: impl Iterator<Item = u32>,
+    label: impl Fn(u32) -> &'a str,
+) -> Distribution {
     let mut counts: HashMap<u32, u64> = HashMap::new();
     for c in codes {
         *counts.entry(c).or_default() += 1;

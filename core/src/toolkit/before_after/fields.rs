@@ -31,7 +31,10 @@ pub enum FieldError {
         /// Every name [`Field::resolve`] accepts for this log.
         known: Vec<String>,
     },
-    #[error("attribute `{attribute}` never has the value `{value}`{}", did_you_mean(close))]
+    #[error(
+        "attribute `{attribute}` never has the value `{value}`{}",
+        did_you_mean(close)
+    )]
     UnknownValue {
         attribute: String,
         value: String,
@@ -52,8 +55,9 @@ fn quoted(names: &[String]) -> String {
     q.join(", ")
 }
 
-/// Up to five `candidates` close to `name`: equal ignoring case, containing it (or contained in
-/// it), or within an edit distance of a third of its length (at least 2); closest first.
+/// Up to five `candidates` close to `name`, closest first: those equal ignoring case if any,
+/// else those containing it (or contained in it) or within an edit distance of a third of its
+/// length (at least 2).
 pub fn close_matches<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let target: Vec<char> = name.to_lowercase().chars().collect();
     let limit = (target.len() / 3).max(2);
@@ -69,6 +73,9 @@ pub fn close_matches<'a>(name: &str, candidates: impl IntoIterator<Item = &'a st
         .collect();
     scored.sort();
     scored.dedup_by(|a, b| a.1 == b.1);
+    if scored.first().is_some_and(|(d, _)| *d == 0) {
+        scored.retain(|(d, _)| *d == 0);
+    }
     scored.into_iter().take(5).map(|(_, c)| c).collect()
 }
 
@@ -212,7 +219,9 @@ impl Field {
 
     /// The text of `code` (`(null)` for [`MISSING`]).
     pub fn label(&self, code: u32) -> &str {
-        self.labels.get(code as usize).map_or("(null)", String::as_str)
+        self.labels
+            .get(code as usize)
+            .map_or("(null)", String::as_str)
     }
 }
 
@@ -265,9 +274,12 @@ mod tests {
     #[test]
     fn close_matches_by_case_containment_and_edits() {
         let names = ["reset", "Reserved", "start booking", "finish booking", "x"];
-        assert_eq!(close_matches("resett", names), ["reset", "Reserved"]);
-        assert_eq!(close_matches("booking", names), ["start booking", "finish booking"]);
-        assert_eq!(close_matches("RESERVED", names), ["Reserved", "reset"]);
+        assert_eq!(close_matches("resett", names), ["reset"]);
+        assert_eq!(
+            close_matches("booking", names),
+            ["start booking", "finish booking"]
+        );
+        assert_eq!(close_matches("RESERVED", names), ["Reserved"]);
         assert!(close_matches("zzzzzzzz", names).is_empty());
     }
 
@@ -297,7 +309,7 @@ mod tests {
         let e = Field::resolve(&log, "custmer").expect_err("unknown");
         assert_eq!(
             e.to_string(),
-            "the log has no attribute `custmer` (did you mean `customer`?); its attributes are: activity, resource, customer, n"
+            "the log has no attribute `custmer` (did you mean `customer`?); its attributes are: activity, resource, n, customer"
         );
         let e = activity_code(&log, "A").expect_err("case matters");
         assert_eq!(
