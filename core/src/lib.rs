@@ -18,6 +18,7 @@ pub mod export;
 pub mod import;
 pub mod leads;
 pub mod log;
+pub mod map;
 pub mod mining;
 pub mod model;
 pub mod sim;
