@@ -6,6 +6,7 @@ use std::process::ExitCode;
 mod bench;
 mod bench_log;
 mod convert;
+mod filter;
 mod leads;
 mod stats;
 
@@ -21,6 +22,9 @@ commands:
   convert IN OUT        convert an event log between .csv .tsv .xes .xes.gz .parquet .arrow
   bench-log LOG [--repeats N]
                         time import and statistics step by step (JSON, as the pm4py peer)
+  filter LOG FILTER… [-o OUT] [--json] [--timing]
+                        keep the cases/events the filters select (has:A df:A->B time:… …,
+                        see `spur filter --forms`), print each step's counts, write OUT
   help                  this text";
 
 fn main() -> ExitCode {
@@ -44,6 +48,7 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
         "bench-log" => bench_log::run(rest),
         "bench" => bench::run(rest),
         "leads" => leads::run(rest),
+        "filter" => filter::run(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)

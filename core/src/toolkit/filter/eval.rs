@@ -179,7 +179,7 @@ pub(super) fn check(log: &EventLog, filter: &Filter) -> Result<(), FilterError> 
 pub(super) fn select(log: &EventLog, filter: &Filter) -> Result<Selection, FilterError> {
     let acts = log.activity_codes();
     Ok(match filter {
-        Filter::TimeRange { from, to, mode } => time_range(log, *from, *to, *mode, filter)?,
+        Filter::TimeRange { from, to, mode } => time_range(log, *from, *to, *mode),
         Filter::CaseAttribute {
             attribute,
             values,
@@ -306,11 +306,12 @@ pub(super) fn select(log: &EventLog, filter: &Filter) -> Result<Selection, Filte
             to,
             max_gap_ms,
             keep,
-        } => eventually_follows(log, from, to, *max_gap_ms, *keep, filter)?,
+        } => eventually_follows(log, from, to, *max_gap_ms, *keep),
         Filter::CaseDuration { min_ms, max_ms } => {
-            let (ts, valid) = log.timestamps().ok_or_else(|| FilterError::NoTimestamps {
-                filter: filter.to_string(),
-            })?;
+            // A sub-log left without timestamps (checked on the input) has no duration.
+            let Some((ts, valid)) = log.timestamps() else {
+                return Ok(Selection::Cases(vec![false; log.num_cases()]));
+            };
             Selection::Cases(per_case(log, |r| {
                 let mut timed = r.filter(|&i| valid.get(i));
                 let Some(first) = timed.next() else {
@@ -387,24 +388,22 @@ fn and(log: &EventLog, filters: &[Filter]) -> Result<Selection, FilterError> {
     }
 }
 
-fn time_range(
-    log: &EventLog,
-    from: i64,
-    to: i64,
-    mode: TimeMode,
-    filter: &Filter,
-) -> Result<Selection, FilterError> {
-    let (ts, valid) = log.timestamps().ok_or_else(|| FilterError::NoTimestamps {
-        filter: filter.to_string(),
-    })?;
+fn time_range(log: &EventLog, from: i64, to: i64, mode: TimeMode) -> Selection {
+    let Some((ts, valid)) = log.timestamps() else {
+        // Only a sub-log can lack timestamps here (the input was checked): nothing is in range.
+        return match mode {
+            TimeMode::Events => Selection::Events(vec![false; log.num_events()]),
+            _ => Selection::Cases(vec![false; log.num_cases()]),
+        };
+    };
     if mode == TimeMode::Events {
-        return Ok(Selection::Events(
+        return Selection::Events(
             (0..log.num_events())
                 .map(|i| valid.get(i) && ts[i] >= from && ts[i] <= to)
                 .collect(),
-        ));
+        );
     }
-    Ok(Selection::Cases(per_case(log, |r| {
+    Selection::Cases(per_case(log, |r| {
         let (mut lo, mut hi) = (i64::MAX, i64::MIN);
         for i in r.filter(|&i| valid.get(i)) {
             lo = lo.min(ts[i]);
@@ -420,7 +419,7 @@ fn time_range(
             TimeMode::CompletedIn => from <= hi && hi <= to,
             TimeMode::Events => false,
         }
-    })))
+    }))
 }
 
 fn eventually_follows(
@@ -429,14 +428,13 @@ fn eventually_follows(
     to: &str,
     max_gap_ms: Option<i64>,
     keep: bool,
-    filter: &Filter,
-) -> Result<Selection, FilterError> {
+) -> Selection {
     let acts = log.activity_codes();
     let (Some(f), Some(t)) = (log.activities().lookup(from), log.activities().lookup(to)) else {
-        return Ok(Selection::Cases(vec![!keep; log.num_cases()]));
+        return Selection::Cases(vec![!keep; log.num_cases()]);
     };
     let Some(gap) = max_gap_ms else {
-        return Ok(Selection::Cases(per_case(log, |r| {
+        return Selection::Cases(per_case(log, |r| {
             let mut seen = false;
             for i in r {
                 if acts[i] == t && seen {
@@ -445,14 +443,14 @@ fn eventually_follows(
                 seen |= acts[i] == f;
             }
             !keep
-        })));
+        }));
     };
-    let (ts, valid) = log.timestamps().ok_or_else(|| FilterError::NoTimestamps {
-        filter: filter.to_string(),
-    })?;
+    let Some((ts, valid)) = log.timestamps() else {
+        return Selection::Cases(vec![!keep; log.num_cases()]);
+    };
     // Times of the earlier `from` events; a `to` at time x matches one in [x - gap, x].
     let mut froms: BTreeSet<i64> = BTreeSet::new();
-    Ok(Selection::Cases(per_case(log, |r| {
+    Selection::Cases(per_case(log, |r| {
         froms.clear();
         for i in r.filter(|&i| valid.get(i)) {
             let x = ts[i];
@@ -464,7 +462,7 @@ fn eventually_follows(
             }
         }
         !keep
-    })))
+    }))
 }
 
 /// pm4py's `filter_between` on each case (see the module doc).
