@@ -6,6 +6,7 @@ use std::process::ExitCode;
 mod bench;
 mod bench_log;
 mod convert;
+mod filter;
 mod leads;
 mod merge;
 mod simulate;
@@ -27,6 +28,9 @@ commands:
                         merge source files into one log by entity and time
   simulate laundry [-o DIR] [--seed N] [--bookings N] [--json]
                         write the laundry demo sources (planted reset causes) and their truth
+  filter LOG FILTER… [-o OUT] [--json] [--timing]
+                        keep the cases/events the filters select (has:A df:A->B time:… …,
+                        see `spur filter --forms`), print each step's counts, write OUT
   help                  this text";
 
 fn main() -> ExitCode {
@@ -52,6 +56,7 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
         "leads" => leads::run(rest),
         "merge" => merge::run(rest),
         "simulate" => simulate::run(rest),
+        "filter" => filter::run(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)

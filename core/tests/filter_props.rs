@@ -123,13 +123,15 @@ fn leaf() -> impl Strategy<Value = Filter> {
             to: t0 + a.max(b) * MIN,
             mode
         }),
-        (prop::sample::subsequence(vec!["A", "B", "C"], 1..3), any::<bool>()).prop_map(
-            |(v, keep)| Filter::CaseAttribute {
+        (
+            prop::sample::subsequence(vec!["A", "B", "C"], 1..3),
+            any::<bool>()
+        )
+            .prop_map(|(v, keep)| Filter::CaseAttribute {
                 attribute: "model".into(),
                 values: v.into_iter().map(String::from).collect(),
                 keep
-            }
-        ),
+            }),
         (
             prop::sample::select(vec!["org:resource", "amount", "concept:name"]),
             any::<bool>(),
@@ -168,8 +170,11 @@ fn leaf() -> impl Strategy<Value = Filter> {
             .prop_map(|(activities, keep)| Filter::StartActivities { activities, keep }),
         (names(2), any::<bool>())
             .prop_map(|(activities, keep)| Filter::EndActivities { activities, keep }),
-        (act(), act(), any::<bool>())
-            .prop_map(|(from, to, keep)| Filter::DirectlyFollows { from, to, keep }),
+        (act(), act(), any::<bool>()).prop_map(|(from, to, keep)| Filter::DirectlyFollows {
+            from,
+            to,
+            keep
+        }),
         (act(), act(), opt_bound(0, 90), any::<bool>()).prop_map(|(from, to, g, keep)| {
             Filter::EventuallyFollows {
                 from,
@@ -311,17 +316,23 @@ fn reference(log: &[Case], f: &Filter) -> Vec<Case> {
             };
             keep_cases(log, |c| chosen.contains(&variant(c)))
         }
-        Filter::Variants { variants, keep } => keep_cases(log, |c| {
-            variants.iter().any(|v| *v == variant(c)) == *keep
-        }),
+        Filter::Variants { variants, keep } => {
+            keep_cases(log, |c| variants.iter().any(|v| *v == variant(c)) == *keep)
+        }
         Filter::HasActivity { activities, keep } => keep_cases(log, |c| {
-            c.events.iter().any(|e| activities.iter().any(|a| a == e.act)) == *keep
+            c.events
+                .iter()
+                .any(|e| activities.iter().any(|a| a == e.act))
+                == *keep
         }),
         Filter::StartActivities { activities, keep } => keep_cases(log, |c| {
             activities.iter().any(|a| a == c.events[0].act) == *keep
         }),
         Filter::EndActivities { activities, keep } => keep_cases(log, |c| {
-            activities.iter().any(|a| a == c.events[c.events.len() - 1].act) == *keep
+            activities
+                .iter()
+                .any(|a| a == c.events[c.events.len() - 1].act)
+                == *keep
         }),
         Filter::DirectlyFollows { from, to, keep } => keep_cases(log, |c| {
             let v = variant(c);
@@ -397,9 +408,19 @@ fn reference(log: &[Case], f: &Filter) -> Vec<Case> {
 /// Does `f` hold a range whose min is above its max?
 fn inverted(f: &Filter) -> bool {
     match f {
-        Filter::CaseDuration { min_ms: Some(a), max_ms: Some(b) } => a > b,
-        Filter::CaseSize { min: Some(a), max: Some(b) } => a > b,
-        Filter::EventAttributeRange { min: Some(a), max: Some(b), .. } => a > b,
+        Filter::CaseDuration {
+            min_ms: Some(a),
+            max_ms: Some(b),
+        } => a > b,
+        Filter::CaseSize {
+            min: Some(a),
+            max: Some(b),
+        } => a > b,
+        Filter::EventAttributeRange {
+            min: Some(a),
+            max: Some(b),
+            ..
+        } => a > b,
         Filter::Not { filter } => inverted(filter),
         Filter::And { filters } => filters.iter().any(inverted),
         _ => false,
@@ -483,34 +504,78 @@ fn wild_list() -> impl Strategy<Value = Vec<String>> {
 fn round_trip_leaf() -> impl Strategy<Value = Filter> {
     // Decimals as people write them (serde_json reads the last digit of arbitrary floats
     // inexactly without its `float_roundtrip` feature; the text form is exact either way).
-    let float = prop::option::of((-1_000_000_000..1_000_000_000i64).prop_map(|k| k as f64 / 1000.0));
+    let float =
+        prop::option::of((-1_000_000_000..1_000_000_000i64).prop_map(|k| k as f64 / 1000.0));
     prop_oneof![
-        (0..4_102_444_800_000i64, 0..4_102_444_800_000i64, time_mode())
+        (
+            0..4_102_444_800_000i64,
+            0..4_102_444_800_000i64,
+            time_mode()
+        )
             .prop_map(|(from, to, mode)| Filter::TimeRange { from, to, mode }),
         (wild(), wild_list(), any::<bool>()).prop_map(|(attribute, values, keep)| {
-            Filter::CaseAttribute { attribute, values, keep }
+            Filter::CaseAttribute {
+                attribute,
+                values,
+                keep,
+            }
         }),
         (wild(), float.clone(), float.clone()).prop_map(|(attribute, min, max)| {
-            Filter::CaseAttributeRange { attribute, min, max }
+            Filter::CaseAttributeRange {
+                attribute,
+                min,
+                max,
+            }
         }),
         (wild(), wild_list(), any::<bool>(), level()).prop_map(
-            |(attribute, values, keep, level)| Filter::EventAttribute { attribute, values, keep, level }
+            |(attribute, values, keep, level)| Filter::EventAttribute {
+                attribute,
+                values,
+                keep,
+                level
+            }
         ),
         (wild(), float.clone(), float, level()).prop_map(|(attribute, min, max, level)| {
-            Filter::EventAttributeRange { attribute, min, max, level }
+            Filter::EventAttributeRange {
+                attribute,
+                min,
+                max,
+                level,
+            }
         }),
         (0..1000usize).prop_map(|top_k| Filter::VariantsTopK { top_k }),
-        (0..=1000u32).prop_map(|k| Filter::VariantsCoverage { coverage: k as f64 / 1000.0 }),
+        (0..=1000u32).prop_map(|k| Filter::VariantsCoverage {
+            coverage: k as f64 / 1000.0
+        }),
         (prop::collection::vec(wild_list(), 1..3), any::<bool>())
             .prop_map(|(variants, keep)| Filter::Variants { variants, keep }),
-        (wild_list(), any::<bool>()).prop_map(|(activities, keep)| Filter::HasActivity { activities, keep }),
-        (wild_list(), any::<bool>()).prop_map(|(activities, keep)| Filter::StartActivities { activities, keep }),
-        (wild_list(), any::<bool>()).prop_map(|(activities, keep)| Filter::EndActivities { activities, keep }),
-        (wild(), wild(), any::<bool>()).prop_map(|(from, to, keep)| Filter::DirectlyFollows { from, to, keep }),
-        (wild(), wild(), prop::option::of(0..10_000_000_000i64), any::<bool>()).prop_map(
-            |(from, to, max_gap_ms, keep)| Filter::EventuallyFollows { from, to, max_gap_ms, keep }
-        ),
-        (prop::option::of(0..10_000_000_000i64), prop::option::of(0..10_000_000_000i64))
+        (wild_list(), any::<bool>())
+            .prop_map(|(activities, keep)| Filter::HasActivity { activities, keep }),
+        (wild_list(), any::<bool>())
+            .prop_map(|(activities, keep)| Filter::StartActivities { activities, keep }),
+        (wild_list(), any::<bool>())
+            .prop_map(|(activities, keep)| Filter::EndActivities { activities, keep }),
+        (wild(), wild(), any::<bool>()).prop_map(|(from, to, keep)| Filter::DirectlyFollows {
+            from,
+            to,
+            keep
+        }),
+        (
+            wild(),
+            wild(),
+            prop::option::of(0..10_000_000_000i64),
+            any::<bool>()
+        )
+            .prop_map(|(from, to, max_gap_ms, keep)| Filter::EventuallyFollows {
+                from,
+                to,
+                max_gap_ms,
+                keep
+            }),
+        (
+            prop::option::of(0..10_000_000_000i64),
+            prop::option::of(0..10_000_000_000i64)
+        )
             .prop_map(|(min_ms, max_ms)| Filter::CaseDuration { min_ms, max_ms }),
         (prop::option::of(0..100usize), prop::option::of(0..100usize))
             .prop_map(|(min, max)| Filter::CaseSize { min, max }),
@@ -531,7 +596,9 @@ fn round_trip_leaf() -> impl Strategy<Value = Filter> {
 fn round_trip_filter() -> impl Strategy<Value = Filter> {
     round_trip_leaf().prop_recursive(2, 8, 3, |inner| {
         prop_oneof![
-            inner.clone().prop_map(|f| Filter::Not { filter: Box::new(f) }),
+            inner.clone().prop_map(|f| Filter::Not {
+                filter: Box::new(f)
+            }),
             prop::collection::vec(inner, 0..3).prop_map(|filters| Filter::And { filters }),
         ]
     })

@@ -38,6 +38,7 @@
 //! nothing.
 
 mod eval;
+mod resolve;
 mod syntax;
 #[cfg(test)]
 mod tests;

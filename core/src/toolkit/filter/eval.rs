@@ -4,8 +4,12 @@
 //! an error); [`select`] computes the mask and treats an activity absent from the log as matching
 //! nothing, because in a chain of filters an earlier step may have removed it.
 
+use super::resolve::{
+    case_column, column_matcher, event_field, event_matcher, float_range, in_range, known_activity,
+    numeric, Field,
+};
 use super::{Filter, FilterError, Level, TimeMode};
-use crate::log::{Column, ColumnData, ColumnType, EventLog, NO_RESOURCE};
+use crate::log::{ColumnType, EventLog};
 use hashbrown::{HashMap, HashSet};
 use std::borrow::Cow;
 use std::collections::BTreeSet;
@@ -179,7 +183,7 @@ pub(super) fn check(log: &EventLog, filter: &Filter) -> Result<(), FilterError> 
 pub(super) fn select(log: &EventLog, filter: &Filter) -> Result<Selection, FilterError> {
     let acts = log.activity_codes();
     Ok(match filter {
-        Filter::TimeRange { from, to, mode } => time_range(log, *from, *to, *mode, filter)?,
+        Filter::TimeRange { from, to, mode } => time_range(log, *from, *to, *mode),
         Filter::CaseAttribute {
             attribute,
             values,
@@ -306,11 +310,12 @@ pub(super) fn select(log: &EventLog, filter: &Filter) -> Result<Selection, Filte
             to,
             max_gap_ms,
             keep,
-        } => eventually_follows(log, from, to, *max_gap_ms, *keep, filter)?,
+        } => eventually_follows(log, from, to, *max_gap_ms, *keep),
         Filter::CaseDuration { min_ms, max_ms } => {
-            let (ts, valid) = log.timestamps().ok_or_else(|| FilterError::NoTimestamps {
-                filter: filter.to_string(),
-            })?;
+            // A sub-log left without timestamps (checked on the input) has no duration.
+            let Some((ts, valid)) = log.timestamps() else {
+                return Ok(Selection::Cases(vec![false; log.num_cases()]));
+            };
             Selection::Cases(per_case(log, |r| {
                 let mut timed = r.filter(|&i| valid.get(i));
                 let Some(first) = timed.next() else {
@@ -387,24 +392,22 @@ fn and(log: &EventLog, filters: &[Filter]) -> Result<Selection, FilterError> {
     }
 }
 
-fn time_range(
-    log: &EventLog,
-    from: i64,
-    to: i64,
-    mode: TimeMode,
-    filter: &Filter,
-) -> Result<Selection, FilterError> {
-    let (ts, valid) = log.timestamps().ok_or_else(|| FilterError::NoTimestamps {
-        filter: filter.to_string(),
-    })?;
+fn time_range(log: &EventLog, from: i64, to: i64, mode: TimeMode) -> Selection {
+    let Some((ts, valid)) = log.timestamps() else {
+        // Only a sub-log can lack timestamps here (the input was checked): nothing is in range.
+        return match mode {
+            TimeMode::Events => Selection::Events(vec![false; log.num_events()]),
+            _ => Selection::Cases(vec![false; log.num_cases()]),
+        };
+    };
     if mode == TimeMode::Events {
-        return Ok(Selection::Events(
+        return Selection::Events(
             (0..log.num_events())
                 .map(|i| valid.get(i) && ts[i] >= from && ts[i] <= to)
                 .collect(),
-        ));
+        );
     }
-    Ok(Selection::Cases(per_case(log, |r| {
+    Selection::Cases(per_case(log, |r| {
         let (mut lo, mut hi) = (i64::MAX, i64::MIN);
         for i in r.filter(|&i| valid.get(i)) {
             lo = lo.min(ts[i]);
@@ -420,7 +423,7 @@ fn time_range(
             TimeMode::CompletedIn => from <= hi && hi <= to,
             TimeMode::Events => false,
         }
-    })))
+    }))
 }
 
 fn eventually_follows(
@@ -429,14 +432,13 @@ fn eventually_follows(
     to: &str,
     max_gap_ms: Option<i64>,
     keep: bool,
-    filter: &Filter,
-) -> Result<Selection, FilterError> {
+) -> Selection {
     let acts = log.activity_codes();
     let (Some(f), Some(t)) = (log.activities().lookup(from), log.activities().lookup(to)) else {
-        return Ok(Selection::Cases(vec![!keep; log.num_cases()]));
+        return Selection::Cases(vec![!keep; log.num_cases()]);
     };
     let Some(gap) = max_gap_ms else {
-        return Ok(Selection::Cases(per_case(log, |r| {
+        return Selection::Cases(per_case(log, |r| {
             let mut seen = false;
             for i in r {
                 if acts[i] == t && seen {
@@ -445,14 +447,14 @@ fn eventually_follows(
                 seen |= acts[i] == f;
             }
             !keep
-        })));
+        }));
     };
-    let (ts, valid) = log.timestamps().ok_or_else(|| FilterError::NoTimestamps {
-        filter: filter.to_string(),
-    })?;
+    let Some((ts, valid)) = log.timestamps() else {
+        return Selection::Cases(vec![!keep; log.num_cases()]);
+    };
     // Times of the earlier `from` events; a `to` at time x matches one in [x - gap, x].
     let mut froms: BTreeSet<i64> = BTreeSet::new();
-    Ok(Selection::Cases(per_case(log, |r| {
+    Selection::Cases(per_case(log, |r| {
         froms.clear();
         for i in r.filter(|&i| valid.get(i)) {
             let x = ts[i];
@@ -464,7 +466,7 @@ fn eventually_follows(
             }
         }
         !keep
-    })))
+    }))
 }
 
 /// pm4py's `filter_between` on each case (see the module doc).
@@ -535,198 +537,4 @@ fn activity_mask(log: &EventLog, names: &[String]) -> Vec<bool> {
         }
     }
     hit
-}
-
-fn known_activity(log: &EventLog, name: &str) -> Result<(), FilterError> {
-    if log.activities().lookup(name).is_some() {
-        return Ok(());
-    }
-    let mut available: Vec<String> = log.activities().iter().map(String::from).collect();
-    available.sort();
-    let closest = available
-        .iter()
-        .map(|a| (edit_distance(&a.to_lowercase(), &name.to_lowercase()), a))
-        .filter(|(d, _)| *d <= name.chars().count().div_ceil(2).max(2))
-        .min()
-        .map(|(_, a)| a.clone());
-    Err(FilterError::UnknownActivity {
-        activity: name.to_string(),
-        closest,
-        available,
-    })
-}
-
-/// Levenshtein distance over chars.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
-}
-
-fn float_range(min: Option<f64>, max: Option<f64>) -> Result<(), String> {
-    if min.is_some_and(|m| !m.is_finite()) || max.is_some_and(|m| !m.is_finite()) {
-        return Err("bounds must be finite numbers".into());
-    }
-    match (min, max) {
-        (Some(a), Some(b)) if a > b => Err("min is above max".into()),
-        _ => Ok(()),
-    }
-}
-
-fn in_range(min: Option<f64>, max: Option<f64>) -> impl Fn(f64) -> bool {
-    move |v| min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m)
-}
-
-fn case_column<'a>(log: &'a EventLog, name: &str) -> Result<&'a Column, FilterError> {
-    log.case_attribute(name)
-        .or_else(|| log.case_attribute(name.strip_prefix("case:")?))
-        .ok_or_else(|| FilterError::UnknownAttribute {
-            attribute: name.to_string(),
-            level: "case",
-            available: log
-                .case_attributes()
-                .iter()
-                .map(|c| c.name().to_string())
-                .collect(),
-        })
-}
-
-/// An event attribute: a column, or one of the fixed roles.
-enum Field<'a> {
-    Activity,
-    Resource,
-    Column(&'a Column),
-}
-
-fn event_field<'a>(log: &'a EventLog, name: &str) -> Result<Field<'a>, FilterError> {
-    if let Some(c) = log.event_attribute(name) {
-        return Ok(Field::Column(c));
-    }
-    match name {
-        "concept:name" | "activity" => Ok(Field::Activity),
-        "org:resource" | "resource" => Ok(Field::Resource),
-        _ => Err(FilterError::UnknownAttribute {
-            attribute: name.to_string(),
-            level: "event",
-            available: ["concept:name", "org:resource"]
-                .into_iter()
-                .map(String::from)
-                .chain(log.event_attributes().iter().map(|c| c.name().to_string()))
-                .collect(),
-        }),
-    }
-}
-
-type RowTest<'a> = Box<dyn Fn(usize) -> bool + 'a>;
-
-fn event_matcher<'a>(
-    log: &'a EventLog,
-    name: &str,
-    values: &[String],
-) -> Result<RowTest<'a>, FilterError> {
-    let codes = |dict: &crate::log::Interner| {
-        let mut hit = vec![false; dict.len()];
-        for v in values {
-            if let Some(c) = dict.lookup(v) {
-                hit[c as usize] = true;
-            }
-        }
-        hit
-    };
-    Ok(match event_field(log, name)? {
-        Field::Column(c) => column_matcher(name, c, values)?,
-        Field::Activity => {
-            let (hit, acts) = (codes(log.activities()), log.activity_codes());
-            Box::new(move |i| hit[acts[i] as usize])
-        }
-        Field::Resource => {
-            let (hit, res) = (codes(log.resources()), log.resource_codes());
-            Box::new(move |i| res[i] != NO_RESOURCE && hit[res[i] as usize])
-        }
-    })
-}
-
-/// Row `i` of `col` holds one of `values` (parsed to the column's type).
-fn column_matcher<'a>(
-    attribute: &str,
-    col: &'a Column,
-    values: &[String],
-) -> Result<RowTest<'a>, FilterError> {
-    let valid = col.validity();
-    fn parsed<T>(
-        attribute: &str,
-        col: &Column,
-        values: &[String],
-        parse: impl Fn(&str) -> Option<T>,
-    ) -> Result<Vec<T>, FilterError> {
-        values
-            .iter()
-            .map(|v| {
-                parse(v.trim()).ok_or_else(|| FilterError::BadValue {
-                    attribute: attribute.to_string(),
-                    value: v.clone(),
-                    found: col.column_type(),
-                })
-            })
-            .collect()
-    }
-    Ok(match col.data() {
-        ColumnData::Str { codes, dict } => {
-            let mut hit = vec![false; dict.len()];
-            for v in values {
-                if let Some(c) = dict.lookup(v) {
-                    hit[c as usize] = true;
-                }
-            }
-            Box::new(move |i| valid.get(i) && hit.get(codes[i] as usize) == Some(&true))
-        }
-        ColumnData::Int(xs) => {
-            let set = parsed(attribute, col, values, |s| s.parse::<i64>().ok())?;
-            Box::new(move |i| valid.get(i) && set.contains(&xs[i]))
-        }
-        ColumnData::Float(xs) => {
-            let set = parsed(attribute, col, values, |s| s.parse::<f64>().ok())?;
-            Box::new(move |i| valid.get(i) && set.contains(&xs[i]))
-        }
-        ColumnData::Bool(xs) => {
-            let set = parsed(attribute, col, values, |s| {
-                match s.to_ascii_lowercase().as_str() {
-                    "true" => Some(true),
-                    "false" => Some(false),
-                    _ => None,
-                }
-            })?;
-            Box::new(move |i| valid.get(i) && set.contains(&xs[i]))
-        }
-        ColumnData::Timestamp(xs) => {
-            let set = parsed(attribute, col, values, |s| {
-                crate::import::timestamp::parse_any(s).map(|(ms, _)| ms)
-            })?;
-            Box::new(move |i| valid.get(i) && set.contains(&xs[i]))
-        }
-    })
-}
-
-type RowNumber<'a> = Box<dyn Fn(usize) -> Option<f64> + 'a>;
-
-/// Row `i` of a numeric column as a float.
-fn numeric<'a>(attribute: &str, col: &'a Column) -> Result<RowNumber<'a>, FilterError> {
-    let valid = col.validity();
-    match col.data() {
-        ColumnData::Int(xs) => Ok(Box::new(move |i| valid.get(i).then(|| xs[i] as f64))),
-        ColumnData::Float(xs) => Ok(Box::new(move |i| valid.get(i).then(|| xs[i]))),
-        _ => Err(FilterError::NotNumeric {
-            attribute: attribute.to_string(),
-            found: col.column_type(),
-        }),
-    }
 }

@@ -118,7 +118,7 @@ fn parse(s: &str) -> Result<Filter, String> {
         "events" => only_positive(attribute(body, Some(Level::Events))?),
         "variants" => variants(body, keep),
         "duration" => {
-            let (a, b) = range(body, |t| duration(t))?;
+            let (a, b) = range(body, duration)?;
             only_positive(Filter::CaseDuration {
                 min_ms: a,
                 max_ms: b,

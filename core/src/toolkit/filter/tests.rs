@@ -334,3 +334,35 @@ fn json_shape_is_tagged_snake_case_with_iso_times() {
             .is_err()
     );
 }
+
+#[test]
+fn a_chain_that_empties_the_log_keeps_running() {
+    let log = log();
+    let filters: Vec<Filter> = [
+        "has:reset",
+        "not-has:reset",
+        "duration:1h..",
+        "time:2024-01-01..2024-03-01:events",
+        "ef:a->b<=1h",
+        "variants:top=1",
+        "between:check->reset",
+    ]
+    .iter()
+    .map(|t| t.parse().expect("parses"))
+    .collect();
+    let filters: Vec<Filter> = filters
+        .into_iter()
+        .map(|f| match f {
+            Filter::EventuallyFollows { max_gap_ms, .. } => Filter::EventuallyFollows {
+                from: "check".into(),
+                to: "pay".into(),
+                max_gap_ms,
+                keep: true,
+            },
+            f => f,
+        })
+        .collect();
+    let (out, steps) = apply_all(&log, &filters).expect("an empty log is no error");
+    assert_eq!((out.num_cases(), steps.len()), (0, 7));
+    assert!(steps[2..].iter().all(|s| s.cases_after == 0));
+}
