@@ -3,10 +3,12 @@
 
 use std::process::ExitCode;
 
+mod before_after;
 mod bench;
 mod bench_log;
 mod convert;
 mod leads;
+mod roles;
 mod stats;
 
 const USAGE: &str = "usage: spur <command> [args]
@@ -21,6 +23,11 @@ commands:
   convert IN OUT        convert an event log between .csv .tsv .xes .xes.gz .parquet .arrow
   bench-log LOG [--repeats N]
                         time import and statistics step by step (JSON, as the pm4py peer)
+  before|after LOG ACTIVITY [--where A=V] [--entity ATTR [--other-cases]] [--same-as F]
+              [--by F|@previous|@next] [--describe F] [--preceded-by ACT --within DUR] [--json]
+                        what precedes / follows every ACTIVITY, in the case or on the entity
+  roles LOG [--role F] [--json]
+                        activity x resource/role matrix, handover of work, per-role timing
   help                  this text";
 
 fn main() -> ExitCode {
@@ -44,6 +51,8 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
         "bench-log" => bench_log::run(rest),
         "bench" => bench::run(rest),
         "leads" => leads::run(rest),
+        "before" | "after" => before_after::run(command, rest),
+        "roles" => roles::run(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)

@@ -344,35 +344,25 @@ pub fn before_after(log: &EventLog, query: &Query) -> Result<BeforeAfter, Before
         after_missing: missing_label(false, &query.after.scope),
     };
     let overall = ctx.block(&occs);
-    let by = query.by.as_ref().map(|by| {
-        let (name, key): (String, Box<dyn Fn(&Occ) -> (u32, String)>) = match (by, &by_field) {
-            (By::Attribute(_), Some(f)) => (
-                f.name.clone(),
-                Box::new(|o: &Occ| {
-                    let v = f.value_or_case(log, o.event as usize);
-                    (v, f.label(v).to_string())
-                }),
-            ),
-            (By::Next, _) => (
-                "@next".to_string(),
-                Box::new(|o: &Occ| {
-                    (
-                        activity_key(o.next, acts),
-                        ctx.neighbour_label(o.next, false).to_string(),
-                    )
-                }),
-            ),
-            _ => (
-                "@previous".to_string(),
-                Box::new(|o: &Occ| {
-                    (
-                        activity_key(o.prev, acts),
-                        ctx.neighbour_label(o.prev, true).to_string(),
-                    )
-                }),
-            ),
-        };
-        ctx.breakdown(name, &occs, key)
+    let by = query.by.as_ref().map(|by| match (by, &by_field) {
+        (By::Attribute(_), Some(f)) => ctx.breakdown(
+            f.name.clone(),
+            &occs,
+            |o| f.value_or_case(log, o.event as usize),
+            |k, _| f.label(k).to_string(),
+        ),
+        (By::Next, _) => ctx.breakdown(
+            "@next".to_string(),
+            &occs,
+            |o| activity_key(o.next, acts),
+            |_, o| ctx.neighbour_label(o.next, false).to_string(),
+        ),
+        _ => ctx.breakdown(
+            "@previous".to_string(),
+            &occs,
+            |o| activity_key(o.prev, acts),
+            |_, o| ctx.neighbour_label(o.prev, true).to_string(),
+        ),
     });
     Ok(BeforeAfter {
         activity: query.activity.clone(),
@@ -463,11 +453,11 @@ impl Lookup<'_> {
                             case,
                             mode,
                             is_x,
-                            &m,
+                            m,
                             &mut out,
                         );
                     } else {
-                        previous_matching(list.iter().copied(), case, mode, is_x, &m, &mut out);
+                        previous_matching(list.iter().copied(), case, mode, is_x, m, &mut out);
                     }
                 }
                 for (e, slot) in out.iter_mut().enumerate() {
@@ -591,14 +581,16 @@ impl Ctx<'_> {
         &self,
         attribute: String,
         occs: &[Occ],
-        key: impl Fn(&Occ) -> (u32, String),
+        key: impl Fn(&Occ) -> u32,
+        name: impl Fn(u32, &Occ) -> String,
     ) -> Breakdown {
+        // Keyed by code; each group's name is built once, from its first member.
         let mut groups: HashMap<u32, (String, Vec<Occ>)> = HashMap::new();
         for o in occs {
-            let (k, _) = key(o);
+            let k = key(o);
             groups
                 .entry(k)
-                .or_insert_with(|| (key(o).1, Vec::new()))
+                .or_insert_with(|| (name(k, o), Vec::new()))
                 .1
                 .push(*o);
         }
