@@ -3,6 +3,7 @@
 
 use std::process::ExitCode;
 
+mod before_after;
 mod bench;
 mod bench_log;
 mod convert;
@@ -10,6 +11,7 @@ mod filter;
 mod leads;
 mod merge;
 mod simulate;
+mod roles;
 mod stats;
 
 const USAGE: &str = "usage: spur <command> [args]
@@ -31,6 +33,11 @@ commands:
   filter LOG FILTER… [-o OUT] [--json] [--timing]
                         keep the cases/events the filters select (has:A df:A->B time:… …,
                         see `spur filter --forms`), print each step's counts, write OUT
+  before|after LOG ACTIVITY [--where A=V] [--entity ATTR [--other-cases]] [--same-as F]
+              [--by F|@previous|@next] [--describe F] [--preceded-by ACT --within DUR] [--json]
+                        what precedes / follows every ACTIVITY, in the case or on the entity
+  roles LOG [--role F] [--json]
+                        activity x resource/role matrix, handover of work, per-role timing
   help                  this text";
 
 fn main() -> ExitCode {
@@ -57,6 +64,8 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
         "merge" => merge::run(rest),
         "simulate" => simulate::run(rest),
         "filter" => filter::run(rest),
+        "before" | "after" => before_after::run(command, rest),
+        "roles" => roles::run(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
