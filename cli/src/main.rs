@@ -7,6 +7,7 @@ mod bench;
 mod bench_log;
 mod convert;
 mod leads;
+mod map;
 mod stats;
 
 const USAGE: &str = "usage: spur <command> [args]
@@ -19,6 +20,8 @@ commands:
   bench kmeans [--rows N --dims D --k K --iters I] [--data CSV | --write-csv CSV]
                         k-means timing, comparable with scikit-learn
   convert IN OUT        convert an event log between .csv .tsv .xes .xes.gz .parquet .arrow
+  map LOG [-o OUT.svg] [--activities S] [--paths S] [--view frequency|mean|median|total] [--json]
+                        the process map (layered directly-follows graph) as SVG
   bench-log LOG [--repeats N]
                         time import and statistics step by step (JSON, as the pm4py peer)
   help                  this text";
@@ -44,6 +47,7 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
         "bench-log" => bench_log::run(rest),
         "bench" => bench::run(rest),
         "leads" => leads::run(rest),
+        "map" => map::run(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)

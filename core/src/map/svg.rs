@@ -91,7 +91,11 @@ pub fn render_svg(map: &ProcessMap, layout: &Layout, opts: &SvgOptions) -> Strin
             esc(&to.label),
             format_count(e.count)
         );
-        for (name, v) in [("mean", e.mean_s), ("median", e.median_s), ("total", e.total_s)] {
+        for (name, v) in [
+            ("mean", e.mean_s),
+            ("median", e.median_s),
+            ("total", e.total_s),
+        ] {
             if let Some(v) = v {
                 let _ = write!(s, ", {name} {}", human_duration(v));
             }
@@ -141,15 +145,25 @@ pub fn render_svg(map: &ProcessMap, layout: &Layout, opts: &SvgOptions) -> Strin
         match node.kind {
             NodeKind::Start | NodeKind::End => {
                 let (fill, glyph) = if node.kind == NodeKind::Start {
-                    ("#3f8f5b", format!("M{} {}l7 5l-7 5z", num(b.x - 3.0), num(b.y - 5.0)))
+                    (
+                        "#3f8f5b",
+                        format!("M{} {}l7 5l-7 5z", num(b.x - 3.0), num(b.y - 5.0)),
+                    )
                 } else {
-                    ("#b0413e", format!("M{} {}h8v8h-8z", num(b.x - 4.0), num(b.y - 4.0)))
+                    (
+                        "#b0413e",
+                        format!("M{} {}h8v8h-8z", num(b.x - 4.0), num(b.y - 4.0)),
+                    )
                 };
                 let _ = write!(
                     s,
                     r##"<g class="node {kind}" id="n-{id}" data-node="{id}" data-count="{c}"><title>{label}: {cases} cases</title><circle cx="{x}" cy="{y}" r="{r}" fill="{fill}"/><path d="{glyph}" fill="#ffffff"/></g>
 "##,
-                    kind = if node.kind == NodeKind::Start { "start" } else { "end" },
+                    kind = if node.kind == NodeKind::Start {
+                        "start"
+                    } else {
+                        "end"
+                    },
                     c = node.count,
                     label = esc(&node.label),
                     cases = format_count(node.count),
@@ -249,9 +263,18 @@ fn unit(x: f64, y: f64) -> (f64, f64) {
 }
 
 fn blend(a: (u8, u8, u8), b: (u8, u8, u8), t: f64) -> String {
-    let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.0 };
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
     let mix = |x: u8, y: u8| (x as f64 + (y as f64 - x as f64) * t).round() as u8;
-    format!("#{:02x}{:02x}{:02x}", mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+    format!(
+        "#{:02x}{:02x}{:02x}",
+        mix(a.0, b.0),
+        mix(a.1, b.1),
+        mix(a.2, b.2)
+    )
 }
 
 /// A coordinate with one decimal (non-finite values become 0).
