@@ -90,3 +90,37 @@ fn map_paths_equal_the_golden_dfg() {
         }
     }
 }
+
+/// A 1000-node, 4000-edge random graph (many cycles, long edges) still lays out quickly.
+#[test]
+fn pathological_graph_is_bounded() {
+    use spur_core::map::{layered, LayoutGraph};
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let n = 1000;
+    let graph = LayoutGraph {
+        sizes: (0..n)
+            .map(|i| (60.0 + (i % 7) as f64 * 20.0, 40.0))
+            .collect(),
+        edges: (0..4000)
+            .map(|_| ((next() % n) as usize, (next() % n) as usize, 1.0))
+            .collect(),
+        ..LayoutGraph::default()
+    };
+    let started = std::time::Instant::now();
+    let layout = layered(&graph, &LayoutOptions::default());
+    let took = started.elapsed();
+    eprintln!("1000 nodes, 4000 edges: {} layers, {took:?}", layout.layers);
+    assert!(layout
+        .nodes
+        .iter()
+        .all(|b| b.x.is_finite() && b.y.is_finite()));
+    if !cfg!(debug_assertions) {
+        assert!(took.as_secs_f64() < 2.0, "took {took:?}");
+    }
+}

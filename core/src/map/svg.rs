@@ -121,9 +121,15 @@ pub fn render_svg(map: &ProcessMap, layout: &Layout, opts: &SvgOptions) -> Strin
         if !opts.hide_edge_labels && !label.is_empty() {
             let _ = write!(
                 s,
-                r##"<text x="{}" y="{}" fill="#33414e" font-size="11" paint-order="stroke" stroke="#ffffff" stroke-width="3" stroke-linejoin="round">{}</text>"##,
-                num(route.label.x + 5.0),
+                r##"<text x="{}" y="{}"{} fill="#33414e" font-size="11" paint-order="stroke" stroke="#ffffff" stroke-width="3" stroke-linejoin="round">{}</text>"##,
+                // Back edges label on their left, so a pair a→b, b→a keeps both readable.
+                num(route.label.x + if route.reversed { -5.0 } else { 5.0 }),
                 num(route.label.y + 4.0),
+                if route.reversed {
+                    r#" text-anchor="end""#
+                } else {
+                    ""
+                },
                 esc(&label)
             );
         }
@@ -155,10 +161,9 @@ pub fn render_svg(map: &ProcessMap, layout: &Layout, opts: &SvgOptions) -> Strin
                         format!("M{} {}h8v8h-8z", num(b.x - 4.0), num(b.y - 4.0)),
                     )
                 };
-                let _ = write!(
+                let _ = writeln!(
                     s,
-                    r##"<g class="node {kind}" id="n-{id}" data-node="{id}" data-count="{c}"><title>{label}: {cases} cases</title><circle cx="{x}" cy="{y}" r="{r}" fill="{fill}"/><path d="{glyph}" fill="#ffffff"/></g>
-"##,
+                    r##"<g class="node {kind}" id="n-{id}" data-node="{id}" data-count="{c}"><title>{label}: {cases} cases</title><circle cx="{x}" cy="{y}" r="{r}" fill="{fill}"/><path d="{glyph}" fill="#ffffff"/></g>"##,
                     kind = if node.kind == NodeKind::Start {
                         "start"
                     } else {
@@ -181,10 +186,9 @@ pub fn render_svg(map: &ProcessMap, layout: &Layout, opts: &SvgOptions) -> Strin
                 let fill = blend((232, 241, 250), (30, 90, 150), t);
                 let ink = if t > 0.55 { "#ffffff" } else { "#1d2a36" };
                 let shown = fit_label(&node.label, b.width);
-                let _ = write!(
+                let _ = writeln!(
                     s,
-                    r##"<g class="node activity" id="n-{id}" data-node="{id}" data-activity="{name}" data-count="{c}"><title>{name}: {count} events</title><rect x="{x}" y="{y}" width="{w}" height="{h}" rx="8" fill="{fill}" stroke="#1e4f7f" stroke-width="1"/><text x="{cx}" y="{ly}" text-anchor="middle" fill="{ink}" font-weight="600">{shown}</text><text x="{cx}" y="{cy}" text-anchor="middle" fill="{ink}" font-size="11">{count}</text></g>
-"##,
+                    r##"<g class="node activity" id="n-{id}" data-node="{id}" data-activity="{name}" data-count="{c}"><title>{name}: {count} events</title><rect x="{x}" y="{y}" width="{w}" height="{h}" rx="8" fill="{fill}" stroke="#1e4f7f" stroke-width="1"/><text x="{cx}" y="{ly}" text-anchor="middle" fill="{ink}" font-weight="600">{shown}</text><text x="{cx}" y="{cy}" text-anchor="middle" fill="{ink}" font-size="11">{count}</text></g>"##,
                     name = esc(&node.label),
                     c = node.count,
                     count = format_count(node.count),
@@ -325,7 +329,7 @@ pub fn format_count(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -254,7 +254,7 @@ fn check_layout(g: &LayoutGraph, l: &Layout) {
     assert_eq!(l.edges.len(), g.edges.len());
     for layer in 0..l.layers {
         let mut boxes: Vec<&NodeBox> = l.nodes.iter().filter(|b| b.layer == layer).collect();
-        boxes.sort_by(|a, b| a.order.cmp(&b.order));
+        boxes.sort_by_key(|a| a.order);
         for w in boxes.windows(2) {
             assert!(
                 w[0].x + w[0].width / 2.0 <= w[1].x - w[1].width / 2.0 + 1e-6,
