@@ -1,7 +1,7 @@
 //! A layered (Sugiyama) layout, top to bottom, for process maps and any small directed graph.
 //!
-//! Steps: cycle removal and layering ([`rank`]), dummy vertices for long edges and crossing
-//! reduction ([`order`]), horizontal placement ([`place`]), then vertical placement by layer
+//! Steps: cycle removal and layering (`rank`), dummy vertices for long edges and crossing
+//! reduction (`order`), horizontal placement (`place`), then vertical placement by layer
 //! and edge routing here: each edge leaves its source's bottom and enters its target's top at a
 //! port spread by the direction it goes, passes through its dummies, and reversed (back) edges
 //! are routed along their oriented chain and turned around, so their arrows point up. Self-loops
