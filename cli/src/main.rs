@@ -12,6 +12,7 @@ mod leads;
 mod merge;
 mod simulate;
 mod roles;
+mod map;
 mod stats;
 
 const USAGE: &str = "usage: spur <command> [args]
@@ -24,6 +25,8 @@ commands:
   bench kmeans [--rows N --dims D --k K --iters I] [--data CSV | --write-csv CSV]
                         k-means timing, comparable with scikit-learn
   convert IN OUT        convert an event log between .csv .tsv .xes .xes.gz .parquet .arrow
+  map LOG [-o OUT.svg] [--activities S] [--paths S] [--view frequency|mean|median|total] [--json]
+                        the process map (layered directly-follows graph) as SVG
   bench-log LOG [--repeats N]
                         time import and statistics step by step (JSON, as the pm4py peer)
   merge --entity ATTR [--closes ACT]... PRIMARY [SECONDARY...] -o OUT [--json]
@@ -66,6 +69,7 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
         "filter" => filter::run(rest),
         "before" | "after" => before_after::run(command, rest),
         "roles" => roles::run(rest),
+        "map" => map::run(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
