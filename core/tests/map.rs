@@ -74,9 +74,6 @@ fn map_paths_equal_the_golden_dfg() {
             layout.layers,
             layout.crossings
         );
-        if !cfg!(debug_assertions) {
-            assert!(took.as_millis() < 20, "{name}: layout+svg took {took:?}");
-        }
         assert_eq!(svg.matches("<g class=\"node ").count(), map.nodes.len());
         assert_eq!(svg.matches(" data-from=\"").count(), map.edges.len());
         assert_eq!(
@@ -91,7 +88,8 @@ fn map_paths_equal_the_golden_dfg() {
     }
 }
 
-/// A 1000-node, 4000-edge random graph (many cycles, long edges) still lays out quickly.
+/// A 1000-node, 4000-edge random graph (many cycles, long edges) lays out without blowing up
+/// (iterations are capped; the time is printed, not asserted: see docs/BENCHMARKS.md).
 #[test]
 fn pathological_graph_is_bounded() {
     use spur_core::map::{layered, LayoutGraph};
@@ -120,7 +118,4 @@ fn pathological_graph_is_bounded() {
         .nodes
         .iter()
         .all(|b| b.x.is_finite() && b.y.is_finite()));
-    if !cfg!(debug_assertions) {
-        assert!(took.as_secs_f64() < 2.0, "took {took:?}");
-    }
 }
