@@ -6,6 +6,7 @@ use std::process::ExitCode;
 mod before_after;
 mod bench;
 mod bench_log;
+mod bench_toolkit;
 mod convert;
 mod filter;
 mod leads;
@@ -29,6 +30,9 @@ commands:
                         the process map (layered directly-follows graph) as SVG
   bench-log LOG [--repeats N]
                         time import and statistics step by step (JSON, as the pm4py peer)
+  bench-toolkit LOG [--repeats N]
+                        time every toolkit operation (filters, before/after, compare, roles,
+                        map, laundry merge) on LOG; JSON milliseconds
   merge --entity ATTR [--closes ACT]... PRIMARY [SECONDARY...] -o OUT [--json]
                         merge source files into one log by entity and time
   simulate laundry [-o DIR] [--seed N] [--bookings N] [--json]
@@ -62,6 +66,7 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
         "stats" => stats::run(rest),
         "convert" => convert::run(rest),
         "bench-log" => bench_log::run(rest),
+        "bench-toolkit" => bench_toolkit::run(rest),
         "bench" => bench::run(rest),
         "leads" => leads::run(rest),
         "merge" => merge::run(rest),
