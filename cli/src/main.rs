@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 mod bench;
 mod bench_log;
+mod compare;
 mod convert;
 mod leads;
 mod stats;
@@ -18,6 +19,8 @@ commands:
                         lead prioritisation: held-out evaluation, model artifact, ranked scores
   bench kmeans [--rows N --dims D --k K --iters I] [--data CSV | --write-csv CSV]
                         k-means timing, comparable with scikit-learn
+  compare LOG --a FILTER... [--b FILTER... | --rest] [--json]
+                        two groups of cases: attributes ranked by effect size, DFG difference
   convert IN OUT        convert an event log between .csv .tsv .xes .xes.gz .parquet .arrow
   bench-log LOG [--repeats N]
                         time import and statistics step by step (JSON, as the pm4py peer)
@@ -41,6 +44,7 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
     match command.as_str() {
         "stats" => stats::run(rest),
         "convert" => convert::run(rest),
+        "compare" => compare::run(rest),
         "bench-log" => bench_log::run(rest),
         "bench" => bench::run(rest),
         "leads" => leads::run(rest),

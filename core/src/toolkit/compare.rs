@@ -322,7 +322,14 @@ fn derived(
             ..Counts::default()
         };
         let name = format!("contains {}", labels.get(x as u32));
-        let mut row = categorical(("", Source::Derived), Labels::Bool, counts, false, groups, opts);
+        let mut row = categorical(
+            ("", Source::Derived),
+            Labels::Bool,
+            counts,
+            false,
+            groups,
+            opts,
+        );
         row.name = name;
         out.push(row);
     }
@@ -368,7 +375,12 @@ fn column(
         }
         ColumnData::Int(values) => {
             let get = features::valid(values, v);
-            numeric(key, Unit::Number, sample(&|i| get(i).map(|x| x as f64)), opts)
+            numeric(
+                key,
+                Unit::Number,
+                sample(&|i| get(i).map(|x| x as f64)),
+                opts,
+            )
         }
         ColumnData::Float(values) => {
             let get = features::valid(values, v);
@@ -438,7 +450,13 @@ fn categorical(
     let mut rows: Vec<(String, u64, u64)> = order
         .iter()
         .take(opts.top_values)
-        .map(|&v| (labels.get(v).to_string(), counts.a[v as usize], counts.b[v as usize]))
+        .map(|&v| {
+            (
+                labels.get(v).to_string(),
+                counts.a[v as usize],
+                counts.b[v as usize],
+            )
+        })
         .collect();
     if order.len() > opts.top_values {
         let (oa, ob) = if multi {
@@ -454,7 +472,11 @@ fn categorical(
         rows.push(("(missing)".to_string(), counts.missing_a, counts.missing_b));
     }
     rows.sort_by(|x, y| (y.1 + y.2).cmp(&(x.1 + x.2)).then_with(|| x.0.cmp(&y.0)));
-    let table: Vec<u64> = rows.iter().map(|r| r.1).chain(rows.iter().map(|r| r.2)).collect();
+    let table: Vec<u64> = rows
+        .iter()
+        .map(|r| r.1)
+        .chain(rows.iter().map(|r| r.2))
+        .collect();
     let test = stats_tests::chi_square(&table, rows.len());
     // Constant: judged on the full counts, before `(other)` lumps rare values together.
     let present: Vec<u64> = order
@@ -501,8 +523,7 @@ fn is_constant(counts: &[u64], cases: u64, opts: &CompareOptions) -> bool {
         .collect();
     let cs = opts.constant_share;
     live.len() <= 1
-        || (live.iter().any(|&s| s >= cs)
-            && live.iter().all(|&s| s >= cs || s <= 1.0 - cs + 1e-12))
+        || (live.iter().any(|&s| s >= cs) && live.iter().all(|&s| s >= cs || s <= 1.0 - cs + 1e-12))
 }
 
 /// Test, flag and summarise a numeric feature.
