@@ -7,7 +7,10 @@ mod bench;
 mod bench_log;
 mod compare;
 mod convert;
+mod filter;
 mod leads;
+mod merge;
+mod simulate;
 mod stats;
 
 const USAGE: &str = "usage: spur <command> [args]
@@ -24,6 +27,13 @@ commands:
   convert IN OUT        convert an event log between .csv .tsv .xes .xes.gz .parquet .arrow
   bench-log LOG [--repeats N]
                         time import and statistics step by step (JSON, as the pm4py peer)
+  merge --entity ATTR [--closes ACT]... PRIMARY [SECONDARY...] -o OUT [--json]
+                        merge source files into one log by entity and time
+  simulate laundry [-o DIR] [--seed N] [--bookings N] [--json]
+                        write the laundry demo sources (planted reset causes) and their truth
+  filter LOG FILTER… [-o OUT] [--json] [--timing]
+                        keep the cases/events the filters select (has:A df:A->B time:… …,
+                        see `spur filter --forms`), print each step's counts, write OUT
   help                  this text";
 
 fn main() -> ExitCode {
@@ -48,6 +58,9 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
         "bench-log" => bench_log::run(rest),
         "bench" => bench::run(rest),
         "leads" => leads::run(rest),
+        "merge" => merge::run(rest),
+        "simulate" => simulate::run(rest),
+        "filter" => filter::run(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)

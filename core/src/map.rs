@@ -1,0 +1,24 @@
+//! The process map (issue 6): the directly-follows graph of a log, simplified by the activity and
+//! path sliders, laid out in layers and drawn as SVG — pure, so the browser (in its worker) and
+//! `spur map` produce the same picture.
+//!
+//! - [`model`]: [`process_map`] builds a [`ProcessMap`] (start/end virtual nodes, activities,
+//!   paths with frequency and mean/median/total durations) from `mining::dfg_performance`.
+//! - [`layout`]: [`layout_map`] / [`layered`] place nodes and route edges with a deterministic
+//!   Sugiyama pipeline (no Graphviz, no layout crate: none was both wasm-clean and small).
+//! - [`svg`]: [`render_svg`] draws the map with stable `id`/`data-*` attributes.
+
+pub mod layout;
+pub mod model;
+pub mod svg;
+
+pub use layout::{
+    layered, layout_map, node_size, EdgeRoute, Layout, LayoutGraph, LayoutOptions, NodeBox, Point,
+};
+pub use model::{
+    assemble, process_map, MapEdge, MapNode, MapOptions, MapView, NodeKind, Parts, ProcessMap,
+};
+pub use svg::{format_count, human_duration, render_svg, SvgOptions};
+
+#[cfg(test)]
+mod tests;
