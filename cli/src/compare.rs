@@ -4,7 +4,9 @@
 //! of `spur_core::toolkit::filter`); `--rest` (the default without `--b`) is the cases A does not
 //! hold. Output: the ranked attribute table and the top DFG differences, or with `--json` the
 //! `spur_core::toolkit::compare::Comparison` itself. Computing ([`compute`]) is separate from
-//! printing ([`render_human`]).
+//! printing ([`render_human`]). A filter text that does not parse is a usage error (exit 2);
+//! one that does not fit the log (unknown activity, event-level filter) or an empty group is
+//! refused input (exit 1).
 
 use crate::convert;
 use anyhow::Context;
@@ -12,36 +14,42 @@ use spur_core::log::EventLog;
 use spur_core::toolkit::compare::{
     self, AttributeComparison, CompareOptions, Comparison, Detail, Unit,
 };
+use spur_core::toolkit::filter::{self, Filter};
 use std::fmt::Write as _;
 use std::process::ExitCode;
+use std::time::Instant;
 
 const HELP: &str = "usage: spur compare LOG --a FILTER... [--b FILTER... | --rest] [--json]
-                    [--top N] [--case C --activity A --timestamp T --resource R]
+                    [--top N] [--timing] [--case C --activity A --timestamp T --resource R]
   Compare the cases every --a filter keeps with those every --b filter keeps (or, with --rest
   or without --b, all other cases): each attribute's distribution in A and B with chi-square /
   Cramér's V (categories) or Kolmogorov-Smirnov and Mann-Whitney / Cliff's delta (numbers),
   ranked by effect size; constant and no-difference attributes are flagged; then the
   directly-follows edges whose share of cases differs most. --top N: DFG edges shown (15).
-  FILTER: a case filter such as has:reset, not-has:reset, start:A, end:A,
-  case-attr:NAME=V[,V…], event-attr:NAME=V[,V…].";
+  --timing: time the comparison (stderr).
+  FILTER: a case filter such as has:reset, not:df:A->B, case-attr:NAME=V, duration:1h..;
+  `spur filter --forms` lists every form. Event filters (events:…, between:…) cannot form a
+  group.";
 
 struct Args {
     path: String,
     a: Vec<String>,
     b: Option<Vec<String>>,
     json: bool,
+    timing: bool,
     top: usize,
 }
 
 fn parse_args(args: &[String]) -> Result<Args, String> {
     let mut path = None;
     let (mut a, mut b) = (Vec::new(), None::<Vec<String>>);
-    let (mut json, mut rest, mut top) = (false, false, 15);
+    let (mut json, mut timing, mut rest, mut top) = (false, false, false, 15);
     let mut it = args.iter().peekable();
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--json" => json = true,
             "--rest" => rest = true,
+            "--timing" => timing = true,
             "--top" => {
                 let v = it.next().ok_or("--top needs a number")?;
                 top = v
@@ -79,15 +87,24 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
         a,
         b,
         json,
+        timing,
         top,
     })
 }
 
-/// The case mask of one group: the cases every filter keeps. Errors name the filter.
-pub fn group_mask(log: &EventLog, specs: &[String]) -> Result<Vec<bool>, String> {
+/// Parse the filter texts of a group (a usage error, found before the log is read).
+pub fn parse_group(specs: &[String]) -> Result<Vec<Filter>, String> {
+    specs
+        .iter()
+        .map(|s| s.parse::<Filter>().map_err(|e| e.to_string()))
+        .collect()
+}
+
+/// The case mask of one group: the cases every filter keeps.
+pub fn group_mask(log: &EventLog, filters: &[Filter]) -> Result<Vec<bool>, String> {
     let mut mask = vec![true; log.num_cases()];
-    for spec in specs {
-        let keep = simple_filter(log, spec)?;
+    for f in filters {
+        let keep = filter::case_mask(log, f).map_err(|e| e.to_string())?;
         for (m, k) in mask.iter_mut().zip(keep) {
             *m &= k;
         }
@@ -95,84 +112,12 @@ pub fn group_mask(log: &EventLog, specs: &[String]) -> Result<Vec<bool>, String>
     Ok(mask)
 }
 
-/// The case filters `compare` reads itself until `toolkit::filter` is on main (same syntax).
-fn simple_filter(log: &EventLog, spec: &str) -> Result<Vec<bool>, String> {
-    let (kind, arg) = spec
-        .split_once(':')
-        .ok_or_else(|| format!("cannot read filter `{spec}`: expected KIND:ARGUMENT"))?;
-    let acts = |arg: &str| -> Result<Vec<u32>, String> {
-        arg.split(',')
-            .map(|name| {
-                log.activities().lookup(name).ok_or_else(|| {
-                    let known: Vec<&str> = log.activities().iter().take(20).collect();
-                    format!(
-                        "filter `{spec}`: no activity `{name}` (known: {})",
-                        known.join(", ")
-                    )
-                })
-            })
-            .collect()
-    };
-    let n = log.num_cases() as u32;
-    let any_event = |pick: &dyn Fn(usize) -> bool| -> Vec<bool> {
-        (0..n).map(|c| log.case_events(c).any(pick)).collect()
-    };
-    let codes = log.activity_codes();
-    match kind {
-        "has" | "not-has" => {
-            let wanted = acts(arg)?;
-            let mask = any_event(&|i| wanted.contains(&codes[i]));
-            Ok(mask.into_iter().map(|m| m == (kind == "has")).collect())
-        }
-        "start" | "end" => {
-            let wanted = acts(arg)?;
-            Ok((0..n)
-                .map(|c| {
-                    let r = log.case_events(c);
-                    let i = if kind == "start" { r.start } else { r.end - 1 };
-                    wanted.contains(&codes[i])
-                })
-                .collect())
-        }
-        "case-attr" | "event-attr" => {
-            let (name, values) = arg.split_once('=').ok_or_else(|| {
-                format!("cannot read filter `{spec}`: expected {kind}:NAME=V[,V…]")
-            })?;
-            let values: Vec<&str> = values.split(',').collect();
-            let column = if kind == "case-attr" {
-                log.case_attribute(name)
-            } else {
-                log.event_attribute(name)
-            };
-            let column = column.ok_or_else(|| {
-                let cols = if kind == "case-attr" {
-                    log.case_attributes()
-                } else {
-                    log.event_attributes()
-                };
-                let known: Vec<&str> = cols.iter().map(|c| c.name()).collect();
-                format!("filter `{spec}`: no attribute `{name}` (known: {})", known.join(", "))
-            })?;
-            let hit = |row: usize| {
-                column.get(row).is_some_and(|v| values.contains(&v.to_string().as_str()))
-            };
-            Ok(if kind == "case-attr" {
-                (0..n as usize).map(hit).collect()
-            } else {
-                any_event(&hit)
-            })
-        }
-        _ => Err(format!(
-            "cannot read filter `{spec}`: `{kind}` is not one of has, not-has, start, end, case-attr, event-attr"
-        )),
-    }
-}
-
-/// Compare the groups the filters describe on `log`.
-pub fn compute(log: &EventLog, a: &[String], b: Option<&[String]>) -> Result<Comparison, String> {
+/// Compare the groups the filters describe on `log` (B: the rest of A when `None`). Errors
+/// (a filter that does not fit the log, an empty group) are the messages to show.
+pub fn compute(log: &EventLog, a: &[Filter], b: Option<&[Filter]>) -> Result<Comparison, String> {
     let mask_a = group_mask(log, a)?;
     let mask_b = match b {
-        Some(specs) => group_mask(log, specs)?,
+        Some(filters) => group_mask(log, filters)?,
         None => mask_a.iter().map(|x| !x).collect(),
     };
     compare::compare(log, &mask_a, &mask_b, &CompareOptions::default()).map_err(|e| e.to_string())
@@ -184,12 +129,21 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let (options, rest) = convert::parse_options(args)?;
+    let usage = |msg: &str| {
+        eprintln!("spur: {msg}\n\n{HELP}");
+        Ok(ExitCode::from(2))
+    };
     let args = match parse_args(&rest) {
         Ok(a) => a,
-        Err(msg) => {
-            eprintln!("spur: {msg}\n\n{HELP}");
-            return Ok(ExitCode::from(2));
-        }
+        Err(msg) => return usage(&msg),
+    };
+    let parsed = parse_group(&args.a).and_then(|a| {
+        let b = args.b.as_deref().map(parse_group).transpose()?;
+        Ok((a, b))
+    });
+    let (filters_a, filters_b) = match parsed {
+        Ok(x) => x,
+        Err(msg) => return usage(&msg),
     };
     let path = &args.path;
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {path}"))?;
@@ -203,13 +157,20 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     for note in &read.notes {
         eprintln!("spur: {path}: {note}");
     }
-    let comparison = match compute(&read.log, &args.a, args.b.as_deref()) {
+    let started = Instant::now();
+    let comparison = match compute(&read.log, &filters_a, filters_b.as_deref()) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("spur: {path}: {e}");
             return Ok(ExitCode::from(1));
         }
     };
+    if args.timing {
+        eprintln!(
+            "spur: timing: {:>8.2} ms  group masks and comparison",
+            started.elapsed().as_secs_f64() * 1e3
+        );
+    }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&comparison)?);
     } else {
