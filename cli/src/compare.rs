@@ -216,8 +216,8 @@ pub fn render_human(c: &Comparison, a: &str, b: &str, top_edges: usize) -> Strin
     if !informative.is_empty() {
         let _ = writeln!(
             o,
-            "  {:<width$}  {:<12} {:>6} {:>8}  {}",
-            "attribute", "test", "effect", "p", "A vs B"
+            "  {:<width$}  {:<12} {:>6} {:>8}  A vs B",
+            "attribute", "test", "effect", "p"
         );
     }
     for x in &informative {

@@ -145,8 +145,8 @@ pub enum Detail {
         mann_whitney_p: f64,
         /// `P(A > B) − P(A < B)`, −1..=1.
         cliffs_delta: f64,
-        a: NumericSummary,
-        b: NumericSummary,
+        a: Box<NumericSummary>,
+        b: Box<NumericSummary>,
     },
 }
 
@@ -570,8 +570,8 @@ fn numeric(
             mann_whitney_u: test.mw_u,
             mann_whitney_p: test.mw_p,
             cliffs_delta: test.cliffs_delta,
-            a: summary(&s.a, s.missing_a),
-            b: summary(&s.b, s.missing_b),
+            a: Box::new(summary(&s.a, s.missing_a)),
+            b: Box::new(summary(&s.b, s.missing_b)),
         },
     )
 }
