@@ -1,6 +1,7 @@
 //! Data-driven tests of `compare`: small logs in, the ranked table out; and property tests
 //! against a naive reference for the contingency counts and the DFG difference.
 
+use super::judge::is_constant;
 use super::*;
 use crate::import::{import_bytes, ImportOptions};
 use proptest::prelude::*;
