@@ -189,8 +189,9 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
 /// The readable report: groups, ranked attributes, non-informative ones, DFG difference.
 pub fn render_human(c: &Comparison, a: &str, b: &str, top_edges: usize) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "A: {a} ({} cases)", c.cases_a);
-    let _ = writeln!(o, "B: {b} ({} cases)", c.cases_b);
+    let cases = |n: u64| format!("{n} case{}", if n == 1 { "" } else { "s" });
+    let _ = writeln!(o, "A: {a} ({})", cases(c.cases_a));
+    let _ = writeln!(o, "B: {b} ({})", cases(c.cases_b));
     if c.cases_in_both > 0 {
         let _ = writeln!(
             o,
