@@ -3,6 +3,7 @@
 
 use std::process::ExitCode;
 
+mod before_after;
 mod bench;
 mod bench_log;
 mod compare;
@@ -11,6 +12,8 @@ mod filter;
 mod leads;
 mod merge;
 mod simulate;
+mod roles;
+mod map;
 mod stats;
 
 const USAGE: &str = "usage: spur <command> [args]
@@ -25,6 +28,8 @@ commands:
   compare LOG --a FILTER... [--b FILTER... | --rest] [--json]
                         two groups of cases: attributes ranked by effect size, DFG difference
   convert IN OUT        convert an event log between .csv .tsv .xes .xes.gz .parquet .arrow
+  map LOG [-o OUT.svg] [--activities S] [--paths S] [--view frequency|mean|median|total] [--json]
+                        the process map (layered directly-follows graph) as SVG
   bench-log LOG [--repeats N]
                         time import and statistics step by step (JSON, as the pm4py peer)
   merge --entity ATTR [--closes ACT]... PRIMARY [SECONDARY...] -o OUT [--json]
@@ -34,6 +39,11 @@ commands:
   filter LOG FILTER… [-o OUT] [--json] [--timing]
                         keep the cases/events the filters select (has:A df:A->B time:… …,
                         see `spur filter --forms`), print each step's counts, write OUT
+  before|after LOG ACTIVITY [--where A=V] [--entity ATTR [--other-cases]] [--same-as F]
+              [--by F|@previous|@next] [--describe F] [--preceded-by ACT --within DUR] [--json]
+                        what precedes / follows every ACTIVITY, in the case or on the entity
+  roles LOG [--role F] [--json]
+                        activity x resource/role matrix, handover of work, per-role timing
   help                  this text";
 
 fn main() -> ExitCode {
@@ -61,6 +71,9 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
         "merge" => merge::run(rest),
         "simulate" => simulate::run(rest),
         "filter" => filter::run(rest),
+        "before" | "after" => before_after::run(command, rest),
+        "roles" => roles::run(rest),
+        "map" => map::run(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)

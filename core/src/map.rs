@@ -5,7 +5,8 @@
 //! - [`model`]: [`process_map`] builds a [`ProcessMap`] (start/end virtual nodes, activities,
 //!   paths with frequency and mean/median/total durations) from `mining::dfg_performance`.
 //! - [`layout`]: [`layout_map`] / [`layered`] place nodes and route edges with a deterministic
-//!   Sugiyama pipeline (no Graphviz, no layout crate: none was both wasm-clean and small).
+//!   Sugiyama pipeline written here (no Graphviz; `rust-sugiyama` pulls petgraph and returns
+//!   no edge routes or node sizes, and the `dagre` port was too young to rely on).
 //! - [`svg`]: [`render_svg`] draws the map with stable `id`/`data-*` attributes.
 
 pub mod layout;

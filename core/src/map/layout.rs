@@ -1,7 +1,7 @@
 //! A layered (Sugiyama) layout, top to bottom, for process maps and any small directed graph.
 //!
-//! Steps: cycle removal and layering ([`rank`]), dummy vertices for long edges and crossing
-//! reduction ([`order`]), horizontal placement ([`place`]), then vertical placement by layer
+//! Steps: cycle removal and layering (`rank`), dummy vertices for long edges and crossing
+//! reduction (`order`), horizontal placement (`place`), then vertical placement by layer
 //! and edge routing here: each edge leaves its source's bottom and enters its target's top at a
 //! port spread by the direction it goes, passes through its dummies, and reversed (back) edges
 //! are routed along their oriented chain and turned around, so their arrows point up. Self-loops
@@ -82,7 +82,7 @@ impl Default for LayoutOptions {
             node_gap: 28.0,
             layer_gap: 64.0,
             margin: 24.0,
-            dummy_width: 36.0,
+            dummy_width: 16.0,
             max_sweeps: 24,
         }
     }
@@ -98,6 +98,9 @@ pub struct LayoutGraph {
     pub edges: Vec<(usize, usize, f64)>,
     pub first: Option<usize>,
     pub last: Option<usize>,
+    /// A preferred top-to-bottom order (one finite key per node): edges against it are the
+    /// reversed ones. Without it (or if malformed) a greedy feedback arc set decides.
+    pub order_hint: Option<Vec<f64>>,
 }
 
 /// Space right of a node for its self-loop.
@@ -134,6 +137,7 @@ pub fn layout_map(map: &ProcessMap, opts: &LayoutOptions) -> Layout {
             .collect(),
         first: map.nodes.iter().position(|n| n.kind == NodeKind::Start),
         last: map.nodes.iter().position(|n| n.kind == NodeKind::End),
+        order_hint: Some(map.nodes.iter().map(|n| n.position).collect()),
     };
     layered(&graph, opts)
 }
@@ -169,7 +173,13 @@ pub fn layered(graph: &LayoutGraph, opts: &LayoutOptions) -> Layout {
             }
         })
         .collect();
-    let reversed = rank::feedback_arcs(n, &wedges);
+    let reversed = match &graph.order_hint {
+        Some(h) if h.len() == n && h.iter().all(|k| k.is_finite()) => wedges
+            .iter()
+            .map(|e| (h[e.from], e.from) > (h[e.to], e.to))
+            .collect(),
+        _ => rank::feedback_arcs(n, &wedges),
+    };
     let oriented: Vec<(usize, usize, f64)> = wedges
         .iter()
         .zip(&reversed)
@@ -213,7 +223,7 @@ pub fn layered(graph: &LayoutGraph, opts: &LayoutOptions) -> Layout {
         })
         .collect();
     let place_sweeps = (2_000_000 / work.max(1)).clamp(2, 12);
-    let x = place::place_x(&g, &width, gap, place_sweeps);
+    let x = place::place_x(&g, &width, gap, gap * 0.4, place_sweeps);
     // Vertical: each layer as tall as its tallest real node.
     let mut layer_y = Vec::with_capacity(g.layers.len());
     let mut top = margin;

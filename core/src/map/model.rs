@@ -80,6 +80,9 @@ pub struct MapNode {
     pub kind: NodeKind,
     /// Events of the activity in the shown (projected) log; cases for start and end.
     pub count: u64,
+    /// Mean 0-based position of the activity's first event in the cases that have it (start:
+    /// -1, end: one past the largest); the layout orients paths along it, so time flows down.
+    pub position: f64,
 }
 
 /// One path `from → to` (indices into [`ProcessMap::nodes`]).
@@ -131,6 +134,7 @@ pub fn process_map(log: &EventLog, opts: &MapOptions) -> ProcessMap {
             starts: &mining::start_activities(log),
             ends: &mining::end_activities(log),
             dfg: &mining::dfg_performance(log),
+            positions: &first_positions(log),
         };
         return assemble(&all, &parts, opts.path_share);
     }
@@ -151,6 +155,7 @@ pub fn process_map(log: &EventLog, opts: &MapOptions) -> ProcessMap {
         starts: &mining::start_activities(&sub),
         ends: &mining::end_activities(&sub),
         dfg: &mining::dfg_performance(&sub),
+        positions: &first_positions(&sub),
     };
     assemble(&all, &parts, opts.path_share)
 }
@@ -161,6 +166,32 @@ pub struct Parts<'a> {
     pub starts: &'a [(String, u64)],
     pub ends: &'a [(String, u64)],
     pub dfg: &'a Dfg,
+    /// Mean first position per activity (see [`MapNode::position`]); missing names get 0.
+    pub positions: &'a [(String, f64)],
+}
+
+/// Mean 0-based index of each activity's first event in the cases that contain it.
+pub fn first_positions(log: &EventLog) -> Vec<(String, f64)> {
+    let n = log.activities().len();
+    let (mut sum, mut cases) = (vec![0u64; n], vec![0u64; n]);
+    let mut seen = vec![u32::MAX; n];
+    let acts = log.activity_codes();
+    for (c, w) in log.case_starts().windows(2).enumerate() {
+        for (i, &a) in acts[w[0] as usize..w[1] as usize].iter().enumerate() {
+            if seen[a as usize] != c as u32 {
+                seen[a as usize] = c as u32;
+                sum[a as usize] += i as u64;
+                cases[a as usize] += 1;
+            }
+        }
+    }
+    (0..n)
+        .filter(|&a| cases[a] > 0)
+        .map(|a| {
+            let name = log.activities().resolve(a as u32).to_string();
+            (name, sum[a] as f64 / cases[a] as f64)
+        })
+        .collect()
 }
 
 /// Assemble a map from mining results: `all` is the whole log's activity ranking (it fixes the
@@ -179,11 +210,18 @@ pub fn assemble(all: &[(String, u64)], parts: &Parts, path_share: f64) -> Proces
         .collect();
     shown.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(b.1)));
     let cases: u64 = parts.starts.iter().map(|s| s.1).sum();
+    let position: hashbrown::HashMap<&str, f64> = parts
+        .positions
+        .iter()
+        .filter(|p| p.1.is_finite())
+        .map(|(n, p)| (n.as_str(), *p))
+        .collect();
     let mut nodes = vec![MapNode {
         id: "start".into(),
         label: "Start".into(),
         kind: NodeKind::Start,
         count: cases,
+        position: -1.0,
     }];
     let mut index: hashbrown::HashMap<&str, usize> = hashbrown::HashMap::new();
     for &(r, name, count) in &shown {
@@ -193,6 +231,7 @@ pub fn assemble(all: &[(String, u64)], parts: &Parts, path_share: f64) -> Proces
             label: name.to_string(),
             kind: NodeKind::Activity,
             count,
+            position: position.get(name).copied().unwrap_or(0.0),
         });
     }
     let end = nodes.len();
@@ -201,6 +240,7 @@ pub fn assemble(all: &[(String, u64)], parts: &Parts, path_share: f64) -> Proces
         label: "End".into(),
         kind: NodeKind::End,
         count: parts.ends.iter().map(|s| s.1).sum(),
+        position: nodes.iter().map(|n| n.position).fold(0.0, f64::max) + 1.0,
     });
     let mut edges = Vec::new();
     let plain = |from, to, count| MapEdge {
@@ -278,7 +318,7 @@ fn kept_activities(all: &[(String, u64)], share: f64) -> usize {
 }
 
 /// Keep the most frequent paths covering `share` of all traversals, plus each node's strongest
-/// incoming and outgoing path (ties: the lower node index).
+/// incoming and outgoing path other than a self-loop (ties: the lower node index).
 fn simplify_paths(num_nodes: usize, edges: Vec<MapEdge>, share: f64) -> Vec<MapEdge> {
     let share = clamp_share(share);
     if share >= 1.0 {
@@ -287,7 +327,9 @@ fn simplify_paths(num_nodes: usize, edges: Vec<MapEdge>, share: f64) -> Vec<MapE
     let mut order: Vec<usize> = (0..edges.len()).collect();
     order.sort_by(|&a, &b| {
         let (x, y) = (&edges[a], &edges[b]);
-        y.count.cmp(&x.count).then((x.from, x.to).cmp(&(y.from, y.to)))
+        y.count
+            .cmp(&x.count)
+            .then((x.from, x.to).cmp(&(y.from, y.to)))
     });
     let mut keep = vec![false; edges.len()];
     let total: u64 = edges.iter().map(|e| e.count).sum();
@@ -300,9 +342,10 @@ fn simplify_paths(num_nodes: usize, edges: Vec<MapEdge>, share: f64) -> Vec<MapE
         keep[i] = true;
         sum += edges[i].count;
     }
-    // The first edge in `order` touching a node in a direction is its strongest there.
+    // The first edge in `order` touching a node in a direction is its strongest there
+    // (self-loops connect nothing).
     let (mut has_out, mut has_in) = (vec![false; num_nodes], vec![false; num_nodes]);
-    for &i in &order {
+    for &i in order.iter().filter(|&&i| edges[i].from != edges[i].to) {
         let e = &edges[i];
         if !has_out[e.from] {
             has_out[e.from] = true;

@@ -91,7 +91,11 @@ pub fn render_svg(map: &ProcessMap, layout: &Layout, opts: &SvgOptions) -> Strin
             esc(&to.label),
             format_count(e.count)
         );
-        for (name, v) in [("mean", e.mean_s), ("median", e.median_s), ("total", e.total_s)] {
+        for (name, v) in [
+            ("mean", e.mean_s),
+            ("median", e.median_s),
+            ("total", e.total_s),
+        ] {
             if let Some(v) = v {
                 let _ = write!(s, ", {name} {}", human_duration(v));
             }
@@ -117,9 +121,15 @@ pub fn render_svg(map: &ProcessMap, layout: &Layout, opts: &SvgOptions) -> Strin
         if !opts.hide_edge_labels && !label.is_empty() {
             let _ = write!(
                 s,
-                r##"<text x="{}" y="{}" fill="#33414e" font-size="11" paint-order="stroke" stroke="#ffffff" stroke-width="3" stroke-linejoin="round">{}</text>"##,
-                num(route.label.x + 5.0),
+                r##"<text x="{}" y="{}"{} fill="#33414e" font-size="11" paint-order="stroke" stroke="#ffffff" stroke-width="3" stroke-linejoin="round">{}</text>"##,
+                // Back edges label on their left, so a pair a→b, b→a keeps both readable.
+                num(route.label.x + if route.reversed { -5.0 } else { 5.0 }),
                 num(route.label.y + 4.0),
+                if route.reversed {
+                    r#" text-anchor="end""#
+                } else {
+                    ""
+                },
                 esc(&label)
             );
         }
@@ -141,15 +151,24 @@ pub fn render_svg(map: &ProcessMap, layout: &Layout, opts: &SvgOptions) -> Strin
         match node.kind {
             NodeKind::Start | NodeKind::End => {
                 let (fill, glyph) = if node.kind == NodeKind::Start {
-                    ("#3f8f5b", format!("M{} {}l7 5l-7 5z", num(b.x - 3.0), num(b.y - 5.0)))
+                    (
+                        "#3f8f5b",
+                        format!("M{} {}l7 5l-7 5z", num(b.x - 3.0), num(b.y - 5.0)),
+                    )
                 } else {
-                    ("#b0413e", format!("M{} {}h8v8h-8z", num(b.x - 4.0), num(b.y - 4.0)))
+                    (
+                        "#b0413e",
+                        format!("M{} {}h8v8h-8z", num(b.x - 4.0), num(b.y - 4.0)),
+                    )
                 };
-                let _ = write!(
+                let _ = writeln!(
                     s,
-                    r##"<g class="node {kind}" id="n-{id}" data-node="{id}" data-count="{c}"><title>{label}: {cases} cases</title><circle cx="{x}" cy="{y}" r="{r}" fill="{fill}"/><path d="{glyph}" fill="#ffffff"/></g>
-"##,
-                    kind = if node.kind == NodeKind::Start { "start" } else { "end" },
+                    r##"<g class="node {kind}" id="n-{id}" data-node="{id}" data-count="{c}"><title>{label}: {cases} cases</title><circle cx="{x}" cy="{y}" r="{r}" fill="{fill}"/><path d="{glyph}" fill="#ffffff"/></g>"##,
+                    kind = if node.kind == NodeKind::Start {
+                        "start"
+                    } else {
+                        "end"
+                    },
                     c = node.count,
                     label = esc(&node.label),
                     cases = format_count(node.count),
@@ -167,10 +186,9 @@ pub fn render_svg(map: &ProcessMap, layout: &Layout, opts: &SvgOptions) -> Strin
                 let fill = blend((232, 241, 250), (30, 90, 150), t);
                 let ink = if t > 0.55 { "#ffffff" } else { "#1d2a36" };
                 let shown = fit_label(&node.label, b.width);
-                let _ = write!(
+                let _ = writeln!(
                     s,
-                    r##"<g class="node activity" id="n-{id}" data-node="{id}" data-activity="{name}" data-count="{c}"><title>{name}: {count} events</title><rect x="{x}" y="{y}" width="{w}" height="{h}" rx="8" fill="{fill}" stroke="#1e4f7f" stroke-width="1"/><text x="{cx}" y="{ly}" text-anchor="middle" fill="{ink}" font-weight="600">{shown}</text><text x="{cx}" y="{cy}" text-anchor="middle" fill="{ink}" font-size="11">{count}</text></g>
-"##,
+                    r##"<g class="node activity" id="n-{id}" data-node="{id}" data-activity="{name}" data-count="{c}"><title>{name}: {count} events</title><rect x="{x}" y="{y}" width="{w}" height="{h}" rx="8" fill="{fill}" stroke="#1e4f7f" stroke-width="1"/><text x="{cx}" y="{ly}" text-anchor="middle" fill="{ink}" font-weight="600">{shown}</text><text x="{cx}" y="{cy}" text-anchor="middle" fill="{ink}" font-size="11">{count}</text></g>"##,
                     name = esc(&node.label),
                     c = node.count,
                     count = format_count(node.count),
@@ -249,9 +267,18 @@ fn unit(x: f64, y: f64) -> (f64, f64) {
 }
 
 fn blend(a: (u8, u8, u8), b: (u8, u8, u8), t: f64) -> String {
-    let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.0 };
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
     let mix = |x: u8, y: u8| (x as f64 + (y as f64 - x as f64) * t).round() as u8;
-    format!("#{:02x}{:02x}{:02x}", mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+    format!(
+        "#{:02x}{:02x}{:02x}",
+        mix(a.0, b.0),
+        mix(a.1, b.1),
+        mix(a.2, b.2)
+    )
 }
 
 /// A coordinate with one decimal (non-finite values become 0).
@@ -302,7 +329,7 @@ pub fn format_count(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -59,7 +59,12 @@ fn full_map_of_a_small_log() {
     "#]]
     .assert_eq(&table(&m));
     assert_eq!(
-        (m.activities_total, m.activities_shown, m.paths_total, m.paths_shown),
+        (
+            m.activities_total,
+            m.activities_shown,
+            m.paths_total,
+            m.paths_shown
+        ),
         (3, 3, 6, 6)
     );
 }
@@ -124,9 +129,24 @@ fn path_share_zero_keeps_every_node_connected() {
         c -> End 4 None
     "#]]
     .assert_eq(&table(&m));
+    // A self-loop stronger than every other path of `b` does not count as its connection.
+    let looped = log("case,activity\n1,a\n1,b\n1,b\n1,b\n1,b\n1,c\n2,a\n2,c\n3,a\n3,c\n");
+    let l = process_map(
+        &looped,
+        &MapOptions {
+            activity_share: 1.0,
+            path_share: 0.0,
+        },
+    );
+    for m in [m, l] {
+        assert_connected(&m);
+    }
+}
+
+fn assert_connected(m: &ProcessMap) {
     for (i, n) in m.nodes.iter().enumerate() {
-        let ins = m.edges.iter().any(|e| e.to == i);
-        let outs = m.edges.iter().any(|e| e.from == i);
+        let ins = m.edges.iter().any(|e| e.to == i && e.from != i);
+        let outs = m.edges.iter().any(|e| e.from == i && e.to != i);
         assert!(
             (ins || n.kind == NodeKind::Start) && (outs || n.kind == NodeKind::End),
             "{} is cut off",
@@ -205,10 +225,20 @@ fn tiny_map_snapshot() {
 
 #[test]
 fn human_units() {
-    let shown: Vec<String> = [0.0, 4.26, 45.0, 90.0, 8280.0, 345_600.0, 4e7, -30.0, f64::NAN]
-        .iter()
-        .map(|&s| human_duration(s))
-        .collect();
+    let shown: Vec<String> = [
+        0.0,
+        4.26,
+        45.0,
+        90.0,
+        8280.0,
+        345_600.0,
+        4e7,
+        -30.0,
+        f64::NAN,
+    ]
+    .iter()
+    .map(|&s| human_duration(s))
+    .collect();
     assert_eq!(
         shown,
         ["0 s", "4.3 s", "45 s", "1.5 min", "2.3 h", "4 d", "1.3 y", "-30 s", "?"]
@@ -224,7 +254,7 @@ fn check_layout(g: &LayoutGraph, l: &Layout) {
     assert_eq!(l.edges.len(), g.edges.len());
     for layer in 0..l.layers {
         let mut boxes: Vec<&NodeBox> = l.nodes.iter().filter(|b| b.layer == layer).collect();
-        boxes.sort_by(|a, b| a.order.cmp(&b.order));
+        boxes.sort_by_key(|a| a.order);
         for w in boxes.windows(2) {
             assert!(
                 w[0].x + w[0].width / 2.0 <= w[1].x - w[1].width / 2.0 + 1e-6,
@@ -260,10 +290,15 @@ fn layout_of_a_map_with_cycles() {
     let m = process_map(&abc(), &MapOptions::default());
     let l = layout_map(&m, &LayoutOptions::default());
     let g = LayoutGraph {
-        sizes: m.nodes.iter().map(|n| node_size(n.kind, &n.label)).collect(),
+        sizes: m
+            .nodes
+            .iter()
+            .map(|n| node_size(n.kind, &n.label))
+            .collect(),
         edges: m.edges.iter().map(|e| (e.from, e.to, 1.0)).collect(),
         first: Some(0),
         last: Some(m.nodes.len() - 1),
+        order_hint: Some(m.nodes.iter().map(|n| n.position).collect()),
     };
     check_layout(&g, &l);
     // Start alone on top, end alone at the bottom.
@@ -279,6 +314,7 @@ fn hostile_layout_inputs_do_not_panic() {
         edges: vec![(0, 1, f64::NAN), (1, 0, -3.0), (2, 9, 1.0), (2, 2, 0.0)],
         first: Some(7),
         last: Some(1),
+        order_hint: Some(vec![0.0, f64::NAN, 1.0]),
     };
     let l = layered(&g, &LayoutOptions::default());
     assert!(l.edges[2].points.is_empty());
@@ -289,6 +325,7 @@ fn hostile_layout_inputs_do_not_panic() {
 
 /// Deterministic pseudo-random graph (xorshift), `n` nodes, `m` edges.
 fn random_graph(n: usize, m: usize, mut seed: u64) -> LayoutGraph {
+    let hinted = seed % 2 == 1;
     let mut next = move || {
         seed ^= seed << 13;
         seed ^= seed >> 7;
@@ -308,6 +345,7 @@ fn random_graph(n: usize, m: usize, mut seed: u64) -> LayoutGraph {
             .collect(),
         first: None,
         last: None,
+        order_hint: hinted.then(|| (0..n).map(|i| ((i * 7919) % 13) as f64).collect()),
     }
 }
 

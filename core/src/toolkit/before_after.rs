@@ -50,12 +50,16 @@ mod fields;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod proptests;
 mod quantiles;
+mod result;
 mod scan;
 #[cfg(test)]
 mod tests;
 
 pub use fields::{activity_code, close_matches, field_names, Field, FieldError, MISSING};
 pub use quantiles::Quantiles;
+pub use result::{
+    BeforeAfter, Block, Breakdown, Described, Group, PrecededResult, Same, SideResult,
+};
 
 use crate::log::EventLog;
 use crate::toolkit::entity::{real_cases, EntityError, EntityTimeline};
@@ -160,82 +164,6 @@ pub enum BeforeAfterError {
     NoTimestamps,
     #[error("the `preceded by` window must not be negative (got {0} ms)")]
     NegativeWindow(i64),
-}
-
-/// The answer: an overall block and, with [`Query::by`], one block per group.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BeforeAfter {
-    pub activity: String,
-    pub occurrences: u64,
-    pub overall: Block,
-    pub by: Option<Breakdown>,
-}
-
-/// One block per group.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Breakdown {
-    /// The field name, or `@previous` / `@next`.
-    pub attribute: String,
-    pub groups: Vec<Group>,
-}
-
-/// The occurrences with one value of the breakdown.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Group {
-    pub value: String,
-    /// Of all occurrences.
-    pub share: f64,
-    #[serde(flatten)]
-    pub block: Block,
-}
-
-/// Everything measured over a set of occurrences.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Block {
-    pub occurrences: u64,
-    pub before: SideResult,
-    pub after: SideResult,
-    pub describe: Vec<Described>,
-    pub preceded_by: Option<PrecededResult>,
-}
-
-/// The previous (or next) events of a set of occurrences.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SideResult {
-    /// The neighbour's activity, with the "none" labels.
-    pub distribution: Distribution,
-    /// Time between X and the neighbour.
-    pub seconds: Option<Quantiles>,
-    pub same: Option<Same>,
-}
-
-/// How often the neighbour's value of a field equals X's.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Same {
-    pub attribute: String,
-    /// Occurrences where both X and the neighbour have a value.
-    pub compared: u64,
-    pub equal: u64,
-    /// `equal / compared` (0 when nothing was compared).
-    pub share: f64,
-    pub seconds_when_equal: Option<Quantiles>,
-    pub seconds_when_different: Option<Quantiles>,
-}
-
-/// The distribution of one of X's fields.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Described {
-    pub attribute: String,
-    pub distribution: Distribution,
-}
-
-/// How many occurrences had the activity shortly before.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PrecededResult {
-    pub activity: String,
-    pub within_seconds: f64,
-    pub count: u64,
-    pub share: f64,
 }
 
 /// One occurrence of X with its neighbours (event indices, [`NONE`] or [`NO_ENTITY_MARK`]).
@@ -344,35 +272,25 @@ pub fn before_after(log: &EventLog, query: &Query) -> Result<BeforeAfter, Before
         after_missing: missing_label(false, &query.after.scope),
     };
     let overall = ctx.block(&occs);
-    let by = query.by.as_ref().map(|by| {
-        let (name, key): (String, Box<dyn Fn(&Occ) -> (u32, String)>) = match (by, &by_field) {
-            (By::Attribute(_), Some(f)) => (
-                f.name.clone(),
-                Box::new(|o: &Occ| {
-                    let v = f.value_or_case(log, o.event as usize);
-                    (v, f.label(v).to_string())
-                }),
-            ),
-            (By::Next, _) => (
-                "@next".to_string(),
-                Box::new(|o: &Occ| {
-                    (
-                        activity_key(o.next, acts),
-                        ctx.neighbour_label(o.next, false).to_string(),
-                    )
-                }),
-            ),
-            _ => (
-                "@previous".to_string(),
-                Box::new(|o: &Occ| {
-                    (
-                        activity_key(o.prev, acts),
-                        ctx.neighbour_label(o.prev, true).to_string(),
-                    )
-                }),
-            ),
-        };
-        ctx.breakdown(name, &occs, key)
+    let by = query.by.as_ref().map(|by| match (by, &by_field) {
+        (By::Attribute(_), Some(f)) => ctx.breakdown(
+            f.name.clone(),
+            &occs,
+            |o| f.value_or_case(log, o.event as usize),
+            |k, _| f.label(k).to_string(),
+        ),
+        (By::Next, _) => ctx.breakdown(
+            "@next".to_string(),
+            &occs,
+            |o| activity_key(o.next, acts),
+            |_, o| ctx.neighbour_label(o.next, false).to_string(),
+        ),
+        _ => ctx.breakdown(
+            "@previous".to_string(),
+            &occs,
+            |o| activity_key(o.prev, acts),
+            |_, o| ctx.neighbour_label(o.prev, true).to_string(),
+        ),
     });
     Ok(BeforeAfter {
         activity: query.activity.clone(),
@@ -463,11 +381,11 @@ impl Lookup<'_> {
                             case,
                             mode,
                             is_x,
-                            &m,
+                            m,
                             &mut out,
                         );
                     } else {
-                        previous_matching(list.iter().copied(), case, mode, is_x, &m, &mut out);
+                        previous_matching(list.iter().copied(), case, mode, is_x, m, &mut out);
                     }
                 }
                 for (e, slot) in out.iter_mut().enumerate() {
@@ -591,14 +509,16 @@ impl Ctx<'_> {
         &self,
         attribute: String,
         occs: &[Occ],
-        key: impl Fn(&Occ) -> (u32, String),
+        key: impl Fn(&Occ) -> u32,
+        name: impl Fn(u32, &Occ) -> String,
     ) -> Breakdown {
+        // Keyed by code; each group's name is built once, from its first member.
         let mut groups: HashMap<u32, (String, Vec<Occ>)> = HashMap::new();
         for o in occs {
-            let (k, _) = key(o);
+            let k = key(o);
             groups
                 .entry(k)
-                .or_insert_with(|| (key(o).1, Vec::new()))
+                .or_insert_with(|| (name(k, o), Vec::new()))
                 .1
                 .push(*o);
         }

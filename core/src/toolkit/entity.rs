@@ -61,17 +61,37 @@ impl EntityTimeline {
         }
         let n = log.num_events();
         let mut ids: Vec<String> = Vec::new();
-        let mut code_of: HashMap<String, u32> = HashMap::new();
         let mut entity_of = vec![u32::MAX; n];
-        for (i, slot) in entity_of.iter_mut().enumerate() {
-            let Some(v) = column.get(i) else { continue };
-            let key = v.to_string();
-            let next = ids.len() as u32;
-            let code = *code_of.entry(key.clone()).or_insert_with(|| {
-                ids.push(key);
-                next
-            });
-            *slot = code;
+        if let crate::log::ColumnData::Str { codes, dict } = column.data() {
+            // String columns are coded already: an id per used dictionary entry, in order of
+            // first use, and no string per event.
+            let mut local = vec![u32::MAX; dict.len()];
+            for (i, slot) in entity_of.iter_mut().enumerate() {
+                let code = codes.get(i).copied().unwrap_or(u32::MAX);
+                let Some(l) = local.get_mut(code as usize) else {
+                    continue;
+                };
+                if !column.validity().get(i) {
+                    continue;
+                }
+                if *l == u32::MAX {
+                    *l = ids.len() as u32;
+                    ids.push(dict.resolve(code).to_string());
+                }
+                *slot = *l;
+            }
+        } else {
+            let mut code_of: HashMap<String, u32> = HashMap::new();
+            for (i, slot) in entity_of.iter_mut().enumerate() {
+                let Some(v) = column.get(i) else { continue };
+                let key = v.to_string();
+                let next = ids.len() as u32;
+                let code = *code_of.entry(key.clone()).or_insert_with(|| {
+                    ids.push(key);
+                    next
+                });
+                *slot = code;
+            }
         }
         let mut events: Vec<Vec<u32>> = vec![Vec::new(); ids.len()];
         for (i, &e) in entity_of.iter().enumerate() {
@@ -85,7 +105,7 @@ impl EntityTimeline {
         };
         let mut position = vec![None; n];
         for (e, list) in events.iter_mut().enumerate() {
-            list.sort_by_key(key);
+            list.sort_unstable_by_key(key);
             for (p, &i) in list.iter().enumerate() {
                 position[i as usize] = Some((e as u32, p as u32));
             }

@@ -160,9 +160,13 @@ fn matrix(log: &EventLog, field: &Field) -> Matrix {
 }
 
 fn handover(log: &EventLog, field: &Field) -> Handover {
-    // (from, to) → (count, summed ms, timed pairs)
-    let mut edges: HashMap<(u32, u32), (u64, i64, u64)> = HashMap::new();
+    // (from, to) → (count, summed ms, timed pairs); dense when the square is small.
+    let n_val = field.labels.len();
+    let dense = n_val.checked_mul(n_val).filter(|&c| c <= 1 << 16);
+    let mut cells = vec![(0u64, 0i64, 0u64); dense.unwrap_or(0)];
+    let mut sparse: HashMap<(u32, u32), (u64, i64, u64)> = HashMap::new();
     let mut pairs = 0u64;
+    let ts = log.timestamps();
     for w in log.case_starts().windows(2) {
         for i in w[0] as usize + 1..w[1] as usize {
             let (a, b) = (field.own[i - 1], field.own[i]);
@@ -170,16 +174,27 @@ fn handover(log: &EventLog, field: &Field) -> Handover {
                 continue;
             }
             pairs += 1;
-            let e = edges.entry((a, b)).or_default();
+            let cell = match dense {
+                Some(_) => cells.get_mut(a as usize * n_val + b as usize),
+                None => Some(sparse.entry((a, b)).or_default()),
+            };
+            let Some(e) = cell else { continue };
             e.0 += 1;
-            if let (Some(t0), Some(t1)) = (log.timestamp(i - 1), log.timestamp(i)) {
-                e.1 += t1 - t0;
-                e.2 += 1;
+            if let Some((t, valid)) = ts {
+                if valid.get(i - 1) && valid.get(i) {
+                    e.1 += t[i] - t[i - 1];
+                    e.2 += 1;
+                }
             }
         }
     }
-    let mut edges: Vec<HandoverEdge> = edges
+    let edges = cells
         .into_iter()
+        .enumerate()
+        .filter(|(_, c)| c.0 > 0)
+        .map(|(k, c)| (((k / n_val.max(1)) as u32, (k % n_val.max(1)) as u32), c))
+        .chain(sparse);
+    let mut edges: Vec<HandoverEdge> = edges
         .map(|((a, b), (count, ms, timed))| HandoverEdge {
             from: field.label(a).to_string(),
             to: field.label(b).to_string(),
@@ -207,6 +222,7 @@ fn actors(log: &EventLog, field: &Field) -> Vec<Actor> {
     let mut last_case = vec![u32::MAX; n_val];
     let mut gaps: Vec<Vec<f64>> = vec![Vec::new(); n_val];
     let case = log.case_codes();
+    let ts = log.timestamps();
     for (i, &v) in field.own.iter().enumerate() {
         let s = slot(v, n_val - 1);
         events[s] += 1;
@@ -214,9 +230,9 @@ fn actors(log: &EventLog, field: &Field) -> Vec<Actor> {
             last_case[s] = case[i];
             cases[s] += 1;
         }
-        if i > 0 && case[i - 1] == case[i] {
-            if let (Some(t0), Some(t1)) = (log.timestamp(i - 1), log.timestamp(i)) {
-                gaps[s].push((t1 - t0) as f64 / 1000.0);
+        if let Some((t, valid)) = ts {
+            if i > 0 && case[i - 1] == case[i] && valid.get(i - 1) && valid.get(i) {
+                gaps[s].push((t[i] - t[i - 1]) as f64 / 1000.0);
             }
         }
     }

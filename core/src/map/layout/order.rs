@@ -164,7 +164,7 @@ impl Layered {
                     segs.push((pos[v], pos[t], w));
                 }
             }
-            segs.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+            segs.sort_by_key(|a| (a.0, a.1));
             let width = self.layers[l + 1].len();
             let mut tree = vec![0.0f64; width + 1];
             let mut seen = 0.0;

@@ -8,15 +8,29 @@
 use super::order::Layered;
 
 /// Sweep the layers `sweeps` times; `width[v]` is each vertex's width, `gap` the minimum space
-/// between neighbours. Returns the x of every vertex's centre, leftmost extent at 0.
-pub(crate) fn place_x(g: &Layered, width: &[f64], gap: f64, sweeps: usize) -> Vec<f64> {
+/// between neighbours (`dummy_gap` between two dummies). Returns the x of every vertex's
+/// centre, leftmost extent at 0.
+pub(crate) fn place_x(
+    g: &Layered,
+    width: &[f64],
+    gap: f64,
+    dummy_gap: f64,
+    sweeps: usize,
+) -> Vec<f64> {
     let nv = g.layer.len();
+    let sep = |a: usize, b: usize| {
+        if a >= g.real && b >= g.real {
+            dummy_gap
+        } else {
+            gap
+        }
+    };
     let mut x = vec![0.0f64; nv];
     for layer in &g.layers {
         let mut at = 0.0;
         for (i, &v) in layer.iter().enumerate() {
             if i > 0 {
-                at += gap;
+                at += sep(layer[i - 1], v);
             }
             x[v] = at + width[v] / 2.0;
             at += width[v];
@@ -70,7 +84,7 @@ pub(crate) fn place_x(g: &Layered, width: &[f64], gap: f64, sweeps: usize) -> Ve
                     pull.push(1e-3);
                 }
             }
-            let placed = fit(layer, width, gap, &wish, &pull);
+            let placed = fit(layer, width, &sep, &wish, &pull);
             for (&v, p) in layer.iter().zip(placed) {
                 x[v] = p;
             }
@@ -88,13 +102,19 @@ pub(crate) fn place_x(g: &Layered, width: &[f64], gap: f64, sweeps: usize) -> Ve
 }
 
 /// Positions for one ordered layer minimising `Σ pull·(x − wish)²` subject to the minimum gaps.
-fn fit(layer: &[usize], width: &[f64], gap: f64, wish: &[f64], pull: &[f64]) -> Vec<f64> {
+fn fit(
+    layer: &[usize],
+    width: &[f64],
+    sep: &dyn Fn(usize, usize) -> f64,
+    wish: &[f64],
+    pull: &[f64],
+) -> Vec<f64> {
     // Substituting y_i = x_i − offset_i turns the gaps into y non-decreasing.
     let mut offset = Vec::with_capacity(layer.len());
     let mut at = 0.0;
     for (i, &v) in layer.iter().enumerate() {
         if i > 0 {
-            at += (width[layer[i - 1]] + width[v]) / 2.0 + gap;
+            at += (width[layer[i - 1]] + width[v]) / 2.0 + sep(layer[i - 1], v);
         }
         offset.push(at);
     }
