@@ -36,12 +36,14 @@
 
 mod dfg_diff;
 mod features;
+mod judge;
 pub mod stats_tests;
 
 pub use dfg_diff::EdgeDifference;
 
 use crate::log::{ColumnData, EventLog, NO_RESOURCE};
-use features::{Counts, Labels, Samples};
+use features::{Counts, Labels};
+use judge::{categorical, numeric, value_order};
 use serde::{Deserialize, Serialize};
 
 /// Tunables of [`compare`]; the defaults are the documented thresholds.
@@ -145,8 +147,8 @@ pub enum Detail {
         mann_whitney_p: f64,
         /// `P(A > B) − P(A < B)`, −1..=1.
         cliffs_delta: f64,
-        a: NumericSummary,
-        b: NumericSummary,
+        a: Box<NumericSummary>,
+        b: Box<NumericSummary>,
     },
 }
 
@@ -322,7 +324,14 @@ fn derived(
             ..Counts::default()
         };
         let name = format!("contains {}", labels.get(x as u32));
-        let mut row = categorical(("", Source::Derived), Labels::Bool, counts, false, groups, opts);
+        let mut row = categorical(
+            ("", Source::Derived),
+            Labels::Bool,
+            counts,
+            false,
+            groups,
+            opts,
+        );
         row.name = name;
         out.push(row);
     }
@@ -368,7 +377,12 @@ fn column(
         }
         ColumnData::Int(values) => {
             let get = features::valid(values, v);
-            numeric(key, Unit::Number, sample(&|i| get(i).map(|x| x as f64)), opts)
+            numeric(
+                key,
+                Unit::Number,
+                sample(&|i| get(i).map(|x| x as f64)),
+                opts,
+            )
         }
         ColumnData::Float(values) => {
             let get = features::valid(values, v);
@@ -407,190 +421,6 @@ fn categorical_events(
     }
     let counts = features::count_events(log, groups, n_values, &code, Some(&rare));
     categorical(key, labels, counts, true, groups, opts)
-}
-
-/// Codes with a count, by total count descending, ties by label.
-fn value_order(counts: &Counts, labels: Labels<'_>) -> Vec<u32> {
-    let mut order: Vec<u32> = (0..counts.a.len() as u32)
-        .filter(|&v| counts.a[v as usize] + counts.b[v as usize] > 0)
-        .collect();
-    let total = |v: u32| counts.a[v as usize] + counts.b[v as usize];
-    order.sort_by(|&x, &y| {
-        total(y)
-            .cmp(&total(x))
-            .then_with(|| labels.get(x).cmp(labels.get(y)))
-    });
-    order
-}
-
-/// Test, flag and tabulate a categorical feature. `multi`: a case may hold several values
-/// (then `(other)` comes from `counts.rare_*`, otherwise it is the sum of the rare values).
-fn categorical(
-    (name, source): (&str, Source),
-    labels: Labels<'_>,
-    counts: Counts,
-    multi: bool,
-    groups: &Groups,
-    opts: &CompareOptions,
-) -> AttributeComparison {
-    let order = value_order(&counts, labels);
-    let total = |v: u32| counts.a[v as usize] + counts.b[v as usize];
-    let mut rows: Vec<(String, u64, u64)> = order
-        .iter()
-        .take(opts.top_values)
-        .map(|&v| (labels.get(v).to_string(), counts.a[v as usize], counts.b[v as usize]))
-        .collect();
-    if order.len() > opts.top_values {
-        let (oa, ob) = if multi {
-            (counts.rare_a, counts.rare_b)
-        } else {
-            order[opts.top_values..].iter().fold((0, 0), |(x, y), &v| {
-                (x + counts.a[v as usize], y + counts.b[v as usize])
-            })
-        };
-        rows.push(("(other)".to_string(), oa, ob));
-    }
-    if counts.missing_a + counts.missing_b > 0 {
-        rows.push(("(missing)".to_string(), counts.missing_a, counts.missing_b));
-    }
-    rows.sort_by(|x, y| (y.1 + y.2).cmp(&(x.1 + x.2)).then_with(|| x.0.cmp(&y.0)));
-    let table: Vec<u64> = rows.iter().map(|r| r.1).chain(rows.iter().map(|r| r.2)).collect();
-    let test = stats_tests::chi_square(&table, rows.len());
-    // Constant: judged on the full counts, before `(other)` lumps rare values together.
-    let present: Vec<u64> = order
-        .iter()
-        .map(|&v| total(v))
-        .chain([counts.missing_a + counts.missing_b])
-        .filter(|&k| k > 0)
-        .collect();
-    let constant = is_constant(&present, groups.n_a + groups.n_b, opts);
-    let (na, nb) = (groups.n_a as f64, groups.n_b as f64);
-    let values = rows
-        .into_iter()
-        .map(|(value, count_a, count_b)| ValueShares {
-            value,
-            count_a,
-            share_a: count_a as f64 / na,
-            count_b,
-            share_b: count_b as f64 / nb,
-        })
-        .collect();
-    flagged(
-        name,
-        source,
-        (test.cramers_v, test.p_value),
-        constant,
-        opts,
-        Detail::Categorical {
-            chi_square: test.statistic,
-            dof: test.dof,
-            cramers_v: test.cramers_v,
-            values,
-        },
-    )
-}
-
-/// Constant: at most one value, or some value covers at least `constant_share` of the `cases`
-/// and every value covers at least that or at most `1 − constant_share` of them (a case may
-/// count under several values: each is then near-always or near-never present).
-fn is_constant(counts: &[u64], cases: u64, opts: &CompareOptions) -> bool {
-    let live: Vec<f64> = counts
-        .iter()
-        .filter(|&&k| k > 0)
-        .map(|&k| k as f64 / cases.max(1) as f64)
-        .collect();
-    let cs = opts.constant_share;
-    live.len() <= 1
-        || (live.iter().any(|&s| s >= cs)
-            && live.iter().all(|&s| s >= cs || s <= 1.0 - cs + 1e-12))
-}
-
-/// Test, flag and summarise a numeric feature.
-fn numeric(
-    (name, source): (&str, Source),
-    unit: Unit,
-    s: Samples,
-    opts: &CompareOptions,
-) -> AttributeComparison {
-    let test = stats_tests::two_sample(&s.a, &s.b);
-    // Constant: the most common value (or missing) covers nearly every case, or all values
-    // are equal.
-    let mut runs: Vec<u64> = Vec::new();
-    let (mut i, mut j) = (0, 0);
-    while i < s.a.len() || j < s.b.len() {
-        let v = match (s.a.get(i), s.b.get(j)) {
-            (Some(&x), Some(&y)) => x.min(y),
-            (Some(&x), None) | (None, Some(&x)) => x,
-            (None, None) => break,
-        };
-        let start = i + j;
-        while s.a.get(i) == Some(&v) {
-            i += 1;
-        }
-        while s.b.get(j) == Some(&v) {
-            j += 1;
-        }
-        runs.push((i + j - start) as u64);
-    }
-    runs.push(s.missing_a + s.missing_b);
-    let cases = (s.a.len() + s.b.len()) as u64 + s.missing_a + s.missing_b;
-    let distinct_values = runs.len() - 1;
-    let constant = distinct_values <= 1 || is_constant(&runs, cases, opts);
-    flagged(
-        name,
-        source,
-        (test.cliffs_delta.abs(), test.mw_p),
-        constant,
-        opts,
-        Detail::Numeric {
-            unit,
-            ks_d: test.ks_d,
-            ks_p: test.ks_p,
-            mann_whitney_u: test.mw_u,
-            mann_whitney_p: test.mw_p,
-            cliffs_delta: test.cliffs_delta,
-            a: summary(&s.a, s.missing_a),
-            b: summary(&s.b, s.missing_b),
-        },
-    )
-}
-
-fn flagged(
-    name: &str,
-    source: Source,
-    (effect, p_value): (f64, f64),
-    constant: bool,
-    opts: &CompareOptions,
-    detail: Detail,
-) -> AttributeComparison {
-    let no_difference = effect < opts.min_effect || p_value >= opts.alpha || p_value.is_nan();
-    AttributeComparison {
-        name: name.to_string(),
-        source,
-        effect,
-        p_value,
-        informative: !constant && !no_difference,
-        constant,
-        no_difference,
-        detail,
-    }
-}
-
-/// Summary of a sorted sample.
-fn summary(sorted: &[f64], missing: u64) -> NumericSummary {
-    let q = |p: f64| (!sorted.is_empty()).then(|| stats_tests::quantile(sorted, p));
-    NumericSummary {
-        count: sorted.len() as u64,
-        missing,
-        mean: (!sorted.is_empty()).then(|| sorted.iter().sum::<f64>() / sorted.len() as f64),
-        min: sorted.first().copied(),
-        p10: q(0.1),
-        p25: q(0.25),
-        median: q(0.5),
-        p75: q(0.75),
-        p90: q(0.9),
-        max: sorted.last().copied(),
-    }
 }
 
 #[cfg(test)]

@@ -56,7 +56,9 @@ impl EdgeIds {
         let next = edges.len() as u32;
         let slot = match self {
             EdgeIds::Dense(m, n) => &mut m[from as usize * *n + to as usize],
-            EdgeIds::Sparse(h, n) => h.entry(from as u64 * *n as u64 + to as u64).or_insert(u32::MAX),
+            EdgeIds::Sparse(h, n) => h
+                .entry(from as u64 * *n as u64 + to as u64)
+                .or_insert(u32::MAX),
         };
         if *slot == u32::MAX {
             *slot = next;
@@ -112,8 +114,10 @@ pub(super) fn dfg_difference(log: &EventLog, groups: &Groups) -> Vec<EdgeDiffere
         side.resize(edges.len(), Side::default());
     }
     // Durations, bucketed per (group, edge) by prefix offsets.
-    let mut perf: [Vec<(Option<f64>, Option<f64>)>; 2] =
-        [vec![(None, None); edges.len()], vec![(None, None); edges.len()]];
+    let mut perf: [Vec<(Option<f64>, Option<f64>)>; 2] = [
+        vec![(None, None); edges.len()],
+        vec![(None, None); edges.len()],
+    ];
     if let Some((ts, _)) = timestamps {
         for g in 0..2 {
             let mut offset = Vec::with_capacity(edges.len() + 1);
@@ -194,9 +198,6 @@ fn median(v: &mut [f64]) -> f64 {
     if n % 2 == 1 {
         return hi;
     }
-    let lo = v[..n / 2]
-        .iter()
-        .copied()
-        .fold(f64::NEG_INFINITY, f64::max);
+    let lo = v[..n / 2].iter().copied().fold(f64::NEG_INFINITY, f64::max);
     (lo + hi) / 2.0
 }

@@ -1,6 +1,7 @@
 //! Data-driven tests of `compare`: small logs in, the ranked table out; and property tests
 //! against a naive reference for the contingency counts and the DFG difference.
 
+use super::judge::is_constant;
 use super::*;
 use crate::import::{import_bytes, ImportOptions};
 use proptest::prelude::*;
@@ -15,7 +16,10 @@ fn log(csv: &str) -> EventLog {
 
 /// One line per attribute: rank order, kind, effect, p, flags and the top two values.
 fn render(c: &Comparison) -> String {
-    let mut s = format!("A {} | B {} | both {}\n", c.cases_a, c.cases_b, c.cases_in_both);
+    let mut s = format!(
+        "A {} | B {} | both {}\n",
+        c.cases_a, c.cases_b, c.cases_in_both
+    );
     for a in &c.attributes {
         let flags = match (a.informative, a.constant, a.no_difference) {
             (true, _, _) => "informative".to_string(),
@@ -51,9 +55,8 @@ fn render(c: &Comparison) -> String {
 /// 60 bookings: A = the 20 with a reset. The model is split alike in A and B, the version is
 /// the same everywhere, the state before the end differs, resets take longer.
 fn laundry() -> (EventLog, Vec<bool>) {
-    let mut csv = String::from(
-        "case,activity,timestamp,resource,state,case:model,case:version,case:price\n",
-    );
+    let mut csv =
+        String::from("case,activity,timestamp,resource,state,case:model,case:version,case:price\n");
     for c in 0..60 {
         let reset = c < 20;
         let model = if c % 2 == 0 { "W1" } else { "W2" };
@@ -164,17 +167,17 @@ fn rare_values_become_other_and_masks_are_checked() {
     let a: Vec<bool> = (0..30).map(|c| c % 2 == 0).collect();
     let b: Vec<bool> = a.iter().map(|x| !x).collect();
     let c = compare(&log, &a, &b, &CompareOptions::default()).expect("compare");
-    let tag = c
-        .attributes
-        .iter()
-        .find(|x| x.name == "tag")
-        .expect("tag");
+    let tag = c.attributes.iter().find(|x| x.name == "tag").expect("tag");
     let Detail::Categorical { values, .. } = &tag.detail else {
         panic!("tag is categorical")
     };
     assert_eq!(values.len(), 21);
     assert_eq!(
-        (values[0].value.as_str(), values[0].count_a, values[0].count_b),
+        (
+            values[0].value.as_str(),
+            values[0].count_a,
+            values[0].count_b
+        ),
         ("common", 15, 15)
     );
     let other = values.iter().find(|v| v.value == "(other)").expect("other");
@@ -192,17 +195,17 @@ fn rare_values_become_other_and_masks_are_checked() {
     );
     let none = vec![false; 30];
     let err = compare(&log, &a, &none, &CompareOptions::default()).expect_err("empty B");
-    assert_eq!(err.to_string(), "group B selects no case; loosen its filter");
+    assert_eq!(
+        err.to_string(),
+        "group B selects no case; loosen its filter"
+    );
 }
 
 /// Naive reference: per feature value, the set of cases holding it, per group.
 fn naive_event_counts(log: &EventLog, mask: &[bool], attr: &str) -> BTreeMap<String, u64> {
     let col = log.event_attribute(attr).expect("column");
     let mut seen: BTreeSet<(usize, String)> = BTreeSet::new();
-    for c in 0..log.num_cases() {
-        if !mask[c] {
-            continue;
-        }
+    for (c, _) in mask.iter().enumerate().filter(|(_, &m)| m) {
         let mut any = false;
         for i in log.case_events(c as u32) {
             if let Some(v) = col.get(i) {
@@ -221,10 +224,14 @@ fn naive_event_counts(log: &EventLog, mask: &[bool], attr: &str) -> BTreeMap<Str
     out
 }
 
+type Edge = (String, String);
+/// (occurrences, cases containing the edge).
+type Sides = (u64, u64);
+
 /// Naive reference: (from, to) → (occurrences, cases containing it) in the selected sub-log.
-fn naive_dfg(log: &EventLog, mask: &[bool]) -> BTreeMap<(String, String), (u64, u64)> {
+fn naive_dfg(log: &EventLog, mask: &[bool]) -> BTreeMap<Edge, Sides> {
     let sub = log.select_cases(mask);
-    let mut out: BTreeMap<(String, String), (u64, u64)> = BTreeMap::new();
+    let mut out: BTreeMap<Edge, Sides> = BTreeMap::new();
     for c in 0..sub.num_cases() as u32 {
         let names: Vec<&str> = sub
             .case_activities(c)
@@ -280,7 +287,7 @@ proptest! {
             prop_assert_eq!(got_a, naive_event_counts(&log, &a, "tag"));
             prop_assert_eq!(got_b, naive_event_counts(&log, &b, "tag"));
         }
-        let got: BTreeMap<(String, String), ((u64, u64), (u64, u64))> = c.dfg.iter()
+        let got: BTreeMap<Edge, (Sides, Sides)> = c.dfg.iter()
             .map(|e| ((e.from.clone(), e.to.clone()), ((e.count_a, e.cases_a), (e.count_b, e.cases_b))))
             .collect();
         let (ra, rb) = (naive_dfg(&log, &a), naive_dfg(&log, &b));
