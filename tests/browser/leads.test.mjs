@@ -17,14 +17,14 @@ const SHOTS = new URL("../../out/screenshots/", import.meta.url);
 const DIR = mkdtempSync(join(tmpdir(), "spur-leads-ui-"));
 let server, browser, page;
 
-/** The release CLI (built on first use): $SPUR_BIN, else the cargo target dir's. */
+/** The CLI: $SPUR_BIN, else the cargo target dir's release or debug build, else built now. */
 function spurBinary() {
   const target = process.env.CARGO_TARGET_DIR ?? join(ROOT, "target");
-  const bin = process.env.SPUR_BIN ?? join(target, "release", "spur");
-  if (!existsSync(bin)) {
-    execFileSync("cargo", ["build", "--release", "--quiet", "-p", "spur"], { cwd: ROOT, stdio: "inherit" });
-  }
-  return bin;
+  const release = join(target, "release", "spur");
+  const found = [process.env.SPUR_BIN, release, join(target, "debug", "spur")].find((p) => p && existsSync(p));
+  if (found) return found;
+  execFileSync("cargo", ["build", "--release", "--quiet", "-p", "spur"], { cwd: ROOT, stdio: "inherit" });
+  return release;
 }
 const spur = (...args) => execFileSync(spurBinary(), args, { encoding: "utf8", maxBuffer: 64 << 20 });
 
