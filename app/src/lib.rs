@@ -8,6 +8,8 @@ pub mod protocol;
 #[cfg(target_arch = "wasm32")]
 mod components;
 #[cfg(target_arch = "wasm32")]
+mod download;
+#[cfg(target_arch = "wasm32")]
 mod pages;
 #[cfg(target_arch = "wasm32")]
 mod worker_client;
@@ -17,19 +19,51 @@ pub use app::App;
 
 #[cfg(target_arch = "wasm32")]
 mod app {
+    use crate::pages::leads::LeadsPage;
     use crate::pages::load::LoadPage;
     use leptos::prelude::*;
 
-    /// The root component: the page frame around the current screen.
+    /// The app's screens, one tab each.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum Screen {
+        Process,
+        Leads,
+    }
+
+    /// The root component: the page frame, the tabs, and the screens. Every screen stays
+    /// mounted (hidden when not current) so that switching tabs keeps its state.
     #[component]
     pub fn App() -> impl IntoView {
+        let (screen, set_screen) = signal(Screen::Process);
+        let tab = move |which: Screen, id: &'static str, label: &'static str| {
+            view! {
+                <button
+                    id=id
+                    class="tab"
+                    class:current=move || screen.get() == which
+                    aria-selected=move || (screen.get() == which).to_string()
+                    on:click=move |_| set_screen.set(which)
+                >
+                    {label}
+                </button>
+            }
+        };
         view! {
             <header>
                 <h1>"Spur"</h1>
                 <p>"a data detective's workbench — your data never leaves this browser"</p>
             </header>
+            <nav class="tabs" role="tablist">
+                {tab(Screen::Process, "nav-process", "Process")}
+                {tab(Screen::Leads, "nav-leads", "Leads")}
+            </nav>
             <main>
-                <LoadPage />
+                <div id="screen-process" hidden=move || screen.get() != Screen::Process>
+                    <LoadPage />
+                </div>
+                <div id="screen-leads" hidden=move || screen.get() != Screen::Leads>
+                    <LeadsPage />
+                </div>
             </main>
         }
     }

@@ -5,6 +5,9 @@
 //! JSON-encoded, so a 100 MB log crosses the boundary in constant time. Core's internal types
 //! never cross it: only core's serde result structs do.
 
+pub mod leads;
+
+use leads::{LeadTable, LeadsScored, LeadsTrainRequest, LeadsTrained};
 use serde::{Deserialize, Serialize};
 use spur_core::summary::Summary;
 
@@ -16,6 +19,22 @@ pub type JobId = u32;
 pub enum ToWorker {
     /// Read the event log in the transferred payload and count it.
     Summarize { job: JobId, name: String },
+    /// Generate the synthetic CRM (`leads::generate`), keep it as the current lead table and
+    /// inspect it. No payload.
+    LeadsDemo { job: JobId, rows: usize, seed: u64 },
+    /// Keep the lead table CSV in the transferred payload as the current table and inspect it.
+    LeadsOpen { job: JobId, name: String },
+    /// Inspect the current lead table again with `outcome` as the outcome column.
+    LeadsInspect { job: JobId, outcome: String },
+    /// Evaluate on held-out leads and train the model on the current table; replies with the
+    /// model artifact as the payload and reports progress.
+    LeadsTrain {
+        job: JobId,
+        request: LeadsTrainRequest,
+    },
+    /// Score the CSV in the payload with the last trained model; replies with the ranked CSV as
+    /// the payload.
+    LeadsScore { job: JobId, name: String },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -37,6 +56,20 @@ pub enum FromWorker {
         job: JobId,
         error: ErrorDto,
     },
+    LeadsInspected {
+        job: JobId,
+        table: LeadTable,
+    },
+    /// Payload: the model artifact (`.spur`).
+    LeadsTrained {
+        job: JobId,
+        trained: Box<LeadsTrained>,
+    },
+    /// Payload: the ranked CSV, as `spur leads score` prints it.
+    LeadsScored {
+        job: JobId,
+        scored: LeadsScored,
+    },
 }
 
 /// An error as the UI shows it: a stable code and a sentence that says what to do next.
@@ -52,7 +85,10 @@ impl FromWorker {
             FromWorker::Ready => None,
             FromWorker::Progress { job, .. }
             | FromWorker::Summarized { job, .. }
-            | FromWorker::Failed { job, .. } => Some(*job),
+            | FromWorker::Failed { job, .. }
+            | FromWorker::LeadsInspected { job, .. }
+            | FromWorker::LeadsTrained { job, .. }
+            | FromWorker::LeadsScored { job, .. } => Some(*job),
         }
     }
 }

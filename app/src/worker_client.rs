@@ -4,6 +4,8 @@
 //! One worker per page, created on first use and kept in a thread-local (the UI thread is the
 //! only thread that touches it, and Leptos contexts require `Send`, which a Worker is not).
 
+pub mod leads;
+
 use crate::protocol::{ErrorDto, FromWorker, JobId, ToWorker};
 use futures_channel::oneshot;
 use js_sys::{Array, ArrayBuffer};
@@ -15,6 +17,16 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
+/// A reply and the buffer transferred with it, if any.
+type Reply = (FromWorker, Option<ArrayBuffer>);
+/// Called with `(done, total)` for each progress message of a job.
+type OnProgress = Rc<dyn Fn(u64, u64)>;
+
+struct Pending {
+    tx: oneshot::Sender<Reply>,
+    progress: Option<OnProgress>,
+}
+
 /// Trunk's loader shim for the `analysis_worker` binary (see `app/index.html`).
 const WORKER_URL: &str = "./analysis_worker_loader.js";
 
@@ -22,7 +34,7 @@ const WORKER_URL: &str = "./analysis_worker_loader.js";
 struct Shared {
     ready: bool,
     queued: Vec<(String, ArrayBuffer)>,
-    pending: HashMap<JobId, oneshot::Sender<FromWorker>>,
+    pending: HashMap<JobId, Pending>,
     next_job: JobId,
     broken: Option<String>,
 }
@@ -58,10 +70,8 @@ impl Client {
         let on_message_shared = shared.clone();
         let on_message_worker = worker.clone();
         let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |msg: MessageEvent| {
-            let header = Array::from(&msg.data())
-                .get(0)
-                .as_string()
-                .unwrap_or_default();
+            let parts = Array::from(&msg.data());
+            let header = parts.get(0).as_string().unwrap_or_default();
             let Ok(reply) = serde_json::from_str::<FromWorker>(&header) else {
                 return;
             };
@@ -74,11 +84,17 @@ impl Client {
                     }
                 }
                 Some(job) => {
-                    if matches!(reply, FromWorker::Progress { .. }) {
+                    if let FromWorker::Progress { done, total, .. } = reply {
+                        let callback = s.pending.get(&job).and_then(|p| p.progress.clone());
+                        drop(s);
+                        if let Some(callback) = callback {
+                            callback(done, total);
+                        }
                         return;
                     }
-                    if let Some(tx) = s.pending.remove(&job) {
-                        let _ = tx.send(reply);
+                    if let Some(p) = s.pending.remove(&job) {
+                        let payload = parts.get(1).dyn_into::<ArrayBuffer>().ok();
+                        let _ = p.tx.send((reply, payload));
                     }
                 }
             }
@@ -105,7 +121,8 @@ impl Client {
         &self,
         make: impl FnOnce(JobId) -> ToWorker,
         payload: ArrayBuffer,
-    ) -> Result<FromWorker, ErrorDto> {
+        progress: Option<OnProgress>,
+    ) -> Result<Reply, ErrorDto> {
         let rx = {
             let mut s = self.shared.borrow_mut();
             if let Some(msg) = &s.broken {
@@ -121,7 +138,7 @@ impl Client {
                 message: format!("cannot encode the request: {e}"),
             })?;
             let (tx, rx) = oneshot::channel();
-            s.pending.insert(job, tx);
+            s.pending.insert(job, Pending { tx, progress });
             if s.ready {
                 send(&self.worker, &header, payload);
             } else {
@@ -148,9 +165,9 @@ fn send(worker: &Worker, header: &str, payload: ArrayBuffer) {
 /// Count the events, cases and activities of a log, in the worker. The buffer is transferred.
 pub async fn summarize(name: String, bytes: ArrayBuffer) -> Result<Summary, ErrorDto> {
     let reply = client()?
-        .call(|job| ToWorker::Summarize { job, name }, bytes)
+        .call(|job| ToWorker::Summarize { job, name }, bytes, None)
         .await?;
-    match reply {
+    match reply.0 {
         FromWorker::Summarized { summary, .. } => Ok(summary),
         FromWorker::Failed { error, .. } => Err(error),
         other => Err(ErrorDto {

@@ -15,7 +15,8 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   spur leads evaluate LEADS.csv --outcome COL [--value COL] [--exclude COL,…] [--date COL] [--seed N] [--json]
   spur leads train LEADS.csv --outcome COL [--value COL] [--exclude COL,…] [--max-leaves N] [--no-blend] -o MODEL
-  spur leads score MODEL NEW_LEADS.csv            ranked CSV: rank,id,score,expected_value,segment,rule,reasons
+  spur leads score MODEL NEW_LEADS.csv [--json]   ranked CSV: rank,id,score,expected_value,segment,rule,reasons
+                                                  (--json: the scores in rank order, full precision)
   spur leads clusters LEADS.csv --outcome COL [--value COL] [--exclude COL,…] [--mixed] [--k N] [--seed N] [--json]
                                                   k-means (or k-prototypes with --mixed), k by sampled silhouette
   spur leads generate -o FILE [--rows N] [--seed N] [--activity FILE]";
@@ -399,8 +400,13 @@ fn score_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
         };
         scored.push(m.score_record(&row, Some(id)));
     }
+    let order = ranking::rank(&scored);
+    if f.json {
+        let ranked: Vec<&ranking::Score> = order.iter().map(|&i| &scored[i]).collect();
+        return emit(&format!("{}\n", serde_json::to_string_pretty(&ranked)?));
+    }
     let mut out = String::from("rank,id,score,expected_value,segment,rule,reasons\n");
-    for (rank, i) in ranking::rank(&scored).into_iter().enumerate() {
+    for (rank, i) in order.into_iter().enumerate() {
         let s = &scored[i];
         let reasons: Vec<&str> = s.reasons.iter().map(|r| r.text.as_str()).collect();
         out.push_str(&format!(

@@ -288,3 +288,40 @@ fn cli_scores_equal_the_pinned_cross_shell_scores() {
     }
     assert_eq!(seen, want.len());
 }
+
+/// `score --json` gives the pinned cross-shell scores at full precision, in rank order.
+#[test]
+fn cli_score_json_has_full_precision() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../core/test_data/leads/cross-shell");
+    let r = spur(&[
+        "leads",
+        "score",
+        s(&dir.join("model.spur")),
+        s(&dir.join("leads.csv")),
+        "--json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let got: Vec<serde_json::Value> = serde_json::from_str(&r.stdout).expect("json array");
+    let want: Vec<serde_json::Value> = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("expected-scores.json")).expect("expected scores"),
+    )
+    .expect("valid json");
+    assert_eq!(got.len(), want.len());
+    let mut last = f64::INFINITY;
+    for g in &got {
+        let w = want
+            .iter()
+            .find(|w| w["id"] == g["id"])
+            .expect("a pinned lead");
+        let value = g["value"].as_f64().expect("number");
+        let pinned = w["value"].as_f64().expect("number");
+        assert!(
+            (value - pinned).abs() <= 1e-12,
+            "{}: {value} vs {pinned}",
+            g["id"]
+        );
+        assert_eq!(g["segment_id"], w["segment_id"]);
+        assert!(value <= last, "ranked by score");
+        last = value;
+    }
+}

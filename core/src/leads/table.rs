@@ -109,7 +109,11 @@ pub enum TableError {
         expected: &'static str,
     },
     #[error("no usable rows ({rejected} rejected)")]
-    NoRows { rejected: usize },
+    NoRows {
+        rejected: usize,
+        /// The first rejected row, so that a shell can say where and why.
+        first: Option<Rejected>,
+    },
     #[error("no feature columns left after exclusions")]
     NoFeatures,
 }
@@ -275,6 +279,7 @@ pub fn import_csv(bytes: &[u8], config: &ImportConfig) -> Result<Import, TableEr
     if rows.is_empty() {
         return Err(TableError::NoRows {
             rejected: rejected.len(),
+            first: rejected.first().cloned(),
         });
     }
     let n = rows.len();
