@@ -65,14 +65,26 @@ pub(super) fn categorical(
         .chain(rows.iter().map(|r| r.2))
         .collect();
     let test = stats_tests::chi_square(&table, rows.len());
-    // Constant: judged on the full counts, before `(other)` lumps rare values together.
-    let present: Vec<u64> = order
+    // Constant: judged on the full counts, before `(other)` lumps rare values together, in the data and
+    // within each group: a value rare in the data but common in a small group (a remote
+    // `start booking` in 21 % of reset bookings, 0.4 % of the rest) is a finding, not noise.
+    let present = |side: &[u64], missing: u64| -> Vec<u64> {
+        order
+            .iter()
+            .map(|&v| side[v as usize])
+            .chain([missing])
+            .filter(|&k| k > 0)
+            .collect()
+    };
+    let pooled: Vec<u64> = order
         .iter()
         .map(|&v| total(v))
         .chain([counts.missing_a + counts.missing_b])
         .filter(|&k| k > 0)
         .collect();
-    let constant = is_constant(&present, groups.n_a + groups.n_b, opts);
+    let constant = is_constant(&pooled, groups.n_a + groups.n_b, opts)
+        && is_constant(&present(&counts.a, counts.missing_a), groups.n_a, opts)
+        && is_constant(&present(&counts.b, counts.missing_b), groups.n_b, opts);
     let (na, nb) = (groups.n_a as f64, groups.n_b as f64);
     let values = rows
         .into_iter()
