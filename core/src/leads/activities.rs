@@ -119,7 +119,9 @@ pub enum ActivityError {
         case_example: String,
         lead_example: String,
     },
-    #[error("all {leads} matched leads with activities are {outcome}: won and lost leads are needed to compare them")]
+    #[error(
+        "all {leads} matched leads are {outcome}: won and lost leads are needed to compare them"
+    )]
     OneOutcome { leads: u64, outcome: &'static str },
     #[error("time cut points must be finite, positive and increasing, got {0:?}")]
     BadCuts(Vec<f64>),
@@ -342,6 +344,8 @@ pub fn mine(
             lead_example: outcomes.first().map(|o| o.0.clone()).unwrap_or_default(),
         });
     }
+    let matched_won = outcome_of.iter().filter(|o| **o == Some(true)).count() as u64;
+    one_outcome(join.matched, matched_won)?;
     let outcome_markers = markers(log, &outcome_of, opts);
     let is_marker = |a: u32| {
         let name = log.activities().resolve(a);
@@ -364,12 +368,7 @@ pub fn mine(
         .collect();
     join.won = won.iter().filter(|&&w| w).count() as u64;
     join.lost = join.analysed - join.won;
-    if join.won == 0 || join.lost == 0 {
-        return Err(ActivityError::OneOutcome {
-            leads: join.analysed,
-            outcome: if join.won == 0 { "lost" } else { "won" },
-        });
-    }
+    one_outcome(join.analysed, join.won)?;
     let lost: Vec<bool> = won.iter().map(|w| !w).collect();
     let comparison = compare::compare(&sub, &won, &lost, &opts.compare)?;
     let features = features::features(&sub, &won, opts);
@@ -386,6 +385,17 @@ pub fn mine(
         comparison,
         time_cuts_hours: cuts.clone(),
     })
+}
+
+/// Refuse `leads` of which `won` are won when they are all won or all lost.
+fn one_outcome(leads: u64, won: u64) -> Result<(), ActivityError> {
+    if won == 0 || won == leads {
+        return Err(ActivityError::OneOutcome {
+            leads,
+            outcome: if won == 0 { "lost" } else { "won" },
+        });
+    }
+    Ok(())
 }
 
 /// Activities present (nearly) only in one outcome group, by name.

@@ -4,7 +4,8 @@
 //! Order: outcome markers (by name); then separating actions, the informative features in rank
 //! order with a best and a worst bucket, at most two per activity and `max_findings` in all;
 //! then features that make no difference: time, weekday and attribute features of activities in
-//! at least a fifth of the leads, not constant, at most `max_no_difference`, worded "makes no
+//! at least a fifth of the leads, not constant, at most `max_no_difference` (not significant
+//! first, then by leads descending, then name), worded "makes no
 //! difference" when p ≥ `alpha` and "makes little difference" when the test is significant but
 //! Cramér's V is below `min_effect`.
 //!
@@ -85,11 +86,20 @@ pub(super) fn findings(
         }
     }
     let common = |f: &FeatureEffect| f.leads as f64 >= 0.2 * analysed as f64;
+    let mut none: Vec<&FeatureEffect> = features
+        .iter()
+        .filter(|f| f.no_difference && !f.constant && common(f))
+        .filter(|f| !matches!(f.kind, FeatureKind::Has | FeatureKind::Count))
+        .collect();
+    // Not significant before negligible-but-significant, then the most leads, then by name.
+    none.sort_by(|x, y| {
+        (y.p_value >= opts.alpha)
+            .cmp(&(x.p_value >= opts.alpha))
+            .then_with(|| y.leads.cmp(&x.leads))
+            .then_with(|| x.name.cmp(&y.name))
+    });
     out.extend(
-        features
-            .iter()
-            .filter(|f| f.no_difference && !f.constant && common(f))
-            .filter(|f| !matches!(f.kind, FeatureKind::Has | FeatureKind::Count))
+        none.into_iter()
             .take(opts.max_no_difference)
             .map(|f| no_difference(f, opts)),
     );
