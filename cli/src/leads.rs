@@ -12,13 +12,17 @@ use spur_core::leads::{csv, generate};
 use spur_core::model;
 use std::process::ExitCode;
 
+mod activities;
+
 const USAGE: &str = "usage:
   spur leads evaluate LEADS.csv --outcome COL [--value COL] [--exclude COL,…] [--date COL] [--seed N] [--json]
   spur leads train LEADS.csv --outcome COL [--value COL] [--exclude COL,…] [--max-leaves N] [--no-blend] -o MODEL
   spur leads score MODEL NEW_LEADS.csv            ranked CSV: rank,id,score,expected_value,segment,rule,reasons
   spur leads clusters LEADS.csv --outcome COL [--value COL] [--exclude COL,…] [--mixed] [--k N] [--seed N] [--json]
                                                   k-means (or k-prototypes with --mixed), k by sampled silhouette
-  spur leads generate -o FILE [--rows N] [--seed N] [--activity FILE]";
+  spur leads generate -o FILE [--rows N] [--seed N] [--activity FILE]
+  spur leads activities LEADS.csv ACTIVITY_LOG --outcome COL [--id COL] [--json]
+                                                  actions and timings that separate won from lost leads";
 
 /// `println!` into a buffer that [`emit`] writes at the end (a closed pipe is not an error).
 macro_rules! say {
@@ -98,6 +102,9 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         eprintln!("{USAGE}");
         return Ok(ExitCode::from(2));
     };
+    if command == "activities" {
+        return activities::run(rest); // its own flags: the log's role flags include --activity
+    }
     let f = flags(rest)?;
     match command.as_str() {
         "evaluate" => evaluate_cmd(&f),
