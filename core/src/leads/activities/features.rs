@@ -430,11 +430,9 @@ impl Feature<'_> {
         value: impl Fn(usize) -> Option<u32>,
     ) -> FeatureEffect {
         let mut per = vec![0u64; names.len()];
-        for c in 0..self.won.len() {
-            if count[c] > 0 {
-                if let Some(v) = value(c).filter(|&v| (v as usize) < names.len()) {
-                    per[v as usize] += 1;
-                }
+        for (c, _) in count.iter().enumerate().filter(|(_, &k)| k > 0) {
+            if let Some(v) = value(c).filter(|&v| (v as usize) < names.len()) {
+                per[v as usize] += 1;
             }
         }
         let mut order: Vec<usize> = (0..names.len()).filter(|&v| per[v] > 0).collect();
