@@ -6,8 +6,6 @@ use std::process::ExitCode;
 mod before_after;
 mod bench;
 mod bench_log;
-mod bench_toolkit;
-mod compare;
 mod convert;
 mod filter;
 mod leads;
@@ -26,16 +24,11 @@ commands:
                         lead prioritisation: held-out evaluation, model artifact, ranked scores
   bench kmeans [--rows N --dims D --k K --iters I] [--data CSV | --write-csv CSV]
                         k-means timing, comparable with scikit-learn
-  compare LOG --a FILTER... [--b FILTER... | --rest] [--json]
-                        two groups of cases: attributes ranked by effect size, DFG difference
   convert IN OUT        convert an event log between .csv .tsv .xes .xes.gz .parquet .arrow
   map LOG [-o OUT.svg] [--activities S] [--paths S] [--view frequency|mean|median|total] [--json]
                         the process map (layered directly-follows graph) as SVG
   bench-log LOG [--repeats N]
                         time import and statistics step by step (JSON, as the pm4py peer)
-  bench-toolkit LOG [--repeats N]
-                        time every toolkit operation (filters, before/after, compare, roles,
-                        map, laundry merge) on LOG; JSON milliseconds
   merge --entity ATTR [--closes ACT]... PRIMARY [SECONDARY...] -o OUT [--json]
                         merge source files into one log by entity and time
   simulate laundry [-o DIR] [--seed N] [--bookings N] [--json]
@@ -68,9 +61,7 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
     match command.as_str() {
         "stats" => stats::run(rest),
         "convert" => convert::run(rest),
-        "compare" => compare::run(rest),
         "bench-log" => bench_log::run(rest),
-        "bench-toolkit" => bench_toolkit::run(rest),
         "bench" => bench::run(rest),
         "leads" => leads::run(rest),
         "merge" => merge::run(rest),
