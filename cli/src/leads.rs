@@ -12,6 +12,8 @@ use spur_core::leads::{csv, generate};
 use spur_core::model;
 use std::process::ExitCode;
 
+mod activities;
+
 const USAGE: &str = "usage:
   spur leads evaluate LEADS.csv --outcome COL [--value COL] [--exclude COL,…] [--date COL] [--seed N] [--json]
   spur leads train LEADS.csv --outcome COL [--value COL] [--exclude COL,…] [--max-leaves N] [--no-blend] -o MODEL
@@ -19,7 +21,9 @@ const USAGE: &str = "usage:
                                                   (--json: the scores in rank order, full precision)
   spur leads clusters LEADS.csv --outcome COL [--value COL] [--exclude COL,…] [--mixed] [--k N] [--seed N] [--json]
                                                   k-means (or k-prototypes with --mixed), k by sampled silhouette
-  spur leads generate -o FILE [--rows N] [--seed N] [--activity FILE]";
+  spur leads generate -o FILE [--rows N] [--seed N] [--activity FILE]
+  spur leads activities LEADS.csv ACTIVITY_LOG --outcome COL [--id COL] [--json]
+                                                  actions and timings that separate won from lost leads";
 
 /// `println!` into a buffer that [`emit`] writes at the end (a closed pipe is not an error).
 macro_rules! say {
@@ -99,6 +103,9 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         eprintln!("{USAGE}");
         return Ok(ExitCode::from(2));
     };
+    if command == "activities" {
+        return activities::run(rest); // its own flags: the log's role flags include --activity
+    }
     let f = flags(rest)?;
     match command.as_str() {
         "evaluate" => evaluate_cmd(&f),

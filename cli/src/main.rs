@@ -22,7 +22,7 @@ const USAGE: &str = "usage: spur <command> [args]
 commands:
   stats LOG [--json] [--case C --activity A --timestamp T]
                         process statistics of a CSV/XES/XES.gz event log (pm4py semantics)
-  leads evaluate|train|score|generate …
+  leads evaluate|train|score|generate|activities …
                         lead prioritisation: held-out evaluation, model artifact, ranked scores
   bench kmeans [--rows N --dims D --k K --iters I] [--data CSV | --write-csv CSV]
                         k-means timing, comparable with scikit-learn

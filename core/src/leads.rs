@@ -18,11 +18,13 @@
 //! (clusters), [`profile`] (what distinguishes a cluster, attribute effects), [`tree`]
 //! (segments as readable rules), [`logistic`] (the stronger scorer), [`ranking`] (training and
 //! scoring), [`metrics`] and [`evaluate`] (held-out comparison), [`generate`] (synthetic CRM),
-//! [`rng`] (the seeded generator every random choice uses).
-//! Sales-activity-log mining is not here: it reuses the event-log analyses.
+//! [`rng`] (the seeded generator every random choice uses), [`activities`] (sales-activity
+//! mining: the actions and timings that separate won from lost leads, on the event-log
+//! toolkit).
 
 #[cfg(test)]
 mod acceptance;
+pub mod activities;
 pub mod csv;
 pub mod encode;
 pub mod evaluate;

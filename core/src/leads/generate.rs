@@ -120,8 +120,11 @@ pub fn leads(rows: usize, seed: u64) -> Vec<SyntheticLead> {
             let won = rng.chance(probability);
             let deal_value =
                 won.then(|| (1_000.0 * company_size.sqrt() * (0.4 * rng.normal()).exp()).round());
-            let created_at_ms =
-                start + (span as f64 * (i as f64 + rng.f64()) / rows.max(1) as f64) as i64;
+            let created_at_ms = on_weekday(
+                start + (span as f64 * (i as f64 + rng.f64()) / rows.max(1) as f64) as i64,
+                hours,
+                response_weekday,
+            );
             SyntheticLead {
                 id: format!("L{:06}", i + 1),
                 company: format!("Company {:05}", rng.below(1_000_000)),
@@ -138,6 +141,23 @@ pub fn leads(rows: usize, seed: u64) -> Vec<SyntheticLead> {
             }
         })
         .collect()
+}
+
+/// `created_at_ms` moved back by 0–6 whole days so that the first response, `hours` later,
+/// falls on `weekday` (UTC): the activity log then carries the planted weekday effect.
+fn on_weekday(created_at_ms: i64, hours: f64, weekday: &str) -> i64 {
+    let response = created_at_ms + (hours * 3_600_000.0) as i64;
+    let actual = weekday_index(response);
+    let wanted = WEEKDAYS
+        .iter()
+        .position(|&d| d == weekday)
+        .unwrap_or(actual) as i64;
+    created_at_ms - (actual as i64 - wanted).rem_euclid(7) * 86_400_000
+}
+
+/// Monday = 0 … Sunday = 6 of a UTC instant (1970-01-01 was a Thursday).
+pub fn weekday_index(ms: i64) -> usize {
+    (ms.div_euclid(86_400_000) + 3).rem_euclid(7) as usize
 }
 
 /// The CSV header of [`leads_csv`].
@@ -169,7 +189,8 @@ pub fn leads_csv(leads: &[SyntheticLead]) -> String {
 
 /// Sales activity of each lead as an event-log CSV (`case,activity,timestamp,channel`):
 /// lead created, first response after the lead's response time, follow-ups, and for won leads
-/// a meeting, an offer and "deal won" (else "deal lost"). Timings are consistent with the lead.
+/// a meeting, an offer and "deal won" (else "deal lost"). Timings are consistent with the lead:
+/// the first response comes `hours_to_first_response` after creation, on `response_weekday`.
 pub fn activity_csv(leads: &[SyntheticLead], seed: u64) -> String {
     let mut rng = Rng::new(seed ^ 0xA5A5_A5A5);
     let mut out = String::from("case,activity,timestamp,channel\n");
@@ -254,5 +275,12 @@ mod tests {
         let csv = leads_csv(&leads(3, 1));
         assert_eq!(csv.lines().count(), 4);
         assert!(activity_csv(&leads(3, 1), 1).lines().count() >= 13);
+        // The first response falls on the lead's response weekday.
+        for l in leads(200, 7) {
+            let response = l.created_at_ms + (l.hours_to_first_response * 3_600_000.0) as i64;
+            assert_eq!(WEEKDAYS[weekday_index(response)], l.response_weekday);
+        }
+        assert_eq!(weekday_index(0), 3);
+        assert_eq!(weekday_index(1_704_067_200_000), 0); // 2024-01-01, a Monday
     }
 }

@@ -500,7 +500,8 @@ fn parse_bool(s: &str) -> Option<bool> {
     }
 }
 
-fn parse_outcome(s: &str) -> Option<bool> {
+/// Won (`true`/`yes`/`1`/`won`…) or lost (`false`/`no`/`0`/`lost`…), `None` otherwise.
+pub(crate) fn parse_outcome(s: &str) -> Option<bool> {
     parse_bool(s).or_else(|| match s.to_ascii_lowercase().as_str() {
         "won" | "win" | "closed won" | "success" => Some(true),
         "lost" | "loss" | "closed lost" | "failure" => Some(false),

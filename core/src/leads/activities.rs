@@ -1,0 +1,481 @@
+//! Sales-activity mining: which actions and timings separate won from lost leads.
+//!
+//! A lead's activities (lead created, first response, follow-ups, meetings, offers …, each with
+//! a timestamp and attributes such as the channel) form an event log whose case id is the lead
+//! id. [`mine`] joins every case to its lead's outcome and compares won with lost leads:
+//!
+//! 1. **Join.** Cases are matched to leads by id. Leads without any activity and cases without
+//!    a lead are counted (with examples) in the [`JoinReport`], never dropped silently; only
+//!    matched cases are analysed.
+//! 2. **Outcome markers.** An activity that (nearly) only one outcome group has, such as
+//!    `deal won` / `deal lost`, leaks the outcome: it is reported in
+//!    [`ActivityFindings::outcome_markers`] and its events are left out of everything below.
+//!    Rule: it occurs in at least [`ActivityOptions::marker_min_share`] of one group's leads
+//!    and in the other group at most [`ActivityOptions::marker_leak_ratio`] times as often
+//!    (by share of leads). How often it ends its case is reported alongside.
+//! 3. **Per-lead features** for each remaining activity (see [`features`]): whether the lead has
+//!    it, how often, hours from lead creation (the case's first event) to its first occurrence,
+//!    the weekday (UTC) of that first occurrence, and every categorical event attribute and the
+//!    resource of that first occurrence. Each feature is a table of win rates per bucket with a
+//!    chi-square test (won × bucket) and Cramér's V, ranked like `toolkit::compare`.
+//! 4. **Process views**, from the toolkit on the log without markers: the most frequent
+//!    variants with their win rates, and `toolkit::compare` of won (A) vs lost (B) leads
+//!    (attribute ranking and directly-follows difference).
+//! 5. **Findings**: deterministic sentences, with their numbers, that state the actions that
+//!    separate won from lost leads and the ones that make no difference (see [`findings`]).
+//!
+//! Lead outcomes come as `(id, won)` pairs; [`outcomes_from_csv`] reads them from a lead table
+//! with the lead table's CSV reader and outcome spelling (true/false, 1/0, yes/no, won/lost).
+
+pub mod features;
+pub mod findings;
+#[cfg(test)]
+mod tests;
+
+pub use features::{Bucket, FeatureEffect, FeatureKind, NumericTest};
+pub use findings::{Finding, FindingKind};
+
+use super::csv::{self as lead_csv, CsvError};
+use super::table::{is_missing, parse_outcome, Rejected};
+use crate::log::EventLog;
+use crate::toolkit::compare::{self, CompareError, CompareOptions, Comparison};
+use hashbrown::HashMap;
+use serde::{Deserialize, Serialize};
+
+/// Tunables of [`mine`]; the defaults are the documented thresholds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ActivityOptions {
+    /// Cut points (hours, increasing) of the time-to-first-occurrence buckets. Default 4, 24,
+    /// 72: `≤ 4 h`, `4–24 h`, `1–3 d`, `> 3 d`.
+    pub time_cuts_hours: Vec<f64>,
+    /// A marker occurs in at least this share of one outcome group's leads. Default 0.2.
+    pub marker_min_share: f64,
+    /// ... and in the other group's leads at most this ratio as often. Default 0.02.
+    pub marker_leak_ratio: f64,
+    /// Activities in fewer than this share of the analysed leads get no features. Default 0.01.
+    pub min_activity_share: f64,
+    /// At most this many activities (the most frequent) get features. Default 30.
+    pub max_activities: usize,
+    /// Attribute values shown and tested individually; the rest is `(other)`. Default 12.
+    pub top_values: usize,
+    /// Buckets with fewer leads are shown but never named best or worst. Default 30.
+    pub min_bucket: u64,
+    /// Cramér's V below this is negligible. Default 0.05.
+    pub min_effect: f64,
+    /// Significance level. Default 0.05.
+    pub alpha: f64,
+    /// One bucket holding this share of the tested leads makes a feature `constant`. Default 0.99.
+    pub constant_share: f64,
+    /// Variants listed. Default 10.
+    pub top_variants: usize,
+    /// Sentences about separating features (at most two per activity). Default 8.
+    pub max_findings: usize,
+    /// Sentences about features that make no difference. Default 5.
+    pub max_no_difference: usize,
+    /// Options of the won-vs-lost `toolkit::compare`.
+    pub compare: CompareOptions,
+}
+
+impl Default for ActivityOptions {
+    fn default() -> Self {
+        ActivityOptions {
+            time_cuts_hours: vec![4.0, 24.0, 72.0],
+            marker_min_share: 0.2,
+            marker_leak_ratio: 0.02,
+            min_activity_share: 0.01,
+            max_activities: 30,
+            top_values: 12,
+            min_bucket: 30,
+            min_effect: 0.05,
+            alpha: 0.05,
+            constant_share: 0.99,
+            top_variants: 10,
+            max_findings: 8,
+            max_no_difference: 5,
+            compare: CompareOptions::default(),
+        }
+    }
+}
+
+/// Why the activity log cannot be mined against the lead table.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ActivityError {
+    #[error("lead table: {0}")]
+    Csv(#[from] CsvError),
+    #[error(
+        "the lead table has no {role} column `{name}` (columns: {available}); name it with {flag}"
+    )]
+    NoColumn {
+        role: &'static str,
+        name: String,
+        available: String,
+        flag: &'static str,
+    },
+    #[error("no row of the lead table has a readable outcome ({rejected} rows rejected{first}); check the outcome column")]
+    NoLeads { rejected: usize, first: String },
+    #[error("no case of the activity log matches a lead id (log cases look like `{case_example}`, lead ids like `{lead_example}`); check the id column and the log's case column")]
+    NoMatch {
+        case_example: String,
+        lead_example: String,
+    },
+    #[error(
+        "all {leads} matched leads are {outcome}: won and lost leads are needed to compare them"
+    )]
+    OneOutcome { leads: u64, outcome: &'static str },
+    #[error("time cut points must be finite, positive and increasing, got {0:?}")]
+    BadCuts(Vec<f64>),
+    #[error(transparent)]
+    Compare(#[from] CompareError),
+}
+
+/// Lead outcomes read from a lead table, and the rows that had none.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeadOutcomes {
+    /// `(lead id, won)` in table order (duplicates kept; [`mine`] uses the first).
+    pub outcomes: Vec<(String, bool)>,
+    /// Rows without a usable id or outcome, with their line.
+    pub rejected: Vec<Rejected>,
+}
+
+/// Read `(id, won)` from lead-table CSV bytes: `id_column` names the lead id (the activity
+/// log's case id), `outcome_column` the outcome.
+pub fn outcomes_from_csv(
+    bytes: &[u8],
+    id_column: &str,
+    outcome_column: &str,
+) -> Result<LeadOutcomes, ActivityError> {
+    let parsed = lead_csv::parse(bytes)?;
+    let find = |role: &'static str, flag: &'static str, name: &str| {
+        parsed
+            .header
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| ActivityError::NoColumn {
+                role,
+                name: name.to_string(),
+                available: parsed.header.join(", "),
+                flag,
+            })
+    };
+    let id_col = find("id", "--id", id_column)?;
+    let outcome_col = find("outcome", "--outcome", outcome_column)?;
+    let mut outcomes = Vec::with_capacity(parsed.records.len());
+    let mut rejected = Vec::new();
+    for r in &parsed.records {
+        let reject = |column: &str, reason: String| Rejected {
+            line: r.line,
+            column: Some(column.to_string()),
+            reason,
+        };
+        let id = r.fields.get(id_col).map_or("", |s| s.trim());
+        let raw = r.fields.get(outcome_col).map_or("", |s| s.trim());
+        if is_missing(id) {
+            rejected.push(reject(id_column, "the lead id is missing".into()));
+            continue;
+        }
+        match parse_outcome(raw) {
+            Some(won) => outcomes.push((id.to_string(), won)),
+            None => rejected.push(reject(
+                outcome_column,
+                if is_missing(raw) {
+                    "the outcome is missing".into()
+                } else {
+                    format!(
+                        "`{}` is not an outcome (expected true/false, 1/0, yes/no, won/lost)",
+                        clip(raw)
+                    )
+                },
+            )),
+        }
+    }
+    if outcomes.is_empty() {
+        let first = rejected
+            .first()
+            .map(|r| format!("; first: line {}: {}", r.line, r.reason))
+            .unwrap_or_default();
+        return Err(ActivityError::NoLeads {
+            rejected: rejected.len(),
+            first,
+        });
+    }
+    Ok(LeadOutcomes { outcomes, rejected })
+}
+
+fn clip(s: &str) -> String {
+    match s.char_indices().nth(40) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+/// How the lead table and the activity log matched.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct JoinReport {
+    /// Distinct lead ids with an outcome.
+    pub leads: u64,
+    /// Further rows repeating an id (the first row's outcome is used).
+    pub duplicate_leads: u64,
+    /// Cases in the activity log.
+    pub cases: u64,
+    /// Cases matched to a lead.
+    pub matched: u64,
+    /// Leads with no case in the log, and how many of them were won.
+    pub leads_without_activity: u64,
+    pub leads_without_activity_won: u64,
+    /// Cases whose id is no lead (left out of the analysis).
+    pub cases_without_lead: u64,
+    /// Matched cases that hold nothing but outcome markers (left out).
+    pub cases_only_markers: u64,
+    /// Matched cases analysed (with at least one action), and their outcomes.
+    pub analysed: u64,
+    pub won: u64,
+    pub lost: u64,
+    /// Up to 5 lead ids without activity, in table order.
+    pub examples_leads_without_activity: Vec<String>,
+    /// Up to 5 case ids without a lead, in log order.
+    pub examples_cases_without_lead: Vec<String>,
+}
+
+/// Which outcome a marker marks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Won,
+    Lost,
+}
+
+/// An activity that leaks the outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutcomeMarker {
+    pub activity: String,
+    pub marks: Outcome,
+    /// Share of won / lost leads containing it.
+    pub share_won: f64,
+    pub share_lost: f64,
+    /// Share of the leads containing it where it is the last event.
+    pub terminal_share: f64,
+}
+
+/// A variant (activity sequence without markers) and how its leads ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VariantOutcome {
+    pub activities: Vec<String>,
+    pub leads: u64,
+    pub won: u64,
+    pub win_rate: f64,
+    /// Share of the analysed leads.
+    pub share: f64,
+}
+
+/// Everything [`mine`] found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActivityFindings {
+    pub join: JoinReport,
+    /// Win rate of the analysed leads.
+    pub win_rate: f64,
+    pub outcome_markers: Vec<OutcomeMarker>,
+    /// Plain-language statements, markers first, then separating actions, then no-differences.
+    pub findings: Vec<Finding>,
+    /// Ranked: informative first, then Cramér's V descending, p ascending, name.
+    pub features: Vec<FeatureEffect>,
+    /// The most frequent variants (count descending, ties by sequence).
+    pub variants: Vec<VariantOutcome>,
+    /// `toolkit::compare` of won (A) vs lost (B) leads on the log without markers.
+    pub comparison: Comparison,
+    pub time_cuts_hours: Vec<f64>,
+}
+
+/// Mine `log` (one case per lead) against the leads' `outcomes`.
+pub fn mine(
+    log: &EventLog,
+    outcomes: &[(String, bool)],
+    opts: &ActivityOptions,
+) -> Result<ActivityFindings, ActivityError> {
+    let cuts = &opts.time_cuts_hours;
+    if cuts.iter().any(|c| !c.is_finite() || *c <= 0.0) || cuts.windows(2).any(|w| w[0] >= w[1]) {
+        return Err(ActivityError::BadCuts(cuts.clone()));
+    }
+    let mut join = JoinReport::default();
+    let mut by_id: HashMap<&str, (bool, bool)> = HashMap::with_capacity(outcomes.len());
+    for (id, won) in outcomes {
+        match by_id.entry(id.as_str()) {
+            hashbrown::hash_map::Entry::Occupied(_) => join.duplicate_leads += 1,
+            hashbrown::hash_map::Entry::Vacant(slot) => {
+                slot.insert((*won, false));
+            }
+        }
+    }
+    join.leads = by_id.len() as u64;
+    join.cases = log.num_cases() as u64;
+    // Per case of the full log: its outcome, if it is a lead.
+    let mut outcome_of: Vec<Option<bool>> = Vec::with_capacity(log.num_cases());
+    for id in log.case_ids().iter() {
+        match by_id.get_mut(id) {
+            Some(entry) => {
+                entry.1 = true;
+                join.matched += 1;
+                outcome_of.push(Some(entry.0));
+            }
+            None => {
+                join.cases_without_lead += 1;
+                if join.examples_cases_without_lead.len() < 5 {
+                    join.examples_cases_without_lead.push(id.to_string());
+                }
+                outcome_of.push(None);
+            }
+        }
+    }
+    for (id, won) in outcomes {
+        if let Some(entry) = by_id.get_mut(id.as_str()) {
+            if !entry.1 {
+                entry.1 = true; // count each id once
+                join.leads_without_activity += 1;
+                join.leads_without_activity_won += u64::from(*won);
+                if join.examples_leads_without_activity.len() < 5 {
+                    join.examples_leads_without_activity.push(id.clone());
+                }
+            }
+        }
+    }
+    if join.matched == 0 {
+        return Err(ActivityError::NoMatch {
+            case_example: log.case_ids().get(0).unwrap_or("").to_string(),
+            lead_example: outcomes.first().map(|o| o.0.clone()).unwrap_or_default(),
+        });
+    }
+    let matched_won = outcome_of.iter().filter(|o| **o == Some(true)).count() as u64;
+    one_outcome(join.matched, matched_won)?;
+    let outcome_markers = markers(log, &outcome_of, opts);
+    let is_marker = |a: u32| {
+        let name = log.activities().resolve(a);
+        outcome_markers.iter().any(|m| m.activity == name)
+    };
+    let marker_code: Vec<bool> = (0..log.activities().len() as u32).map(is_marker).collect();
+    let keep: Vec<bool> = (0..log.num_events())
+        .map(|i| {
+            outcome_of[log.case_codes()[i] as usize].is_some()
+                && !marker_code[log.activity_codes()[i] as usize]
+        })
+        .collect();
+    let sub = log.select_events(&keep);
+    join.analysed = sub.num_cases() as u64;
+    join.cases_only_markers = join.matched - join.analysed;
+    let won: Vec<bool> = sub
+        .case_ids()
+        .iter()
+        .map(|id| by_id.get(id).is_some_and(|e| e.0))
+        .collect();
+    join.won = won.iter().filter(|&&w| w).count() as u64;
+    join.lost = join.analysed - join.won;
+    one_outcome(join.analysed, join.won)?;
+    let lost: Vec<bool> = won.iter().map(|w| !w).collect();
+    let comparison = compare::compare(&sub, &won, &lost, &opts.compare)?;
+    let features = features::features(&sub, &won, opts);
+    let variants = variants(&sub, &won, opts.top_variants);
+    let win_rate = join.won as f64 / join.analysed as f64;
+    let findings = findings::findings(&outcome_markers, &features, join.analysed, opts);
+    Ok(ActivityFindings {
+        join,
+        win_rate,
+        outcome_markers,
+        findings,
+        features,
+        variants,
+        comparison,
+        time_cuts_hours: cuts.clone(),
+    })
+}
+
+/// Refuse `leads` of which `won` are won when they are all won or all lost.
+fn one_outcome(leads: u64, won: u64) -> Result<(), ActivityError> {
+    if won == 0 || won == leads {
+        return Err(ActivityError::OneOutcome {
+            leads,
+            outcome: if won == 0 { "lost" } else { "won" },
+        });
+    }
+    Ok(())
+}
+
+/// Activities present (nearly) only in one outcome group, by name.
+fn markers(
+    log: &EventLog,
+    outcome_of: &[Option<bool>],
+    opts: &ActivityOptions,
+) -> Vec<OutcomeMarker> {
+    let n = log.activities().len();
+    let (mut in_won, mut in_lost, mut last) = (vec![0u64; n], vec![0u64; n], vec![0u64; n]);
+    let mut stamp = vec![u32::MAX; n];
+    let (mut won, mut lost) = (0u64, 0u64);
+    let acts = log.activity_codes();
+    for (c, outcome) in outcome_of.iter().enumerate() {
+        let Some(w) = *outcome else { continue };
+        if w {
+            won += 1;
+        } else {
+            lost += 1;
+        }
+        let events = log.case_events(c as u32);
+        if let Some(&a) = events.clone().last().and_then(|i| acts.get(i)) {
+            last[a as usize] += 1;
+        }
+        for i in events {
+            let a = acts[i] as usize;
+            if stamp[a] != c as u32 {
+                stamp[a] = c as u32;
+                if w {
+                    in_won[a] += 1;
+                } else {
+                    in_lost[a] += 1;
+                }
+            }
+        }
+    }
+    let share = |k: u64, of: u64| if of == 0 { 0.0 } else { k as f64 / of as f64 };
+    let mut out: Vec<OutcomeMarker> = (0..n)
+        .filter_map(|a| {
+            let (sw, sl) = (share(in_won[a], won), share(in_lost[a], lost));
+            let marks = if sw >= opts.marker_min_share && sl <= opts.marker_leak_ratio * sw {
+                Outcome::Won
+            } else if sl >= opts.marker_min_share && sw <= opts.marker_leak_ratio * sl {
+                Outcome::Lost
+            } else {
+                return None;
+            };
+            Some(OutcomeMarker {
+                activity: log.activities().resolve(a as u32).to_string(),
+                marks,
+                share_won: sw,
+                share_lost: sl,
+                terminal_share: share(last[a], in_won[a] + in_lost[a]),
+            })
+        })
+        .collect();
+    out.sort_by(|x, y| x.activity.cmp(&y.activity));
+    out
+}
+
+/// The most frequent variants with their win rates.
+fn variants(log: &EventLog, won: &[bool], top: usize) -> Vec<VariantOutcome> {
+    let all = crate::mining::variants(log);
+    let total = log.num_cases().max(1) as f64;
+    all.variants
+        .iter()
+        .take(top)
+        .map(|v| {
+            let w = v
+                .cases
+                .iter()
+                .filter(|&&c| won.get(c as usize).copied().unwrap_or(false))
+                .count() as u64;
+            VariantOutcome {
+                activities: all.names(v).iter().map(|s| s.to_string()).collect(),
+                leads: v.count,
+                won: w,
+                win_rate: w as f64 / v.count.max(1) as f64,
+                share: v.count as f64 / total,
+            }
+        })
+        .collect()
+}
