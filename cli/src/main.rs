@@ -11,10 +11,10 @@ mod compare;
 mod convert;
 mod filter;
 mod leads;
-mod merge;
-mod simulate;
-mod roles;
 mod map;
+mod merge;
+mod roles;
+mod simulate;
 mod stats;
 
 const USAGE: &str = "usage: spur <command> [args]
