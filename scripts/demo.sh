@@ -17,6 +17,17 @@ scripts/build-edge.sh
 say "the demo log, summarised by the CLI"
 target/release/spur stats public/demo/laundry-bookings.csv
 
+say "the laundry hunt: simulate three sources, merge them, look before and after the resets"
+mkdir -p out
+target/release/spur simulate laundry -o out/laundry
+target/release/spur merge --entity machine --closes 'logged out' \
+  out/laundry/states.csv:case=booking,activity=state \
+  out/laundry/commands.csv:activity=command,resource=sender \
+  out/laundry/errors.csv:activity=error -o out/laundry/merged.csv
+target/release/spur before out/laundry/merged.csv reset --where source=states --describe sender_role
+target/release/spur compare out/laundry/merged.csv --a has:reset --rest --top 8
+target/release/spur map out/laundry/merged.csv -o out/laundry/map.svg --paths 0.8
+
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null; }
 trap cleanup EXIT INT TERM
