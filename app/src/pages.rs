@@ -1,3 +1,4 @@
 //! One module per screen.
 
 pub mod load;
+pub mod process;

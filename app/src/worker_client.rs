@@ -3,11 +3,13 @@
 //! Components call the `async fn`s here; they never see messages, job ids or the Worker object.
 //! One worker per page, created on first use and kept in a thread-local (the UI thread is the
 //! only thread that touches it, and Leptos contexts require `Send`, which a Worker is not).
+//! [`restart`] terminates it (cancelling whatever it computes) and the next call starts a new one.
+
+pub mod process;
 
 use crate::protocol::{ErrorDto, FromWorker, JobId, ToWorker};
 use futures_channel::oneshot;
 use js_sys::{Array, ArrayBuffer};
-use spur_core::summary::Summary;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -18,11 +20,17 @@ use web_sys::{ErrorEvent, MessageEvent, Worker};
 /// Trunk's loader shim for the `analysis_worker` binary (see `app/index.html`).
 const WORKER_URL: &str = "./analysis_worker_loader.js";
 
+/// Sees a job's intermediate messages.
+type OnProgress = Box<dyn Fn(&FromWorker)>;
+
 #[derive(Default)]
 struct Shared {
     ready: bool,
-    queued: Vec<(String, ArrayBuffer)>,
-    pending: HashMap<JobId, oneshot::Sender<FromWorker>>,
+    queued: Vec<(String, Option<ArrayBuffer>)>,
+    /// Replies with their payload (`undefined` when none).
+    pending: HashMap<JobId, oneshot::Sender<(FromWorker, JsValue)>>,
+    /// Called with the intermediate messages (progress) of a job.
+    progress: HashMap<JobId, OnProgress>,
     next_job: JobId,
     broken: Option<String>,
 }
@@ -58,10 +66,8 @@ impl Client {
         let on_message_shared = shared.clone();
         let on_message_worker = worker.clone();
         let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |msg: MessageEvent| {
-            let header = Array::from(&msg.data())
-                .get(0)
-                .as_string()
-                .unwrap_or_default();
+            let parts = Array::from(&msg.data());
+            let header = parts.get(0).as_string().unwrap_or_default();
             let Ok(reply) = serde_json::from_str::<FromWorker>(&header) else {
                 return;
             };
@@ -74,11 +80,18 @@ impl Client {
                     }
                 }
                 Some(job) => {
-                    if matches!(reply, FromWorker::Progress { .. }) {
+                    if matches!(
+                        reply,
+                        FromWorker::Progress { .. } | FromWorker::ImportProgress { .. }
+                    ) {
+                        if let Some(on_progress) = s.progress.get(&job) {
+                            on_progress(&reply);
+                        }
                         return;
                     }
+                    s.progress.remove(&job);
                     if let Some(tx) = s.pending.remove(&job) {
-                        let _ = tx.send(reply);
+                        let _ = tx.send((reply, parts.get(1)));
                     }
                 }
             }
@@ -95,17 +108,31 @@ impl Client {
             ));
             // Dropping the senders wakes every waiting call with an error.
             s.pending.clear();
+            s.progress.clear();
         });
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         on_error.forget();
         Ok(Client { worker, shared })
     }
 
+    /// Send a request with a transferred payload and wait for its final reply.
+    #[allow(dead_code)] // the import now goes through `process::import`; kept for other screens
     async fn call(
         &self,
         make: impl FnOnce(JobId) -> ToWorker,
         payload: ArrayBuffer,
     ) -> Result<FromWorker, ErrorDto> {
+        Ok(self.call_with(make, Some(payload), None).await?.0)
+    }
+
+    /// Send a request (with an optional transferred payload) and wait for its final reply and
+    /// the reply's payload; `on_progress` sees the job's intermediate messages.
+    async fn call_with(
+        &self,
+        make: impl FnOnce(JobId) -> ToWorker,
+        payload: Option<ArrayBuffer>,
+        on_progress: Option<OnProgress>,
+    ) -> Result<(FromWorker, JsValue), ErrorDto> {
         let rx = {
             let mut s = self.shared.borrow_mut();
             if let Some(msg) = &s.broken {
@@ -122,6 +149,9 @@ impl Client {
             })?;
             let (tx, rx) = oneshot::channel();
             s.pending.insert(job, tx);
+            if let Some(f) = on_progress {
+                s.progress.insert(job, f);
+            }
             if s.ready {
                 send(&self.worker, &header, payload);
             } else {
@@ -140,22 +170,25 @@ impl Client {
     }
 }
 
-fn send(worker: &Worker, header: &str, payload: ArrayBuffer) {
-    let msg = Array::of2(&JsValue::from_str(header), &payload);
-    let _ = worker.post_message_with_transfer(&msg, &Array::of1(&payload));
+fn send(worker: &Worker, header: &str, payload: Option<ArrayBuffer>) {
+    let header = JsValue::from_str(header);
+    let _ = match payload {
+        Some(payload) => {
+            worker.post_message_with_transfer(&Array::of2(&header, &payload), &Array::of1(&payload))
+        }
+        None => worker.post_message(&Array::of1(&header)),
+    };
 }
 
-/// Count the events, cases and activities of a log, in the worker. The buffer is transferred.
-pub async fn summarize(name: String, bytes: ArrayBuffer) -> Result<Summary, ErrorDto> {
-    let reply = client()?
-        .call(|job| ToWorker::Summarize { job, name }, bytes)
-        .await?;
-    match reply {
-        FromWorker::Summarized { summary, .. } => Ok(summary),
-        FromWorker::Failed { error, .. } => Err(error),
-        other => Err(ErrorDto {
-            code: "protocol".into(),
-            message: format!("unexpected reply {other:?}"),
-        }),
+/// Stop the worker now (what it computes is lost, and so is the log it holds); every waiting
+/// call fails with `why`. The next call starts a fresh worker.
+pub fn restart(why: &str) {
+    let old = CLIENT.with(|slot| slot.borrow_mut().take());
+    if let Some(c) = old {
+        c.worker.terminate();
+        let mut s = c.shared.borrow_mut();
+        s.broken = Some(why.to_string());
+        s.pending.clear();
+        s.progress.clear();
     }
 }

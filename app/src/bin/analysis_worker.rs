@@ -1,7 +1,11 @@
 //! The analysis Web Worker: a short driver loop around spur-core.
 //!
 //! Receives `[header, ArrayBuffer]`, calls core, posts the result header back. All heavy work of
-//! the app runs here so that the page never freezes.
+//! the app runs here so that the page never freezes. The process-analysis requests (import,
+//! filters, map, variants, charts) and the log they work on live in [`process`].
+
+#[path = "analysis_worker/process.rs"]
+mod process;
 
 use js_sys::{Array, ArrayBuffer, Uint8Array};
 use spur_app::protocol::{ErrorDto, FromWorker, ToWorker};
@@ -14,27 +18,25 @@ fn main() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let reply_scope = scope.clone();
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |msg: MessageEvent| {
-        let reply = handle(&msg.data());
-        post(&reply_scope, &reply);
+        let (reply, payload) = handle(&reply_scope, &msg.data());
+        post_with(&reply_scope, &reply, payload.as_ref());
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
     post(&scope, &FromWorker::Ready);
 }
 
-fn handle(data: &JsValue) -> FromWorker {
+fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) -> (FromWorker, Option<ArrayBuffer>) {
     let parts = Array::from(data);
     let header = parts.get(0).as_string().unwrap_or_default();
     let request: ToWorker = match serde_json::from_str(&header) {
         Ok(r) => r,
         Err(e) => {
-            return FromWorker::Failed {
-                job: 0,
-                error: ErrorDto {
-                    code: "protocol".into(),
-                    message: format!("bad request to the worker: {e}"),
-                },
-            }
+            let error = ErrorDto {
+                code: "protocol".into(),
+                message: format!("bad request to the worker: {e}"),
+            };
+            return (FromWorker::Failed { job: 0, error }, None);
         }
     };
     match request {
@@ -43,7 +45,7 @@ fn handle(data: &JsValue) -> FromWorker {
                 Ok(buf) => Uint8Array::new(&buf).to_vec(),
                 Err(_) => Vec::new(),
             };
-            match spur_core::summary::summarize(&name, &bytes) {
+            let reply = match spur_core::summary::summarize(&name, &bytes) {
                 Ok(summary) => FromWorker::Summarized { job, summary },
                 Err(e) => FromWorker::Failed {
                     job,
@@ -52,14 +54,35 @@ fn handle(data: &JsValue) -> FromWorker {
                         message: format!("{name}: {e}"),
                     },
                 },
-            }
+            };
+            (reply, None)
+        }
+        request @ (ToWorker::Import { .. }
+        | ToWorker::SetFilters { .. }
+        | ToWorker::Map { .. }
+        | ToWorker::Variants { .. }
+        | ToWorker::Charts { .. }) => {
+            process::handle(request, parts.get(1), &|p| post_with(scope, &p, None))
         }
     }
 }
 
 fn post(scope: &DedicatedWorkerGlobalScope, reply: &FromWorker) {
+    post_with(scope, reply, None);
+}
+
+/// Post `[header, payload?]`, transferring the payload.
+fn post_with(
+    scope: &DedicatedWorkerGlobalScope,
+    reply: &FromWorker,
+    payload: Option<&ArrayBuffer>,
+) {
     let text = serde_json::to_string(reply).unwrap_or_else(|e| {
         format!(r#"{{"type":"failed","job":0,"error":{{"code":"internal","message":"{e}"}}}}"#)
     });
-    let _ = scope.post_message(&Array::of1(&JsValue::from_str(&text)));
+    let header = JsValue::from_str(&text);
+    let _ = match payload {
+        Some(buf) => scope.post_message_with_transfer(&Array::of2(&header, buf), &Array::of1(buf)),
+        None => scope.post_message(&Array::of1(&header)),
+    };
 }
