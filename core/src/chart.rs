@@ -1,7 +1,7 @@
 //! Small statistics charts as standalone SVG documents (issue 6: events over time, case duration
 //! histogram, activity frequencies), pure so the browser's worker and the CLI draw the same
 //! picture. Only the already-computed series come in (`mining::events_over_time`,
-//! `case_durations`, `activity_counts`); every bar is a `<rect class="bar">` with `data-label`
+//! `case_durations`, `activity_counts`); every bar is a `<rect class="chart-bar">` with `data-label`
 //! and `data-count` for tests, and all text is XML-escaped.
 
 use crate::import::timestamp::format_iso;
@@ -32,7 +32,7 @@ pub fn bar_chart(title: &str, bars: &[(String, u64)]) -> String {
         };
         let _ = write!(
             s,
-            r##"<text x="{lx}" y="{ty}" text-anchor="end">{shown}</text><rect class="bar" data-label="{label}" data-count="{count}" x="{label_w}" y="{y}" width="{w:.1}" height="{h}" fill="{BAR}"><title>{label}: {fc}</title></rect><text x="{cx:.1}" y="{ty}" fill="#33414e">{fc}</text>"##,
+            r##"<text x="{lx}" y="{ty}" text-anchor="end">{shown}</text><rect class="chart-bar" data-label="{label}" data-count="{count}" x="{label_w}" y="{y}" width="{w:.1}" height="{h}" fill="{BAR}"><title>{label}: {fc}</title></rect><text x="{cx:.1}" y="{ty}" fill="#33414e">{fc}</text>"##,
             lx = label_w - 6.0,
             ty = y + 13.0,
             shown = esc(&shown),
@@ -151,7 +151,7 @@ fn columns(title: &str, labels: &[String], counts: &[u64], axis: (String, String
         let label = labels.get(k).map_or("", String::as_str);
         let _ = writeln!(
             s,
-            r#"<rect class="bar" data-label="{l}" data-count="{c}" x="{x:.2}" y="{y:.2}" width="{bw:.2}" height="{h:.2}" fill="{BAR}"><title>{l}: {fc}</title></rect>"#,
+            r#"<rect class="chart-bar" data-label="{l}" data-count="{c}" x="{x:.2}" y="{y:.2}" width="{bw:.2}" height="{h:.2}" fill="{BAR}"><title>{l}: {fc}</title></rect>"#,
             l = esc(label),
             x = left + w * k as f64,
             y = base - h,
@@ -177,7 +177,7 @@ mod tests {
     use super::*;
 
     fn bars(svg: &str) -> Vec<(String, u64)> {
-        svg.split(r#"class="bar" data-label=""#)
+        svg.split(r#"class="chart-bar" data-label=""#)
             .skip(1)
             .map(|rest| {
                 let label = rest.split('"').next().unwrap_or_default().to_string();

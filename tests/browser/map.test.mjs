@@ -99,10 +99,10 @@ test("the top variant has the golden count", { skip }, async () => {
 
 test("statistics are drawn as SVG charts", { skip }, async () => {
   await page.waitForSelector("#chart-activities svg", { timeout: 60_000 });
-  const bars = await page.locator("#chart-activities rect.bar").count();
+  const bars = await page.locator("#chart-activities rect.chart-bar").count();
   assert.equal(bars, Object.keys(golden.activities).length);
-  assert.ok(await page.locator("#chart-events rect.bar").count() > 10, "events over time has buckets");
-  assert.ok(await page.locator("#chart-durations rect.bar").count() > 10, "duration histogram has bins");
+  assert.ok(await page.locator("#chart-events rect.chart-bar").count() > 10, "events over time has buckets");
+  assert.ok(await page.locator("#chart-durations rect.chart-bar").count() > 10, "duration histogram has bins");
   await page.locator("#statistics").screenshot({ path: new URL("statistics-bpic2012.png", SHOTS).pathname });
 });
 
@@ -162,6 +162,19 @@ test("a big import can be cancelled and the app stays usable", { skip }, async (
   await page.click("#load-demo");
   await page.waitForSelector("#map-canvas g.node.activity", { timeout: 30_000 });
   assert.equal(await text("#count-events"), "1202");
+});
+
+test("a file dropped on the load card is imported", async () => {
+  if (!HAVE_DATA) await page.goto(server.url);
+  const dt = await page.evaluateHandle(() => {
+    const d = new DataTransfer();
+    d.items.add(new File(["case,activity,timestamp\n1,a,2024-01-01\n1,b,2024-01-02\n2,a,2024-01-03\n"], "dropped.csv", { type: "text/csv" }));
+    return d;
+  });
+  await page.dispatchEvent("#drop-zone", "drop", { dataTransfer: dt });
+  await page.waitForFunction(() => document.querySelector("#summary h2")?.textContent === "dropped.csv", null, { timeout: 20_000 });
+  assert.equal(await text("#count-cases"), "2");
+  await page.waitForSelector('#map-canvas g.edge[data-count="1"]', { timeout: 20_000 });
 });
 
 test("no request left 127.0.0.1", () => {

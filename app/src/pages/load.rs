@@ -1,6 +1,7 @@
 //! The load screen: the bundled demo log or a file the user picks, imported in the worker (with
 //! a progress bar and a Cancel button), then summarised and analysed on the process screen.
 
+use crate::components::download;
 use crate::components::summary_view::SummaryView;
 use crate::pages::process::ProcessPage;
 use crate::protocol::ErrorDto;
@@ -73,12 +74,7 @@ pub fn LoadPage() -> impl IntoView {
         });
     };
 
-    let pick_file = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
-        let Some(file) = input.files().and_then(|list| list.get(0)) else {
-            return;
-        };
-        input.set_value("");
+    let read_file = move |file: web_sys::File| {
         let name = file.name();
         set_state.set(State::Working(format!("reading {name}…")));
         spawn_local(async move {
@@ -91,6 +87,29 @@ pub fn LoadPage() -> impl IntoView {
             }
         });
     };
+    let pick_file = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        if let Some(file) = input.files().and_then(|list| list.get(0)) {
+            input.set_value("");
+            read_file(file);
+        }
+    };
+    let (hover, set_hover) = signal(false);
+    let on_drag_over = move |ev: web_sys::DragEvent| {
+        ev.prevent_default();
+        set_hover.set(true);
+    };
+    let on_drop = move |ev: web_sys::DragEvent| {
+        ev.prevent_default();
+        set_hover.set(false);
+        let file = ev
+            .data_transfer()
+            .and_then(|d| d.files())
+            .and_then(|list| list.get(0));
+        if let (Some(file), false) = (file, busy_now(state)) {
+            read_file(file);
+        }
+    };
 
     let cancel = move |_| {
         current.set_value(current.get_value().wrapping_add(1));
@@ -102,9 +121,10 @@ pub fn LoadPage() -> impl IntoView {
 
     let busy = move || matches!(state.get(), State::Working(_));
     view! {
-        <section class="card">
+        <section class="card drop-zone" id="drop-zone" class:hover=hover
+            on:dragover=on_drag_over on:dragleave=move |_| set_hover.set(false) on:drop=on_drop>
             <h2>"Load an event log"</h2>
-            <p class="status">"CSV/TSV (case, activity, timestamp columns), XES, XES.gz or Parquet. It is read in a background worker on this machine; nothing is uploaded."</p>
+            <p class="status">"CSV/TSV (case, activity, timestamp columns), XES, XES.gz or Parquet. Drop it here or choose it. It is read in a background worker on this machine; nothing is uploaded."</p>
             <div class="actions">
                 <button id="load-demo" on:click=load_demo disabled=busy>"Open the demo log"</button>
                 <label class="file">
@@ -128,7 +148,10 @@ pub fn LoadPage() -> impl IntoView {
                 {(!notes.is_empty()).then(|| view! {
                     <section class="card notes" id="import-notes">
                         <h3>"Import report"</h3>
-                        <ul>{notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
+                        <ul>{notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul>
+                        <button id="import-report-save" on:click=move |_| {
+                            let _ = download::save_text("import-report.txt", &notes.join("\n"), "text/plain");
+                        }>"Download the report"</button>
                     </section>
                 })}
                 <ProcessPage />
@@ -142,6 +165,10 @@ pub fn LoadPage() -> impl IntoView {
             }.into_any(),
         }}
     }
+}
+
+fn busy_now(state: ReadSignal<State>) -> bool {
+    state.with_untracked(|s| matches!(s, State::Working(_)))
 }
 
 /// Bytes and events read so far.
