@@ -164,6 +164,15 @@ test("a big import can be cancelled and the app stays usable", { skip }, async (
   assert.equal(await text("#count-events"), "1202");
 });
 
+test("a Parquet log is imported like the other formats", { skip }, async () => {
+  const want = JSON.parse(readFileSync(`${SHARED}/golden/receipt.csv.json`, "utf8"));
+  await page.setInputFiles("#file-input", `${SHARED}/eventlogs/receipt.parquet`);
+  await page.waitForFunction(() => document.querySelector("#summary h2")?.textContent === "receipt.parquet", null, { timeout: 30_000 });
+  assert.equal(await text("#count-events"), String(want.events));
+  assert.equal(await text("#count-cases"), String(want.cases));
+  await page.waitForSelector("#map-canvas g.node.activity", { timeout: 30_000 });
+});
+
 test("a file dropped on the load card is imported", async () => {
   if (!HAVE_DATA) await page.goto(server.url);
   const dt = await page.evaluateHandle(() => {
