@@ -2,3 +2,4 @@
 
 pub mod leads;
 pub mod load;
+pub mod process;

@@ -9,7 +9,9 @@ pub mod leads;
 
 use leads::{LeadTable, LeadsScored, LeadsTrainRequest, LeadsTrained};
 use serde::{Deserialize, Serialize};
+use spur_core::map::{MapOptions, MapView, ProcessMap};
 use spur_core::summary::Summary;
+use spur_core::toolkit::filter::{Filter, FilterStep};
 
 /// Identifies one request so that replies can be matched and stale ones ignored.
 pub type JobId = u32;
@@ -35,6 +37,24 @@ pub enum ToWorker {
     /// Score the CSV in the payload with the last trained model; replies with the ranked CSV as
     /// the payload.
     LeadsScore { job: JobId, name: String },
+
+    // --- Process analysis (issue 6). The worker keeps the imported log (and its filtered view)
+    // as its current log, so later requests carry only their options, never the file again.
+    /// Import the log in the payload (any format) as the current log, clearing the filters;
+    /// [`FromWorker::ImportProgress`] is posted while it runs.
+    Import { job: JobId, name: String },
+    /// Replace the filters over the current log (applied in order; empty = the whole log).
+    SetFilters { job: JobId, filters: Vec<Filter> },
+    /// The process map of the filtered log; the SVG comes back as the payload (UTF-8 bytes).
+    Map {
+        job: JobId,
+        options: MapOptions,
+        view: MapView,
+    },
+    /// The `top` most frequent variants of the filtered log.
+    Variants { job: JobId, top: usize },
+    /// The statistics charts of the filtered log.
+    Charts { job: JobId },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -70,6 +90,76 @@ pub enum FromWorker {
         job: JobId,
         scored: LeadsScored,
     },
+
+    // --- Process analysis (issue 6), replies to the requests of the same group.
+    ImportProgress {
+        job: JobId,
+        bytes: u64,
+        total_bytes: u64,
+        events: u64,
+    },
+    Imported {
+        job: JobId,
+        summary: Summary,
+        /// Rejected/repaired rows and skipped columns, one line per kind (first lines located).
+        notes: Vec<String>,
+    },
+    FiltersSet {
+        job: JobId,
+        counts: LogCounts,
+        steps: Vec<FilterStep>,
+    },
+    Mapped {
+        job: JobId,
+        map: ProcessMap,
+        /// The drawing's size in SVG units (its viewBox).
+        width: f64,
+        height: f64,
+    },
+    VariantsListed {
+        job: JobId,
+        list: VariantList,
+    },
+    Charted {
+        job: JobId,
+        charts: Charts,
+    },
+}
+
+/// Cases and events of the whole log and of its filtered view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct LogCounts {
+    pub cases: u64,
+    pub events: u64,
+    pub cases_total: u64,
+    pub events_total: u64,
+}
+
+/// The most frequent variants; sequences are indices into `activities`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct VariantList {
+    pub activities: Vec<String>,
+    pub variants: Vec<VariantRow>,
+    pub total_variants: u64,
+    pub total_cases: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct VariantRow {
+    pub sequence: Vec<u32>,
+    pub count: u64,
+    /// `count` over all cases of the filtered log.
+    pub share: f64,
+}
+
+/// Statistics charts, each a small standalone SVG drawn by `spur_core::chart` in the worker.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Charts {
+    pub events_over_time: Option<String>,
+    pub case_durations: String,
+    pub activities: String,
+    pub median_case_s: Option<f64>,
+    pub mean_case_s: Option<f64>,
 }
 
 /// An error as the UI shows it: a stable code and a sentence that says what to do next.
@@ -89,6 +179,12 @@ impl FromWorker {
             | FromWorker::LeadsInspected { job, .. }
             | FromWorker::LeadsTrained { job, .. }
             | FromWorker::LeadsScored { job, .. } => Some(*job),
+            FromWorker::ImportProgress { job, .. }
+            | FromWorker::Imported { job, .. }
+            | FromWorker::FiltersSet { job, .. }
+            | FromWorker::Mapped { job, .. }
+            | FromWorker::VariantsListed { job, .. }
+            | FromWorker::Charted { job, .. } => Some(*job),
         }
     }
 }

@@ -3,13 +3,14 @@
 //! Components call the `async fn`s here; they never see messages, job ids or the Worker object.
 //! One worker per page, created on first use and kept in a thread-local (the UI thread is the
 //! only thread that touches it, and Leptos contexts require `Send`, which a Worker is not).
+//! [`restart`] terminates it (cancelling whatever it computes) and the next call starts a new one.
 
 pub mod leads;
+pub mod process;
 
 use crate::protocol::{ErrorDto, FromWorker, JobId, ToWorker};
 use futures_channel::oneshot;
 use js_sys::{Array, ArrayBuffer};
-use spur_core::summary::Summary;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -17,24 +18,22 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
-/// A reply and the buffer transferred with it, if any.
-type Reply = (FromWorker, Option<ArrayBuffer>);
-/// Called with `(done, total)` for each progress message of a job.
-type OnProgress = Rc<dyn Fn(u64, u64)>;
-
-struct Pending {
-    tx: oneshot::Sender<Reply>,
-    progress: Option<OnProgress>,
-}
-
 /// Trunk's loader shim for the `analysis_worker` binary (see `app/index.html`).
 const WORKER_URL: &str = "./analysis_worker_loader.js";
+
+/// Sees a job's intermediate messages.
+type OnMessage = Box<dyn Fn(&FromWorker)>;
+/// Called with `(done, total)` for each `Progress` message of a job (the Leads screen).
+type OnProgress = Rc<dyn Fn(u64, u64)>;
 
 #[derive(Default)]
 struct Shared {
     ready: bool,
-    queued: Vec<(String, ArrayBuffer)>,
-    pending: HashMap<JobId, Pending>,
+    queued: Vec<(String, Option<ArrayBuffer>)>,
+    /// Replies with their payload (`undefined` when none).
+    pending: HashMap<JobId, oneshot::Sender<(FromWorker, JsValue)>>,
+    /// Called with the intermediate messages (progress) of a job.
+    progress: HashMap<JobId, OnMessage>,
     next_job: JobId,
     broken: Option<String>,
 }
@@ -84,17 +83,18 @@ impl Client {
                     }
                 }
                 Some(job) => {
-                    if let FromWorker::Progress { done, total, .. } = reply {
-                        let callback = s.pending.get(&job).and_then(|p| p.progress.clone());
-                        drop(s);
-                        if let Some(callback) = callback {
-                            callback(done, total);
+                    if matches!(
+                        reply,
+                        FromWorker::Progress { .. } | FromWorker::ImportProgress { .. }
+                    ) {
+                        if let Some(on_progress) = s.progress.get(&job) {
+                            on_progress(&reply);
                         }
                         return;
                     }
-                    if let Some(p) = s.pending.remove(&job) {
-                        let payload = parts.get(1).dyn_into::<ArrayBuffer>().ok();
-                        let _ = p.tx.send((reply, payload));
+                    s.progress.remove(&job);
+                    if let Some(tx) = s.pending.remove(&job) {
+                        let _ = tx.send((reply, parts.get(1)));
                     }
                 }
             }
@@ -111,18 +111,41 @@ impl Client {
             ));
             // Dropping the senders wakes every waiting call with an error.
             s.pending.clear();
+            s.progress.clear();
         });
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         on_error.forget();
         Ok(Client { worker, shared })
     }
 
+    /// Send a request with a transferred payload and wait for its final reply.
+    /// Send a request with a transferred payload; the reply comes with its payload, and
+    /// `progress` sees `(done, total)` of the job's `Progress` messages.
     async fn call(
         &self,
         make: impl FnOnce(JobId) -> ToWorker,
         payload: ArrayBuffer,
         progress: Option<OnProgress>,
-    ) -> Result<Reply, ErrorDto> {
+    ) -> Result<(FromWorker, Option<ArrayBuffer>), ErrorDto> {
+        let on_message = progress.map(|f| -> OnMessage {
+            Box::new(move |m: &FromWorker| {
+                if let FromWorker::Progress { done, total, .. } = m {
+                    f(*done, *total);
+                }
+            })
+        });
+        let (reply, payload) = self.call_with(make, Some(payload), on_message).await?;
+        Ok((reply, payload.dyn_into::<ArrayBuffer>().ok()))
+    }
+
+    /// Send a request (with an optional transferred payload) and wait for its final reply and
+    /// the reply's payload; `on_progress` sees the job's intermediate messages.
+    async fn call_with(
+        &self,
+        make: impl FnOnce(JobId) -> ToWorker,
+        payload: Option<ArrayBuffer>,
+        on_progress: Option<OnMessage>,
+    ) -> Result<(FromWorker, JsValue), ErrorDto> {
         let rx = {
             let mut s = self.shared.borrow_mut();
             if let Some(msg) = &s.broken {
@@ -138,7 +161,10 @@ impl Client {
                 message: format!("cannot encode the request: {e}"),
             })?;
             let (tx, rx) = oneshot::channel();
-            s.pending.insert(job, Pending { tx, progress });
+            s.pending.insert(job, tx);
+            if let Some(f) = on_progress {
+                s.progress.insert(job, f);
+            }
             if s.ready {
                 send(&self.worker, &header, payload);
             } else {
@@ -157,22 +183,25 @@ impl Client {
     }
 }
 
-fn send(worker: &Worker, header: &str, payload: ArrayBuffer) {
-    let msg = Array::of2(&JsValue::from_str(header), &payload);
-    let _ = worker.post_message_with_transfer(&msg, &Array::of1(&payload));
+fn send(worker: &Worker, header: &str, payload: Option<ArrayBuffer>) {
+    let header = JsValue::from_str(header);
+    let _ = match payload {
+        Some(payload) => {
+            worker.post_message_with_transfer(&Array::of2(&header, &payload), &Array::of1(&payload))
+        }
+        None => worker.post_message(&Array::of1(&header)),
+    };
 }
 
-/// Count the events, cases and activities of a log, in the worker. The buffer is transferred.
-pub async fn summarize(name: String, bytes: ArrayBuffer) -> Result<Summary, ErrorDto> {
-    let reply = client()?
-        .call(|job| ToWorker::Summarize { job, name }, bytes, None)
-        .await?;
-    match reply.0 {
-        FromWorker::Summarized { summary, .. } => Ok(summary),
-        FromWorker::Failed { error, .. } => Err(error),
-        other => Err(ErrorDto {
-            code: "protocol".into(),
-            message: format!("unexpected reply {other:?}"),
-        }),
+/// Stop the worker now (what it computes is lost, and so is the log it holds); every waiting
+/// call fails with `why`. The next call starts a fresh worker.
+pub fn restart(why: &str) {
+    let old = CLIENT.with(|slot| slot.borrow_mut().take());
+    if let Some(c) = old {
+        c.worker.terminate();
+        let mut s = c.shared.borrow_mut();
+        s.broken = Some(why.to_string());
+        s.pending.clear();
+        s.progress.clear();
     }
 }

@@ -26,12 +26,6 @@ pub struct Read {
 
 /// Read the event log `bytes` of the file `name` in whichever format it is.
 pub fn read_log(name: &str, bytes: &[u8], options: &ImportOptions) -> Result<Read, String> {
-    let lower = name.to_ascii_lowercase();
-    let is_parquet = bytes.starts_with(b"PAR1") || lower.ends_with(".parquet");
-    let is_ipc = bytes.starts_with(spur_core::arrow::ipc::FILE_MAGIC)
-        || [".arrow", ".ipc", ".feather", ".arrows"]
-            .iter()
-            .any(|e| lower.ends_with(e));
     let table =
         |r: Result<(EventLog, spur_core::arrow::ArrowReport), spur_core::arrow::ArrowLogError>| {
             let (log, report) = r.map_err(|e| e.to_string())?;
@@ -60,11 +54,12 @@ pub fn read_log(name: &str, bytes: &[u8], options: &ImportOptions) -> Result<Rea
             }
             Ok(Read { log, notes })
         };
-    if is_parquet {
-        return table(spur_core::arrow::parquet::read(bytes, &options.mapping));
-    }
-    if is_ipc {
-        return table(spur_core::arrow::ipc::read(bytes, &options.mapping));
+    if let Some(format) = spur_core::arrow::table_format(name, bytes) {
+        return table(spur_core::arrow::read_table(
+            format,
+            bytes,
+            &options.mapping,
+        ));
     }
     let (log, report) = import_bytes(name, bytes, options).map_err(|e| e.to_string())?;
     let mut notes = Vec::new();

@@ -1,10 +1,14 @@
 //! The analysis Web Worker: a short driver loop around spur-core.
 //!
 //! Receives `[header, ArrayBuffer]`, calls core, posts the result header back. All heavy work of
-//! the app runs here so that the page never freezes.
+//! the app runs here so that the page never freezes. The process-analysis requests (import,
+//! filters, map, variants, charts) and the log they work on live in [`process`]; the lead
+//! table, training and scoring in [`leads`].
 
 #[path = "analysis_worker/leads.rs"]
 mod leads;
+#[path = "analysis_worker/process.rs"]
+mod process;
 
 use js_sys::{Array, ArrayBuffer, Uint8Array};
 use spur_app::protocol::{ErrorDto, FromWorker, ToWorker};
@@ -18,14 +22,19 @@ fn main() {
     let reply_scope = scope.clone();
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |msg: MessageEvent| {
         let (reply, payload) = handle(&reply_scope, &msg.data());
-        post_with(&reply_scope, &reply, payload);
+        post_with(&reply_scope, &reply, payload.as_ref());
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
     post(&scope, &FromWorker::Ready);
 }
 
-fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) -> leads::Reply {
+/// Bytes made in the worker, as a fresh `ArrayBuffer` to transfer (copied once).
+fn buffer(bytes: Option<Vec<u8>>) -> Option<ArrayBuffer> {
+    bytes.map(|b| Uint8Array::from(b.as_slice()).buffer())
+}
+
+fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) -> (FromWorker, Option<ArrayBuffer>) {
     let parts = Array::from(data);
     let payload = || match parts.get(1).dyn_into::<ArrayBuffer>() {
         Ok(buf) => Uint8Array::new(&buf).to_vec(),
@@ -42,6 +51,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) -> leads::Reply {
             return (FromWorker::Failed { job: 0, error }, None);
         }
     };
+    let lead = |(reply, bytes): leads::Reply| (reply, buffer(bytes));
     match request {
         ToWorker::Summarize { job, name } => {
             let bytes = payload();
@@ -57,35 +67,40 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) -> leads::Reply {
             };
             (reply, None)
         }
-        ToWorker::LeadsDemo { job, rows, seed } => leads::demo(job, rows, seed),
-        ToWorker::LeadsOpen { job, name } => leads::open(job, name, payload()),
-        ToWorker::LeadsInspect { job, outcome } => leads::inspect(job, outcome),
+        request @ (ToWorker::Import { .. }
+        | ToWorker::SetFilters { .. }
+        | ToWorker::Map { .. }
+        | ToWorker::Variants { .. }
+        | ToWorker::Charts { .. }) => {
+            process::handle(request, parts.get(1), &|p| post_with(scope, &p, None))
+        }
+        ToWorker::LeadsDemo { job, rows, seed } => lead(leads::demo(job, rows, seed)),
+        ToWorker::LeadsOpen { job, name } => lead(leads::open(job, name, payload())),
+        ToWorker::LeadsInspect { job, outcome } => lead(leads::inspect(job, outcome)),
         ToWorker::LeadsTrain { job, request } => {
             let progress = |done, total| post(scope, &FromWorker::Progress { job, done, total });
-            leads::train(job, &request, &js_sys::Date::now, &progress)
+            lead(leads::train(job, &request, &js_sys::Date::now, &progress))
         }
-        ToWorker::LeadsScore { job, name } => leads::score(job, name, &payload()),
+        ToWorker::LeadsScore { job, name } => lead(leads::score(job, name, &payload())),
     }
 }
 
-/// Post a reply; `payload` bytes are copied once into a fresh `ArrayBuffer` that is transferred.
-fn post_with(scope: &DedicatedWorkerGlobalScope, reply: &FromWorker, payload: Option<Vec<u8>>) {
-    let Some(bytes) = payload else {
-        return post(scope, reply);
-    };
-    let text = header(reply);
-    let buf = Uint8Array::from(bytes.as_slice()).buffer();
-    let msg = Array::of2(&JsValue::from_str(&text), &buf);
-    let _ = scope.post_message_with_transfer(&msg, &Array::of1(&buf));
-}
-
-fn header(reply: &FromWorker) -> String {
-    serde_json::to_string(reply).unwrap_or_else(|e| {
-        format!(r#"{{"type":"failed","job":0,"error":{{"code":"internal","message":"{e}"}}}}"#)
-    })
-}
-
 fn post(scope: &DedicatedWorkerGlobalScope, reply: &FromWorker) {
-    let text = header(reply);
-    let _ = scope.post_message(&Array::of1(&JsValue::from_str(&text)));
+    post_with(scope, reply, None);
+}
+
+/// Post `[header, payload?]`, transferring the payload.
+fn post_with(
+    scope: &DedicatedWorkerGlobalScope,
+    reply: &FromWorker,
+    payload: Option<&ArrayBuffer>,
+) {
+    let text = serde_json::to_string(reply).unwrap_or_else(|e| {
+        format!(r#"{{"type":"failed","job":0,"error":{{"code":"internal","message":"{e}"}}}}"#)
+    });
+    let header = JsValue::from_str(&text);
+    let _ = match payload {
+        Some(buf) => scope.post_message_with_transfer(&Array::of2(&header, buf), &Array::of1(buf)),
+        None => scope.post_message(&Array::of1(&header)),
+    };
 }

@@ -1,0 +1,117 @@
+//! The process screen (issue 6): the filters over the loaded log as removable chips with live
+//! case/event counts, and the views of the filtered log — process map, variants, statistics.
+//!
+//! The log lives in the worker; this screen holds only the filter list. When it changes the
+//! worker re-filters and [`ProcessCtx::revision`] is bumped, which makes every view ask again.
+
+mod charts;
+mod map;
+mod variants;
+
+use crate::protocol::{ErrorDto, LogCounts};
+use crate::worker_client::process as worker;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use spur_core::toolkit::filter::Filter;
+
+/// What the views of the process screen share.
+#[derive(Clone, Copy)]
+pub struct ProcessCtx {
+    /// The filters, in order; views add to it (click on the map).
+    pub filters: RwSignal<Vec<Filter>>,
+    /// Bumped each time the worker's filtered log changed; 0 until the first filtering.
+    pub revision: RwSignal<u32>,
+}
+
+impl ProcessCtx {
+    /// Add `filter` unless it is already there.
+    pub fn add(&self, filter: Filter) {
+        self.filters.update(|list| {
+            if !list.contains(&filter) {
+                list.push(filter);
+            }
+        });
+    }
+}
+
+#[component]
+pub fn ProcessPage() -> impl IntoView {
+    let ctx = ProcessCtx {
+        filters: RwSignal::new(Vec::new()),
+        revision: RwSignal::new(0),
+    };
+    provide_context(ctx);
+    let counts = RwSignal::new(None::<LogCounts>);
+    let error = RwSignal::new(None::<ErrorDto>);
+    // Requests are answered in order; only the newest filtering's counts are shown.
+    let sent = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        let list = ctx.filters.get();
+        let n = sent.get_value().wrapping_add(1);
+        sent.set_value(n);
+        spawn_local(async move {
+            let result = worker::set_filters(list).await;
+            if sent.get_value() != n {
+                return;
+            }
+            match result {
+                Ok((c, _steps)) => {
+                    error.set(None);
+                    counts.set(Some(c));
+                    ctx.revision.update(|r| *r += 1);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    });
+
+    let chips = move || {
+        ctx.filters
+            .get()
+            .into_iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let text = f.to_string();
+                let remove = move |_| {
+                    ctx.filters.update(|list| {
+                        if i < list.len() {
+                            list.remove(i);
+                        }
+                    })
+                };
+                view! {
+                    <span class="chip" data-filter=text.clone()>
+                        {text.clone()}
+                        <button class="chip-remove" title="remove this filter" on:click=remove>"×"</button>
+                    </span>
+                }
+            })
+            .collect_view()
+    };
+    let count_line = move || {
+        counts.get().map(|c| {
+            view! {
+                <b id="filtered-cases">{c.cases}</b>" of "{c.cases_total}" cases · "
+                <b id="filtered-events">{c.events}</b>" of "{c.events_total}" events"
+            }
+        })
+    };
+    view! {
+        <section class="card filters" id="filters">
+            <div class="filter-line">
+                <span class="status">"Filters: "</span>
+                {move || ctx.filters.with(Vec::is_empty).then(|| view! {
+                    <span class="status">"none — click an activity or a path on the map"</span>
+                })}
+                {chips}
+            </div>
+            <div class="status" id="filter-counts">{count_line}</div>
+            {move || error.get().map(|e| view! {
+                <p class="error" id="filter-error" data-code=e.code.clone()>{e.message.clone()}</p>
+            })}
+        </section>
+        <map::MapCard />
+        <variants::VariantsCard />
+        <charts::ChartsCard />
+    }
+}

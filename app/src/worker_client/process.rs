@@ -1,0 +1,134 @@
+//! Typed calls for the process-analysis screens (issue 6). The worker keeps the imported log,
+//! so after [`import`] every call sends only its options.
+
+use super::client;
+use crate::protocol::{Charts, ErrorDto, FromWorker, LogCounts, ToWorker, VariantList};
+use js_sys::{ArrayBuffer, Uint8Array};
+use spur_core::map::{MapOptions, MapView, ProcessMap};
+use spur_core::summary::Summary;
+use spur_core::toolkit::filter::{Filter, FilterStep};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// Import progress: bytes read of the total, events accepted so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ImportProgress {
+    pub bytes: u64,
+    pub total_bytes: u64,
+    pub events: u64,
+}
+
+/// A computed process map: the data (names of the node ids) and the SVG drawing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrawnMap {
+    pub map: ProcessMap,
+    pub svg: String,
+    pub width: f64,
+    pub height: f64,
+}
+
+fn unexpected(reply: FromWorker) -> ErrorDto {
+    match reply {
+        FromWorker::Failed { error, .. } => error,
+        other => ErrorDto {
+            code: "protocol".into(),
+            message: format!("unexpected reply {other:?}"),
+        },
+    }
+}
+
+/// Import the log in `bytes` (transferred) as the worker's current log.
+pub async fn import(
+    name: String,
+    bytes: ArrayBuffer,
+    on_progress: impl Fn(ImportProgress) + 'static,
+) -> Result<(Summary, Vec<String>), ErrorDto> {
+    let progress = Box::new(move |m: &FromWorker| {
+        if let FromWorker::ImportProgress {
+            bytes,
+            total_bytes,
+            events,
+            ..
+        } = m
+        {
+            on_progress(ImportProgress {
+                bytes: *bytes,
+                total_bytes: *total_bytes,
+                events: *events,
+            });
+        }
+    });
+    let (reply, _) = client()?
+        .call_with(
+            |job| ToWorker::Import { job, name },
+            Some(bytes),
+            Some(progress),
+        )
+        .await?;
+    match reply {
+        FromWorker::Imported { summary, notes, .. } => Ok((summary, notes)),
+        other => Err(unexpected(other)),
+    }
+}
+
+/// Stop an import (or any computation): the worker is terminated and restarted empty.
+pub fn cancel() {
+    super::restart("cancelled");
+}
+
+/// Filter the current log (the filters replace the previous ones).
+pub async fn set_filters(filters: Vec<Filter>) -> Result<(LogCounts, Vec<FilterStep>), ErrorDto> {
+    let (reply, _) = client()?
+        .call_with(|job| ToWorker::SetFilters { job, filters }, None, None)
+        .await?;
+    match reply {
+        FromWorker::FiltersSet { counts, steps, .. } => Ok((counts, steps)),
+        other => Err(unexpected(other)),
+    }
+}
+
+/// The process map of the filtered log, drawn.
+pub async fn map(options: MapOptions, view: MapView) -> Result<DrawnMap, ErrorDto> {
+    let (reply, payload) = client()?
+        .call_with(|job| ToWorker::Map { job, options, view }, None, None)
+        .await?;
+    match reply {
+        FromWorker::Mapped {
+            map, width, height, ..
+        } => Ok(DrawnMap {
+            map,
+            svg: utf8(&payload),
+            width,
+            height,
+        }),
+        other => Err(unexpected(other)),
+    }
+}
+
+/// The `top` most frequent variants of the filtered log.
+pub async fn variants(top: usize) -> Result<VariantList, ErrorDto> {
+    let (reply, _) = client()?
+        .call_with(|job| ToWorker::Variants { job, top }, None, None)
+        .await?;
+    match reply {
+        FromWorker::VariantsListed { list, .. } => Ok(list),
+        other => Err(unexpected(other)),
+    }
+}
+
+/// The statistics charts of the filtered log.
+pub async fn charts() -> Result<Charts, ErrorDto> {
+    let (reply, _) = client()?
+        .call_with(|job| ToWorker::Charts { job }, None, None)
+        .await?;
+    match reply {
+        FromWorker::Charted { charts, .. } => Ok(charts),
+        other => Err(unexpected(other)),
+    }
+}
+
+fn utf8(payload: &JsValue) -> String {
+    match payload.dyn_ref::<ArrayBuffer>() {
+        Some(buf) => String::from_utf8_lossy(&Uint8Array::new(buf).to_vec()).into_owned(),
+        None => String::new(),
+    }
+}
