@@ -89,7 +89,7 @@ fn laundry_recipe_round_trips() {
     assert_eq!(recipe, again);
     assert_eq!(
         recipe.import_mapping().and_then(|m| m.activity.as_deref()),
-        Some("activity")
+        Some("concept:name")
     );
 }
 
@@ -98,7 +98,7 @@ fn laundry_recipe_replays() {
     check(
         LAUNDRY,
         expect![[r#"
-            0 roles import [6 cases, 11 events] case=Some("case")
+            0 roles import [6 cases, 11 events] case=Some("case:concept:name")
             1 resets-vs-rest compare [6 cases, 11 events] A 4 vs B 2; top: contains reset
             2 resets filter [4 cases, 9 events] has:reset: cases 6→4, events 11→9
             3 state-before-reset before_after [4 cases, 9 events] 4 occurrences; before: (case start)=1 finish booking=1 reserved=1 waiting for door opening=1
