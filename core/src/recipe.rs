@@ -149,7 +149,7 @@ pub enum RecipeError {
         index: usize,
         id: String,
         kind: &'static str,
-        source: StepError,
+        source: Box<StepError>,
     },
 }
 

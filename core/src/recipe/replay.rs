@@ -86,7 +86,7 @@ pub fn replay(recipe: &Recipe, log: &EventLog) -> Result<Replay, RecipeError> {
                     index,
                     id: step.id.clone(),
                     kind,
-                    source,
+                    source: Box::new(source),
                 })?;
             if let Some(next) = next {
                 current = Cow::Owned(next);
