@@ -14,6 +14,7 @@ mod leads;
 mod map;
 mod merge;
 mod roles;
+mod run;
 mod simulate;
 mod stats;
 
@@ -48,6 +49,8 @@ commands:
                         what precedes / follows every ACTIVITY, in the case or on the entity
   roles LOG [--role F] [--json]
                         activity x resource/role matrix, handover of work, per-role timing
+  run RECIPE.json LOG [--json]
+                        replay a recipe (import mapping, filters, views) on LOG, as the browser
   help                  this text";
 
 fn main() -> ExitCode {
@@ -79,6 +82,7 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
         "before" | "after" => before_after::run(command, rest),
         "roles" => roles::run(rest),
         "map" => map::run(rest),
+        "run" => run::run(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)

@@ -22,6 +22,7 @@ pub mod log;
 pub mod map;
 pub mod mining;
 pub mod model;
+pub mod recipe;
 pub mod sim;
 pub mod summary;
 pub mod toolkit;

@@ -1,0 +1,194 @@
+//! Replaying a recipe on a log: filters narrow the current log in order, views compute on it.
+
+use super::{Op, Recipe, RecipeError, StepError};
+use crate::import::Mapping;
+use crate::log::EventLog;
+use crate::map::{process_map, ProcessMap};
+use crate::mining::{self, Stats};
+use crate::toolkit::before_after::{before_after, BeforeAfter};
+use crate::toolkit::compare::{compare, CompareOptions, Comparison};
+use crate::toolkit::filter::{self, Filter, FilterError, FilterStep};
+use crate::toolkit::roles::{roles, Roles};
+use serde::Serialize;
+use std::borrow::Cow;
+
+/// Every step's result, in recipe order (disabled steps included, without output).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Replay {
+    pub steps: Vec<StepResult>,
+}
+
+/// One step's result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StepResult {
+    pub index: usize,
+    pub id: String,
+    pub kind: &'static str,
+    pub enabled: bool,
+    /// Cases and events of the log after this step (filters) or the log it looked at (views).
+    pub cases: usize,
+    pub events: usize,
+    /// `None` for disabled steps.
+    pub output: Option<Output>,
+}
+
+/// A step's output: for views exactly the struct the matching CLI `--json` prints.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Output {
+    Import(Mapping),
+    Filter(FilterStep),
+    Stats(Box<Stats>),
+    Map(Box<MapResult>),
+    Variants(VariantsResult),
+    BeforeAfter(Box<BeforeAfter>),
+    Compare(Box<Comparison>),
+    Roles(Box<Roles>),
+}
+
+/// The process map with its size.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MapResult {
+    pub nodes: usize,
+    pub edges: usize,
+    pub map: ProcessMap,
+}
+
+/// The most frequent variants.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VariantsResult {
+    /// Distinct variants of the current log.
+    pub variants: usize,
+    pub cases: u64,
+    /// At most `top`, by count descending, then sequence.
+    pub top: Vec<VariantRow>,
+}
+
+/// One variant: its activities, cases and share of the cases.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VariantRow {
+    pub activities: Vec<String>,
+    pub count: u64,
+    pub share: f64,
+}
+
+/// Replay `recipe` on `log` (already read with [`Recipe::import_mapping`]). The first failing
+/// step stops the replay; its error names the step and the problem.
+pub fn replay(recipe: &Recipe, log: &EventLog) -> Result<Replay, RecipeError> {
+    recipe.validate()?;
+    let mut current = Cow::Borrowed(log);
+    let mut steps = Vec::with_capacity(recipe.steps.len());
+    for (index, step) in recipe.steps.iter().enumerate() {
+        let kind = step.op.kind();
+        let output = if step.enabled {
+            let (next, output) =
+                run_step(&current, &step.op).map_err(|source| RecipeError::Step {
+                    index,
+                    id: step.id.clone(),
+                    kind,
+                    source: Box::new(source),
+                })?;
+            if let Some(next) = next {
+                current = Cow::Owned(next);
+            }
+            Some(output)
+        } else {
+            None
+        };
+        steps.push(StepResult {
+            index,
+            id: step.id.clone(),
+            kind,
+            enabled: step.enabled,
+            cases: current.num_cases(),
+            events: current.num_events(),
+            output,
+        });
+    }
+    Ok(Replay { steps })
+}
+
+/// Run one step: the narrowed log (filters only) and the output.
+fn run_step(log: &EventLog, op: &Op) -> Result<(Option<EventLog>, Output), StepError> {
+    Ok(match op {
+        Op::Import { mapping } => (None, Output::Import(mapping.clone())),
+        Op::Filter { filter } => {
+            let filtered = filter::apply(log, filter)?;
+            (Some(filtered.log), Output::Filter(filtered.step))
+        }
+        Op::Stats {} => (None, Output::Stats(Box::new(mining::stats(log)))),
+        Op::Map { options } => {
+            let map = process_map(log, options);
+            let result = MapResult {
+                nodes: map.nodes.len(),
+                edges: map.edges.len(),
+                map,
+            };
+            (None, Output::Map(Box::new(result)))
+        }
+        Op::Variants { top } => (None, Output::Variants(top_variants(log, *top))),
+        Op::BeforeAfter { query } => {
+            let result = before_after(log, query)?;
+            (None, Output::BeforeAfter(Box::new(result)))
+        }
+        Op::Compare { a, b, options } => {
+            let result = compare_groups(log, a, b.as_deref(), options)?;
+            (None, Output::Compare(Box::new(result)))
+        }
+        Op::Roles { role } => (None, Output::Roles(Box::new(roles(log, role.as_deref())?))),
+    })
+}
+
+fn top_variants(log: &EventLog, top: usize) -> VariantsResult {
+    let all = mining::variant_counts(log);
+    let cases = log.num_cases() as u64;
+    let share = |count: u64| {
+        if cases == 0 {
+            0.0
+        } else {
+            count as f64 / cases as f64
+        }
+    };
+    VariantsResult {
+        variants: all.len(),
+        cases,
+        top: all
+            .into_iter()
+            .take(top)
+            .map(|(activities, count)| VariantRow {
+                activities,
+                count,
+                share: share(count),
+            })
+            .collect(),
+    }
+}
+
+/// Compare the cases every filter of `a` keeps with those of `b` (the rest of A when `None`),
+/// as `spur compare` does.
+pub fn compare_groups(
+    log: &EventLog,
+    a: &[Filter],
+    b: Option<&[Filter]>,
+    options: &CompareOptions,
+) -> Result<Comparison, StepError> {
+    let mask_a = group_mask(log, a).map_err(|source| StepError::Group { group: "a", source })?;
+    let mask_b = match b {
+        Some(filters) => {
+            group_mask(log, filters).map_err(|source| StepError::Group { group: "b", source })?
+        }
+        None => mask_a.iter().map(|x| !x).collect(),
+    };
+    Ok(compare(log, &mask_a, &mask_b, options)?)
+}
+
+fn group_mask(log: &EventLog, filters: &[Filter]) -> Result<Vec<bool>, FilterError> {
+    let mut mask = vec![true; log.num_cases()];
+    for f in filters {
+        let keep = filter::case_mask(log, f)?;
+        for (m, k) in mask.iter_mut().zip(keep) {
+            *m &= k;
+        }
+    }
+    Ok(mask)
+}
