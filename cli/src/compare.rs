@@ -102,14 +102,7 @@ pub fn parse_group(specs: &[String]) -> Result<Vec<Filter>, String> {
 
 /// The case mask of one group: the cases every filter keeps.
 pub fn group_mask(log: &EventLog, filters: &[Filter]) -> Result<Vec<bool>, String> {
-    let mut mask = vec![true; log.num_cases()];
-    for f in filters {
-        let keep = filter::case_mask(log, f).map_err(|e| e.to_string())?;
-        for (m, k) in mask.iter_mut().zip(keep) {
-            *m &= k;
-        }
-    }
-    Ok(mask)
+    filter::case_mask_all(log, filters).map_err(|e| e.to_string())
 }
 
 /// Compare the groups the filters describe on `log` (B: the rest of A when `None`). Errors

@@ -7,7 +7,7 @@ use crate::map::{process_map, ProcessMap};
 use crate::mining::{self, Stats};
 use crate::toolkit::before_after::{before_after, BeforeAfter};
 use crate::toolkit::compare::{compare, CompareOptions, Comparison};
-use crate::toolkit::filter::{self, Filter, FilterError, FilterStep};
+use crate::toolkit::filter::{self, Filter, FilterStep};
 use crate::toolkit::roles::{roles, Roles};
 use serde::Serialize;
 use std::borrow::Cow;
@@ -172,23 +172,12 @@ pub fn compare_groups(
     b: Option<&[Filter]>,
     options: &CompareOptions,
 ) -> Result<Comparison, StepError> {
-    let mask_a = group_mask(log, a).map_err(|source| StepError::Group { group: "a", source })?;
+    let mask_a =
+        filter::case_mask_all(log, a).map_err(|source| StepError::Group { group: "a", source })?;
     let mask_b = match b {
-        Some(filters) => {
-            group_mask(log, filters).map_err(|source| StepError::Group { group: "b", source })?
-        }
+        Some(filters) => filter::case_mask_all(log, filters)
+            .map_err(|source| StepError::Group { group: "b", source })?,
         None => mask_a.iter().map(|x| !x).collect(),
     };
     Ok(compare(log, &mask_a, &mask_b, options)?)
-}
-
-fn group_mask(log: &EventLog, filters: &[Filter]) -> Result<Vec<bool>, FilterError> {
-    let mut mask = vec![true; log.num_cases()];
-    for f in filters {
-        let keep = filter::case_mask(log, f)?;
-        for (m, k) in mask.iter_mut().zip(keep) {
-            *m &= k;
-        }
-    }
-    Ok(mask)
 }

@@ -322,6 +322,18 @@ pub fn apply_all(
     Ok((current.into_owned(), steps))
 }
 
+/// Per case of `log`, do all the case-level `filters` keep it? (A group for `compare`: several
+/// filters combine with AND; no filter selects every case.)
+pub fn case_mask_all(log: &EventLog, filters: &[Filter]) -> Result<Vec<bool>, FilterError> {
+    let mut mask = vec![true; log.num_cases()];
+    for f in filters {
+        for (m, k) in mask.iter_mut().zip(case_mask(log, f)?) {
+            *m &= k;
+        }
+    }
+    Ok(mask)
+}
+
 /// Per case of `log`, does the case-level `filter` keep it? (For "group vs rest".)
 pub fn case_mask(log: &EventLog, filter: &Filter) -> Result<Vec<bool>, FilterError> {
     eval::check(log, filter)?;
