@@ -4,11 +4,10 @@
 //! files, parses flags, and prints text or JSON. Refused input exits 1, usage and I/O trouble 2.
 
 use anyhow::{bail, Context};
-use spur_core::leads::encode::CsvRow;
 use spur_core::leads::evaluate::{self, EvalConfig};
 use spur_core::leads::ranking::{self, TrainConfig};
 use spur_core::leads::table::{self, ImportConfig};
-use spur_core::leads::{csv, generate};
+use spur_core::leads::{generate, score_table};
 use spur_core::model;
 use std::process::ExitCode;
 
@@ -378,66 +377,21 @@ fn score_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
         }
     };
     let data = std::fs::read(leads_path).with_context(|| format!("cannot read {leads_path}"))?;
-    let parsed = match csv::parse(&data) {
-        Ok(p) => p,
+    let table = match score_table::score_csv(&m, &data) {
+        Ok(t) => t,
         Err(e) => {
             eprintln!("spur: {leads_path}: {e}");
             return Ok(ExitCode::from(1));
         }
     };
-    let id_col = parsed.header.iter().position(|h| h == "id");
-    let mut scored = Vec::with_capacity(parsed.records.len());
-    for r in &parsed.records {
-        if r.fields.len() != parsed.header.len() {
-            eprintln!(
-                "spur: {leads_path}: line {}: {} fields, the header has {} (row skipped)",
-                r.line,
-                r.fields.len(),
-                parsed.header.len()
-            );
-            continue;
-        }
-        let id = id_col
-            .and_then(|i| r.fields.get(i))
-            .cloned()
-            .unwrap_or_else(|| format!("line {}", r.line));
-        let row = CsvRow {
-            header: &parsed.header,
-            fields: &r.fields,
-        };
-        scored.push(m.score_record(&row, Some(id)));
+    for r in &table.skipped {
+        eprintln!("spur: {leads_path}: line {}: {}", r.line, r.reason);
     }
-    let order = ranking::rank(&scored);
     if f.json {
-        let ranked: Vec<&ranking::Score> = order.iter().map(|&i| &scored[i]).collect();
+        let ranked: Vec<&ranking::Score> = table.order.iter().map(|&i| &table.scores[i]).collect();
         return emit(&format!("{}\n", serde_json::to_string_pretty(&ranked)?));
     }
-    let mut out = String::from("rank,id,score,expected_value,segment,rule,reasons\n");
-    for (rank, i) in order.into_iter().enumerate() {
-        let s = &scored[i];
-        let reasons: Vec<&str> = s.reasons.iter().map(|r| r.text.as_str()).collect();
-        out.push_str(&format!(
-            "{},{},{:.4},{},{},{},{}\n",
-            rank + 1,
-            quote(s.id.as_deref().unwrap_or("")),
-            s.value,
-            s.expected_value
-                .map(|v| format!("{v:.0}"))
-                .unwrap_or_default(),
-            s.segment_id,
-            quote(&s.rule),
-            quote(&reasons.join("; "))
-        ));
-    }
-    emit(&out)
-}
-
-fn quote(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
+    emit(&score_table::ranked_csv(&table.scores, &table.order))
 }
 
 fn clusters_cmd(f: &Flags) -> anyhow::Result<ExitCode> {

@@ -39,5 +39,6 @@ pub mod profile;
 pub mod ranking;
 pub mod request;
 pub mod rng;
+pub mod score_table;
 pub mod table;
 pub mod tree;

@@ -10,9 +10,9 @@ use spur_app::protocol::leads::{
     TRAIN_STAGES,
 };
 use spur_app::protocol::{ErrorDto, FromWorker, JobId};
-use spur_core::leads::encode::CsvRow;
 use spur_core::leads::evaluate::{self, EvalConfig};
-use spur_core::leads::ranking::{self, LeadModel, Score, TrainConfig};
+use spur_core::leads::ranking::{self, LeadModel, TrainConfig};
+use spur_core::leads::score_table::{self, ScoredTable};
 use spur_core::leads::table::{self, ColumnKind, Import, ImportConfig, Rejected, TableError};
 use spur_core::leads::{csv, generate};
 use spur_core::model;
@@ -268,35 +268,12 @@ pub fn score(job: JobId, name: String, bytes: &[u8]) -> Reply {
 }
 
 fn score_csv(m: &LeadModel, name: &str, bytes: &[u8]) -> Result<(LeadsScored, Vec<u8>), ErrorDto> {
-    let parsed = csv::parse(bytes).map_err(|e| located(name, &TableError::Csv(e)))?;
-    let id_col = parsed.header.iter().position(|h| h == "id");
-    let mut scored = Vec::with_capacity(parsed.records.len());
-    let mut skipped = Vec::new();
-    for r in &parsed.records {
-        if r.fields.len() != parsed.header.len() {
-            skipped.push(Rejected {
-                line: r.line,
-                column: None,
-                reason: format!(
-                    "{} fields, the header has {} (row skipped)",
-                    r.fields.len(),
-                    parsed.header.len()
-                ),
-            });
-            continue;
-        }
-        let id = id_col
-            .and_then(|i| r.fields.get(i))
-            .cloned()
-            .unwrap_or_else(|| format!("line {}", r.line));
-        let row = CsvRow {
-            header: &parsed.header,
-            fields: &r.fields,
-        };
-        scored.push(m.score_record(&row, Some(id)));
-    }
-    let order = ranking::rank(&scored);
-    let csv = ranked_csv(&scored, &order).into_bytes();
+    let ScoredTable {
+        scores: scored,
+        order,
+        skipped,
+    } = score_table::score_csv(m, bytes).map_err(|e| located(name, &TableError::Csv(e)))?;
+    let csv = score_table::ranked_csv(&scored, &order).into_bytes();
     let top = order
         .iter()
         .take(SHOWN_SCORES)
@@ -312,34 +289,4 @@ fn score_csv(m: &LeadModel, name: &str, bytes: &[u8]) -> Result<(LeadsScored, Ve
         },
         csv,
     ))
-}
-
-/// The ranked CSV exactly as `spur leads score` prints it.
-fn ranked_csv(scored: &[Score], order: &[usize]) -> String {
-    let mut out = String::from("rank,id,score,expected_value,segment,rule,reasons\n");
-    for (rank, &i) in order.iter().enumerate() {
-        let s = &scored[i];
-        let reasons: Vec<&str> = s.reasons.iter().map(|r| r.text.as_str()).collect();
-        out.push_str(&format!(
-            "{},{},{:.4},{},{},{},{}\n",
-            rank + 1,
-            quote(s.id.as_deref().unwrap_or("")),
-            s.value,
-            s.expected_value
-                .map(|v| format!("{v:.0}"))
-                .unwrap_or_default(),
-            s.segment_id,
-            quote(&s.rule),
-            quote(&reasons.join("; "))
-        ));
-    }
-    out
-}
-
-fn quote(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
 }
