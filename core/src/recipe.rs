@@ -23,7 +23,9 @@ mod replay;
 #[cfg(test)]
 mod tests;
 
-pub use replay::{replay, MapResult, Output, Replay, StepResult, VariantRow, VariantsResult};
+pub use replay::{
+    replay, replay_view, MapResult, Output, Replay, StepResult, VariantRow, VariantsResult,
+};
 
 use crate::import::Mapping;
 use crate::map::MapOptions;

@@ -143,7 +143,9 @@ pub fn LoadPage() -> impl IntoView {
                     <button id="import-cancel" on:click=cancel>"Cancel"</button>
                 </section>
             }.into_any(),
-            State::Loaded { name, summary, notes } => view! {
+            State::Loaded { name, summary, notes } => {
+                let activities = summary.activities.iter().map(|a| a.name.clone()).collect();
+                view! {
                 <SummaryView name summary />
                 {(!notes.is_empty()).then(|| view! {
                     <section class="card notes" id="import-notes">
@@ -154,8 +156,8 @@ pub fn LoadPage() -> impl IntoView {
                         }>"Download the report"</button>
                     </section>
                 })}
-                <ProcessPage />
-            }.into_any(),
+                <ProcessPage activities />
+            }.into_any()},
             State::Failed(e) => view! {
                 <section class="card error" id="error" data-code=e.code.clone()>
                     <h2>"This file could not be read"</h2>

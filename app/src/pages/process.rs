@@ -5,48 +5,37 @@
 //! worker re-filters and [`ProcessCtx::revision`] is bumped, which makes every view ask again.
 
 mod charts;
+mod ctx;
 mod map;
 mod variants;
 
 use crate::protocol::{ErrorDto, LogCounts};
 use crate::worker_client::process as worker;
+pub use ctx::ProcessCtx;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use spur_core::toolkit::filter::Filter;
-
-/// What the views of the process screen share.
-#[derive(Clone, Copy)]
-pub struct ProcessCtx {
-    /// The filters, in order; views add to it (click on the map).
-    pub filters: RwSignal<Vec<Filter>>,
-    /// Bumped each time the worker's filtered log changed; 0 until the first filtering.
-    pub revision: RwSignal<u32>,
-}
-
-impl ProcessCtx {
-    /// Add `filter` unless it is already there.
-    pub fn add(&self, filter: Filter) {
-        self.filters.update(|list| {
-            if !list.contains(&filter) {
-                list.push(filter);
-            }
-        });
-    }
-}
+use spur_core::recipe::{Op, Recipe};
 
 #[component]
-pub fn ProcessPage() -> impl IntoView {
-    let ctx = ProcessCtx {
-        filters: RwSignal::new(Vec::new()),
-        revision: RwSignal::new(0),
-    };
+pub fn ProcessPage(
+    /// The loaded log's activities, most frequent first.
+    activities: Vec<String>,
+) -> impl IntoView {
+    let ctx = ProcessCtx::new(
+        Recipe {
+            version: 1,
+            name: String::new(),
+            steps: Vec::new(),
+        },
+        activities,
+    );
     provide_context(ctx);
     let counts = RwSignal::new(None::<LogCounts>);
     let error = RwSignal::new(None::<ErrorDto>);
     // Requests are answered in order; only the newest filtering's counts are shown.
     let sent = StoredValue::new(0u32);
     Effect::new(move |_| {
-        let list = ctx.filters.get();
+        let list = ctx.filters();
         let n = sent.get_value().wrapping_add(1);
         sent.set_value(n);
         spawn_local(async move {
@@ -66,19 +55,17 @@ pub fn ProcessPage() -> impl IntoView {
     });
 
     let chips = move || {
-        ctx.filters
+        ctx.recipe
             .get()
+            .steps
             .into_iter()
-            .enumerate()
-            .map(|(i, f)| {
+            .filter_map(|s| match s.op {
+                Op::Filter { filter } if s.enabled => Some((s.id, filter)),
+                _ => None,
+            })
+            .map(|(id, f)| {
                 let text = f.to_string();
-                let remove = move |_| {
-                    ctx.filters.update(|list| {
-                        if i < list.len() {
-                            list.remove(i);
-                        }
-                    })
-                };
+                let remove = move |_| ctx.recipe.update(|r| r.steps.retain(|s| s.id != id));
                 view! {
                     <span class="chip" data-filter=text.clone()>
                         {text.clone()}
@@ -100,7 +87,7 @@ pub fn ProcessPage() -> impl IntoView {
         <section class="card filters" id="filters">
             <div class="filter-line">
                 <span class="status">"Filters: "</span>
-                {move || ctx.filters.with(Vec::is_empty).then(|| view! {
+                {move || ctx.filters().is_empty().then(|| view! {
                     <span class="status">"none — click an activity or a path on the map"</span>
                 })}
                 {chips}

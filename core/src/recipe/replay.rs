@@ -9,16 +9,16 @@ use crate::toolkit::before_after::{before_after, BeforeAfter};
 use crate::toolkit::compare::{compare, CompareOptions, Comparison};
 use crate::toolkit::filter::{self, Filter, FilterStep};
 use crate::toolkit::roles::{roles, Roles};
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
 use std::borrow::Cow;
 
 /// Every step's result, in recipe order (disabled steps included, without output).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Replay {
     pub steps: Vec<StepResult>,
 }
 
-/// One step's result.
+/// One step's result. Read back by `kind` (the output itself is untagged, as the CLI prints it).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StepResult {
     pub index: usize,
@@ -47,7 +47,7 @@ pub enum Output {
 }
 
 /// The process map with its size.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MapResult {
     pub nodes: usize,
     pub edges: usize,
@@ -55,7 +55,7 @@ pub struct MapResult {
 }
 
 /// The most frequent variants.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VariantsResult {
     /// Distinct variants of the current log.
     pub variants: usize,
@@ -65,16 +65,89 @@ pub struct VariantsResult {
 }
 
 /// One variant: its activities, cases and share of the cases.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VariantRow {
     pub activities: Vec<String>,
     pub count: u64,
     pub share: f64,
 }
 
+/// The serialized form of a [`StepResult`], with the output not yet decoded.
+#[derive(Deserialize)]
+struct RawStepResult {
+    index: usize,
+    id: String,
+    kind: String,
+    enabled: bool,
+    cases: usize,
+    events: usize,
+    /// Raw, not a `Value`: a `Value` would re-sort the keys of map-shaped outputs.
+    output: Option<Box<serde_json::value::RawValue>>,
+}
+
+impl<'de> Deserialize<'de> for StepResult {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let raw = RawStepResult::deserialize(d)?;
+        let kind = KINDS
+            .iter()
+            .find(|k| **k == raw.kind)
+            .copied()
+            .ok_or_else(|| D::Error::custom(format!("unknown step kind `{}`", raw.kind)))?;
+        let output = match raw.output {
+            None => None,
+            Some(v) => Some(decode_output(kind, v.get()).map_err(D::Error::custom)?),
+        };
+        Ok(StepResult {
+            index: raw.index,
+            id: raw.id,
+            kind,
+            enabled: raw.enabled,
+            cases: raw.cases,
+            events: raw.events,
+            output,
+        })
+    }
+}
+
+/// Every `kind` tag of [`Op`].
+const KINDS: &[&str] = &[
+    "import",
+    "filter",
+    "stats",
+    "map",
+    "variants",
+    "before_after",
+    "compare",
+    "roles",
+];
+
+fn decode_output(kind: &str, v: &str) -> Result<Output, serde_json::Error> {
+    use serde_json::from_str as from_value;
+    Ok(match kind {
+        "import" => Output::Import(from_value(v)?),
+        "filter" => Output::Filter(from_value(v)?),
+        "stats" => Output::Stats(from_value(v)?),
+        "map" => Output::Map(from_value(v)?),
+        "variants" => Output::Variants(from_value(v)?),
+        "before_after" => Output::BeforeAfter(from_value(v)?),
+        "compare" => Output::Compare(from_value(v)?),
+        _ => Output::Roles(from_value(v)?),
+    })
+}
+
 /// Replay `recipe` on `log` (already read with [`Recipe::import_mapping`]). The first failing
 /// step stops the replay; its error names the step and the problem.
 pub fn replay(recipe: &Recipe, log: &EventLog) -> Result<Replay, RecipeError> {
+    replay_view(recipe, log).map(|(replay, _)| replay)
+}
+
+/// [`replay`], also returning the log after every enabled filter: the view the browser's map,
+/// variants and cases show alongside the recipe's own outputs.
+pub fn replay_view<'a>(
+    recipe: &Recipe,
+    log: &'a EventLog,
+) -> Result<(Replay, Cow<'a, EventLog>), RecipeError> {
     recipe.validate()?;
     let mut current = Cow::Borrowed(log);
     let mut steps = Vec::with_capacity(recipe.steps.len());
@@ -105,7 +178,7 @@ pub fn replay(recipe: &Recipe, log: &EventLog) -> Result<Replay, RecipeError> {
             output,
         });
     }
-    Ok(Replay { steps })
+    Ok((Replay { steps }, current))
 }
 
 /// Run one step: the narrowed log (filters only) and the output.

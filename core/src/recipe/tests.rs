@@ -221,3 +221,21 @@ proptest! {
         }
     }
 }
+
+/// The browser decodes the worker's replay: every kind of output must read back equal.
+#[test]
+fn replay_round_trips_through_json() {
+    for text in [LAUNDRY, VIEWS] {
+        let recipe = Recipe::from_json(text).expect("the recipe reads");
+        let replayed = replay(&recipe, &log()).expect("the recipe replays");
+        let json = serde_json::to_string(&replayed).expect("a replay serializes");
+        let back: Replay = serde_json::from_str(&json).expect("a replay reads back");
+        assert_eq!(back, replayed);
+    }
+    let bad = r#"{"steps":[{"index":0,"id":"x","kind":"dance","enabled":true,"cases":0,"events":0,"output":null}]}"#;
+    let err = serde_json::from_str::<Replay>(bad).expect_err("an unknown kind is refused");
+    assert!(
+        err.to_string().contains("unknown step kind `dance`"),
+        "{err}"
+    );
+}
