@@ -5,3 +5,4 @@ pub mod leads_results;
 pub mod leads_scores;
 pub mod leads_setup;
 pub mod summary_view;
+pub mod views;

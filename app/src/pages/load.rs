@@ -156,7 +156,7 @@ pub fn LoadPage() -> impl IntoView {
                         }>"Download the report"</button>
                     </section>
                 })}
-                <ProcessPage activities />
+                <ProcessPage activities import=None />
             }.into_any()},
             State::Failed(e) => view! {
                 <section class="card error" id="error" data-code=e.code.clone()>

@@ -14,18 +14,28 @@ use crate::worker_client::process as worker;
 pub use ctx::ProcessCtx;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use spur_core::recipe::{Op, Recipe};
+use spur_core::import::Mapping;
+use spur_core::recipe::{Op, Recipe, Step};
 
 #[component]
 pub fn ProcessPage(
     /// The loaded log's activities, most frequent first.
     activities: Vec<String>,
+    /// The column roles the log was read with: the recipe's first (`import`) step.
+    import: Option<Mapping>,
 ) -> impl IntoView {
     let ctx = ProcessCtx::new(
         Recipe {
             version: 1,
             name: String::new(),
-            steps: Vec::new(),
+            steps: import
+                .map(|mapping| Step {
+                    id: "import".into(),
+                    enabled: true,
+                    op: Op::Import { mapping },
+                })
+                .into_iter()
+                .collect(),
         },
         activities,
     );
