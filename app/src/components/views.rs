@@ -9,7 +9,6 @@ use leptos::prelude::*;
 use spur_core::recipe::StepResult;
 
 /// The drawing of one step's result (nothing for disabled steps).
-#[expect(dead_code, reason = "the notebook panel draws its cells with it next")]
 pub fn step_output(result: &StepResult) -> AnyView {
     match &result.output {
         None => ().into_any(),
