@@ -106,6 +106,7 @@ pub fn ProcessPage(
             data-revision=move || ctx.revision.get().to_string()>
             <div class="process-main">
                 <filter_panel::FilterPanel />
+                <crate::components::views::AddView />
                 <map::MapCard />
                 <variants::VariantsCard />
                 <charts::ChartsCard />
