@@ -10,7 +10,7 @@ pub mod leads;
 use leads::{LeadTable, LeadsScored, LeadsTrainRequest, LeadsTrained};
 use serde::{Deserialize, Serialize};
 use spur_core::map::{MapOptions, MapView, ProcessMap};
-use spur_core::recipe::{Recipe, Replay};
+use spur_core::recipe::Recipe;
 use spur_core::summary::Summary;
 
 /// Identifies one request so that replies can be matched and stale ones ignored.
@@ -124,10 +124,11 @@ pub enum FromWorker {
     },
 
     // --- recipe: replies to `Replay`.
-    /// Every step's result (as `spur run --json` prints it) and the counts after the filters.
+    /// The counts after the recipe's filters. Payload: every step's result, the JSON of
+    /// `spur_core::recipe::Replay` as `spur run --json` prints it (UTF-8; a payload because
+    /// its outputs are read back by kind, which a tagged header cannot carry).
     Replayed {
         job: JobId,
-        replay: Replay,
         counts: LogCounts,
     },
     /// The replay stopped at a step (`step`: its id, when the error names one); the worker's

@@ -76,7 +76,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) -> (FromWorker, Op
             process::handle(request, parts.get(1), &|p| post_with(scope, &p, None))
         }
         // --- recipe
-        ToWorker::Replay { job, recipe } => (recipe::replay(job, &recipe), None),
+        ToWorker::Replay { job, recipe } => recipe::replay(job, &recipe),
         ToWorker::LeadsDemo { job, rows, seed } => lead(leads::demo(job, rows, seed)),
         ToWorker::LeadsOpen { job, name } => lead(leads::open(job, name, payload())),
         ToWorker::LeadsInspect { job, outcome } => lead(leads::inspect(job, outcome)),

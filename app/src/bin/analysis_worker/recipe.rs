@@ -3,24 +3,27 @@
 //! filters as the session's view, so the map, variants and charts show what the recipe selects.
 
 use super::process::{failed, with_session};
+use js_sys::{ArrayBuffer, Uint8Array};
 use spur_app::protocol::{ErrorDto, FromWorker, JobId, LogCounts};
 use spur_core::recipe::{replay_view, Recipe, RecipeError};
 use std::borrow::Cow;
 
-/// Replay `recipe`; on failure the view of the last good replay stays.
-pub fn replay(job: JobId, recipe: &Recipe) -> FromWorker {
+/// Replay `recipe`; the reply's payload is the replay's JSON. On failure the view of the last
+/// good replay stays.
+pub fn replay(job: JobId, recipe: &Recipe) -> (FromWorker, Option<ArrayBuffer>) {
     let reply = with_session(|session| {
         let (replay, view) = match replay_view(recipe, &session.base) {
             Ok(done) => done,
             Err(e) => {
-                return FromWorker::ReplayFailed {
+                let reply = FromWorker::ReplayFailed {
                     job,
                     step: failing_step(&e),
                     error: ErrorDto {
                         code: "recipe".into(),
                         message: e.to_string(),
                     },
-                }
+                };
+                return (reply, None);
             }
         };
         let filtered = match view {
@@ -35,13 +38,21 @@ pub fn replay(job: JobId, recipe: &Recipe) -> FromWorker {
             cases_total: session.base.num_cases() as u64,
             events_total: session.base.num_events() as u64,
         };
-        FromWorker::Replayed {
-            job,
-            replay,
-            counts,
+        match serde_json::to_vec(&replay) {
+            Ok(json) => (
+                FromWorker::Replayed { job, counts },
+                Some(Uint8Array::from(json.as_slice()).buffer()),
+            ),
+            Err(e) => (
+                failed(job, "internal", format!("cannot encode the replay: {e}")),
+                None,
+            ),
         }
     });
-    reply.unwrap_or_else(|| failed(job, "no_log", "no log is loaded: load a file first".into()))
+    reply.unwrap_or_else(|| {
+        let reply = failed(job, "no_log", "no log is loaded: load a file first".into());
+        (reply, None)
+    })
 }
 
 /// The id of the step an error names.

@@ -180,6 +180,14 @@ fn summary(op: &Op) -> String {
             pct(options.path_share)
         ),
         Op::Variants { top } => format!("the {top} most frequent variants"),
+        Op::Compare { a, b, .. } => {
+            let group = |fs: &[spur_core::toolkit::filter::Filter]| {
+                let texts: Vec<String> = fs.iter().map(ToString::to_string).collect();
+                texts.join(" ∧ ")
+            };
+            let b = b.as_deref().map_or("the other cases".to_string(), group);
+            format!("A: {} vs B: {b}", group(a))
+        }
         other => params(other),
     }
 }
