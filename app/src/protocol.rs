@@ -10,8 +10,8 @@ pub mod leads;
 use leads::{LeadTable, LeadsScored, LeadsTrainRequest, LeadsTrained};
 use serde::{Deserialize, Serialize};
 use spur_core::map::{MapOptions, MapView, ProcessMap};
+use spur_core::recipe::Recipe;
 use spur_core::summary::Summary;
-use spur_core::toolkit::filter::{Filter, FilterStep};
 
 /// Identifies one request so that replies can be matched and stale ones ignored.
 pub type JobId = u32;
@@ -43,8 +43,6 @@ pub enum ToWorker {
     /// Import the log in the payload (any format) as the current log, clearing the filters;
     /// [`FromWorker::ImportProgress`] is posted while it runs.
     Import { job: JobId, name: String },
-    /// Replace the filters over the current log (applied in order; empty = the whole log).
-    SetFilters { job: JobId, filters: Vec<Filter> },
     /// The process map of the filtered log; the SVG comes back as the payload (UTF-8 bytes).
     Map {
         job: JobId,
@@ -55,6 +53,11 @@ pub enum ToWorker {
     Variants { job: JobId, top: usize },
     /// The statistics charts of the filtered log.
     Charts { job: JobId },
+
+    // --- recipe (issue 6 notebook): replay the process screen's recipe on the current log.
+    /// Replay `recipe` on the imported log (`spur_core::recipe::replay_view`); the log after its
+    /// enabled filters becomes the view the map, variants and charts use.
+    Replay { job: JobId, recipe: Recipe },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -104,11 +107,6 @@ pub enum FromWorker {
         /// Rejected/repaired rows and skipped columns, one line per kind (first lines located).
         notes: Vec<String>,
     },
-    FiltersSet {
-        job: JobId,
-        counts: LogCounts,
-        steps: Vec<FilterStep>,
-    },
     Mapped {
         job: JobId,
         map: ProcessMap,
@@ -123,6 +121,22 @@ pub enum FromWorker {
     Charted {
         job: JobId,
         charts: Charts,
+    },
+
+    // --- recipe: replies to `Replay`.
+    /// The counts after the recipe's filters. Payload: every step's result, the JSON of
+    /// `spur_core::recipe::Replay` as `spur run --json` prints it (UTF-8; a payload because
+    /// its outputs are read back by kind, which a tagged header cannot carry).
+    Replayed {
+        job: JobId,
+        counts: LogCounts,
+    },
+    /// The replay stopped at a step (`step`: its id, when the error names one); the worker's
+    /// view stays that of the last good replay.
+    ReplayFailed {
+        job: JobId,
+        step: Option<String>,
+        error: ErrorDto,
     },
 }
 
@@ -181,10 +195,11 @@ impl FromWorker {
             | FromWorker::LeadsScored { job, .. } => Some(*job),
             FromWorker::ImportProgress { job, .. }
             | FromWorker::Imported { job, .. }
-            | FromWorker::FiltersSet { job, .. }
             | FromWorker::Mapped { job, .. }
             | FromWorker::VariantsListed { job, .. }
             | FromWorker::Charted { job, .. } => Some(*job),
+            // --- recipe
+            FromWorker::Replayed { job, .. } | FromWorker::ReplayFailed { job, .. } => Some(*job),
         }
     }
 }

@@ -8,11 +8,14 @@
 //!   Sugiyama pipeline written here (no Graphviz; `rust-sugiyama` pulls petgraph and returns
 //!   no edge routes or node sizes, and the `dagre` port was too young to rely on).
 //! - [`svg`]: [`render_svg`] draws the map with stable `id`/`data-*` attributes.
+//! - [`diff`]: [`dfg_diff`] draws the directly-follows difference of two groups (compare).
 
+pub mod diff;
 pub mod layout;
 pub mod model;
 pub mod svg;
 
+pub use diff::{dfg_diff, DfgDiff, DiffEdge, DiffOptions, Tone};
 pub use layout::{
     layered, layout_map, node_size, EdgeRoute, Layout, LayoutGraph, LayoutOptions, NodeBox, Point,
 };

@@ -9,6 +9,8 @@
 mod leads;
 #[path = "analysis_worker/process.rs"]
 mod process;
+#[path = "analysis_worker/recipe.rs"]
+mod recipe;
 
 use js_sys::{Array, ArrayBuffer, Uint8Array};
 use spur_app::protocol::{ErrorDto, FromWorker, ToWorker};
@@ -68,12 +70,13 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) -> (FromWorker, Op
             (reply, None)
         }
         request @ (ToWorker::Import { .. }
-        | ToWorker::SetFilters { .. }
         | ToWorker::Map { .. }
         | ToWorker::Variants { .. }
         | ToWorker::Charts { .. }) => {
             process::handle(request, parts.get(1), &|p| post_with(scope, &p, None))
         }
+        // --- recipe
+        ToWorker::Replay { job, recipe } => recipe::replay(job, &recipe),
         ToWorker::LeadsDemo { job, rows, seed } => lead(leads::demo(job, rows, seed)),
         ToWorker::LeadsOpen { job, name } => lead(leads::open(job, name, payload())),
         ToWorker::LeadsInspect { job, outcome } => lead(leads::inspect(job, outcome)),

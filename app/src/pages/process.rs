@@ -1,21 +1,33 @@
-//! The process screen (issue 6): the filters over the loaded log as removable chips with live
-//! case/event counts, and the views of the filtered log — process map, variants, statistics.
+//! The process screen (issue 6): a notebook side panel holding the recipe (every filter and view
+//! the analyst applied, as cells), the filter panel, and the views of the filtered log —
+//! process map, variants, statistics.
 //!
-//! The log lives in the worker; this screen holds only the filter list. When it changes the
-//! worker re-filters and [`ProcessCtx::revision`] is bumped, which makes every view ask again.
+//! The log lives in the worker; this screen holds only the recipe. When its steps change the
+//! worker replays it (debounced, stale replies ignored) and, when the filtered log changed,
+//! [`ProcessCtx::revision`] is bumped, which makes every view ask again.
 
 mod charts;
 mod ctx;
+mod filter_form;
+mod filter_panel;
 mod map;
+mod notebook;
+mod recipe_bar;
+mod store;
 mod variants;
 
-use crate::protocol::{ErrorDto, LogCounts};
-use crate::worker_client::process as worker;
+use crate::worker_client::recipe as worker;
 pub use ctx::ProcessCtx;
+use ctx::ReplayError;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use spur_core::import::Mapping;
 use spur_core::recipe::{Op, Recipe, Step};
+use spur_core::toolkit::filter::Filter;
+use std::time::Duration;
+
+/// Recipe edits closer together than this are replayed once.
+const DEBOUNCE: Duration = Duration::from_millis(150);
 
 #[component]
 pub fn ProcessPage(
@@ -40,75 +52,78 @@ pub fn ProcessPage(
         activities,
     );
     provide_context(ctx);
-    let counts = RwSignal::new(None::<LogCounts>);
-    let error = RwSignal::new(None::<ErrorDto>);
-    // Requests are answered in order; only the newest filtering's counts are shown.
+    // Renaming the recipe does not replay it: only its steps count.
+    let steps = Memo::new(move |_| ctx.recipe.with(|r| r.steps.clone()));
+    // Requests are answered in order; only the newest replay is applied.
     let sent = StoredValue::new(0u32);
+    let pending = RwSignal::new(true);
+    let replayed_filters = StoredValue::new(None::<Vec<Filter>>);
     Effect::new(move |_| {
-        let list = ctx.filters();
+        let steps = steps.get();
         let n = sent.get_value().wrapping_add(1);
         sent.set_value(n);
-        spawn_local(async move {
-            let result = worker::set_filters(list).await;
-            if sent.get_value() != n {
-                return;
-            }
-            match result {
-                Ok((c, _steps)) => {
-                    error.set(None);
-                    counts.set(Some(c));
-                    ctx.revision.update(|r| *r += 1);
+        pending.set(true);
+        set_timeout(
+            move || {
+                if sent.get_value() != n {
+                    return;
                 }
-                Err(e) => error.set(Some(e)),
-            }
-        });
+                let filters = enabled_filters(&steps);
+                let recipe = Recipe {
+                    version: 1,
+                    name: ctx.recipe.with_untracked(|r| r.name.clone()),
+                    steps,
+                };
+                spawn_local(async move {
+                    let result = worker::replay(recipe).await;
+                    if sent.get_value() != n {
+                        return;
+                    }
+                    pending.set(false);
+                    match result {
+                        Ok((replay, counts)) => {
+                            ctx.error.set(None);
+                            ctx.replay.set(Some(replay));
+                            ctx.counts.set(Some(counts));
+                            if replayed_filters.get_value().as_ref() != Some(&filters) {
+                                replayed_filters.set_value(Some(filters));
+                                ctx.revision.update(|r| *r += 1);
+                            }
+                        }
+                        Err(f) => ctx.error.set(Some(ReplayError {
+                            step: f.step,
+                            message: f.message,
+                        })),
+                    }
+                });
+            },
+            DEBOUNCE,
+        );
     });
 
-    let chips = move || {
-        ctx.recipe
-            .get()
-            .steps
-            .into_iter()
-            .filter_map(|s| match s.op {
-                Op::Filter { filter } if s.enabled => Some((s.id, filter)),
-                _ => None,
-            })
-            .map(|(id, f)| {
-                let text = f.to_string();
-                let remove = move |_| ctx.recipe.update(|r| r.steps.retain(|s| s.id != id));
-                view! {
-                    <span class="chip" data-filter=text.clone()>
-                        {text.clone()}
-                        <button class="chip-remove" title="remove this filter" on:click=remove>"×"</button>
-                    </span>
-                }
-            })
-            .collect_view()
-    };
-    let count_line = move || {
-        counts.get().map(|c| {
-            view! {
-                <b id="filtered-cases">{c.cases}</b>" of "{c.cases_total}" cases · "
-                <b id="filtered-events">{c.events}</b>" of "{c.events_total}" events"
-            }
-        })
-    };
     view! {
-        <section class="card filters" id="filters">
-            <div class="filter-line">
-                <span class="status">"Filters: "</span>
-                {move || ctx.filters().is_empty().then(|| view! {
-                    <span class="status">"none — click an activity or a path on the map"</span>
-                })}
-                {chips}
+        <div class="process-layout" data-pending=move || pending.get().to_string()
+            data-revision=move || ctx.revision.get().to_string()>
+            <div class="process-main">
+                <filter_panel::FilterPanel />
+                <crate::components::views::AddView />
+                <map::MapCard />
+                <variants::VariantsCard />
+                <charts::ChartsCard />
             </div>
-            <div class="status" id="filter-counts">{count_line}</div>
-            {move || error.get().map(|e| view! {
-                <p class="error" id="filter-error" data-code=e.code.clone()>{e.message.clone()}</p>
-            })}
-        </section>
-        <map::MapCard />
-        <variants::VariantsCard />
-        <charts::ChartsCard />
+            <notebook::Notebook pending />
+        </div>
     }
+}
+
+/// The enabled filters of `steps`, in order: what the worker's view depends on.
+fn enabled_filters(steps: &[Step]) -> Vec<Filter> {
+    steps
+        .iter()
+        .filter(|s| s.enabled)
+        .filter_map(|s| match &s.op {
+            Op::Filter { filter } => Some(filter.clone()),
+            _ => None,
+        })
+        .collect()
 }

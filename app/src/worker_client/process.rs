@@ -2,11 +2,10 @@
 //! so after [`import`] every call sends only its options.
 
 use super::client;
-use crate::protocol::{Charts, ErrorDto, FromWorker, LogCounts, ToWorker, VariantList};
+use crate::protocol::{Charts, ErrorDto, FromWorker, ToWorker, VariantList};
 use js_sys::{ArrayBuffer, Uint8Array};
 use spur_core::map::{MapOptions, MapView, ProcessMap};
 use spur_core::summary::Summary;
-use spur_core::toolkit::filter::{Filter, FilterStep};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Import progress: bytes read of the total, events accepted so far.
@@ -26,7 +25,7 @@ pub struct DrawnMap {
     pub height: f64,
 }
 
-fn unexpected(reply: FromWorker) -> ErrorDto {
+pub(super) fn unexpected(reply: FromWorker) -> ErrorDto {
     match reply {
         FromWorker::Failed { error, .. } => error,
         other => ErrorDto {
@@ -73,17 +72,6 @@ pub async fn import(
 /// Stop an import (or any computation): the worker is terminated and restarted empty.
 pub fn cancel() {
     super::restart("cancelled");
-}
-
-/// Filter the current log (the filters replace the previous ones).
-pub async fn set_filters(filters: Vec<Filter>) -> Result<(LogCounts, Vec<FilterStep>), ErrorDto> {
-    let (reply, _) = client()?
-        .call_with(|job| ToWorker::SetFilters { job, filters }, None, None)
-        .await?;
-    match reply {
-        FromWorker::FiltersSet { counts, steps, .. } => Ok((counts, steps)),
-        other => Err(unexpected(other)),
-    }
 }
 
 /// The process map of the filtered log, drawn.

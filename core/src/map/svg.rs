@@ -105,19 +105,7 @@ pub fn render_svg(map: &ProcessMap, layout: &Layout, opts: &SvgOptions) -> Strin
             r#"</title><path d="{d}" fill="none" stroke="{color}" stroke-width="{}"{dash}/>"#,
             num(width)
         );
-        let (aw, al) = (3.5 + width * 0.7, 7.0 + width);
-        let (px, py) = (-dir.1, dir.0);
-        let base = (tip.x - dir.0 * al, tip.y - dir.1 * al);
-        let _ = write!(
-            s,
-            r#"<polygon points="{},{} {},{} {},{}" fill="{color}"/>"#,
-            num(tip.x),
-            num(tip.y),
-            num(base.0 + px * aw),
-            num(base.1 + py * aw),
-            num(base.0 - px * aw),
-            num(base.1 - py * aw),
-        );
+        s.push_str(&arrowhead(tip, dir, width, color));
         if !opts.hide_edge_labels && !label.is_empty() {
             let _ = write!(
                 s,
@@ -208,9 +196,25 @@ pub fn render_svg(map: &ProcessMap, layout: &Layout, opts: &SvgOptions) -> Strin
     s
 }
 
+/// The arrowhead polygon of an edge `width` wide whose path ends at `tip` going `dir`.
+pub(super) fn arrowhead(tip: Point, dir: (f64, f64), width: f64, color: &str) -> String {
+    let (aw, al) = (3.5 + width * 0.7, 7.0 + width);
+    let (px, py) = (-dir.1, dir.0);
+    let base = (tip.x - dir.0 * al, tip.y - dir.1 * al);
+    format!(
+        r#"<polygon points="{},{} {},{} {},{}" fill="{color}"/>"#,
+        num(tip.x),
+        num(tip.y),
+        num(base.0 + px * aw),
+        num(base.1 + py * aw),
+        num(base.0 - px * aw),
+        num(base.1 - py * aw),
+    )
+}
+
 /// The SVG path of a route, shortened at the end by `arrow` for the arrowhead; returns the path,
 /// the arrow's tip and its unit direction.
-fn path(p: &[Point], self_loop: bool, arrow: f64) -> (String, Point, (f64, f64)) {
+pub(super) fn path(p: &[Point], self_loop: bool, arrow: f64) -> (String, Point, (f64, f64)) {
     let mut d = String::new();
     let (a, b) = (p[0], p[p.len() - 1]);
     if self_loop {
@@ -266,7 +270,7 @@ fn unit(x: f64, y: f64) -> (f64, f64) {
     }
 }
 
-fn blend(a: (u8, u8, u8), b: (u8, u8, u8), t: f64) -> String {
+pub(super) fn blend(a: (u8, u8, u8), b: (u8, u8, u8), t: f64) -> String {
     let t = if t.is_finite() {
         t.clamp(0.0, 1.0)
     } else {
@@ -282,7 +286,7 @@ fn blend(a: (u8, u8, u8), b: (u8, u8, u8), t: f64) -> String {
 }
 
 /// A coordinate with one decimal (non-finite values become 0).
-fn num(v: f64) -> String {
+pub(super) fn num(v: f64) -> String {
     if !v.is_finite() {
         return "0".into();
     }
@@ -295,7 +299,7 @@ fn num(v: f64) -> String {
 }
 
 /// The label as it fits a box `width` wide (cut with an ellipsis).
-fn fit_label(label: &str, width: f64) -> String {
+pub(super) fn fit_label(label: &str, width: f64) -> String {
     let max = ((width - NODE_PADDING) / CHAR_WIDTH).floor().max(3.0) as usize;
     if label.chars().count() <= max {
         return label.to_string();

@@ -4,23 +4,20 @@
 //! map's SVG as a transferred UTF-8 buffer) go back.
 
 use js_sys::{ArrayBuffer, Uint8Array};
-use spur_app::protocol::{
-    Charts, ErrorDto, FromWorker, JobId, LogCounts, ToWorker, VariantList, VariantRow,
-};
+use spur_app::protocol::{Charts, ErrorDto, FromWorker, JobId, ToWorker, VariantList, VariantRow};
 use spur_core::import::{ImportOptions, Importer};
 use spur_core::log::EventLog;
 use spur_core::map::{layout_map, process_map, render_svg, LayoutOptions, SvgOptions};
 use spur_core::summary::{ActivityCount, Summary};
-use spur_core::toolkit::filter::{self, Filter};
 use spur_core::{arrow, chart, mining};
 use std::cell::RefCell;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// The imported log and the filtered view every analysis works on.
-struct Session {
-    base: EventLog,
+pub struct Session {
+    pub base: EventLog,
     /// `None`: no filter, the view is `base`.
-    filtered: Option<EventLog>,
+    pub filtered: Option<EventLog>,
 }
 
 impl Session {
@@ -53,7 +50,6 @@ pub fn handle(
             };
             (import(job, &name, &bytes, progress), None)
         }
-        ToWorker::SetFilters { job, filters } => (set_filters(job, filters), None),
         ToWorker::Map { job, options, view } => with_log(job, |log| {
             let map = process_map(log, &options);
             let layout = layout_map(&map, &LayoutOptions::default());
@@ -105,7 +101,12 @@ fn other_job(request: &ToWorker) -> JobId {
     }
 }
 
-fn failed(job: JobId, code: &str, message: String) -> FromWorker {
+/// Run `f` on the current session, if a log is imported.
+pub fn with_session<R>(f: impl FnOnce(&mut Session) -> R) -> Option<R> {
+    SESSION.with(|s| s.borrow_mut().as_mut().map(f))
+}
+
+pub fn failed(job: JobId, code: &str, message: String) -> FromWorker {
     FromWorker::Failed {
         job,
         error: ErrorDto {
@@ -221,38 +222,6 @@ fn summary(log: &EventLog) -> Summary {
             .map(|(name, count)| ActivityCount { name, count })
             .collect(),
     }
-}
-
-fn set_filters(job: JobId, filters: Vec<Filter>) -> FromWorker {
-    SESSION.with(|s| {
-        let mut slot = s.borrow_mut();
-        let Some(session) = slot.as_mut() else {
-            return failed(job, "no_log", "no log is loaded: load a file first".into());
-        };
-        let steps = if filters.is_empty() {
-            session.filtered = None;
-            Vec::new()
-        } else {
-            match filter::apply_all(&session.base, &filters) {
-                Ok((log, steps)) => {
-                    session.filtered = Some(log);
-                    steps
-                }
-                Err(e) => return failed(job, "bad_filter", e.to_string()),
-            }
-        };
-        let view = session.view();
-        FromWorker::FiltersSet {
-            job,
-            counts: LogCounts {
-                cases: view.num_cases() as u64,
-                events: view.num_events() as u64,
-                cases_total: session.base.num_cases() as u64,
-                events_total: session.base.num_events() as u64,
-            },
-            steps,
-        }
-    })
 }
 
 fn variant_list(log: &EventLog, top: usize) -> VariantList {

@@ -6,9 +6,17 @@
 //! recipe in the worker whenever it changes and bumps [`ProcessCtx::revision`], which makes the
 //! views of the filtered log (map, variants, charts, cases) ask again.
 
+use crate::protocol::LogCounts;
 use leptos::prelude::*;
 use spur_core::recipe::{Op, Recipe, Replay, Step, StepResult};
 use spur_core::toolkit::filter::Filter;
+
+/// Why the last replay failed: the step it names (if any) and the message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplayError {
+    pub step: Option<String>,
+    pub message: String,
+}
 
 #[derive(Clone, Copy)]
 pub struct ProcessCtx {
@@ -16,10 +24,13 @@ pub struct ProcessCtx {
     pub recipe: RwSignal<Recipe>,
     /// The latest successful replay of `recipe` (step outputs in recipe order).
     pub replay: RwSignal<Option<Replay>>,
+    /// Cases/events of the whole log and after all enabled filters, from the latest replay.
+    pub counts: RwSignal<Option<LogCounts>>,
+    /// The latest replay's failure; the last good `replay` is kept meanwhile.
+    pub error: RwSignal<Option<ReplayError>>,
     /// Bumped each time the worker's filtered log changed; 0 until the first replay.
     pub revision: RwSignal<u32>,
     /// The activities of the loaded log, most frequent first (for pickers).
-    #[expect(dead_code, reason = "the filter panel and views use it next")]
     pub activities: RwSignal<Vec<String>>,
 }
 
@@ -28,6 +39,8 @@ impl ProcessCtx {
         ProcessCtx {
             recipe: RwSignal::new(recipe),
             replay: RwSignal::new(None),
+            counts: RwSignal::new(None),
+            error: RwSignal::new(None),
             revision: RwSignal::new(0),
             activities: RwSignal::new(activities),
         }
@@ -59,7 +72,6 @@ impl ProcessCtx {
         id
     }
 
-    #[expect(dead_code, reason = "the recipe panel and views use it next")]
     /// Replace the operation of step `id`, or append it under that id.
     pub fn upsert(&self, id: &str, op: Op) {
         self.recipe
@@ -73,7 +85,39 @@ impl ProcessCtx {
             });
     }
 
+    /// Move step `id` one place up (`-1`) or down (`+1`). The `import` step stays first.
+    pub fn shift(&self, id: &str, delta: isize) {
+        self.recipe.update(|r| {
+            let Some(i) = r.steps.iter().position(|s| s.id == id) else {
+                return;
+            };
+            let Some(j) = i.checked_add_signed(delta).filter(|&j| j < r.steps.len()) else {
+                return;
+            };
+            let import = |k: usize| matches!(r.steps[k].op, Op::Import { .. });
+            if import(i) || import(j) {
+                return;
+            }
+            r.steps.swap(i, j);
+        });
+    }
+
+    /// Turn step `id` on or off.
+    pub fn toggle(&self, id: &str) {
+        self.recipe.update(|r| {
+            if let Some(step) = r.steps.iter_mut().find(|s| s.id == id) {
+                step.enabled = !step.enabled;
+            }
+        });
+    }
+
+    /// Delete step `id`.
+    pub fn remove(&self, id: &str) {
+        self.recipe.update(|r| r.steps.retain(|s| s.id != id));
+    }
+
     /// The enabled filters, in order (tracked).
+    #[allow(dead_code, reason = "the view forms (compare groups) read it")]
     pub fn filters(&self) -> Vec<Filter> {
         self.recipe.with(|r| {
             r.steps
@@ -87,7 +131,6 @@ impl ProcessCtx {
         })
     }
 
-    #[expect(dead_code, reason = "the detective views use it next")]
     /// The latest result of step `id` (tracked).
     pub fn result(&self, id: &str) -> Option<StepResult> {
         self.replay.with(|r| {

@@ -1,7 +1,7 @@
 //! The process map card: the worker's SVG shown inline, with sliders for the activities and
 //! paths shown (debounced, re-rendered in the worker), the view (frequency / mean / median /
 //! total), zoom and pan on the SVG's viewBox (wheel, drag, +/−/fit), click-to-filter on an
-//! activity or a path, and SVG/PNG export.
+//! activity or a path, and SVG/PNG export. The sliders live in the recipe's `map` step.
 
 use super::ProcessCtx;
 use crate::components::download;
@@ -11,6 +11,7 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use spur_core::map::{MapOptions, MapView, NodeKind, ProcessMap};
+use spur_core::recipe::Op;
 use spur_core::toolkit::filter::Filter;
 use std::time::Duration;
 use wasm_bindgen::JsCast;
@@ -19,6 +20,8 @@ use wasm_bindgen_futures::JsFuture;
 /// Slider moves closer together than this are sent as one request.
 const DEBOUNCE: Duration = Duration::from_millis(180);
 const ZOOM_STEP: f64 = 1.25;
+/// The id of the recipe step holding the map's sliders.
+const MAP_STEP: &str = "map";
 
 /// A viewBox: x, y, width, height in SVG units.
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -49,13 +52,30 @@ pub fn MapCard() -> impl IntoView {
     let drag = StoredValue::new(None::<Drag>);
     let clicked_after_drag = StoredValue::new(false);
 
+    // The sliders are the recipe's `map` step, so an exported recipe replays the map shown.
+    let options = Memo::new(move |_| {
+        ctx.recipe.with(|r| {
+            r.steps
+                .iter()
+                .find(|s| s.id == MAP_STEP)
+                .and_then(|s| match &s.op {
+                    Op::Map { options } => Some(*options),
+                    _ => None,
+                })
+                .unwrap_or_default()
+        })
+    });
+    // A restored or imported recipe moves the sliders.
+    Effect::new(move |_| {
+        let o = options.get();
+        activities.set(percent(o.activity_share));
+        paths.set(percent(o.path_share));
+    });
+
     // Ask the worker for the map when the filtered log, the sliders or the view change.
     Effect::new(move |_| {
         let revision = ctx.revision.get();
-        let options = MapOptions {
-            activity_share: f64::from(activities.get()) / 100.0,
-            path_share: f64::from(paths.get()) / 100.0,
-        };
+        let options = options.get();
         let view = view_kind.get();
         if revision == 0 {
             return;
@@ -198,13 +218,25 @@ pub fn MapCard() -> impl IntoView {
         }
     };
 
+    let save_step = move || {
+        ctx.upsert(
+            MAP_STEP,
+            Op::Map {
+                options: MapOptions {
+                    activity_share: f64::from(activities.get_untracked()) / 100.0,
+                    path_share: f64::from(paths.get_untracked()) / 100.0,
+                },
+            },
+        )
+    };
     let slider = move |signal: RwSignal<u32>, value: u32| {
+        signal.set(value);
         let n = debounce.get_value().wrapping_add(1);
         debounce.set_value(n);
         set_timeout(
             move || {
                 if debounce.get_value() == n {
-                    signal.set(value);
+                    save_step();
                 }
             },
             DEBOUNCE,
@@ -218,6 +250,7 @@ pub fn MapCard() -> impl IntoView {
     let on_view = move |ev: leptos::ev::Event| {
         if let Some(v) = MapView::parse(&event_target_value(&ev)) {
             view_kind.set(v);
+            save_step();
         }
     };
     let export_svg = move |_| {
@@ -255,9 +288,9 @@ pub fn MapCard() -> impl IntoView {
         <section class="card map-card" id="map">
             <h2>"Process map"</h2>
             <div class="map-controls">
-                <label>"Activities "<input id="map-activities" type="range" min="1" max="100" value="100" on:input=on_activities />
+                <label>"Activities "<input id="map-activities" type="range" min="1" max="100" prop:value=move || activities.get().to_string() on:input=on_activities />
                     <span>{move || format!("{}%", activities.get())}</span></label>
-                <label>"Paths "<input id="map-paths" type="range" min="0" max="100" value="100" on:input=on_paths />
+                <label>"Paths "<input id="map-paths" type="range" min="0" max="100" prop:value=move || paths.get().to_string() on:input=on_paths />
                     <span>{move || format!("{}%", paths.get())}</span></label>
                 <label>"Show "<select id="map-view" on:change=on_view>
                     <option value="frequency">"frequency"</option>
@@ -281,6 +314,15 @@ pub fn MapCard() -> impl IntoView {
                 on:wheel=on_wheel on:mousedown=on_down on:mousemove=on_move
                 on:mouseup=on_up on:mouseleave=on_up on:click=on_click></div>
         </section>
+    }
+}
+
+/// A share in `0..=1` as a whole percentage for the sliders.
+fn percent(share: f64) -> u32 {
+    if share.is_nan() {
+        100
+    } else {
+        (share.clamp(0.0, 1.0) * 100.0).round() as u32
     }
 }
 

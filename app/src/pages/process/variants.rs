@@ -1,7 +1,9 @@
 //! The variants card: the most frequent activity sequences of the filtered log, with their case
-//! count and share, each sequence drawn as a row of chevrons (one colour per activity).
+//! count and share, each sequence drawn as a row of chevrons (one colour per activity name, as
+//! in the recipe's variants steps).
 
 use super::ProcessCtx;
+use crate::components::views::chevrons::chevrons;
 use crate::protocol::{ErrorDto, VariantList};
 use crate::worker_client::process as worker;
 use leptos::prelude::*;
@@ -49,22 +51,19 @@ pub fn VariantsCard() -> impl IntoView {
                 .iter()
                 .enumerate()
                 .map(|(rank, v)| {
-                    let chevrons = v
-                        .sequence
-                        .iter()
-                        .map(|&a| {
-                            let name = l.activities.get(a as usize).cloned().unwrap_or_default();
-                            let style = format!("background:hsl({},50%,42%)", hue(a));
-                            view! { <span class="chevron" style=style title=name.clone()>{name.clone()}</span> }
-                        })
-                        .collect_view();
+                    let chevrons = chevrons(
+                        v.sequence
+                            .iter()
+                            .map(|&a| l.activities.get(a as usize).cloned().unwrap_or_default())
+                            .collect(),
+                    );
                     view! {
                         <tr class="variant" data-count=v.count data-rank=rank + 1>
                             <td class="n">{rank + 1}</td>
                             <td class="n">{v.count}</td>
                             <td class="n">{format!("{:.1}%", 100.0 * v.share)}</td>
                             <td class="n">{v.sequence.len()}</td>
-                            <td><div class="chevrons">{chevrons}</div></td>
+                            <td>{chevrons}</td>
                         </tr>
                     }
                 })
@@ -85,9 +84,4 @@ pub fn VariantsCard() -> impl IntoView {
             {rows}
         </section>
     }
-}
-
-/// A stable, well-spread hue per activity code (golden angle).
-fn hue(code: u32) -> u32 {
-    ((f64::from(code) * 137.508) % 360.0) as u32
 }
