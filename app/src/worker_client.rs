@@ -72,10 +72,21 @@ impl Client {
         let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |msg: MessageEvent| {
             let parts = Array::from(&msg.data());
             let header = parts.get(0).as_string().unwrap_or_default();
-            let Ok(reply) = serde_json::from_str::<FromWorker>(&header) else {
-                return;
-            };
             let mut s = on_message_shared.borrow_mut();
+            let reply = match serde_json::from_str::<FromWorker>(&header) {
+                Ok(reply) => reply,
+                Err(e) => {
+                    // A reply no job can be matched to: fail every waiting call rather than
+                    // leave them hanging.
+                    fail_all(&mut s, &format!("unreadable reply from the worker: {e}"));
+                    return;
+                }
+            };
+            if let FromWorker::Failed { job: 0, error } = &reply {
+                // The worker could not read a request's job id.
+                fail_all(&mut s, &error.message);
+                return;
+            }
             match reply.job() {
                 None => {
                     s.ready = true;
@@ -181,6 +192,18 @@ impl Client {
                     .unwrap_or_else(|| "the analysis worker stopped; reload the page".into()),
             }
         })
+    }
+}
+
+/// Answer every waiting call with a `protocol` error saying `why`.
+fn fail_all(s: &mut Shared, why: &str) {
+    s.progress.clear();
+    for (job, tx) in s.pending.drain() {
+        let error = ErrorDto {
+            code: "protocol".into(),
+            message: format!("{why}; reload the page if this persists"),
+        };
+        let _ = tx.send((FromWorker::Failed { job, error }, JsValue::UNDEFINED));
     }
 }
 

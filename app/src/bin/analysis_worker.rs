@@ -50,7 +50,13 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) -> (FromWorker, Op
                 code: "protocol".into(),
                 message: format!("bad request to the worker: {e}"),
             };
-            return (FromWorker::Failed { job: 0, error }, None);
+            // Answer the job if its id can be read, so its caller does not wait forever.
+            let job = serde_json::from_str::<serde_json::Value>(&header)
+                .ok()
+                .and_then(|v| v.get("job")?.as_u64())
+                .and_then(|j| u32::try_from(j).ok())
+                .unwrap_or(0);
+            return (FromWorker::Failed { job, error }, None);
         }
     };
     let lead = |(reply, bytes): leads::Reply| (reply, buffer(bytes));
