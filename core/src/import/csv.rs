@@ -368,7 +368,12 @@ fn plan_columns(
             .map(|f| decode_lossy(f, encoding).trim().to_string())
             .collect()
     };
-    let mut taken = vec![false; names.len()];
+    // Columns mapped as attributes are never picked for a role by detection.
+    let listed = |list: &[String], name: &str| list.iter().any(|c| c == name);
+    let mut taken: Vec<bool> = names
+        .iter()
+        .map(|n| listed(&mapping.case_attributes, n) || listed(&mapping.event_attributes, n))
+        .collect();
     let pick = |role: &'static str,
                 mapped: &Option<String>,
                 candidates: &[&str],
@@ -511,7 +516,9 @@ fn plan_columns(
             Role::Resource
         } else if Some(i) == start {
             Role::StartTimestamp
-        } else if name.starts_with("case:") {
+        } else if listed(&mapping.case_attributes, name)
+            || (name.starts_with("case:") && !listed(&mapping.event_attributes, name))
+        {
             Role::CaseAttribute
         } else {
             Role::EventAttribute
@@ -1319,5 +1326,30 @@ mod tests {
             p.dialect.columns[2].timestamp_format,
             Some(TimestampFormat::DayMonthYear)
         );
+    }
+
+    #[test]
+    fn columns_mapped_as_attributes_keep_their_role() {
+        let csv = b"case,activity,user,case:kind,region\n1,a,u,x,n\n1,b,v,x,n\n2,a,u,y,s\n";
+        let mut options = ImportOptions::default();
+        options.mapping.event_attributes = vec!["user".into(), "case:kind".into()];
+        options.mapping.case_attributes = vec!["region".into()];
+        let p = sniff_with(csv, &options).expect("sniff");
+        let roles: Vec<Role> = p.dialect.columns.iter().map(|c| c.role).collect();
+        assert_eq!(
+            roles,
+            [
+                Role::Case,
+                Role::Activity,
+                Role::EventAttribute,
+                Role::EventAttribute,
+                Role::CaseAttribute
+            ]
+        );
+        let (log, _) = crate::import::import_bytes("x.csv", csv, &options).expect("import");
+        assert_eq!(log.num_events(), 3);
+        assert!(log.case_attribute("region").is_some());
+        assert!(log.event_attribute("user").is_some());
+        assert!(log.event_attribute("case:kind").is_some());
     }
 }
