@@ -69,6 +69,34 @@ impl CsvDialect {
     pub fn column(&self, role: Role) -> Option<&ColumnInfo> {
         self.columns.iter().find(|c| c.role == role)
     }
+
+    /// This plan as an explicit [`Mapping`]: every role and time format pinned, and the
+    /// attribute columns whose role differs from what their name implies listed, so that
+    /// reading with it (e.g. a recipe's import step) needs no detection.
+    pub fn resolved_mapping(&self) -> Mapping {
+        let name = |role| self.column(role).map(|c| c.name.clone());
+        let mut m = Mapping {
+            case: name(Role::Case),
+            activity: name(Role::Activity),
+            timestamp: name(Role::Timestamp),
+            resource: name(Role::Resource),
+            start_timestamp: name(Role::StartTimestamp),
+            ..Mapping::default()
+        };
+        for c in &self.columns {
+            let time_role = matches!(c.role, Role::Timestamp | Role::StartTimestamp);
+            if let (true, Some(f)) = (time_role, c.timestamp_format) {
+                m.timestamp_formats.insert(c.name.clone(), f);
+            }
+            let prefixed = c.name.starts_with("case:");
+            match c.role {
+                Role::CaseAttribute if !prefixed => m.case_attributes.push(c.name.clone()),
+                Role::EventAttribute => m.event_attributes.push(c.name.clone()),
+                _ => {}
+            }
+        }
+        m
+    }
 }
 
 /// What the import screen shows before importing: the detected dialect and the first rows.
@@ -1351,5 +1379,25 @@ mod tests {
         assert!(log.case_attribute("region").is_some());
         assert!(log.event_attribute("user").is_some());
         assert!(log.event_attribute("case:kind").is_some());
+    }
+
+    #[test]
+    fn a_resolved_mapping_reads_the_same_plan() {
+        let csv =
+            b"id;step;when;user;case:kind\n1;a;2024-01-01 10:00;u;x\n1;b;2024-01-02 10:00;v;x\n";
+        let mut options = ImportOptions::default();
+        options.mapping.case = Some("id".into());
+        options.mapping.activity = Some("step".into());
+        options.mapping.event_attributes = vec!["case:kind".into()];
+        let p = sniff_with(csv, &options).expect("sniff");
+        let m = p.dialect.resolved_mapping();
+        assert_eq!(m.timestamp.as_deref(), Some("when"));
+        assert_eq!(m.resource.as_deref(), Some("user"));
+        assert_eq!(m.event_attributes, vec!["case:kind".to_string()]);
+        let again = ImportOptions {
+            mapping: m,
+            ..ImportOptions::default()
+        };
+        assert_eq!(sniff_with(csv, &again).expect("sniff").dialect, p.dialect);
     }
 }
