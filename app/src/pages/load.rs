@@ -133,13 +133,19 @@ pub fn LoadPage() -> impl IntoView {
         };
         let name = row.info.name.clone();
         let generation = begin(format!("importing {name}…"), row.info.bytes);
+        // A CSV is read with the plan its preview shows, pinned (guesses included); that
+        // mapping is also the recipe's import step.
+        let mut options = row.options.clone();
         let mapping = match &row.preview {
-            Some(Preview::Ok(p)) => Some(p.dialect.resolved_mapping()),
+            Some(Preview::Ok(p)) => {
+                options.mapping = p.dialect.resolved_mapping();
+                Some(options.mapping.clone())
+            }
             _ => (row.info.format == SourceFormat::Csv).then(|| row.options.mapping.clone()),
         };
         spawn_local(async move {
             let result =
-                source_worker::import(row.info.index, row.options, on_progress(generation)).await;
+                source_worker::import(row.info.index, options, on_progress(generation)).await;
             if current.get_value() != generation {
                 return;
             }

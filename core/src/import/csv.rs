@@ -105,6 +105,11 @@ pub struct CsvPreview {
     pub dialect: CsvDialect,
     /// Up to 20 data rows as read (after the header), with their line numbers.
     pub rows: Vec<(u64, Vec<String>)>,
+    /// What the import would refuse but the preview guessed (no case or activity column was
+    /// recognised: the first free columns are shown in those roles). Importing with
+    /// [`CsvDialect::resolved_mapping`] reads exactly the guess.
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 /// Detect the dialect, roles and timestamp formats of a CSV input from its first 64 KiB.
@@ -115,7 +120,7 @@ pub fn sniff(bytes: &[u8]) -> Result<CsvPreview, ImportError> {
 /// [`sniff`] with overrides (mapping, delimiter, header, encoding).
 pub fn sniff_with(bytes: &[u8], options: &ImportOptions) -> Result<CsvPreview, ImportError> {
     let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
-    let plan = Plan::detect(head, head.len() == bytes.len(), options)?;
+    let plan = Plan::detect(head, head.len() == bytes.len(), options, true)?;
     let rows = plan
         .sample
         .iter()
@@ -133,6 +138,7 @@ pub fn sniff_with(bytes: &[u8], options: &ImportOptions) -> Result<CsvPreview, I
     Ok(CsvPreview {
         dialect: plan.dialect,
         rows,
+        warnings: plan.warnings,
     })
 }
 
@@ -142,10 +148,18 @@ struct Plan {
     /// Bytes to skip at the start (a BOM).
     skip: usize,
     sample: Vec<(u64, Vec<Vec<u8>>)>,
+    /// Guesses a preview made (see [`CsvPreview::warnings`]).
+    warnings: Vec<String>,
 }
 
 impl Plan {
-    fn detect(head: &[u8], complete: bool, options: &ImportOptions) -> Result<Plan, ImportError> {
+    /// `preview`: guess a missing case/activity column (with a warning) instead of failing.
+    fn detect(
+        head: &[u8],
+        complete: bool,
+        options: &ImportOptions,
+        preview: bool,
+    ) -> Result<Plan, ImportError> {
         let complete = complete && head.len() <= SNIFF_BYTES;
         let head = &head[..head.len().min(SNIFF_BYTES)];
         if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
@@ -221,7 +235,15 @@ impl Plan {
                 .map(|i| format!("column{i}"))
                 .collect()
         };
-        let columns = plan_columns(&names, &sample, encoding, &options.mapping, has_header)?;
+        let mut warnings = Vec::new();
+        let columns = plan_columns(
+            &names,
+            &sample,
+            encoding,
+            &options.mapping,
+            has_header,
+            preview.then_some(&mut warnings),
+        )?;
         let dialect = CsvDialect {
             delimiter: delimiter as char,
             has_header,
@@ -232,6 +254,7 @@ impl Plan {
             dialect,
             skip,
             sample,
+            warnings,
         })
     }
 }
@@ -380,6 +403,7 @@ fn plan_columns(
     encoding: Encoding,
     mapping: &Mapping,
     has_header: bool,
+    mut warnings: Option<&mut Vec<String>>,
 ) -> Result<Vec<ColumnInfo>, ImportError> {
     let header = names.join(", ");
     let hint = match names {
@@ -498,39 +522,41 @@ fn plan_columns(
         }
     }
     // Without header (or recognisable names): the first free columns are case, then activity.
+    // A preview (`warnings` given) shows that guess with a warning instead of failing, so the
+    // user can pick the right columns.
     let mut free = (0..names.len()).filter(|&i| !taken[i]);
-    let case = match case.or_else(|| if has_header { None } else { free.next() }) {
-        Some(c) => c,
-        None => {
-            return Err(ImportError::MissingColumn {
-                role: "case",
-                candidates: CASE_NAMES
-                    .iter()
-                    .take(5)
-                    .map(|c| format!("`{c}`"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                header,
-                hint,
-            })
+    let mut required = |found: Option<usize>,
+                        role: &'static str,
+                        candidates: &[&str],
+                        free: &mut dyn Iterator<Item = usize>|
+     -> Result<usize, ImportError> {
+        if let Some(c) = found.or_else(|| if has_header { None } else { free.next() }) {
+            return Ok(c);
+        }
+        let e = ImportError::MissingColumn {
+            role,
+            candidates: candidates
+                .iter()
+                .take(5)
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            header: header.clone(),
+            hint: hint.clone(),
+        };
+        match (warnings.as_deref_mut(), free.next()) {
+            (Some(w), Some(c)) => {
+                w.push(format!(
+                    "{e}; column `{}` is shown as the {role} column until you pick one",
+                    names[c]
+                ));
+                Ok(c)
+            }
+            _ => Err(e),
         }
     };
-    let activity = match activity.or_else(|| if has_header { None } else { free.next() }) {
-        Some(c) => c,
-        None => {
-            return Err(ImportError::MissingColumn {
-                role: "activity",
-                candidates: ACTIVITY_NAMES
-                    .iter()
-                    .take(5)
-                    .map(|c| format!("`{c}`"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                header,
-                hint,
-            })
-        }
-    };
+    let case = required(case, "case", CASE_NAMES, &mut free)?;
+    let activity = required(activity, "activity", ACTIVITY_NAMES, &mut free)?;
     let mut out = Vec::with_capacity(names.len());
     for (i, name) in names.iter().enumerate() {
         let v = values(i);
@@ -956,7 +982,7 @@ impl CsvImporter {
                 return Ok(());
             }
             let head = std::mem::take(&mut self.head);
-            let plan = Plan::detect(&head, last, &self.options)?;
+            let plan = Plan::detect(&head, last, &self.options, false)?;
             let find = |r: Role| plan.dialect.columns.iter().position(|c| c.role == r);
             let (Some(case), Some(activity)) = (find(Role::Case), find(Role::Activity)) else {
                 return Err(ImportError::Empty);
@@ -1399,5 +1425,27 @@ mod tests {
             ..ImportOptions::default()
         };
         assert_eq!(sniff_with(csv, &again).expect("sniff").dialect, p.dialect);
+    }
+
+    #[test]
+    fn a_preview_guesses_unrecognised_roles_and_says_so() {
+        let csv = b"Vorgang;Schritt;Zeitpunkt\nA;x;2024-01-01 10:00\nA;y;2024-01-02 10:00\n";
+        assert!(matches!(
+            crate::import::import_bytes("x.csv", csv, &ImportOptions::default()),
+            Err(ImportError::MissingColumn { role: "case", .. })
+        ));
+        let p = sniff(csv).expect("a preview");
+        assert_eq!(p.warnings.len(), 2, "{:?}", p.warnings);
+        assert!(p.warnings[0].contains("`Vorgang` is shown as the case column"));
+        let options = ImportOptions {
+            mapping: p.dialect.resolved_mapping(),
+            ..ImportOptions::default()
+        };
+        let (log, _) = crate::import::import_bytes("x.csv", csv, &options).expect("reads");
+        assert_eq!((log.num_cases(), log.num_events()), (1, 2));
+        assert!(sniff_with(csv, &options)
+            .expect("sniff")
+            .warnings
+            .is_empty());
     }
 }

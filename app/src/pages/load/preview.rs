@@ -279,6 +279,11 @@ pub fn CsvPreviewEditor(
                     </div>
                 }.into_any(),
                 Some(Preview::Ok(p)) => view! {
+                    {(!p.warnings.is_empty()).then(|| view! {
+                        <div class="warning preview-warning" id=format!("preview-warning-{k}")>
+                            {p.warnings.iter().map(|w| view! { <p>{w.clone()}</p> }).collect_view()}
+                        </div>
+                    })}
                     <div class="table-scroll">
                         <table class="csv-table" id=format!("csv-table-{k}")>
                             <thead><tr>
