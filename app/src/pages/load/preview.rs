@@ -221,7 +221,7 @@ pub fn CsvPreviewEditor(
         let current = role_value(col.role);
         let current_fmt = col.timestamp_format.map(format_value).unwrap_or("");
         view! {
-            <th data-column=name.clone()>
+            <th data-column=name.clone() data-role=current data-format=current_fmt>
                 <span class="column-name">{name.clone()}</span>
                 <select id=format!("csv-role-{k}-{c}") class="csv-role" on:change=on_role>
                     {ROLES.iter().map(|(_, value, label)| view! {
@@ -244,12 +244,12 @@ pub fn CsvPreviewEditor(
         <div class="csv-preview" id=format!("csv-preview-{k}")>
             <div class="csv-dialect">
                 <label>"Delimiter "
-                    <select id=format!("csv-delimiter-{k}") on:change=on_delimiter prop:value=delimiter_value>
-                        <option value=",">", (comma)"</option>
-                        <option value=";">"; (semicolon)"</option>
-                        <option value="tab">"tab"</option>
-                        <option value="|">"| (pipe)"</option>
-                        <option value="other">"other…"</option>
+                    <select id=format!("csv-delimiter-{k}") on:change=on_delimiter>
+                        <option value="," prop:selected=move || delimiter_value() == ",">", (comma)"</option>
+                        <option value=";" prop:selected=move || delimiter_value() == ";">"; (semicolon)"</option>
+                        <option value="tab" prop:selected=move || delimiter_value() == "tab">"tab"</option>
+                        <option value="|" prop:selected=move || delimiter_value() == "|">"| (pipe)"</option>
+                        <option value="other" prop:selected=move || delimiter_value() == "other">"other…"</option>
                     </select>
                 </label>
                 <Show when=move || other_open.get() || !other_delimiter().is_empty()>
@@ -257,16 +257,16 @@ pub fn CsvPreviewEditor(
                         prop:value=other_delimiter on:change=on_other />
                 </Show>
                 <label>"Header row "
-                    <select id=format!("csv-header-{k}") on:change=on_header prop:value=header_value>
-                        <option value="yes">"yes"</option>
-                        <option value="no">"no"</option>
+                    <select id=format!("csv-header-{k}") on:change=on_header>
+                        <option value="yes" prop:selected=move || header_value() == "yes">"yes"</option>
+                        <option value="no" prop:selected=move || header_value() == "no">"no"</option>
                     </select>
                 </label>
                 <label>"Encoding "
-                    <select id=format!("csv-encoding-{k}") on:change=on_encoding prop:value=encoding_value>
-                        <option value="utf8">"UTF-8"</option>
-                        <option value="utf8_bom">"UTF-8 with BOM"</option>
-                        <option value="latin1">"Latin-1"</option>
+                    <select id=format!("csv-encoding-{k}") on:change=on_encoding>
+                        <option value="utf8" prop:selected=move || encoding_value() == "utf8">"UTF-8"</option>
+                        <option value="utf8_bom" prop:selected=move || encoding_value() == "utf8_bom">"UTF-8 with BOM"</option>
+                        <option value="latin1" prop:selected=move || encoding_value() == "latin1">"Latin-1"</option>
                     </select>
                 </label>
             </div>
