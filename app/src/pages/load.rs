@@ -303,7 +303,7 @@ pub fn LoadPage() -> impl IntoView {
         worker::cancel();
         rows.set(Vec::new());
         set_state.set(State::Cancelled(
-            "Cancelled; the worker was restarted empty. Load a file (or a demo) to start again."
+            "Import cancelled; the worker was restarted empty: load a file (or a demo) to start again."
                 .into(),
         ));
     };
