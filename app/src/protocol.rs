@@ -6,12 +6,16 @@
 //! never cross it: only core's serde result structs do.
 
 pub mod leads;
+pub mod sources;
 
 use leads::{LeadTable, LeadsScored, LeadsTrainRequest, LeadsTrained};
 use serde::{Deserialize, Serialize};
+use sources::{MergeDone, Preview, SourceInfo, SourceSpec};
+use spur_core::import::ImportOptions;
 use spur_core::map::{MapOptions, MapView, ProcessMap};
 use spur_core::recipe::Recipe;
 use spur_core::summary::Summary;
+use spur_core::toolkit::merge::MergeOptions;
 
 /// Identifies one request so that replies can be matched and stale ones ignored.
 pub type JobId = u32;
@@ -58,6 +62,42 @@ pub enum ToWorker {
     /// Replay `recipe` on the imported log (`spur_core::recipe::replay_view`); the log after its
     /// enabled filters becomes the view the map, variants and charts use.
     Replay { job: JobId, recipe: Recipe },
+
+    // --- sources (Load screen): files kept in the worker, previewed, imported or merged.
+    /// Forget the kept sources. Reply: [`FromWorker::SourcesListed`] (empty).
+    SourcesClear { job: JobId },
+    /// Keep the file in the payload as the next source. Reply: [`FromWorker::SourcesListed`]
+    /// with that one source (its CSV preview under the default options).
+    SourceAdd { job: JobId, name: String },
+    /// Generate the laundry scenario and keep its three CSVs as the sources (replacing any),
+    /// with the mapping and merge options of `scripts/demo.sh`. Reply: `SourcesListed`.
+    SourcesLaundry { job: JobId },
+    /// Preview source `index` read with `options` (as source `index` of a merge on `entity`
+    /// when `entity` is not empty). Reply: [`FromWorker::SourcePreviewed`].
+    SourcePreview {
+        job: JobId,
+        index: usize,
+        options: ImportOptions,
+        entity: String,
+    },
+    /// Import source `index` with `options` as the current log. Progress as for `Import`;
+    /// reply: [`FromWorker::Imported`].
+    SourceImport {
+        job: JobId,
+        index: usize,
+        options: ImportOptions,
+    },
+    /// Import every listed source with its options and merge them (the first is the primary)
+    /// into the current log. Progress as for `Import`; reply: [`FromWorker::Merged`].
+    SourcesMerge {
+        job: JobId,
+        sources: Vec<SourceSpec>,
+        merge: MergeOptions,
+    },
+    /// The bytes of source `index` (payload of [`FromWorker::Bytes`]).
+    SourceBytes { job: JobId, index: usize },
+    /// The current (unfiltered) log as CSV, written by core's exporter (payload of `Bytes`).
+    ExportCsv { job: JobId },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -138,6 +178,29 @@ pub enum FromWorker {
         step: Option<String>,
         error: ErrorDto,
     },
+
+    // --- sources (Load screen)
+    SourcesListed {
+        job: JobId,
+        sources: Vec<SourceInfo>,
+        /// Merge options that go with these sources (the laundry demo's), if any.
+        merge: Option<MergeOptions>,
+    },
+    SourcePreviewed {
+        job: JobId,
+        index: usize,
+        preview: Preview,
+    },
+    Merged {
+        job: JobId,
+        summary: Summary,
+        done: MergeDone,
+    },
+    /// Payload: the file's bytes.
+    Bytes {
+        job: JobId,
+        name: String,
+    },
 }
 
 /// Cases and events of the whole log and of its filtered view.
@@ -200,6 +263,11 @@ impl FromWorker {
             | FromWorker::Charted { job, .. } => Some(*job),
             // --- recipe
             FromWorker::Replayed { job, .. } | FromWorker::ReplayFailed { job, .. } => Some(*job),
+            // --- sources
+            FromWorker::SourcesListed { job, .. }
+            | FromWorker::SourcePreviewed { job, .. }
+            | FromWorker::Merged { job, .. }
+            | FromWorker::Bytes { job, .. } => Some(*job),
         }
     }
 }

@@ -8,6 +8,7 @@
 pub mod leads;
 pub mod process;
 pub mod recipe;
+pub mod sources;
 
 use crate::protocol::{ErrorDto, FromWorker, JobId, ToWorker};
 use futures_channel::oneshot;

@@ -11,7 +11,7 @@ use anyhow::{bail, Context};
 use spur_core::export::{self, ExportFormat};
 use spur_core::import::ImportOptions;
 use spur_core::log::EventLog;
-use spur_core::toolkit::merge::{merge, MergeOptions, MergeReport, MergeSource};
+use spur_core::toolkit::merge::{merge, sources, MergeOptions, MergeReport, MergeSource};
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
@@ -21,7 +21,8 @@ const HELP: &str =
   PRIMARY:   the case-grouped log (e.g. machine states, case = booking) whose events name their
              entity in the event attribute ATTR. The role flags apply to it.
   SECONDARY: logs whose ATTR column is the entity (read as their case column), e.g. commands.
-  Each file may carry role overrides: PATH:case=COL,activity=COL,timestamp=COL,resource=COL
+  Each file may carry role overrides: PATH:case=COL,activity=COL,timestamp=COL,resource=COL,
+             start_timestamp=COL
   --closes ACT: an activity that ends a case (repeatable); other cases stay open until the
              next case on their entity starts.
   OUT: .csv .tsv .xes .xes.gz .parquet .arrow .ipc .feather";
@@ -40,38 +41,18 @@ struct Args {
     primary: ImportOptions,
 }
 
-/// `PATH[:k=v,...]`; the suffix counts only when every part is a known role key.
+/// `PATH[:k=v,...]`; the suffix counts only when it holds a `=` (see `merge::sources`).
 fn file_arg(arg: &str) -> Result<FileArg, String> {
     let (path, roles) = match arg.rsplit_once(':') {
         Some((path, suffix)) if !path.is_empty() && suffix.contains('=') => {
-            let mut roles = Vec::new();
-            for part in suffix.split(',') {
-                let Some((k, v)) = part.split_once('=') else {
-                    return Err(format!("`{part}` in `{arg}` is not ROLE=COLUMN"));
-                };
-                if !["case", "activity", "timestamp", "resource"].contains(&k) {
-                    return Err(format!(
-                        "unknown role `{k}` in `{arg}`: use case, activity, timestamp or resource"
-                    ));
-                }
-                if v.is_empty() {
-                    return Err(format!("role `{k}` in `{arg}` names no column"));
-                }
-                roles.push((k.to_string(), v.to_string()));
-            }
+            let roles = sources::parse_roles(suffix).map_err(|e| format!("{e} (in `{arg}`)"))?;
             (path, roles)
         }
         _ => (arg, Vec::new()),
     };
-    let file = path.rsplit(['/', '\\']).next().unwrap_or(path);
-    let name = file
-        .strip_suffix(".gz")
-        .unwrap_or(file)
-        .rsplit_once('.')
-        .map_or(file, |(stem, _)| stem);
     Ok(FileArg {
         path: path.to_string(),
-        name: name.to_string(),
+        name: sources::source_name(path).to_string(),
         roles,
     })
 }
@@ -143,22 +124,13 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         let mut options = if k == 0 {
             args.primary.clone()
         } else {
-            let mut o = ImportOptions {
+            ImportOptions {
                 csv: args.primary.csv.clone(),
                 ..ImportOptions::default()
-            };
-            o.mapping.case = Some(args.opts.entity.clone());
-            o
+            }
         };
-        for (role, column) in &f.roles {
-            let slot = match role.as_str() {
-                "case" => &mut options.mapping.case,
-                "activity" => &mut options.mapping.activity,
-                "timestamp" => &mut options.mapping.timestamp,
-                _ => &mut options.mapping.resource,
-            };
-            *slot = Some(column.clone());
-        }
+        sources::apply_roles(&mut options.mapping, &f.roles);
+        let options = sources::source_options(k, &options, &args.opts.entity);
         let bytes = std::fs::read(&f.path).with_context(|| format!("cannot read {}", f.path))?;
         let read = match read_log(&f.path, &bytes, &options) {
             Ok(r) => r,

@@ -72,11 +72,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     };
     let data = generate(&cfg);
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    for (file, bytes) in [
-        ("states.csv", &data.states),
-        ("commands.csv", &data.commands),
-        ("errors.csv", &data.errors),
-    ] {
+    for (file, bytes) in data.files() {
         let path = dir.join(file);
         std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
     }

@@ -69,6 +69,14 @@ pub struct Mapping {
     pub start_timestamp: Option<String>,
     /// Timestamp format per CSV column name, instead of detection.
     pub timestamp_formats: BTreeMap<String, TimestampFormat>,
+    /// CSV columns read as case attributes (first value per case), besides those named
+    /// `case:…`; never picked for a role by detection.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub case_attributes: Vec<String>,
+    /// CSV columns read as event attributes: never picked for a role by detection, and not a
+    /// case attribute even when named `case:…`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub event_attributes: Vec<String>,
 }
 
 /// CSV dialect overrides; `None` = detect.

@@ -1,6 +1,6 @@
 // Browser end-to-end: the built app (dist/) in headless Chromium. The demo log is parsed in the
-// Web Worker by spur-core and its counts appear; a broken file shows a located error and the
-// page stays usable; no request leaves 127.0.0.1.
+// Web Worker by spur-core and its counts appear; a CSV the user picks is previewed, then imported
+// with #csv-import; a broken file shows a located error and the page stays usable; no request leaves 127.0.0.1.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
@@ -41,6 +41,9 @@ test("a broken file shows a located error and the page stays usable", async () =
     name: "broken.csv", mimeType: "text/csv",
     buffer: Buffer.from("case,activity,timestamp\n1,a,2024-01-01\n2,\"b,2024-01-02\n"),
   });
+  // A CSV is previewed first (its first rows read fine); the import finds the open quote.
+  await page.waitForSelector("#csv-table-0", { timeout: 20_000 });
+  await page.click("#csv-import");
   await page.waitForSelector("#error", { timeout: 20_000 });
   const message = await text("#error");
   assert.match(message, /broken\.csv/);
@@ -56,6 +59,8 @@ test("a file the user picks is counted", async () => {
     name: "small.csv", mimeType: "text/csv",
     buffer: Buffer.from("case,activity,timestamp\n1,a,2024-01-01T10:00:00\n1,b,2024-01-01T11:00:00\n2,a,2024-01-02T10:00:00\n"),
   });
+  await page.waitForSelector("#csv-table-0", { timeout: 20_000 });
+  await page.click("#csv-import");
   await page.waitForFunction(() => document.querySelector("#summary h2")?.textContent === "small.csv", null, { timeout: 20_000 });
   assert.equal(await text("#count-events"), "3");
   assert.equal(await text("#count-cases"), "2");

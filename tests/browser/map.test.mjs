@@ -181,6 +181,9 @@ test("a file dropped on the load card is imported", async () => {
     return d;
   });
   await page.dispatchEvent("#drop-zone", "drop", { dataTransfer: dt });
+  // A CSV is previewed first; Import reads it as the preview shows.
+  await page.waitForSelector("#csv-table-0", { timeout: 20_000 });
+  await page.click("#csv-import");
   await page.waitForFunction(() => document.querySelector("#summary h2")?.textContent === "dropped.csv", null, { timeout: 20_000 });
   assert.equal(await text("#count-cases"), "2");
   await page.waitForSelector('#map-canvas g.edge[data-count="1"]', { timeout: 20_000 });

@@ -2,7 +2,8 @@
 //!
 //! Receives `[header, ArrayBuffer]`, calls core, posts the result header back. All heavy work of
 //! the app runs here so that the page never freezes. The process-analysis requests (import,
-//! filters, map, variants, charts) and the log they work on live in [`process`]; the lead
+//! filters, map, variants, charts) and the log they work on live in [`process`]; the Load
+//! screen's sources (kept files, previews, imports, merges) in [`sources`]; the lead
 //! table, training and scoring in [`leads`].
 
 #[path = "analysis_worker/leads.rs"]
@@ -11,6 +12,8 @@ mod leads;
 mod process;
 #[path = "analysis_worker/recipe.rs"]
 mod recipe;
+#[path = "analysis_worker/sources.rs"]
+mod sources;
 
 use js_sys::{Array, ArrayBuffer, Uint8Array};
 use spur_app::protocol::{ErrorDto, FromWorker, ToWorker};
@@ -75,10 +78,19 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) -> (FromWorker, Op
             };
             (reply, None)
         }
+        // --- sources (Load screen): files kept in the worker, previewed, imported, merged.
         request @ (ToWorker::Import { .. }
-        | ToWorker::Map { .. }
-        | ToWorker::Variants { .. }
-        | ToWorker::Charts { .. }) => {
+        | ToWorker::SourcesClear { .. }
+        | ToWorker::SourceAdd { .. }
+        | ToWorker::SourcesLaundry { .. }
+        | ToWorker::SourcePreview { .. }
+        | ToWorker::SourceImport { .. }
+        | ToWorker::SourcesMerge { .. }
+        | ToWorker::SourceBytes { .. }
+        | ToWorker::ExportCsv { .. }) => {
+            sources::handle(request, parts.get(1), &|p| post_with(scope, &p, None))
+        }
+        request @ (ToWorker::Map { .. } | ToWorker::Variants { .. } | ToWorker::Charts { .. }) => {
             process::handle(request, parts.get(1), &|p| post_with(scope, &p, None))
         }
         // --- recipe

@@ -1,29 +1,69 @@
-//! The load screen: the bundled demo log or a file the user picks, imported in the worker (with
-//! a progress bar and a Cancel button), then summarised and analysed on the process screen.
+//! The load screen: files the user picks or drops (one or several), the bundled demo log and
+//! the laundry demo's three sources. Each file is sent once to the worker, which keeps it
+//! (see `analysis_worker/sources.rs`): one CSV gets a preview with an editable dialect and
+//! column roles ([`preview`]), several files a source list with merge options ([`sources`]);
+//! XES/XES.gz/Parquet alone import directly. Import and merge run in the worker with a progress
+//! bar and a Cancel button; their report ([`report`]) and then the process screen follow.
 
-use crate::components::download;
+mod preview;
+mod report;
+mod sources;
+
 use crate::components::summary_view::SummaryView;
 use crate::pages::process::ProcessPage;
+use crate::protocol::sources::{Preview, SourceFormat, SourceInfo, SourceSpec};
 use crate::protocol::ErrorDto;
 use crate::worker_client::process::{self as worker, ImportProgress};
+use crate::worker_client::sources as source_worker;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use report::{ImportNotes, MergeReportView};
+use spur_core::import::{ImportOptions, Mapping};
 use spur_core::summary::Summary;
+use spur_core::toolkit::merge::{MergeOptions, MergeReport};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 /// The bundled demo log, copied into `dist/demo/` by Trunk from `public/demo/`.
 const DEMO_LOG: &str = "demo/laundry-bookings.csv";
 
+/// One source as the Load screen edits it: what the worker said about it, the options the user
+/// chose, its `source` label and the latest preview under those options.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceRow {
+    pub info: SourceInfo,
+    pub options: ImportOptions,
+    pub label: String,
+    pub preview: Option<Preview>,
+}
+
+impl From<SourceInfo> for SourceRow {
+    fn from(info: SourceInfo) -> Self {
+        SourceRow {
+            options: info.options.clone(),
+            label: info.label.clone(),
+            preview: info.preview.clone(),
+            info,
+        }
+    }
+}
+
 #[derive(Clone, PartialEq)]
 enum State {
     Idle,
     Cancelled(String),
     Working(String),
+    /// One CSV file: its preview, then Import.
+    Preview,
+    /// Several files (or the laundry demo): the source list, then Merge and import.
+    Sources,
     Loaded {
         name: String,
         summary: Summary,
         notes: Vec<String>,
+        /// The recipe's import step (the CSV mapping used), if any.
+        import: Option<Mapping>,
+        merge: Option<Box<MergeReport>>,
     },
     Failed(ErrorDto),
 }
@@ -32,24 +72,35 @@ enum State {
 pub fn LoadPage() -> impl IntoView {
     let (state, set_state) = signal(State::Idle);
     let (progress, set_progress) = signal(ImportProgress::default());
-    // Each import gets a number; a cancelled import's late reply is ignored.
+    // Each job gets a number; a cancelled job's late reply is ignored.
     let current = StoredValue::new(0u32);
+    let rows = RwSignal::new(Vec::<SourceRow>::new());
+    let entity = RwSignal::new(String::new());
+    let closes = RwSignal::new(String::new());
 
-    let start = move |name: String, bytes: js_sys::ArrayBuffer| {
+    let begin = move |what: String, total_bytes: u64| {
         let generation = current.get_value().wrapping_add(1);
         current.set_value(generation);
         set_progress.set(ImportProgress {
-            total_bytes: bytes.byte_length() as u64,
+            total_bytes,
             ..Default::default()
         });
-        set_state.set(State::Working(format!("importing {name}…")));
+        set_state.set(State::Working(what));
+        generation
+    };
+    let on_progress = move |generation: u32| {
+        move |p: ImportProgress| {
+            if current.get_value() == generation {
+                set_progress.set(p);
+            }
+        }
+    };
+
+    // The bundled demo log: a known-good CSV, imported directly.
+    let start = move |name: String, bytes: js_sys::ArrayBuffer| {
+        let generation = begin(format!("importing {name}…"), bytes.byte_length() as u64);
         spawn_local(async move {
-            let result = worker::import(name.clone(), bytes, move |p| {
-                if current.get_value() == generation {
-                    set_progress.set(p);
-                }
-            })
-            .await;
+            let result = worker::import(name.clone(), bytes, on_progress(generation)).await;
             if current.get_value() != generation {
                 return;
             }
@@ -58,12 +109,13 @@ pub fn LoadPage() -> impl IntoView {
                     name,
                     summary,
                     notes,
+                    import: None,
+                    merge: None,
                 },
                 Err(e) => State::Failed(e),
             });
         });
     };
-
     let load_demo = move |_| {
         set_state.set(State::Working(format!("reading the demo log {DEMO_LOG}…")));
         spawn_local(async move {
@@ -74,25 +126,159 @@ pub fn LoadPage() -> impl IntoView {
         });
     };
 
-    let read_file = move |file: web_sys::File| {
-        let name = file.name();
-        set_state.set(State::Working(format!("reading {name}…")));
+    // Import source `k` alone with its options.
+    let import_source = move |k: usize| {
+        let Some(row) = rows.with_untracked(|r| r.get(k).cloned()) else {
+            return;
+        };
+        let name = row.info.name.clone();
+        let generation = begin(format!("importing {name}…"), row.info.bytes);
+        // A CSV is read with the plan its preview shows, pinned (guesses included); that
+        // mapping is also the recipe's import step.
+        let mut options = row.options.clone();
+        let mapping = match &row.preview {
+            Some(Preview::Ok(p)) => {
+                options.mapping = p.dialect.resolved_mapping();
+                Some(options.mapping.clone())
+            }
+            _ => (row.info.format == SourceFormat::Csv).then(|| row.options.mapping.clone()),
+        };
         spawn_local(async move {
-            match JsFuture::from(file.array_buffer()).await {
-                Ok(buf) => start(name, buf.unchecked_into()),
-                Err(e) => set_state.set(State::Failed(ErrorDto {
-                    code: "read_failed".into(),
-                    message: format!("cannot read {name}: {e:?}"),
-                })),
+            let result =
+                source_worker::import(row.info.index, options, on_progress(generation)).await;
+            if current.get_value() != generation {
+                return;
+            }
+            set_state.set(match result {
+                Ok((summary, notes)) => State::Loaded {
+                    name,
+                    summary,
+                    notes,
+                    import: mapping,
+                    merge: None,
+                },
+                Err(e) => State::Failed(e),
+            });
+        });
+    };
+
+    // Files chosen or dropped: each is sent to the worker once and kept there.
+    let open_files = move |files: Vec<web_sys::File>| {
+        if files.is_empty() {
+            return;
+        }
+        let generation = begin(format!("reading {} file(s)…", files.len()), 0);
+        spawn_local(async move {
+            let mut infos = Vec::new();
+            let added: Result<(), ErrorDto> = async {
+                source_worker::clear().await?;
+                for file in files {
+                    let name = file.name();
+                    let buf = JsFuture::from(file.array_buffer())
+                        .await
+                        .map_err(|e| ErrorDto {
+                            code: "read_failed".into(),
+                            message: format!("cannot read {name}: {e:?}"),
+                        })?;
+                    infos.push(source_worker::add(name, buf.unchecked_into()).await?);
+                }
+                Ok(())
+            }
+            .await;
+            if current.get_value() != generation {
+                return;
+            }
+            if let Err(e) = added {
+                set_state.set(State::Failed(e));
+                return;
+            }
+            let single_table = infos.len() == 1 && infos[0].format != SourceFormat::Csv;
+            rows.set(infos.into_iter().map(SourceRow::from).collect());
+            if single_table {
+                import_source(0);
+            } else if rows.with_untracked(Vec::len) == 1 {
+                set_state.set(State::Preview);
+            } else {
+                entity.set(String::new());
+                closes.set(String::new());
+                set_state.set(State::Sources);
             }
         });
     };
+
+    let load_laundry = move |_| {
+        let generation = begin("generating the laundry scenario's three sources…".into(), 0);
+        spawn_local(async move {
+            let result = source_worker::laundry().await;
+            if current.get_value() != generation {
+                return;
+            }
+            match result {
+                Ok((infos, merge)) => {
+                    let merge = merge.unwrap_or_default();
+                    entity.set(merge.entity);
+                    closes.set(merge.closes.join(", "));
+                    rows.set(infos.into_iter().map(SourceRow::from).collect());
+                    set_state.set(State::Sources);
+                }
+                Err(e) => set_state.set(State::Failed(e)),
+            }
+        });
+    };
+
+    let merge_now = Callback::new(move |()| {
+        let specs: Vec<SourceSpec> = rows.with_untracked(|r| {
+            r.iter()
+                .map(|s| SourceSpec {
+                    index: s.info.index,
+                    label: s.label.trim().to_string(),
+                    options: s.options.clone(),
+                })
+                .collect()
+        });
+        let total: u64 = rows.with_untracked(|r| r.iter().map(|s| s.info.bytes).sum());
+        let opts = MergeOptions {
+            entity: entity.get_untracked().trim().to_string(),
+            closes: closes
+                .get_untracked()
+                .split(',')
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_string)
+                .collect(),
+        };
+        let generation = begin(format!("merging {} sources…", specs.len()), total);
+        let name = format!(
+            "merged ({})",
+            specs
+                .iter()
+                .map(|s| s.label.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        spawn_local(async move {
+            let result = source_worker::merge(specs, opts, on_progress(generation)).await;
+            if current.get_value() != generation {
+                return;
+            }
+            set_state.set(match result {
+                Ok((summary, done)) => State::Loaded {
+                    name,
+                    summary,
+                    notes: done.notes,
+                    import: None,
+                    merge: Some(Box::new(done.report)),
+                },
+                Err(e) => State::Failed(e),
+            });
+        });
+    });
+
     let pick_file = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
-        if let Some(file) = input.files().and_then(|list| list.get(0)) {
-            input.set_value("");
-            read_file(file);
-        }
+        let files = input.files().map(file_list).unwrap_or_default();
+        input.set_value("");
+        open_files(files);
     };
     let (hover, set_hover) = signal(false);
     let on_drag_over = move |ev: web_sys::DragEvent| {
@@ -102,20 +288,23 @@ pub fn LoadPage() -> impl IntoView {
     let on_drop = move |ev: web_sys::DragEvent| {
         ev.prevent_default();
         set_hover.set(false);
-        let file = ev
+        let files = ev
             .data_transfer()
             .and_then(|d| d.files())
-            .and_then(|list| list.get(0));
-        if let (Some(file), false) = (file, busy_now(state)) {
-            read_file(file);
+            .map(file_list)
+            .unwrap_or_default();
+        if !busy_now(state) {
+            open_files(files);
         }
     };
 
     let cancel = move |_| {
         current.set_value(current.get_value().wrapping_add(1));
         worker::cancel();
+        rows.set(Vec::new());
         set_state.set(State::Cancelled(
-            "Import cancelled; load a file to start again.".into(),
+            "Import cancelled; the worker was restarted empty: load a file (or a demo) to start again."
+                .into(),
         ));
     };
 
@@ -123,13 +312,14 @@ pub fn LoadPage() -> impl IntoView {
     view! {
         <section class="card drop-zone" id="drop-zone" class:hover=hover
             on:dragover=on_drag_over on:dragleave=move |_| set_hover.set(false) on:drop=on_drop>
-            <h2>"Load an event log"</h2>
-            <p class="status">"CSV/TSV (case, activity, timestamp columns), XES, XES.gz or Parquet. Drop it here or choose it. It is read in a background worker on this machine; nothing is uploaded."</p>
+            <h2>"Load event logs"</h2>
+            <p class="status">"CSV/TSV (previewed: delimiter, header, encoding and column roles are editable), XES, XES.gz or Parquet. Drop one file or several (to merge them) here, or choose them. They are read in a background worker on this machine; nothing is uploaded."</p>
             <div class="actions">
                 <button id="load-demo" on:click=load_demo disabled=busy>"Open the demo log"</button>
+                <button id="load-laundry" on:click=load_laundry disabled=busy>"Open the laundry demo (3 sources)"</button>
                 <label class="file">
-                    "Choose a file…"
-                    <input id="file-input" type="file" accept=".csv,.tsv,.txt,.xes,.gz,.parquet" on:change=pick_file />
+                    "Choose files…"
+                    <input id="file-input" type="file" multiple accept=".csv,.tsv,.txt,.xes,.gz,.parquet,.arrow,.feather" on:change=pick_file />
                 </label>
             </div>
         </section>
@@ -143,21 +333,30 @@ pub fn LoadPage() -> impl IntoView {
                     <button id="import-cancel" on:click=cancel>"Cancel"</button>
                 </section>
             }.into_any(),
-            State::Loaded { name, summary, notes } => {
+            State::Preview => {
+                let (name, format, bytes) = rows.with_untracked(|r| r.first().map(|s| (s.info.name.clone(), s.info.format, s.info.bytes)).unwrap_or((String::new(), SourceFormat::Csv, 0)));
+                let ready = move || rows.with(|r| matches!(r.first().and_then(|s| s.preview.as_ref()), Some(Preview::Ok(_))));
+                view! {
+                    <section class="card preview" id="preview" data-name=name.clone()>
+                        <h2>{format!("{name} · {} · {}", format.label(), sources::size(bytes))}</h2>
+                        <p class="status">"Check how the file is read; change what is wrong, then import."</p>
+                        <preview::CsvPreviewEditor rows k=0 entity=Signal::derive(String::new) />
+                        <div class="actions">
+                            <button id="csv-import" class="primary" disabled=move || !ready() on:click=move |_| import_source(0)>"Import"</button>
+                        </div>
+                    </section>
+                }.into_any()
+            }
+            State::Sources => view! { <sources::SourceList rows entity closes on_merge=merge_now /> }.into_any(),
+            State::Loaded { name, summary, notes, import, merge } => {
                 let activities = summary.activities.iter().map(|a| a.name.clone()).collect();
                 view! {
-                <SummaryView name summary />
-                {(!notes.is_empty()).then(|| view! {
-                    <section class="card notes" id="import-notes">
-                        <h3>"Import report"</h3>
-                        <ul>{notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul>
-                        <button id="import-report-save" on:click=move |_| {
-                            let _ = download::save_text("import-report.txt", &notes.join("\n"), "text/plain");
-                        }>"Download the report"</button>
-                    </section>
-                })}
-                <ProcessPage activities import=None />
-            }.into_any()},
+                    <SummaryView name summary />
+                    {merge.map(|report| view! { <MergeReportView report=*report /> })}
+                    <ImportNotes notes />
+                    <ProcessPage activities import />
+                }.into_any()
+            }
             State::Failed(e) => view! {
                 <section class="card error" id="error" data-code=e.code.clone()>
                     <h2>"This file could not be read"</h2>
@@ -167,6 +366,10 @@ pub fn LoadPage() -> impl IntoView {
             }.into_any(),
         }}
     }
+}
+
+fn file_list(list: web_sys::FileList) -> Vec<web_sys::File> {
+    (0..list.length()).filter_map(|i| list.get(i)).collect()
 }
 
 fn busy_now(state: ReadSignal<State>) -> bool {

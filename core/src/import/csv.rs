@@ -69,6 +69,34 @@ impl CsvDialect {
     pub fn column(&self, role: Role) -> Option<&ColumnInfo> {
         self.columns.iter().find(|c| c.role == role)
     }
+
+    /// This plan as an explicit [`Mapping`]: every role and time format pinned, and the
+    /// attribute columns whose role differs from what their name implies listed, so that
+    /// reading with it (e.g. a recipe's import step) needs no detection.
+    pub fn resolved_mapping(&self) -> Mapping {
+        let name = |role| self.column(role).map(|c| c.name.clone());
+        let mut m = Mapping {
+            case: name(Role::Case),
+            activity: name(Role::Activity),
+            timestamp: name(Role::Timestamp),
+            resource: name(Role::Resource),
+            start_timestamp: name(Role::StartTimestamp),
+            ..Mapping::default()
+        };
+        for c in &self.columns {
+            let time_role = matches!(c.role, Role::Timestamp | Role::StartTimestamp);
+            if let (true, Some(f)) = (time_role, c.timestamp_format) {
+                m.timestamp_formats.insert(c.name.clone(), f);
+            }
+            let prefixed = c.name.starts_with("case:");
+            match c.role {
+                Role::CaseAttribute if !prefixed => m.case_attributes.push(c.name.clone()),
+                Role::EventAttribute => m.event_attributes.push(c.name.clone()),
+                _ => {}
+            }
+        }
+        m
+    }
 }
 
 /// What the import screen shows before importing: the detected dialect and the first rows.
@@ -77,6 +105,11 @@ pub struct CsvPreview {
     pub dialect: CsvDialect,
     /// Up to 20 data rows as read (after the header), with their line numbers.
     pub rows: Vec<(u64, Vec<String>)>,
+    /// What the import would refuse but the preview guessed (no case or activity column was
+    /// recognised: the first free columns are shown in those roles). Importing with
+    /// [`CsvDialect::resolved_mapping`] reads exactly the guess.
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 /// Detect the dialect, roles and timestamp formats of a CSV input from its first 64 KiB.
@@ -87,7 +120,7 @@ pub fn sniff(bytes: &[u8]) -> Result<CsvPreview, ImportError> {
 /// [`sniff`] with overrides (mapping, delimiter, header, encoding).
 pub fn sniff_with(bytes: &[u8], options: &ImportOptions) -> Result<CsvPreview, ImportError> {
     let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
-    let plan = Plan::detect(head, head.len() == bytes.len(), options)?;
+    let plan = Plan::detect(head, head.len() == bytes.len(), options, true)?;
     let rows = plan
         .sample
         .iter()
@@ -105,6 +138,7 @@ pub fn sniff_with(bytes: &[u8], options: &ImportOptions) -> Result<CsvPreview, I
     Ok(CsvPreview {
         dialect: plan.dialect,
         rows,
+        warnings: plan.warnings,
     })
 }
 
@@ -114,10 +148,18 @@ struct Plan {
     /// Bytes to skip at the start (a BOM).
     skip: usize,
     sample: Vec<(u64, Vec<Vec<u8>>)>,
+    /// Guesses a preview made (see [`CsvPreview::warnings`]).
+    warnings: Vec<String>,
 }
 
 impl Plan {
-    fn detect(head: &[u8], complete: bool, options: &ImportOptions) -> Result<Plan, ImportError> {
+    /// `preview`: guess a missing case/activity column (with a warning) instead of failing.
+    fn detect(
+        head: &[u8],
+        complete: bool,
+        options: &ImportOptions,
+        preview: bool,
+    ) -> Result<Plan, ImportError> {
         let complete = complete && head.len() <= SNIFF_BYTES;
         let head = &head[..head.len().min(SNIFF_BYTES)];
         if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
@@ -193,7 +235,15 @@ impl Plan {
                 .map(|i| format!("column{i}"))
                 .collect()
         };
-        let columns = plan_columns(&names, &sample, encoding, &options.mapping, has_header)?;
+        let mut warnings = Vec::new();
+        let columns = plan_columns(
+            &names,
+            &sample,
+            encoding,
+            &options.mapping,
+            has_header,
+            preview.then_some(&mut warnings),
+        )?;
         let dialect = CsvDialect {
             delimiter: delimiter as char,
             has_header,
@@ -204,6 +254,7 @@ impl Plan {
             dialect,
             skip,
             sample,
+            warnings,
         })
     }
 }
@@ -352,6 +403,7 @@ fn plan_columns(
     encoding: Encoding,
     mapping: &Mapping,
     has_header: bool,
+    mut warnings: Option<&mut Vec<String>>,
 ) -> Result<Vec<ColumnInfo>, ImportError> {
     let header = names.join(", ");
     let hint = match names {
@@ -368,7 +420,12 @@ fn plan_columns(
             .map(|f| decode_lossy(f, encoding).trim().to_string())
             .collect()
     };
-    let mut taken = vec![false; names.len()];
+    // Columns mapped as attributes are never picked for a role by detection.
+    let listed = |list: &[String], name: &str| list.iter().any(|c| c == name);
+    let mut taken: Vec<bool> = names
+        .iter()
+        .map(|n| listed(&mapping.case_attributes, n) || listed(&mapping.event_attributes, n))
+        .collect();
     let pick = |role: &'static str,
                 mapped: &Option<String>,
                 candidates: &[&str],
@@ -465,39 +522,41 @@ fn plan_columns(
         }
     }
     // Without header (or recognisable names): the first free columns are case, then activity.
+    // A preview (`warnings` given) shows that guess with a warning instead of failing, so the
+    // user can pick the right columns.
     let mut free = (0..names.len()).filter(|&i| !taken[i]);
-    let case = match case.or_else(|| if has_header { None } else { free.next() }) {
-        Some(c) => c,
-        None => {
-            return Err(ImportError::MissingColumn {
-                role: "case",
-                candidates: CASE_NAMES
-                    .iter()
-                    .take(5)
-                    .map(|c| format!("`{c}`"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                header,
-                hint,
-            })
+    let mut required = |found: Option<usize>,
+                        role: &'static str,
+                        candidates: &[&str],
+                        free: &mut dyn Iterator<Item = usize>|
+     -> Result<usize, ImportError> {
+        if let Some(c) = found.or_else(|| if has_header { None } else { free.next() }) {
+            return Ok(c);
+        }
+        let e = ImportError::MissingColumn {
+            role,
+            candidates: candidates
+                .iter()
+                .take(5)
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            header: header.clone(),
+            hint: hint.clone(),
+        };
+        match (warnings.as_deref_mut(), free.next()) {
+            (Some(w), Some(c)) => {
+                w.push(format!(
+                    "{e}; column `{}` is shown as the {role} column until you pick one",
+                    names[c]
+                ));
+                Ok(c)
+            }
+            _ => Err(e),
         }
     };
-    let activity = match activity.or_else(|| if has_header { None } else { free.next() }) {
-        Some(c) => c,
-        None => {
-            return Err(ImportError::MissingColumn {
-                role: "activity",
-                candidates: ACTIVITY_NAMES
-                    .iter()
-                    .take(5)
-                    .map(|c| format!("`{c}`"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                header,
-                hint,
-            })
-        }
-    };
+    let case = required(case, "case", CASE_NAMES, &mut free)?;
+    let activity = required(activity, "activity", ACTIVITY_NAMES, &mut free)?;
     let mut out = Vec::with_capacity(names.len());
     for (i, name) in names.iter().enumerate() {
         let v = values(i);
@@ -511,7 +570,9 @@ fn plan_columns(
             Role::Resource
         } else if Some(i) == start {
             Role::StartTimestamp
-        } else if name.starts_with("case:") {
+        } else if listed(&mapping.case_attributes, name)
+            || (name.starts_with("case:") && !listed(&mapping.event_attributes, name))
+        {
             Role::CaseAttribute
         } else {
             Role::EventAttribute
@@ -921,7 +982,7 @@ impl CsvImporter {
                 return Ok(());
             }
             let head = std::mem::take(&mut self.head);
-            let plan = Plan::detect(&head, last, &self.options)?;
+            let plan = Plan::detect(&head, last, &self.options, false)?;
             let find = |r: Role| plan.dialect.columns.iter().position(|c| c.role == r);
             let (Some(case), Some(activity)) = (find(Role::Case), find(Role::Activity)) else {
                 return Err(ImportError::Empty);
@@ -1319,5 +1380,72 @@ mod tests {
             p.dialect.columns[2].timestamp_format,
             Some(TimestampFormat::DayMonthYear)
         );
+    }
+
+    #[test]
+    fn columns_mapped_as_attributes_keep_their_role() {
+        let csv = b"case,activity,user,case:kind,region\n1,a,u,x,n\n1,b,v,x,n\n2,a,u,y,s\n";
+        let mut options = ImportOptions::default();
+        options.mapping.event_attributes = vec!["user".into(), "case:kind".into()];
+        options.mapping.case_attributes = vec!["region".into()];
+        let p = sniff_with(csv, &options).expect("sniff");
+        let roles: Vec<Role> = p.dialect.columns.iter().map(|c| c.role).collect();
+        assert_eq!(
+            roles,
+            [
+                Role::Case,
+                Role::Activity,
+                Role::EventAttribute,
+                Role::EventAttribute,
+                Role::CaseAttribute
+            ]
+        );
+        let (log, _) = crate::import::import_bytes("x.csv", csv, &options).expect("import");
+        assert_eq!(log.num_events(), 3);
+        assert!(log.case_attribute("region").is_some());
+        assert!(log.event_attribute("user").is_some());
+        assert!(log.event_attribute("case:kind").is_some());
+    }
+
+    #[test]
+    fn a_resolved_mapping_reads_the_same_plan() {
+        let csv =
+            b"id;step;when;user;case:kind\n1;a;2024-01-01 10:00;u;x\n1;b;2024-01-02 10:00;v;x\n";
+        let mut options = ImportOptions::default();
+        options.mapping.case = Some("id".into());
+        options.mapping.activity = Some("step".into());
+        options.mapping.event_attributes = vec!["case:kind".into()];
+        let p = sniff_with(csv, &options).expect("sniff");
+        let m = p.dialect.resolved_mapping();
+        assert_eq!(m.timestamp.as_deref(), Some("when"));
+        assert_eq!(m.resource.as_deref(), Some("user"));
+        assert_eq!(m.event_attributes, vec!["case:kind".to_string()]);
+        let again = ImportOptions {
+            mapping: m,
+            ..ImportOptions::default()
+        };
+        assert_eq!(sniff_with(csv, &again).expect("sniff").dialect, p.dialect);
+    }
+
+    #[test]
+    fn a_preview_guesses_unrecognised_roles_and_says_so() {
+        let csv = b"Vorgang;Schritt;Zeitpunkt\nA;x;2024-01-01 10:00\nA;y;2024-01-02 10:00\n";
+        assert!(matches!(
+            crate::import::import_bytes("x.csv", csv, &ImportOptions::default()),
+            Err(ImportError::MissingColumn { role: "case", .. })
+        ));
+        let p = sniff(csv).expect("a preview");
+        assert_eq!(p.warnings.len(), 2, "{:?}", p.warnings);
+        assert!(p.warnings[0].contains("`Vorgang` is shown as the case column"));
+        let options = ImportOptions {
+            mapping: p.dialect.resolved_mapping(),
+            ..ImportOptions::default()
+        };
+        let (log, _) = crate::import::import_bytes("x.csv", csv, &options).expect("reads");
+        assert_eq!((log.num_cases(), log.num_events()), (1, 2));
+        assert!(sniff_with(csv, &options)
+            .expect("sniff")
+            .warnings
+            .is_empty());
     }
 }

@@ -161,6 +161,30 @@ pub struct LaundryData {
     pub truth: LaundryTruth,
 }
 
+impl LaundryData {
+    /// The three sources as files, in merge order (primary first), named as `spur simulate
+    /// laundry` writes them.
+    pub fn files(&self) -> [(&'static str, &[u8]); 3] {
+        [
+            (MERGE_SOURCES[0].0, &self.states),
+            (MERGE_SOURCES[1].0, &self.commands),
+            (MERGE_SOURCES[2].0, &self.errors),
+        ]
+    }
+}
+
+/// How the sources are merged (as `scripts/demo.sh` runs `spur merge`): file name and role
+/// overrides (`merge::sources::parse_roles` syntax), primary first.
+pub const MERGE_SOURCES: [(&str, &str); 3] = [
+    ("states.csv", "case=booking,activity=state"),
+    ("commands.csv", "activity=command,resource=sender"),
+    ("errors.csv", "activity=error"),
+];
+/// The entity attribute the sources are merged on.
+pub const MERGE_ENTITY: &str = "machine";
+/// The activity that ends a booking.
+pub const MERGE_CLOSES: &str = "logged out";
+
 struct StateRow {
     t: i64,
     machine: u32,

@@ -22,6 +22,7 @@ use hashbrown::HashMap;
 use serde::{Deserialize, Serialize};
 
 mod intervals;
+pub mod sources;
 #[cfg(test)]
 mod tests;
 

@@ -1,17 +1,17 @@
 //! The worker side of the process-analysis screens (issue 6): the imported log lives here, in a
 //! thread-local, so that the map, variants and charts are computed from it without the UI
 //! sending the file again. Each request is answered by core; only small serde structs (and the
-//! map's SVG as a transferred UTF-8 buffer) go back.
+//! map's SVG as a transferred UTF-8 buffer) go back. Imports and merges (`sources.rs`) put
+//! their log here with [`install`].
 
 use js_sys::{ArrayBuffer, Uint8Array};
 use spur_app::protocol::{Charts, ErrorDto, FromWorker, JobId, ToWorker, VariantList, VariantRow};
-use spur_core::import::{ImportOptions, Importer};
 use spur_core::log::EventLog;
 use spur_core::map::{layout_map, process_map, render_svg, LayoutOptions, SvgOptions};
 use spur_core::summary::{ActivityCount, Summary};
-use spur_core::{arrow, chart, mining};
+use spur_core::{chart, mining};
 use std::cell::RefCell;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 /// The imported log and the filtered view every analysis works on.
 pub struct Session {
@@ -30,8 +30,6 @@ thread_local! {
     static SESSION: RefCell<Option<Session>> = const { RefCell::new(None) };
 }
 
-/// Bytes pushed into the importer between two progress messages.
-const CHUNK: usize = 1 << 20;
 /// Buckets of the events-over-time chart.
 const TIME_BUCKETS: usize = 120;
 const DAY_MS: i64 = 86_400_000;
@@ -39,17 +37,10 @@ const DAY_MS: i64 = 86_400_000;
 /// Answer one process-analysis request; `progress` posts an intermediate message.
 pub fn handle(
     request: ToWorker,
-    payload: JsValue,
-    progress: &dyn Fn(FromWorker),
+    _payload: JsValue,
+    _progress: &dyn Fn(FromWorker),
 ) -> (FromWorker, Option<ArrayBuffer>) {
     match request {
-        ToWorker::Import { job, name } => {
-            let bytes = match payload.dyn_into::<ArrayBuffer>() {
-                Ok(buf) => Uint8Array::new(&buf).to_vec(),
-                Err(_) => Vec::new(),
-            };
-            (import(job, &name, &bytes, progress), None)
-        }
         ToWorker::Map { job, options, view } => with_log(job, |log| {
             let map = process_map(log, &options);
             let layout = layout_map(&map, &LayoutOptions::default());
@@ -129,88 +120,22 @@ fn with_log(
     })
 }
 
-fn import(job: JobId, name: &str, bytes: &[u8], progress: &dyn Fn(FromWorker)) -> FromWorker {
-    let total_bytes = bytes.len() as u64;
-    let options = ImportOptions::default();
-    let head = &bytes[..bytes.len().min(16)];
-    let read = match arrow::table_format(name, head) {
-        Some(format) => arrow::read_table(format, bytes, &options.mapping)
-            .map(|(log, report)| {
-                let mut notes = Vec::new();
-                if report.rejected > 0 {
-                    let first = report.rejected_rows.first().map(|r| {
-                        format!(
-                            " (first: row {}, column `{}`: {})",
-                            r.row, r.column, r.reason
-                        )
-                    });
-                    notes.push(format!(
-                        "{} rows rejected{}",
-                        report.rejected,
-                        first.unwrap_or_default()
-                    ));
-                }
-                for (column, ty) in &report.skipped_columns {
-                    notes.push(format!("column `{column}` ({ty}) skipped"));
-                }
-                (log, notes)
-            })
-            .map_err(|e| (e.code(), e.to_string())),
-        None => {
-            let mut importer = Importer::new(name, &options);
-            for chunk in bytes.chunks(CHUNK) {
-                let p = importer.push(chunk);
-                progress(FromWorker::ImportProgress {
-                    job,
-                    bytes: p.bytes,
-                    total_bytes,
-                    events: p.events,
-                });
-                if p.failed {
-                    break;
-                }
-            }
-            importer
-                .finish()
-                .map(|(log, report)| {
-                    let mut notes = Vec::new();
-                    if report.rejected > 0 || report.repaired > 0 {
-                        notes.push(format!(
-                            "{} rows rejected, {} repaired",
-                            report.rejected, report.repaired
-                        ));
-                        for issue in report.issues.iter().take(5) {
-                            notes.push(format!("line {}: {}", issue.line, issue.message));
-                        }
-                    }
-                    (log, notes)
-                })
-                .map_err(|e| (e.code(), e.to_string()))
-        }
-    };
-    match read {
-        Ok((log, notes)) => {
-            progress(FromWorker::ImportProgress {
-                job,
-                bytes: total_bytes,
-                total_bytes,
-                events: log.num_events() as u64,
-            });
-            let summary = summary(&log);
-            SESSION.with(|s| {
-                *s.borrow_mut() = Some(Session {
-                    base: log,
-                    filtered: None,
-                })
-            });
-            FromWorker::Imported {
-                job,
-                summary,
-                notes,
-            }
-        }
-        Err((code, message)) => failed(job, code, format!("{name}: {message}")),
-    }
+/// Make `log` the current log, unfiltered, and return its summary (imports and merges end here,
+/// see `sources.rs`).
+pub fn install(log: EventLog) -> Summary {
+    let summary = summary(&log);
+    SESSION.with(|s| {
+        *s.borrow_mut() = Some(Session {
+            base: log,
+            filtered: None,
+        })
+    });
+    summary
+}
+
+/// `f` of the current log before any filter; `None` when no log is loaded.
+pub fn with_base<R>(f: impl FnOnce(&EventLog) -> R) -> Option<R> {
+    SESSION.with(|s| s.borrow().as_ref().map(|session| f(&session.base)))
 }
 
 fn summary(log: &EventLog) -> Summary {

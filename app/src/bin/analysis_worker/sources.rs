@@ -1,0 +1,460 @@
+//! The worker side of the Load screen: the files the user dropped (or the laundry demo made) are
+//! kept here, numbered, between preview and import.
+//!
+//! Why the bytes stay in the worker: the UI transfers each file once (zero-copy) and then only
+//! sends indices and options, so re-sniffing after every edit of the mapping costs no transfer,
+//! the main thread never holds a file's bytes, and "Merge and import" reads sources already
+//! here. The price: Cancel restarts the worker and so forgets the sources; the UI then asks
+//! for the files again (or regenerates the demo). Every decision (sniffing, reading,
+//! which column a secondary's case is, merging, exporting) is core's; this file only drives it.
+
+use crate::process;
+use js_sys::{ArrayBuffer, Uint8Array};
+use spur_app::protocol::sources::{MergeDone, Preview, SourceFormat, SourceInfo, SourceSpec};
+use spur_app::protocol::{ErrorDto, FromWorker, JobId, ToWorker};
+use spur_core::arrow::{self, TableFormat};
+use spur_core::export::{self, ExportFormat};
+use spur_core::import::{self, csv, Format, ImportOptions, Importer};
+use spur_core::log::EventLog;
+use spur_core::sim::laundry;
+use spur_core::toolkit::merge::{self, sources as merge_sources, MergeOptions, MergeSource};
+use std::cell::RefCell;
+use wasm_bindgen::{JsCast, JsValue};
+
+/// Bytes pushed into the importer between two progress messages.
+const CHUNK: usize = 1 << 20;
+/// Lines of the import report shown per source.
+const NOTES_PER_SOURCE: usize = 5;
+
+struct Source {
+    name: String,
+    format: SourceFormat,
+    bytes: Vec<u8>,
+}
+
+thread_local! {
+    static SOURCES: RefCell<Vec<Source>> = const { RefCell::new(Vec::new()) };
+}
+
+type Reply = (FromWorker, Option<ArrayBuffer>);
+
+/// Answer one Load-screen request (and the plain `Import`); `progress` posts an intermediate
+/// message.
+pub fn handle(request: ToWorker, payload: JsValue, progress: &dyn Fn(FromWorker)) -> Reply {
+    let bytes = || match payload.dyn_ref::<ArrayBuffer>() {
+        Some(buf) => Uint8Array::new(buf).to_vec(),
+        None => Vec::new(),
+    };
+    match request {
+        ToWorker::Import { job, name } => {
+            let bytes = bytes();
+            let format = format_of(&name, &bytes);
+            let reply = import_one(
+                job,
+                &name,
+                format,
+                &bytes,
+                &ImportOptions::default(),
+                progress,
+            );
+            (reply, None)
+        }
+        ToWorker::SourcesClear { job } => {
+            SOURCES.with(|s| s.borrow_mut().clear());
+            (listed(job, Vec::new(), None), None)
+        }
+        ToWorker::SourceAdd { job, name } => {
+            let bytes = bytes();
+            let format = format_of(&name, &bytes);
+            let options = ImportOptions::default();
+            let info = SOURCES.with(|s| {
+                let mut s = s.borrow_mut();
+                let index = s.len();
+                let info = info(index, &name, format, &bytes, options, "");
+                s.push(Source {
+                    name,
+                    format,
+                    bytes,
+                });
+                info
+            });
+            (listed(job, vec![info], None), None)
+        }
+        ToWorker::SourcesLaundry { job } => (laundry_demo(job), None),
+        ToWorker::SourcePreview {
+            job,
+            index,
+            options,
+            entity,
+        } => {
+            let reply = with_source(job, index, |src| FromWorker::SourcePreviewed {
+                job,
+                index,
+                preview: preview(
+                    src.format,
+                    &src.bytes,
+                    &merge_sources::source_options(index, &options, &entity),
+                )
+                .unwrap_or_else(|| {
+                    Preview::Failed(error("no_preview", "only CSV sources are previewed".into()))
+                }),
+            });
+            (reply, None)
+        }
+        ToWorker::SourceImport {
+            job,
+            index,
+            options,
+        } => {
+            let reply = with_source(job, index, |src| {
+                import_one(job, &src.name, src.format, &src.bytes, &options, progress)
+            });
+            (reply, None)
+        }
+        ToWorker::SourcesMerge {
+            job,
+            sources,
+            merge,
+        } => (merge_sources_now(job, &sources, &merge, progress), None),
+        ToWorker::SourceBytes { job, index } => SOURCES.with(|s| match s.borrow().get(index) {
+            Some(src) => (
+                FromWorker::Bytes {
+                    job,
+                    name: src.name.clone(),
+                },
+                Some(Uint8Array::from(src.bytes.as_slice()).buffer()),
+            ),
+            None => (no_source(job, index), None),
+        }),
+        ToWorker::ExportCsv { job } => {
+            match process::with_base(|log| export::export(log, ExportFormat::Csv)) {
+                Some(Ok(csv)) => (
+                    FromWorker::Bytes {
+                        job,
+                        name: "merged.csv".into(),
+                    },
+                    Some(Uint8Array::from(csv.as_slice()).buffer()),
+                ),
+                Some(Err(e)) => (failed(job, "export_failed", e.to_string()), None),
+                None => (
+                    failed(job, "no_log", "no log is loaded: load a file first".into()),
+                    None,
+                ),
+            }
+        }
+        _ => (
+            failed(
+                0,
+                "protocol",
+                "this request is not a Load-screen request".into(),
+            ),
+            None,
+        ),
+    }
+}
+
+fn error(code: &str, message: String) -> ErrorDto {
+    ErrorDto {
+        code: code.into(),
+        message,
+    }
+}
+
+fn failed(job: JobId, code: &str, message: String) -> FromWorker {
+    FromWorker::Failed {
+        job,
+        error: error(code, message),
+    }
+}
+
+fn no_source(job: JobId, index: usize) -> FromWorker {
+    failed(
+        job,
+        "no_source",
+        format!("source {index} is not loaded (the worker was restarted?): choose the files again"),
+    )
+}
+
+fn listed(job: JobId, sources: Vec<SourceInfo>, merge: Option<MergeOptions>) -> FromWorker {
+    FromWorker::SourcesListed {
+        job,
+        sources,
+        merge,
+    }
+}
+
+fn with_source(job: JobId, index: usize, f: impl FnOnce(&Source) -> FromWorker) -> FromWorker {
+    SOURCES.with(|s| match s.borrow().get(index) {
+        Some(src) => f(src),
+        None => no_source(job, index),
+    })
+}
+
+/// Which reader a file goes to: table formats by magic or name, else core's push-importer
+/// detection.
+fn format_of(name: &str, bytes: &[u8]) -> SourceFormat {
+    let head = &bytes[..bytes.len().min(512)];
+    match arrow::table_format(name, head) {
+        Some(TableFormat::Parquet) => SourceFormat::Parquet,
+        Some(TableFormat::ArrowIpc) => SourceFormat::ArrowIpc,
+        None => match import::detect_format(name, head) {
+            Format::Csv => SourceFormat::Csv,
+            Format::Xes => SourceFormat::Xes,
+            Format::XesGz => SourceFormat::XesGz,
+            Format::CsvGz => SourceFormat::CsvGz,
+        },
+    }
+}
+
+fn preview(format: SourceFormat, bytes: &[u8], options: &ImportOptions) -> Option<Preview> {
+    (format == SourceFormat::Csv).then(|| match csv::sniff_with(bytes, options) {
+        Ok(p) => Preview::Ok(p),
+        Err(e) => Preview::Failed(error(e.code(), e.to_string())),
+    })
+}
+
+fn info(
+    index: usize,
+    name: &str,
+    format: SourceFormat,
+    bytes: &[u8],
+    options: ImportOptions,
+    entity: &str,
+) -> SourceInfo {
+    let effective = merge_sources::source_options(index, &options, entity);
+    SourceInfo {
+        index,
+        name: name.to_string(),
+        format,
+        bytes: bytes.len() as u64,
+        label: merge_sources::source_name(name).to_string(),
+        preview: preview(format, bytes, &effective),
+        options,
+    }
+}
+
+/// Generate the laundry scenario (default config, as `spur simulate laundry`) and keep its three
+/// CSVs as the sources, pre-mapped as `scripts/demo.sh` merges them.
+fn laundry_demo(job: JobId) -> FromWorker {
+    let data = laundry::generate(&laundry::LaundryConfig::default());
+    let mut infos = Vec::new();
+    let mut kept = Vec::new();
+    for (k, ((name, bytes), (_, roles))) in data
+        .files()
+        .into_iter()
+        .zip(laundry::MERGE_SOURCES)
+        .enumerate()
+    {
+        let mut options = ImportOptions::default();
+        match merge_sources::parse_roles(roles) {
+            Ok(r) => merge_sources::apply_roles(&mut options.mapping, &r),
+            Err(e) => return failed(job, "internal", format!("{name}: {e}")),
+        }
+        infos.push(info(
+            k,
+            name,
+            SourceFormat::Csv,
+            bytes,
+            options,
+            laundry::MERGE_ENTITY,
+        ));
+        kept.push(Source {
+            name: name.to_string(),
+            format: SourceFormat::Csv,
+            bytes: bytes.to_vec(),
+        });
+    }
+    SOURCES.with(|s| *s.borrow_mut() = kept);
+    listed(
+        job,
+        infos,
+        Some(MergeOptions {
+            entity: laundry::MERGE_ENTITY.into(),
+            closes: vec![laundry::MERGE_CLOSES.into()],
+        }),
+    )
+}
+
+/// Bytes done before this source and the total of the whole job, for progress.
+#[derive(Clone, Copy)]
+struct Span {
+    before: u64,
+    total: u64,
+    events_before: u64,
+}
+
+/// Read one source with `options`; progress covers `span`. Errors name the file.
+fn read(
+    job: JobId,
+    name: &str,
+    format: SourceFormat,
+    bytes: &[u8],
+    options: &ImportOptions,
+    span: Span,
+    progress: &dyn Fn(FromWorker),
+) -> Result<(EventLog, Vec<String>), ErrorDto> {
+    let report = |bytes: u64, events: u64| {
+        progress(FromWorker::ImportProgress {
+            job,
+            bytes: span.before + bytes,
+            total_bytes: span.total,
+            events: span.events_before + events,
+        })
+    };
+    let table = match format {
+        SourceFormat::Parquet => Some(TableFormat::Parquet),
+        SourceFormat::ArrowIpc => Some(TableFormat::ArrowIpc),
+        _ => None,
+    };
+    let read = match table {
+        Some(t) => arrow::read_table(t, bytes, &options.mapping)
+            .map(|(log, report)| {
+                let mut notes = Vec::new();
+                if report.rejected > 0 {
+                    let first = report.rejected_rows.first().map(|r| {
+                        format!(
+                            " (first: row {}, column `{}`: {})",
+                            r.row, r.column, r.reason
+                        )
+                    });
+                    notes.push(format!(
+                        "{} rows rejected{}",
+                        report.rejected,
+                        first.unwrap_or_default()
+                    ));
+                }
+                for (column, ty) in &report.skipped_columns {
+                    notes.push(format!("column `{column}` ({ty}) skipped"));
+                }
+                (log, notes)
+            })
+            .map_err(|e| (e.code(), e.to_string())),
+        None => {
+            let mut importer = Importer::new(name, options);
+            for chunk in bytes.chunks(CHUNK) {
+                let p = importer.push(chunk);
+                report(p.bytes, p.events);
+                if p.failed {
+                    break;
+                }
+            }
+            importer
+                .finish()
+                .map(|(log, r)| {
+                    let mut notes = Vec::new();
+                    if r.rejected > 0 || r.repaired > 0 {
+                        notes.push(format!(
+                            "{} rows rejected, {} repaired",
+                            r.rejected, r.repaired
+                        ));
+                        for issue in r.issues.iter().take(NOTES_PER_SOURCE) {
+                            notes.push(format!("line {}: {}", issue.line, issue.message));
+                        }
+                    }
+                    (log, notes)
+                })
+                .map_err(|e| (e.code(), e.to_string()))
+        }
+    };
+    match read {
+        Ok((log, notes)) => {
+            report(bytes.len() as u64, log.num_events() as u64);
+            Ok((log, notes))
+        }
+        Err((code, message)) => Err(error(code, format!("{name}: {message}"))),
+    }
+}
+
+fn import_one(
+    job: JobId,
+    name: &str,
+    format: SourceFormat,
+    bytes: &[u8],
+    options: &ImportOptions,
+    progress: &dyn Fn(FromWorker),
+) -> FromWorker {
+    let span = Span {
+        before: 0,
+        total: bytes.len() as u64,
+        events_before: 0,
+    };
+    match read(job, name, format, bytes, options, span, progress) {
+        Ok((log, notes)) => FromWorker::Imported {
+            job,
+            summary: process::install(log),
+            notes,
+        },
+        Err(error) => FromWorker::Failed { job, error },
+    }
+}
+
+/// Read every source (the secondaries' case column defaulting to the entity, as `spur merge`
+/// does) and merge them with core into the current log.
+fn merge_sources_now(
+    job: JobId,
+    specs: &[SourceSpec],
+    opts: &MergeOptions,
+    progress: &dyn Fn(FromWorker),
+) -> FromWorker {
+    if specs.is_empty() {
+        return failed(
+            job,
+            "no_source",
+            "no source to merge: choose files first".into(),
+        );
+    }
+    let read_all = SOURCES.with(|s| {
+        let s = s.borrow();
+        let total: u64 = specs
+            .iter()
+            .filter_map(|spec| s.get(spec.index))
+            .map(|src| src.bytes.len() as u64)
+            .sum();
+        let mut span = Span {
+            before: 0,
+            total,
+            events_before: 0,
+        };
+        let mut logs = Vec::with_capacity(specs.len());
+        let mut notes = Vec::new();
+        for (k, spec) in specs.iter().enumerate() {
+            let Some(src) = s.get(spec.index) else {
+                return Err(Box::new(no_source(job, spec.index)));
+            };
+            let options = merge_sources::source_options(k, &spec.options, &opts.entity);
+            let (log, n) = read(
+                job, &src.name, src.format, &src.bytes, &options, span, progress,
+            )
+            .map_err(|error| Box::new(FromWorker::Failed { job, error }))?;
+            notes.extend(n.into_iter().map(|line| format!("{}: {line}", src.name)));
+            span.before += src.bytes.len() as u64;
+            span.events_before += log.num_events() as u64;
+            logs.push(log);
+        }
+        Ok((logs, notes))
+    });
+    let (logs, notes) = match read_all {
+        Ok(r) => r,
+        Err(reply) => return *reply,
+    };
+    let sources: Vec<MergeSource<'_>> = specs
+        .iter()
+        .zip(&logs)
+        .map(|(spec, log)| MergeSource {
+            name: &spec.label,
+            log,
+        })
+        .collect();
+    match merge::merge(sources[0], &sources[1..], opts) {
+        Ok((merged, report)) => {
+            drop(sources);
+            drop(logs);
+            FromWorker::Merged {
+                job,
+                summary: process::install(merged),
+                done: MergeDone { report, notes },
+            }
+        }
+        Err(e) => failed(job, "merge_failed", format!("merge: {e}")),
+    }
+}
