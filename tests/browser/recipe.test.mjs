@@ -6,27 +6,18 @@
 // failing step show located errors and the app stays usable; no request leaves 127.0.0.1.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serveStatic } from "../support/static-server.mjs";
 import { launch, offMachine } from "../support/browser.mjs";
+import { spur } from "../support/cli.mjs";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const SHOTS = new URL("../../out/screenshots/", import.meta.url);
 const DEMO = join(ROOT, "public/demo/laundry-bookings.csv");
 const DIR = mkdtempSync(join(tmpdir(), "spur-recipe-ui-"));
 let server, browser, page;
-
-/** The CLI: $SPUR_BIN, else the release build of this checkout (cargo is a no-op when fresh). */
-function spurBinary() {
-  if (process.env.SPUR_BIN) return process.env.SPUR_BIN;
-  execFileSync("cargo", ["build", "--release", "--quiet", "-p", "spur"], { cwd: ROOT, stdio: "inherit" });
-  return join(process.env.CARGO_TARGET_DIR ?? join(ROOT, "target"), "release", "spur");
-}
-let spurPath;
-const spur = (...args) => execFileSync((spurPath ??= spurBinary()), args, { encoding: "utf8", maxBuffer: 64 << 20 });
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });

@@ -8,28 +8,18 @@
 // no request leaves 127.0.0.1.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { serveStatic } from "../support/static-server.mjs";
 import { launch, offMachine } from "../support/browser.mjs";
+import { spur } from "../support/cli.mjs";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const SHOTS = new URL("../../out/screenshots/", import.meta.url);
 const LOG = join(ROOT, "public/demo/laundry-bookings.csv");
 let server, browser, page;
 
-/** The CLI: $SPUR_BIN, else the cargo target dir's release or debug build, else built now. */
-function spurBinary() {
-  const target = process.env.CARGO_TARGET_DIR ?? join(ROOT, "target");
-  const release = join(target, "release", "spur");
-  const found = [process.env.SPUR_BIN, release, join(target, "debug", "spur")].find((p) => p && existsSync(p));
-  if (found) return found;
-  execFileSync("cargo", ["build", "--release", "--quiet", "-p", "spur"], { cwd: ROOT, stdio: "inherit" });
-  return release;
-}
-const spurJson = (...args) =>
-  JSON.parse(execFileSync(spurBinary(), [...args, "--json"], { encoding: "utf8", maxBuffer: 64 << 20 }));
+const spurJson = (...args) => JSON.parse(spur(...args, "--json"));
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
