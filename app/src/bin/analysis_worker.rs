@@ -5,6 +5,8 @@
 //! filters, map, variants, charts) and the log they work on live in [`process`]; the lead
 //! table, training and scoring in [`leads`].
 
+#[path = "analysis_worker/cases.rs"]
+mod cases;
 #[path = "analysis_worker/leads.rs"]
 mod leads;
 #[path = "analysis_worker/process.rs"]
@@ -74,6 +76,16 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) -> (FromWorker, Op
         | ToWorker::Charts { .. }) => {
             process::handle(request, parts.get(1), &|p| post_with(scope, &p, None))
         }
+        // --- cases
+        ToWorker::CasePage {
+            job,
+            sort,
+            descending,
+            search,
+            offset,
+            limit,
+        } => cases::page(job, sort, descending, search, offset, limit),
+        ToWorker::CaseDetail { job, case } => cases::detail(job, &case),
         ToWorker::LeadsDemo { job, rows, seed } => lead(leads::demo(job, rows, seed)),
         ToWorker::LeadsOpen { job, name } => lead(leads::open(job, name, payload())),
         ToWorker::LeadsInspect { job, outcome } => lead(leads::inspect(job, outcome)),

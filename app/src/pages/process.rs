@@ -4,6 +4,7 @@
 //! The log lives in the worker; this screen holds only the filter list. When it changes the
 //! worker re-filters and [`ProcessCtx::revision`] is bumped, which makes every view ask again.
 
+mod cases;
 mod charts;
 mod ctx;
 mod map;
@@ -109,6 +110,7 @@ pub fn ProcessPage(
         </section>
         <map::MapCard />
         <variants::VariantsCard />
+        <cases::CasesCard />
         <charts::ChartsCard />
     }
 }
