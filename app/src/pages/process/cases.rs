@@ -323,6 +323,8 @@ fn CaseTimeline(selected: RwSignal<Option<String>>) -> impl IntoView {
     let canvas = NodeRef::<Div>::new();
     Effect::new(move |_| {
         let revision = ctx.revision.get();
+        let n = requested.get_value().wrapping_add(1);
+        requested.set_value(n);
         let Some(case) = selected.get() else {
             shown.set(None);
             return;
@@ -330,8 +332,10 @@ fn CaseTimeline(selected: RwSignal<Option<String>>) -> impl IntoView {
         if revision == 0 {
             return;
         }
-        let n = requested.get_value().wrapping_add(1);
-        requested.set_value(n);
+        // Another case: never show the previous one's timeline under this one's title.
+        if shown.with_untracked(|s| s.as_ref().is_some_and(|(d, _)| d.id != case)) {
+            shown.set(None);
+        }
         spawn_local(async move {
             let result = worker::detail(case).await;
             if requested.get_value() != n {
