@@ -164,7 +164,7 @@ test("searching a case id and opening it shows every event on its timeline", { s
   assert.equal(await page.locator("#case-timeline tr.case-event").count(), events);
   assert.equal(await page.locator("#case-timeline svg line.timeline-tick").count(), events, "every BPIC event has a timestamp");
   assert.equal(await page.locator("#case-timeline svg text.timeline-gap.longest").count(), 1);
-  await page.locator("#cases").screenshot({ path: new URL("case-timeline-bpic2012.png", SHOTS).pathname });
+  await page.locator("#case-timeline").screenshot({ path: new URL("case-timeline-bpic2012.png", SHOTS).pathname });
   await page.fill("#cases-search", "");
   await page.waitForFunction((n) => document.querySelector("#cases-total")?.textContent === n, String(golden.cases), { timeout: 60_000 });
   await page.click("#case-timeline-close");

@@ -16,9 +16,12 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use spur_core::cases::{CaseDetail, CaseQuery, CaseRow, CaseSort};
 use spur_core::import::timestamp::format_iso;
+use spur_core::map::svg::esc;
 use spur_core::map::{format_count, human_duration};
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 use std::time::Duration;
+use wasm_bindgen::JsCast;
 
 /// Height of one row in px (the CSS of `#cases-scroll tr` says the same).
 const ROW_H: f64 = 30.0;
@@ -194,55 +197,63 @@ pub fn CasesCard() -> impl IntoView {
         })
         .collect_view();
 
+    // The visible slice as one HTML string (escaped by core's `esc`): a scroll step replaces
+    // ~30 rows at once without building a view tree per cell; clicks are delegated to the body.
     let rows = move || {
         pages_rev.track();
         let (first, last) = range.get();
         let chosen = selected.get();
-        (first..last)
-            .map(|i| {
-                let row = pages.with_value(|m| {
-                    m.get(&(i / PAGE))
-                        .and_then(|rows| rows.get((i % PAGE) as usize))
-                        .cloned()
-                });
-                match row {
-                    Some(r) => {
-                        let id = r.id.clone();
-                        let is_selected = chosen.as_deref() == Some(r.id.as_str());
-                        let open = {
-                            let id = id.clone();
-                            move |_| selected.set(Some(id.clone()))
-                        };
-                        let key = {
-                            let id = id.clone();
-                            move |ev: leptos::ev::KeyboardEvent| {
-                                if ev.key() == "Enter" {
-                                    selected.set(Some(id.clone()));
-                                }
-                            }
-                        };
-                        view! {
-                            <tr class="case-row" class:selected=is_selected data-case=id.clone()
-                                data-index=i data-events=r.events tabindex="0" on:click=open on:keydown=key>
-                                <td class="col-id" title=id.clone()>{id.clone()}</td>
-                                <td class="n">{r.events}</td>
-                                <td class="n">{r.start_ms.map(minute).unwrap_or_default()}</td>
-                                <td class="n">{r.end_ms.map(minute).unwrap_or_default()}</td>
-                                <td class="n">{r.duration_ms().map(|ms| human_duration(ms as f64 / 1000.0)).unwrap_or_default()}</td>
-                                <td class="n">{format!("#{}", r.variant)}</td>
-                            </tr>
-                        }
-                        .into_any()
-                    }
-                    None => view! {
-                        <tr class="case-row loading" data-index=i>
-                            <td colspan="6">"…"</td>
-                        </tr>
-                    }
-                    .into_any(),
+        let mut html = String::new();
+        for i in first..last {
+            let row = pages.with_value(|m| {
+                m.get(&(i / PAGE))
+                    .and_then(|rows| rows.get((i % PAGE) as usize))
+                    .cloned()
+            });
+            match row {
+                Some(r) => {
+                    let id = esc(&r.id);
+                    let _ = write!(
+                        html,
+                        r#"<tr class="case-row{sel}" data-case="{id}" data-index="{i}" data-events="{ev}" tabindex="0"><td class="col-id" title="{id}">{id}</td><td class="n">{ev}</td><td class="n">{start}</td><td class="n">{end}</td><td class="n">{dur}</td><td class="n">#{variant}</td></tr>"#,
+                        sel = if chosen.as_deref() == Some(r.id.as_str()) {
+                            " selected"
+                        } else {
+                            ""
+                        },
+                        ev = r.events,
+                        start = r.start_ms.map(minute).unwrap_or_default(),
+                        end = r.end_ms.map(minute).unwrap_or_default(),
+                        dur = r
+                            .duration_ms()
+                            .map(|ms| human_duration(ms as f64 / 1000.0))
+                            .unwrap_or_default(),
+                        variant = r.variant,
+                    );
                 }
-            })
-            .collect_view()
+                None => {
+                    let _ = write!(
+                        html,
+                        r#"<tr class="case-row loading" data-index="{i}"><td colspan="6">…</td></tr>"#
+                    );
+                }
+            }
+        }
+        html
+    };
+    let open_row = move |target: Option<web_sys::EventTarget>| {
+        let row = target
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("tr.case-row[data-case]").ok().flatten());
+        if let Some(id) = row.and_then(|r| r.get_attribute("data-case")) {
+            selected.set(Some(id));
+        }
+    };
+    let on_row_click = move |ev: leptos::ev::MouseEvent| open_row(ev.target());
+    let on_row_key = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Enter" {
+            open_row(ev.target());
+        }
     };
     let spacer_style = move || format!("height:{}px", f64::from(total.get().unwrap_or(0)) * ROW_H);
     let slice_style = move || {
@@ -285,7 +296,7 @@ pub fn CasesCard() -> impl IntoView {
             </div>
             <div id="cases-scroll" node_ref=scroller on:scroll=on_scroll>
                 <div class="cases-spacer" style=spacer_style>
-                    <table class="cases" style=slice_style>{colgroup()}<tbody>{rows}</tbody></table>
+                    <table class="cases" style=slice_style>{colgroup()}<tbody inner_html=rows on:click=on_row_click on:keydown=on_row_key></tbody></table>
                 </div>
             </div>
             <CaseTimeline selected=selected />
@@ -366,41 +377,41 @@ fn CaseTimeline(selected: RwSignal<Option<String>>) -> impl IntoView {
                     .map(|(k, v)| format!("{k}: {v}"))
                     .collect::<Vec<_>>()
                     .join(" · ");
-                let rows = d
-                    .events
-                    .iter()
-                    .enumerate()
-                    .map(|(i, e)| {
-                        let wait = i
-                            .checked_sub(1)
-                            .and_then(|p| e.timestamp_ms?.checked_sub(d.events[p].timestamp_ms?))
-                            .map(|ms| format!("+{}", human_duration(ms as f64 / 1000.0)))
-                            .unwrap_or_default();
-                        let other = e
-                            .attributes
-                            .iter()
-                            .map(|(k, v)| format!("{k}={v}"))
-                            .collect::<Vec<_>>()
-                            .join(", ");
-                        view! {
-                            <tr class="case-event" data-activity=e.activity.clone()>
-                                <td class="n">{i + 1}</td>
-                                <td class="n">{e.timestamp_ms.map(|t| format_iso(t).replacen('T', " ", 1).trim_end_matches('Z').to_string()).unwrap_or_default()}</td>
-                                <td class="n">{wait}</td>
-                                <td>{e.activity.clone()}</td>
-                                <td>{e.resource.clone().unwrap_or_default()}</td>
-                                <td class="attrs">{other}</td>
-                            </tr>
-                        }
-                    })
-                    .collect_view();
+                let mut rows = String::new();
+                for (i, e) in d.events.iter().enumerate() {
+                    let wait = i
+                        .checked_sub(1)
+                        .and_then(|p| e.timestamp_ms?.checked_sub(d.events[p].timestamp_ms?))
+                        .map(|ms| format!("+{}", human_duration(ms as f64 / 1000.0)))
+                        .unwrap_or_default();
+                    let other = e
+                        .attributes
+                        .iter()
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let when = e
+                        .timestamp_ms
+                        .map(|t| format_iso(t).replacen('T', " ", 1).trim_end_matches('Z').to_string())
+                        .unwrap_or_default();
+                    let _ = write!(
+                        rows,
+                        r#"<tr class="case-event" data-activity="{a}"><td class="n">{n}</td><td class="n">{when}</td><td class="n">{wait}</td><td>{a}</td><td>{r}</td><td class="attrs">{o}</td></tr>"#,
+                        n = i + 1,
+                        a = esc(&e.activity),
+                        r = esc(e.resource.as_deref().unwrap_or("")),
+                        o = esc(&other),
+                    );
+                }
                 view! {
                     <p class="status">{format!("{} events · variant #{}", format_count(d.events.len() as u64), d.variant)}
                         {(!attrs.is_empty()).then(|| format!(" · {attrs}"))}</p>
-                    <table class="case-events">
-                        <thead><tr><th>"#"</th><th>"time (UTC)"</th><th>"wait"</th><th>"activity"</th><th>"resource"</th><th>"attributes"</th></tr></thead>
-                        <tbody>{rows}</tbody>
-                    </table>
+                    <div class="case-events-wrap">
+                        <table class="case-events">
+                            <thead><tr><th>"#"</th><th>"time (UTC)"</th><th>"wait"</th><th>"activity"</th><th>"resource"</th><th>"attributes"</th></tr></thead>
+                            <tbody inner_html=rows></tbody>
+                        </table>
+                    </div>
                 }
             })
         })
