@@ -5,12 +5,14 @@
 //! JSON-encoded, so a 100 MB log crosses the boundary in constant time. Core's internal types
 //! never cross it: only core's serde result structs do.
 
+pub mod cases;
 pub mod leads;
 pub mod sources;
 
 use leads::{LeadTable, LeadsScored, LeadsTrainRequest, LeadsTrained};
 use serde::{Deserialize, Serialize};
 use sources::{MergeDone, Preview, SourceInfo, SourceSpec};
+use spur_core::cases::{CaseDetail, CaseSort};
 use spur_core::import::ImportOptions;
 use spur_core::map::{MapOptions, MapView, ProcessMap};
 use spur_core::recipe::Recipe;
@@ -98,6 +100,22 @@ pub enum ToWorker {
     SourceBytes { job: JobId, index: usize },
     /// The current (unfiltered) log as CSV, written by core's exporter (payload of `Bytes`).
     ExportCsv { job: JobId },
+
+    // --- cases (issue 6): the filtered log's cases table, a page at a time, and one case.
+    /// Rows `offset..offset + limit` (at most [`cases::MAX_PAGE_ROWS`]) of the cases table
+    /// ordered by `sort` and kept by `search` (case id contains it, any case); the rows come
+    /// back as the payload, the bytes of a [`spur_core::cases::CasePage`].
+    CasePage {
+        job: JobId,
+        sort: CaseSort,
+        descending: bool,
+        search: String,
+        offset: u32,
+        limit: u32,
+    },
+    /// Case `case` (its id) of the filtered log in full; its timeline SVG comes back as the
+    /// payload (UTF-8 bytes).
+    CaseDetail { job: JobId, case: String },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -201,6 +219,19 @@ pub enum FromWorker {
         job: JobId,
         name: String,
     },
+
+    // --- cases (issue 6), replies to the requests of the same group.
+    /// Payload: the page's rows. `total`: the cases the search keeps (the table's length).
+    CasePaged {
+        job: JobId,
+        total: u32,
+        offset: u32,
+    },
+    /// Payload: the case's timeline SVG.
+    CaseDetailed {
+        job: JobId,
+        detail: CaseDetail,
+    },
 }
 
 /// Cases and events of the whole log and of its filtered view.
@@ -268,6 +299,8 @@ impl FromWorker {
             | FromWorker::SourcePreviewed { job, .. }
             | FromWorker::Merged { job, .. }
             | FromWorker::Bytes { job, .. } => Some(*job),
+            // --- cases
+            FromWorker::CasePaged { job, .. } | FromWorker::CaseDetailed { job, .. } => Some(*job),
         }
     }
 }

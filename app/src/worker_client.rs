@@ -5,6 +5,7 @@
 //! only thread that touches it, and Leptos contexts require `Send`, which a Worker is not).
 //! [`restart`] terminates it (cancelling whatever it computes) and the next call starts a new one.
 
+pub mod cases;
 pub mod leads;
 pub mod process;
 pub mod recipe;

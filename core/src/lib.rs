@@ -14,6 +14,7 @@
 //! - [`leads::request::parse_score_request`]: an HTTP body → validated leads, or a located error.
 
 pub mod arrow;
+pub mod cases;
 pub mod chart;
 pub mod export;
 pub mod import;

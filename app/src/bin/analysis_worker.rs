@@ -6,6 +6,8 @@
 //! screen's sources (kept files, previews, imports, merges) in [`sources`]; the lead
 //! table, training and scoring in [`leads`].
 
+#[path = "analysis_worker/cases.rs"]
+mod cases;
 #[path = "analysis_worker/leads.rs"]
 mod leads;
 #[path = "analysis_worker/process.rs"]
@@ -95,6 +97,16 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) -> (FromWorker, Op
         }
         // --- recipe
         ToWorker::Replay { job, recipe } => recipe::replay(job, &recipe),
+        // --- cases
+        ToWorker::CasePage {
+            job,
+            sort,
+            descending,
+            search,
+            offset,
+            limit,
+        } => cases::page(job, sort, descending, search, offset, limit),
+        ToWorker::CaseDetail { job, case } => cases::detail(job, &case),
         ToWorker::LeadsDemo { job, rows, seed } => lead(leads::demo(job, rows, seed)),
         ToWorker::LeadsOpen { job, name } => lead(leads::open(job, name, payload())),
         ToWorker::LeadsInspect { job, outcome } => lead(leads::inspect(job, outcome)),

@@ -6,6 +6,7 @@
 //! worker replays it (debounced, stale replies ignored) and, when the filtered log changed,
 //! [`ProcessCtx::revision`] is bumped, which makes every view ask again.
 
+mod cases;
 mod charts;
 mod ctx;
 mod filter_form;
@@ -109,6 +110,7 @@ pub fn ProcessPage(
                 <crate::components::views::AddView />
                 <map::MapCard />
                 <variants::VariantsCard />
+                <cases::CasesCard />
                 <charts::ChartsCard />
             </div>
             <notebook::Notebook pending />

@@ -30,6 +30,12 @@ thread_local! {
     static SESSION: RefCell<Option<Session>> = const { RefCell::new(None) };
 }
 
+/// `f` of the current (filtered) view, `None` when no log is loaded: how the other request
+/// modules (`cases`) read the log without owning it.
+pub(crate) fn with_view<R>(f: impl FnOnce(&EventLog) -> R) -> Option<R> {
+    SESSION.with(|s| s.borrow().as_ref().map(|session| f(session.view())))
+}
+
 /// Buckets of the events-over-time chart.
 const TIME_BUCKETS: usize = 120;
 const DAY_MS: i64 = 86_400_000;
