@@ -73,14 +73,14 @@ test("filters are added through the panel, guided and as text, with live counts"
   await page.click("#filter-text-add");
   await page.waitForSelector("#filter-text-error");
   assert.match(await text("#filter-text-error"), /size:x\.\..*`x` is not a number of events/s);
-  await page.fill("#filter-text", "size:6..");
+  await page.fill("#filter-text", "time:2026-03-01..2026-03-04:started_in");
   await page.press("#filter-text", "Enter");
   await page.waitForFunction(() => document.querySelectorAll("#notebook .cell").length === 2);
   assert.equal(await page.locator("#filter-text-error").count(), 0);
   afterBoth = await counts();
-  assert.ok(afterBoth.cases < errors.cases && afterBoth.cases > 0, `size 6+ of error cases: ${afterBoth.cases}`);
+  assert.ok(afterBoth.cases < errors.cases && afterBoth.cases > 0, `error cases started in 3 days: ${afterBoth.cases}`);
   assert.equal(await page.locator("#filters .chip").count(), 2);
-  assert.match(await text('#filters .chip[data-filter="size:6.."]'), new RegExp(`→ ${afterBoth.cases} cases`));
+  assert.match(await text('#filters .chip[data-step-id="filter-2"]'), new RegExp(`→ ${afterBoth.cases} cases`));
 
   // The map's sliders become the recipe's `map` step.
   await page.locator("#map-activities").fill("50");
@@ -93,21 +93,21 @@ test("filters are added through the panel, guided and as text, with live counts"
 test("reordering, disabling and deleting cells re-runs the recipe", async () => {
   let list = await cells();
   assert.deepEqual(list.map((c) => c.id), ["filter-1", "filter-2", "map"]);
-  // size:6.. first: its cell now counts all cases with 6+ events.
+  // The time filter first: its cell now counts every case started in those days.
   await page.click('#notebook .cell[data-step-id="filter-2"] .cell-up');
   await page.waitForFunction(() => document.querySelector("#notebook .cell")?.dataset.stepId === "filter-2");
   await settled();
   list = await cells();
   assert.deepEqual(list.map((c) => c.id), ["filter-2", "filter-1", "map"]);
-  assert.ok(list[0].cases > afterBoth.cases, "size alone keeps more cases");
+  assert.ok(list[0].cases > afterBoth.cases, "the time filter alone keeps more cases");
   assert.equal(list[1].cases, afterBoth.cases, "both filters: the same cases in either order");
   assert.deepEqual(await counts(), afterBoth);
 
-  // Disable the error filter: only size:6.. is left.
+  // Disable the error filter: only the time filter is left.
   await page.click('#notebook .cell[data-step-id="filter-1"] .cell-toggle');
   await page.waitForFunction(() => document.querySelector('#notebook .cell[data-step-id="filter-1"]')?.classList.contains("off"));
-  const sizeOnly = await counts();
-  assert.equal(sizeOnly.cases, list[0].cases);
+  const timeOnly = await counts();
+  assert.equal(timeOnly.cases, list[0].cases);
   await page.click('#notebook .cell[data-step-id="filter-1"] .cell-toggle');
   await page.waitForFunction((n) => document.querySelector("#filtered-cases")?.textContent === n, String(afterBoth.cases));
 
