@@ -192,6 +192,8 @@ test("a small dropped log lists its cases without timestamps", async () => {
     return d;
   });
   await page.dispatchEvent("#drop-zone", "drop", { dataTransfer: dt });
+  // A CSV opens in the preview first; its detected roles are right, so import it as is.
+  await page.click("#csv-import");
   await page.waitForFunction(() => document.querySelector("#cases-total")?.textContent === "3", null, { timeout: 30_000 });
   await rowLoaded(2, 20_000);
   const ids = await page.locator("#cases-scroll tr.case-row").evaluateAll((rows) => rows.map((r) => r.dataset.case));

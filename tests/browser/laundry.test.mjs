@@ -89,7 +89,7 @@ test("before the reset: which state, and who sent it", async () => {
   await view.waitFor({ timeout: 60_000 });
   const want = cliJson("before", MERGED, "reset", "--where", "source=states", "--describe", "sender_role");
   assert.equal(Number(await view.getAttribute("data-occurrences")), want.occurrences);
-  const before = await dist(view.locator('.ba-side[data-side="before"]'), "previous");
+  const before = await dist(view.locator('.ba-side[data-side="before"]'), "previous event");
   const wantBefore = Object.fromEntries(want.overall.before.distribution.map((d) => [d.value, d.count]));
   assert.deepEqual(before, wantBefore);
   // The finding: most resets come after `finish booking`, then waiting for the door, then reserved.
