@@ -197,6 +197,18 @@ impl Client {
     }
 }
 
+/// A reply that is not the one a call expects, as the error the UI shows: the worker's own
+/// error when it failed, else a protocol error naming the reply.
+fn unexpected(reply: FromWorker) -> ErrorDto {
+    match reply {
+        FromWorker::Failed { error, .. } => error,
+        other => ErrorDto {
+            code: "protocol".into(),
+            message: format!("unexpected reply {other:?}"),
+        },
+    }
+}
+
 /// Answer every waiting call with a `protocol` error saying `why`.
 fn fail_all(s: &mut Shared, why: &str) {
     s.progress.clear();

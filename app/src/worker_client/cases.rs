@@ -1,7 +1,7 @@
 //! Typed calls for the cases table (issue 6): a page of rows, decoded from the compact bytes the
 //! worker transfers (`spur_core::cases::CasePage`), and one case with its timeline SVG.
 
-use super::client;
+use super::{client, unexpected};
 use crate::protocol::{ErrorDto, FromWorker, ToWorker};
 use js_sys::{ArrayBuffer, Uint8Array};
 use spur_core::cases::{CaseDetail, CasePage, CaseQuery};
@@ -13,16 +13,6 @@ pub struct Page {
     pub total: u32,
     pub offset: u32,
     pub page: CasePage,
-}
-
-fn unexpected(reply: FromWorker) -> ErrorDto {
-    match reply {
-        FromWorker::Failed { error, .. } => error,
-        other => ErrorDto {
-            code: "protocol".into(),
-            message: format!("unexpected reply {other:?}"),
-        },
-    }
 }
 
 fn bytes(payload: &JsValue) -> Vec<u8> {

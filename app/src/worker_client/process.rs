@@ -1,7 +1,7 @@
 //! Typed calls for the process-analysis screens (issue 6). The worker keeps the imported log,
 //! so after [`import`] every call sends only its options.
 
-use super::client;
+use super::{client, unexpected};
 use crate::protocol::{Charts, ErrorDto, FromWorker, ToWorker, VariantList};
 use js_sys::{ArrayBuffer, Uint8Array};
 use spur_core::map::{MapOptions, MapView, ProcessMap};
@@ -23,16 +23,6 @@ pub struct DrawnMap {
     pub svg: String,
     pub width: f64,
     pub height: f64,
-}
-
-pub(super) fn unexpected(reply: FromWorker) -> ErrorDto {
-    match reply {
-        FromWorker::Failed { error, .. } => error,
-        other => ErrorDto {
-            code: "protocol".into(),
-            message: format!("unexpected reply {other:?}"),
-        },
-    }
 }
 
 /// Import the log in `bytes` (transferred) as the worker's current log.

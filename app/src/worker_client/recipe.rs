@@ -1,7 +1,6 @@
 //! Typed call for the process screen's recipe: the worker replays it on the imported log.
 
-use super::client;
-use super::process::unexpected;
+use super::{client, unexpected};
 use crate::protocol::{FromWorker, LogCounts, ToWorker};
 use js_sys::{ArrayBuffer, Uint8Array};
 use spur_core::recipe::{Recipe, Replay};

@@ -1,8 +1,8 @@
 //! Typed calls for the Load screen's sources: files are sent to the worker once
 //! ([`add`]) and then previewed, imported or merged by index.
 
-use super::client;
 use super::process::ImportProgress;
+use super::{client, unexpected};
 use crate::protocol::sources::{MergeDone, Preview, SourceInfo, SourceSpec};
 use crate::protocol::{ErrorDto, FromWorker, ToWorker};
 use js_sys::{ArrayBuffer, Uint8Array};
@@ -10,16 +10,6 @@ use spur_core::import::ImportOptions;
 use spur_core::summary::Summary;
 use spur_core::toolkit::merge::MergeOptions;
 use wasm_bindgen::JsCast;
-
-fn unexpected(reply: FromWorker) -> ErrorDto {
-    match reply {
-        FromWorker::Failed { error, .. } => error,
-        other => ErrorDto {
-            code: "protocol".into(),
-            message: format!("unexpected reply {other:?}"),
-        },
-    }
-}
 
 type Listed = (Vec<SourceInfo>, Option<MergeOptions>);
 

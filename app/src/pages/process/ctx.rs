@@ -116,21 +116,6 @@ impl ProcessCtx {
         self.recipe.update(|r| r.steps.retain(|s| s.id != id));
     }
 
-    /// The enabled filters, in order (tracked).
-    #[allow(dead_code, reason = "the view forms (compare groups) read it")]
-    pub fn filters(&self) -> Vec<Filter> {
-        self.recipe.with(|r| {
-            r.steps
-                .iter()
-                .filter(|s| s.enabled)
-                .filter_map(|s| match &s.op {
-                    Op::Filter { filter } => Some(filter.clone()),
-                    _ => None,
-                })
-                .collect()
-        })
-    }
-
     /// The latest result of step `id` (tracked).
     pub fn result(&self, id: &str) -> Option<StepResult> {
         self.replay.with(|r| {
