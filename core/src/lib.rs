@@ -23,6 +23,7 @@ pub mod log;
 pub mod map;
 pub mod mining;
 pub mod model;
+pub mod ocel;
 pub mod recipe;
 pub mod sim;
 pub mod summary;

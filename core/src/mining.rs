@@ -110,8 +110,8 @@ pub fn stats(log: &EventLog) -> Stats {
     }
 }
 
-/// `Vec<(String, u64)>` as a JSON object, keeping the order.
-mod count_map {
+/// `Vec<(String, u64)>` as a JSON object, keeping the order (also used by `ocel::stats`).
+pub(crate) mod count_map {
     use serde::de::{MapAccess, Visitor};
     use serde::ser::SerializeMap;
     use serde::{Deserializer, Serializer};
