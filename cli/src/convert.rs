@@ -15,7 +15,8 @@ use std::time::Instant;
 const HELP: &str =
     "usage: spur convert IN OUT [--case C] [--activity A] [--timestamp T] [--resource R]
                     [--start-timestamp S] [--delimiter D]
-  IN:  a CSV/TSV, XES, XES.gz, Parquet or Arrow IPC event log.
+  IN:  a CSV/TSV, XES, XES.gz, Parquet or Arrow IPC event log, or an OCEL file (.jsonocel
+       .xmlocel .sqlite, OCEL 1.0 JSON/XML), which converts to OUT.jsonocel (OCEL 2.0 JSON).
   OUT: the format follows the name: .csv .tsv .xes .xes.gz .parquet .arrow .ipc .feather";
 
 /// What reading a log reported, in one line per kind of issue.
@@ -125,6 +126,10 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
             rest.len()
         );
     };
+    // Object-centric inputs (issue 17) convert between OCEL formats.
+    if crate::ocel::is_ocel(input, &crate::ocel::head(input)) {
+        return crate::ocel::convert(input, output);
+    }
     let Some(format) = ExportFormat::from_file_name(output) else {
         bail!(
             "cannot tell the output format from the name `{output}`: end it with one of {}",

@@ -13,6 +13,7 @@ mod filter;
 mod leads;
 mod map;
 mod merge;
+mod ocel;
 mod roles;
 mod run;
 mod simulate;
@@ -32,6 +33,9 @@ commands:
   convert IN OUT        convert an event log between .csv .tsv .xes .xes.gz .parquet .arrow
   map LOG [-o OUT.svg] [--activities S] [--paths S] [--view frequency|mean|median|total] [--json]
                         the process map (layered directly-follows graph) as SVG
+  ocel stats|flatten|ocdfg|objects|generate …
+                        object-centric logs (OCEL 2.0 JSON/XML/SQLite, OCEL 1.0): counts and
+                        flattened statistics (pm4py), flatten on a type, OC-DFG, generator
   bench-log LOG [--repeats N]
                         time import and statistics step by step (JSON, as the pm4py peer)
   bench-toolkit LOG [--repeats N]
@@ -77,6 +81,7 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
         "bench" => bench::run(rest),
         "leads" => leads::run(rest),
         "merge" => merge::run(rest),
+        "ocel" => ocel::run(rest),
         "simulate" => simulate::run(rest),
         "filter" => filter::run(rest),
         "before" | "after" => before_after::run(command, rest),
