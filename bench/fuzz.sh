@@ -45,6 +45,9 @@ for t in "${targets[@]}"; do
     lead_request) seed "$t" core/test_data/**/*.json ;;
     parquet_read) seed "$t" core/test_data/**/*.parquet "$SHARED"/eventlogs/running-example.parquet ;;
     arrow_ipc_read) seed "$t" core/test_data/**/*.arrow ;;
+    ocel_json) seed "$t" core/test_data/ocel/**/*.jsonocel "$SHARED"/eventlogs/ocel20_example.jsonocel ;;
+    ocel_xml) seed "$t" core/test_data/ocel/**/*.xmlocel "$SHARED"/eventlogs/ocel20_example.xmlocel ;;
+    ocel_sqlite) seed "$t" core/test_data/ocel/**/*.sqlite "$SHARED"/eventlogs/ocel20_example.sqlite ;;
   esac
 done
 # Arrow IPC and Parquet seeds written by Spur itself (needs the CLI; built when missing).

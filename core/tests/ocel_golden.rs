@@ -159,3 +159,24 @@ fn ocel_stats_equal_pm4py_in_every_format() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn damaged_sqlite_files_give_located_errors() {
+    let Some(dir) = shared_data("ocel sqlite damage") else {
+        return;
+    };
+    let bytes = std::fs::read(dir.join("eventlogs/ocel20_example.sqlite")).expect("readable");
+    // Truncated at every page boundary and mid-page, and with flipped bytes page by page.
+    for cut in (0..bytes.len()).step_by(2048) {
+        if let Err(e) = import_ocel("cut.sqlite", &bytes[..cut]) {
+            assert!(!e.to_string().is_empty());
+        }
+    }
+    for at in (100..bytes.len()).step_by(97) {
+        let mut m = bytes.clone();
+        m[at] ^= 0xA5;
+        let _ = import_ocel("flipped.sqlite", &m);
+    }
+    let err = import_ocel("cut.sqlite", &bytes[..4096]).expect_err("schema pages only");
+    assert!(err.to_string().contains("outside the file"), "{err}");
+}
