@@ -67,11 +67,7 @@ pub(crate) fn read(bytes: &[u8], ctx: &mut Ctx<'_>) -> Result<(), OcelError> {
     Ok(())
 }
 
-fn scan<'a>(
-    db: &SqliteFile<'a>,
-    t: &Table,
-    f: &mut dyn FnMut(i64, &[SqlValue<'a>]) -> Result<(), String>,
-) -> Result<(), OcelError> {
+fn scan<'a>(db: &SqliteFile<'a>, t: &Table, f: &mut file::RowFn<'_, 'a>) -> Result<(), OcelError> {
     db.scan(t, f).map_err(OcelError::Sqlite)
 }
 

@@ -60,6 +60,9 @@ pub struct SqliteFile<'a> {
 
 type Result<T> = std::result::Result<T, String>;
 
+/// A row callback: `(rowid, values)`; an `Err` stops the scan and is reported with the table.
+pub type RowFn<'f, 'a> = dyn FnMut(i64, &[SqlValue<'a>]) -> std::result::Result<(), String> + 'f;
+
 const MAX_DEPTH: usize = 64;
 
 impl<'a> SqliteFile<'a> {
@@ -136,11 +139,7 @@ impl<'a> SqliteFile<'a> {
 
     /// Call `row(rowid, values)` for every row of `table`, in rowid order. Values are in
     /// schema column order; rows written before a column was added are padded with NULL.
-    pub fn scan(
-        &self,
-        table: &Table,
-        row: &mut dyn FnMut(i64, &[SqlValue<'a>]) -> Result<()>,
-    ) -> Result<()> {
+    pub fn scan(&self, table: &Table, row: &mut RowFn<'_, 'a>) -> Result<()> {
         let n = table.columns.len();
         let alias = table.rowid_column;
         self.scan_root(&table.name, table.root, &mut |rowid, values| {
@@ -169,12 +168,7 @@ impl<'a> SqliteFile<'a> {
         Ok(&self.bytes[(n - 1) * self.page_size..n * self.page_size])
     }
 
-    fn scan_root(
-        &self,
-        table: &str,
-        root: u32,
-        row: &mut dyn FnMut(i64, &[SqlValue<'a>]) -> Result<()>,
-    ) -> Result<()> {
+    fn scan_root(&self, table: &str, root: u32, row: &mut RowFn<'_, 'a>) -> Result<()> {
         let mut visited = vec![false; self.pages + 1];
         let mut values = Vec::new();
         self.walk(root, 0, &mut visited, &mut values, row)
@@ -187,7 +181,7 @@ impl<'a> SqliteFile<'a> {
         depth: usize,
         visited: &mut [bool],
         values: &mut Vec<SqlValue<'a>>,
-        row: &mut dyn FnMut(i64, &[SqlValue<'a>]) -> Result<()>,
+        row: &mut RowFn<'_, 'a>,
     ) -> Result<()> {
         if depth > MAX_DEPTH {
             return Err(format!("b-tree deeper than {MAX_DEPTH} at page {number}"));
@@ -289,7 +283,8 @@ impl<'a> SqliteFile<'a> {
     }
 }
 
-/// Decode a record into `values`.
+/// Decode a record into `values` (the `Cow` tells whether values may borrow the file).
+#[allow(clippy::ptr_arg)]
 fn record<'a>(payload: &Cow<'a, [u8]>, values: &mut Vec<SqlValue<'a>>) -> Result<()> {
     let p: &[u8] = payload;
     let (header_len, mut at) = varint(p, 0).ok_or("bad record header")?;
