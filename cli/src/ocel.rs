@@ -8,6 +8,9 @@
 //! - `generate [--orders N] [--seed S] -o OUT.jsonocel`: the synthetic orders/items/packages
 //!   log with planted waits (its truth on stdout).
 //!
+//! - `bench FILE [--repeats N]`: import (median of N), flatten and OC-DFG timings, heap bytes
+//!   and peak RSS, as one JSON line (compared with `bench/ocel_pm4py.py import`).
+//!
 //! `spur convert` handles OCEL inputs through [`read`] and [`write`].
 
 use anyhow::{bail, Context};
@@ -23,6 +26,7 @@ const HELP: &str = "usage: spur ocel stats FILE [--json]
        spur ocel ocdfg FILE
        spur ocel objects FILE
        spur ocel generate [--orders N] [--seed S] -o OUT.jsonocel
+       spur ocel bench FILE [--repeats N]
   FILE: OCEL 2.0 JSON (.jsonocel), XML (.xmlocel) or SQLite (.sqlite), or OCEL 1.0 JSON/XML.
   OUT of flatten: .csv .tsv .xes .xes.gz .parquet .arrow (any event-log format).";
 
@@ -67,14 +71,22 @@ pub fn read(path: &str) -> anyhow::Result<Result<(OcelLog, OcelReport), String>>
 
 /// Write `log` as an OCEL file named `out` (OCEL 2.0 JSON; SQLite says how to get one).
 pub fn write(log: &OcelLog, out: &str) -> anyhow::Result<ExitCode> {
-    if out.to_ascii_lowercase().ends_with(".sqlite") {
-        eprintln!("spur: writing OCEL SQLite is not supported yet: write OUT.jsonocel instead");
-        return Ok(ExitCode::from(2));
-    }
-    let bytes = to_json(log);
+    let sqlite = out.to_ascii_lowercase().ends_with(".sqlite");
+    let bytes = if sqlite {
+        match spur_core::ocel::sqlite::write::to_sqlite(log) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("spur: cannot write {out}: {e}");
+                return Ok(ExitCode::from(1));
+            }
+        }
+    } else {
+        to_json(log)
+    };
     std::fs::write(out, &bytes).with_context(|| format!("cannot write {out}"))?;
     eprintln!(
-        "spur: wrote {out} (OCEL 2.0 JSON, {} bytes): {} events, {} objects",
+        "spur: wrote {out} (OCEL 2.0 {}, {} bytes): {} events, {} objects",
+        if sqlite { "SQLite" } else { "JSON" },
         bytes.len(),
         log.num_events(),
         log.num_objects()
@@ -129,6 +141,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     let mut files = Vec::new();
     let (mut json, mut ty, mut out) = (false, None, None);
     let mut cfg = OrdersConfig::default();
+    let mut repeats = 3usize;
     let mut it = rest.iter();
     while let Some(a) = it.next() {
         let mut value = || {
@@ -149,6 +162,14 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
                     .with_context(|| {
                         format!("--orders takes a whole number up to 20000000, got `{v}`")
                     })?
+            }
+            "--repeats" => {
+                let v = value()?;
+                repeats = v
+                    .parse()
+                    .ok()
+                    .filter(|&n: &usize| (1..=100).contains(&n))
+                    .with_context(|| format!("--repeats takes 1 to 100, got `{v}`"))?
             }
             "--seed" => {
                 let v = value()?;
@@ -186,6 +207,9 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
             files.len()
         );
     };
+    if sub == "bench" {
+        return bench(file, repeats);
+    }
     let (log, _) = match read(file)? {
         Ok(x) => x,
         Err(e) => {
@@ -239,6 +263,58 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         }
         other => bail!("unknown `spur ocel` command `{other}`\n\n{HELP}"),
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Import `file` `repeats` times (median), then time flattening on every type and the OC-DFG.
+fn bench(file: &str, repeats: usize) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {file}"))?;
+    let mut times = Vec::new();
+    let mut last = None;
+    for _ in 0..repeats {
+        let t = Instant::now();
+        let r = import_ocel(file, &bytes);
+        times.push(t.elapsed().as_secs_f64());
+        match r {
+            Ok((log, _)) => last = Some(log),
+            Err(e) => {
+                eprintln!("spur: {file}: {e}");
+                return Ok(ExitCode::from(1));
+            }
+        }
+    }
+    let Some(log) = last else {
+        return Ok(ExitCode::from(2));
+    };
+    times.sort_by(f64::total_cmp);
+    let t = Instant::now();
+    let types: Vec<String> = log.object_types().iter().map(str::to_string).collect();
+    let flat_events: usize = types
+        .iter()
+        .filter_map(|ty| flatten(&log, ty))
+        .map(|f| f.num_events())
+        .sum();
+    let flatten_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let dfg = ocdfg::discover_ocdfg(&log);
+    let ocdfg_s = t.elapsed().as_secs_f64();
+    let v = serde_json::json!({
+        "tool": "spur",
+        "file": file.rsplit('/').next().unwrap_or(file),
+        "bytes": bytes.len(),
+        "import_seconds_median": times[times.len() / 2],
+        "runs": times,
+        "flatten_all_types_seconds": flatten_s,
+        "flattened_events": flat_events,
+        "ocdfg_seconds": ocdfg_s,
+        "ocdfg_types": dfg.object_types.len(),
+        "events": log.num_events(),
+        "objects": log.num_objects(),
+        "e2o": log.num_e2o(),
+        "heap_bytes_per_event": log.heap_bytes() as f64 / log.num_events().max(1) as f64,
+        "peak_rss_mib": crate::bench_log::peak_rss_mb(),
+    });
+    println!("{v}");
     Ok(ExitCode::SUCCESS)
 }
 

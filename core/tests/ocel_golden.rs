@@ -20,6 +20,7 @@ mod support;
 use serde_json::Value;
 use spur_core::ocel::export::to_json;
 use spur_core::ocel::import::import_ocel;
+use spur_core::ocel::sqlite::write::to_sqlite;
 use spur_core::ocel::stats::{ocel_stats, OcelStats};
 use spur_core::ocel::OcelLog;
 use std::collections::BTreeMap;
@@ -136,11 +137,18 @@ fn ocel_stats_equal_pm4py_in_every_format() {
             if d.is_empty() { "ok" } else { "DIFFERS" }
         );
         failures.extend(d.into_iter().map(|l| format!("{name}: {l}")));
-        // Export → import keeps every number.
+        // Export → import keeps every number, in both written formats.
         let again = import_ocel("again.jsonocel", &to_json(&log)).expect("re-import");
         if ocel_stats(&again.0) != stats {
             failures.push(format!(
                 "{name}: OCEL 2.0 JSON export/import changes the statistics"
+            ));
+        }
+        let sqlite = to_sqlite(&log).expect("writes SQLite");
+        let again = import_ocel("again.sqlite", &sqlite).expect("re-import SQLite");
+        if ocel_stats(&again.0) != stats {
+            failures.push(format!(
+                "{name}: OCEL 2.0 SQLite export/import changes the statistics"
             ));
         }
         all.push((name, stats));

@@ -12,6 +12,7 @@
 //! integer ids are read as their text.
 
 pub mod file;
+pub mod write;
 
 use super::import::{parse_time, Ctx, OcelError};
 use crate::log::{Interner, Value};
