@@ -16,6 +16,7 @@
 pub mod arrow;
 pub mod cases;
 pub mod chart;
+pub mod conformance;
 pub mod discovery;
 pub mod export;
 pub mod import;

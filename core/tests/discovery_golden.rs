@@ -119,3 +119,56 @@ fn im_tree_and_net_sizes_equal_pm4py() {
         failures.join("\n")
     );
 }
+
+fn check(failures: &mut Vec<String>, what: &str, got: f64, want: Option<f64>) {
+    match want {
+        Some(w) if (got - w).abs() <= 1e-9 => {}
+        Some(w) => failures.push(format!("{what}: got {got}, want {w}")),
+        None => failures.push(format!("{what}: missing in the golden file")),
+    }
+}
+
+#[test]
+fn token_replay_fitness_and_precision_equal_pm4py() {
+    let mut failures = Vec::new();
+    for c in cases() {
+        for which in ["im", "imf"] {
+            let net = golden_net(&c.dir, &c.name, which);
+            let want = &c.want[which];
+            let f = spur_core::conformance::token_replay_fitness(&c.log, &net);
+            let tbr = &want["tbr_fitness"];
+            let tag = format!("{} {which}", c.name);
+            check(
+                &mut failures,
+                &format!("{tag} tbr log_fitness"),
+                f.log_fitness,
+                tbr["log_fitness"].as_f64(),
+            );
+            check(
+                &mut failures,
+                &format!("{tag} tbr average_trace_fitness"),
+                f.average_trace_fitness,
+                tbr["average_trace_fitness"].as_f64(),
+            );
+            check(
+                &mut failures,
+                &format!("{tag} tbr percentage_of_fitting_traces"),
+                f.percentage_of_fitting_traces,
+                tbr["percentage_of_fitting_traces"].as_f64(),
+            );
+            let p = spur_core::conformance::etc_precision(&c.log, &net);
+            check(
+                &mut failures,
+                &format!("{tag} tbr_precision"),
+                p,
+                want["tbr_precision"].as_f64(),
+            );
+        }
+        eprintln!("{}: checked", c.name);
+    }
+    assert!(
+        failures.is_empty(),
+        "conformance golden mismatches:\n{}",
+        failures.join("\n")
+    );
+}

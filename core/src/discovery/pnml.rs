@@ -271,13 +271,15 @@ pub fn read_pnml(text: &str, limits: &PnmlLimits) -> Result<PetriNet, PnmlError>
                 place: p,
                 weight: a.weight,
             },
-            _ => return Err(PnmlError {
-                line: a.line,
-                message: format!(
+            _ => {
+                return Err(PnmlError {
+                    line: a.line,
+                    message: format!(
                     "arc '{}' from '{}' to '{}' does not join a place and a transition of this net",
                     a.id, a.source, a.target
                 ),
-            }),
+                })
+            }
         };
         net.arcs.push(arc);
     }
@@ -475,8 +477,25 @@ pub fn write_pnml(net: &PetriNet) -> String {
         &net.name
     };
     let _ = writeln!(o, "  <net id=\"{0}\" type=\"http://www.pnml.org/version-2009/grammar/pnmlcoremodel\">\n    <name>\n      <text>{0}</text>\n    </name>\n    <page id=\"n0\">", esc(name));
-    let pid = |p: usize| format!("p{p}");
-    let tid = |t: usize| format!("t{t}");
+    // Ids are the names when those are unique (pm4py orders places by name when it replays), else
+    // positional.
+    let unique = |names: Vec<&str>| {
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        (sorted.len() == names.len() && names.iter().all(|n| !n.is_empty()))
+            .then(|| names.iter().map(|n| esc(n)).collect::<Vec<String>>())
+    };
+    let pids = unique(net.places.iter().map(|p| p.name.as_str()).collect());
+    let tids = unique(net.transitions.iter().map(|t| t.name.as_str()).collect());
+    let pid = |p: usize| {
+        pids.as_ref()
+            .map_or_else(|| format!("p{p}"), |v| v[p].clone())
+    };
+    let tid = |t: usize| {
+        tids.as_ref()
+            .map_or_else(|| format!("t{t}"), |v| v[t].clone())
+    };
     let tokens =
         |m: &[(usize, u32)], p: usize| m.iter().filter(|x| x.0 == p).map(|x| x.1).sum::<u32>();
     for (i, p) in net.places.iter().enumerate() {

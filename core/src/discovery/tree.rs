@@ -309,8 +309,8 @@ mod tests {
 
     #[test]
     fn bad_syntax_is_located() {
-        let e = ProcessTree::parse("->( 'a' 'b' )").unwrap_err();
-        assert_eq!(e.offset, 8);
+        let e = ProcessTree::parse("->( 'a', #( 'b' ) )").unwrap_err();
+        assert_eq!(e.offset, 9);
         assert!(ProcessTree::parse(&"->( ".repeat(1000)).is_err());
     }
 }
