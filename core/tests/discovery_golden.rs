@@ -172,3 +172,52 @@ fn token_replay_fitness_and_precision_equal_pm4py() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn alignment_fitness_equals_pm4py() {
+    let mut failures = Vec::new();
+    for c in cases() {
+        for which in ["im", "imf"] {
+            let Some(want) = c.want[which].get("alignment_fitness") else {
+                continue;
+            };
+            let net = golden_net(&c.dir, &c.name, which);
+            let a = spur_core::conformance::alignment_fitness(
+                &c.log,
+                &net,
+                spur_core::conformance::DEFAULT_ALIGNMENT_BUDGET,
+            );
+            let tag = format!("{} {which} alignments", c.name);
+            if a.exhausted > 0 {
+                failures.push(format!(
+                    "{tag}: {} traces exhausted the budget",
+                    a.exhausted
+                ));
+            }
+            check(
+                &mut failures,
+                &format!("{tag} log_fitness"),
+                a.log_fitness,
+                want["log_fitness"].as_f64(),
+            );
+            check(
+                &mut failures,
+                &format!("{tag} average_trace_fitness"),
+                a.average_trace_fitness,
+                want["average_trace_fitness"].as_f64(),
+            );
+            check(
+                &mut failures,
+                &format!("{tag} percentage_of_fitting_traces"),
+                a.percentage_of_fitting_traces,
+                want["percentage_of_fitting_traces"].as_f64(),
+            );
+        }
+        eprintln!("{}: checked", c.name);
+    }
+    assert!(
+        failures.is_empty(),
+        "alignment golden mismatches:\n{}",
+        failures.join("\n")
+    );
+}
