@@ -134,12 +134,12 @@ pub(crate) fn align(rn: &ReplayNet<'_>, trace: &[&str], budget: usize) -> Aligne
                 &mut heap,
             );
         }
-        for t in 0..rn.pre.len() {
+        for (t, &is_silent) in silent.iter().enumerate() {
             if !enabled(&m, t) {
                 continue;
             }
             let next = fire(&m, t);
-            if silent[t] {
+            if is_silent {
                 push((next, pos), TAU_COST, Move::Model(t), &mut arena, &mut heap);
                 continue;
             }

@@ -82,7 +82,7 @@ impl<'a> ReplayNet<'a> {
         }
         let silent: Vec<bool> = net.transitions.iter().map(|t| t.label.is_none()).collect();
         let mut paths = vec![HashMap::new(); net.places.len()];
-        for p in 0..net.places.len() {
+        for (p, slot) in paths.iter_mut().enumerate() {
             let mut found: HashMap<u32, Vec<usize>> = HashMap::new();
             shortest_paths(
                 &out_of_place,
@@ -93,7 +93,7 @@ impl<'a> ReplayNet<'a> {
                 0,
                 &mut found,
             );
-            paths[p] = found;
+            *slot = found;
         }
         let marking = |m: &[(usize, u32)]| {
             let mut mk = Marking::default();

@@ -67,12 +67,16 @@ pub fn read_pnml(text: &str, limits: &PnmlLimits) -> Result<PetriNet, PnmlError>
             ),
         });
     }
-    let line_at = |pos: u64| {
-        text.as_bytes()[..(pos as usize).min(text.len())]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1
+    // Line numbers are counted forward from the last position asked (events come in order).
+    let mut counted = (0usize, 1usize);
+    let mut line_at = |pos: u64| {
+        let pos = (pos as usize).min(text.len());
+        if pos < counted.0 {
+            counted = (0, 1);
+        }
+        counted.1 += memchr::memchr_iter(b'\n', &text.as_bytes()[counted.0..pos]).count();
+        counted.0 = pos;
+        counted.1
     };
     let mut reader = Reader::from_str(text);
     let mut stack: Vec<String> = Vec::new();
@@ -159,10 +163,8 @@ pub fn read_pnml(text: &str, limits: &PnmlLimits) -> Result<PetriNet, PnmlError>
                         "finalmarkings" => {
                             final_marking.get_or_insert_with(Vec::new);
                         }
-                        "place" => {
-                            if stack.iter().any(|s| s == "finalmarkings") {
-                                fm_place = attr(e, "idref");
-                            }
+                        "place" if stack.iter().any(|s| s == "finalmarkings") => {
+                            fm_place = attr(e, "idref");
                         }
                         "toolspecific" => {
                             if let Some((kind, p)) = cur.as_mut() {
@@ -238,7 +240,14 @@ pub fn read_pnml(text: &str, limits: &PnmlLimits) -> Result<PetriNet, PnmlError>
                     return Err(err(format!("unknown entity &{};", &*r)));
                 }
             }
-            Event::Eof => break,
+            Event::Eof => {
+                if let Some(open) = stack.last() {
+                    return Err(err(format!(
+                        "not well-formed XML: the document ends inside <{open}>"
+                    )));
+                }
+                break;
+            }
             _ => {}
         }
     }
@@ -355,10 +364,10 @@ fn close(
         }
         if let Some((kind, p)) = cur.as_mut() {
             match (parent(1), parent(2)) {
-                (Some("name"), Some(k)) if k == kind.as_str() => {
-                    if !t.is_empty() && p.name.is_none() {
-                        p.name = Some(text.to_string());
-                    }
+                (Some("name"), Some(k))
+                    if k == kind.as_str() && !t.is_empty() && p.name.is_none() =>
+                {
+                    p.name = Some(text.to_string());
                 }
                 (Some("initialMarking"), Some("place")) => {
                     p.tokens = t.parse().map_err(|_| {

@@ -126,14 +126,14 @@ impl Dfg {
         let mut seen = vec![false; n];
         let mut stack = vec![a];
         while let Some(x) = stack.pop() {
-            for y in 0..n {
+            for (y, s) in seen.iter_mut().enumerate() {
                 let e = if reverse {
                     self.edge(y, x)
                 } else {
                     self.edge(x, y)
                 };
-                if e && !seen[y] {
-                    seen[y] = true;
+                if e && !*s {
+                    *s = true;
                     stack.push(y);
                 }
             }
@@ -157,16 +157,16 @@ impl Dfg {
                 continue;
             }
             let max_out = max_edge.max(self.end[a]);
-            for b in 0..n {
-                let c = row[b];
-                if c > 0 && !((c as f64) > noise * max_out as f64) {
+            for (b, &c) in row.iter().enumerate() {
+                // Kept when strictly above the threshold (noise is a finite number).
+                if c > 0 && (c as f64) <= noise * max_out as f64 {
                     out.edges[a * n + b] = 0;
                 }
             }
         }
         let max_start = self.start.iter().copied().max().unwrap_or(0);
         for a in 0..n {
-            if self.start[a] > 0 && !((self.start[a] as f64) >= max_start as f64 * noise) {
+            if self.start[a] > 0 && (self.start[a] as f64) < max_start as f64 * noise {
                 out.start[a] = 0;
             }
         }

@@ -243,10 +243,8 @@ impl Parser<'_> {
             if self.eat(")") {
                 break;
             }
-            if !kids.is_empty() {
-                if !self.eat(",") {
-                    return Err(self.error("expected ',' or ')'"));
-                }
+            if !kids.is_empty() && !self.eat(",") {
+                return Err(self.error("expected ',' or ')'"));
             }
             kids.push(self.tree()?);
         }
