@@ -8,7 +8,9 @@ mod bench;
 mod bench_log;
 mod bench_toolkit;
 mod compare;
+mod conformance;
 mod convert;
+mod discover;
 mod filter;
 mod leads;
 mod map;
@@ -53,6 +55,10 @@ commands:
                         what precedes / follows every ACTIVITY, in the case or on the entity
   roles LOG [--role F] [--json]
                         activity x resource/role matrix, handover of work, per-role timing
+  discover LOG [--noise X] [-o MODEL.pnml|MODEL.ptree] [--json]
+                        inductive miner (pm4py IM/IMf) → process tree and workflow net
+  conformance LOG MODEL.pnml [--method tbr|alignments|both] [--json]
+                        token replay fitness + precision, alignments, deviations, case fitness
   run RECIPE.json LOG [--json]
                         replay a recipe (import mapping, filters, views) on LOG, as the browser
   help                  this text";
@@ -87,6 +93,8 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
         "before" | "after" => before_after::run(command, rest),
         "roles" => roles::run(rest),
         "map" => map::run(rest),
+        "discover" => discover::run(rest),
+        "conformance" => conformance::run(rest),
         "run" => run::run(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");

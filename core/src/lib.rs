@@ -16,6 +16,8 @@
 pub mod arrow;
 pub mod cases;
 pub mod chart;
+pub mod conformance;
+pub mod discovery;
 pub mod export;
 pub mod import;
 pub mod leads;

@@ -1,0 +1,211 @@
+//! `spur conformance LOG MODEL.pnml [--method tbr|alignments|both] [--json]`: how well the log
+//! fits a Petri net (spur-core's `conformance`, pm4py semantics): token-based replay fitness
+//! and ETConformance precision, optimal alignments, deviations per activity, fitness per case.
+
+use crate::convert::{parse_options, read_log};
+use anyhow::Context;
+use serde::Serialize;
+use spur_core::conformance::{
+    alignment_fitness, etc_precision, token_replay_fitness, DEFAULT_ALIGNMENT_BUDGET,
+};
+use spur_core::discovery::{read_pnml, PnmlLimits};
+use std::process::ExitCode;
+
+const HELP: &str = "usage: spur conformance LOG MODEL.pnml [--method tbr|alignments|both] [--budget STATES] [--json]
+  token-based replay (fitness, ETConformance precision) and/or optimal alignments (pm4py's
+  standard costs; --budget: search states per trace, default 1000000, exhaustion is reported).
+  deviations: per activity, log moves and model moves (from alignments; with --method tbr, the
+  events replay had to force). cases: fitness per case (alignments when computed, else tbr).
+  --case C --activity A --timestamp T   column roles of the log";
+
+#[derive(Serialize)]
+struct Tbr {
+    log_fitness: f64,
+    average_trace_fitness: f64,
+    percentage_of_fitting_traces: f64,
+    precision: f64,
+}
+
+#[derive(Serialize)]
+struct Alignments {
+    log_fitness: f64,
+    average_trace_fitness: f64,
+    percentage_of_fitting_traces: f64,
+    exhausted: u64,
+}
+
+#[derive(Serialize)]
+struct Deviation {
+    activity: String,
+    log_moves: u64,
+    model_moves: u64,
+}
+
+#[derive(Serialize)]
+struct Case {
+    case: String,
+    fitness: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct Out {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tbr: Option<Tbr>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    alignments: Option<Alignments>,
+    deviations: Vec<Deviation>,
+    cases: Vec<Case>,
+}
+
+pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{HELP}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (options, rest) = parse_options(args)?;
+    let (mut method, mut json, mut budget, mut files) = (
+        "both".to_string(),
+        false,
+        DEFAULT_ALIGNMENT_BUDGET,
+        Vec::new(),
+    );
+    let mut it = rest.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--json" => json = true,
+            "--method" | "--budget" => {
+                let Some(v) = it.next() else {
+                    eprintln!("spur: {a} needs a value\n\n{HELP}");
+                    return Ok(ExitCode::from(2));
+                };
+                if a == "--method" {
+                    if !matches!(v.as_str(), "tbr" | "alignments" | "both") {
+                        eprintln!("spur: --method is tbr, alignments or both, got `{v}`\n\n{HELP}");
+                        return Ok(ExitCode::from(2));
+                    }
+                    method = v.clone();
+                } else if let Ok(n) = v.parse() {
+                    budget = n;
+                } else {
+                    eprintln!("spur: --budget takes a number, got `{v}`\n\n{HELP}");
+                    return Ok(ExitCode::from(2));
+                }
+            }
+            s if s.starts_with("--") => {
+                eprintln!("spur: unknown option `{s}`\n\n{HELP}");
+                return Ok(ExitCode::from(2));
+            }
+            s => files.push(s.to_string()),
+        }
+    }
+    let [path, model] = files.as_slice() else {
+        eprintln!(
+            "spur: conformance takes LOG and MODEL.pnml (got {} files)\n\n{HELP}",
+            files.len()
+        );
+        return Ok(ExitCode::from(2));
+    };
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {path}"))?;
+    let read = match read_log(path, &bytes, &options) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("spur: {path}: {e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    for note in &read.notes {
+        eprintln!("spur: {path}: {note}");
+    }
+    let model_bytes = std::fs::read(model).with_context(|| format!("cannot read {model}"))?;
+    let Ok(text) = String::from_utf8(model_bytes) else {
+        eprintln!("spur: {model}: not UTF-8 text");
+        return Ok(ExitCode::from(1));
+    };
+    let net = match read_pnml(&text, &PnmlLimits::default()) {
+        Ok(n) => n,
+        Err(e) => {
+            eprintln!("spur: {model}: {e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let log = &read.log;
+    let mut out = Out {
+        tbr: None,
+        alignments: None,
+        deviations: Vec::new(),
+        cases: Vec::new(),
+    };
+    let mut case_fit: Vec<Option<f64>> = Vec::new();
+    if method != "alignments" {
+        let f = token_replay_fitness(log, &net);
+        out.tbr = Some(Tbr {
+            log_fitness: f.log_fitness,
+            average_trace_fitness: f.average_trace_fitness,
+            percentage_of_fitting_traces: f.percentage_of_fitting_traces,
+            precision: etc_precision(log, &net),
+        });
+        out.deviations = f
+            .problems
+            .into_iter()
+            .map(|(activity, n)| Deviation {
+                activity,
+                log_moves: n,
+                model_moves: 0,
+            })
+            .collect();
+        case_fit = f.case_fitness.into_iter().map(Some).collect();
+    }
+    if method != "tbr" {
+        let a = alignment_fitness(log, &net, budget);
+        out.alignments = Some(Alignments {
+            log_fitness: a.log_fitness,
+            average_trace_fitness: a.average_trace_fitness,
+            percentage_of_fitting_traces: a.percentage_of_fitting_traces,
+            exhausted: a.exhausted,
+        });
+        out.deviations = a
+            .deviations
+            .into_iter()
+            .map(|(activity, l, m)| Deviation {
+                activity,
+                log_moves: l,
+                model_moves: m,
+            })
+            .collect();
+        case_fit = a.case_fitness;
+    }
+    out.cases = case_fit
+        .into_iter()
+        .enumerate()
+        .map(|(c, fitness)| Case {
+            case: log.case_ids().resolve(c as u32).to_string(),
+            fitness,
+        })
+        .collect();
+    if json {
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    } else {
+        if let Some(t) = &out.tbr {
+            println!(
+                "token replay: log fitness {:.4}, average trace fitness {:.4}, {:.1}% of traces fit, precision {:.4}",
+                t.log_fitness, t.average_trace_fitness, t.percentage_of_fitting_traces, t.precision
+            );
+        }
+        if let Some(a) = &out.alignments {
+            println!(
+                "alignments:   log fitness {:.4}, average trace fitness {:.4}, {:.1}% of traces fit{}",
+                a.log_fitness,
+                a.average_trace_fitness,
+                a.percentage_of_fitting_traces,
+                if a.exhausted > 0 { format!(", {} traces exhausted the budget", a.exhausted) } else { String::new() }
+            );
+        }
+        for d in out.deviations.iter().take(10) {
+            println!(
+                "  {:<40} log moves {:>6}  model moves {:>6}",
+                d.activity, d.log_moves, d.model_moves
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

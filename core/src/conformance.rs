@@ -1,0 +1,186 @@
+//! Conformance checking of a log against an accepting Petri net, with pm4py 2.7's semantics:
+//! token-based replay fitness, ETConformance precision, and alignments.
+//!
+//! Equality with pm4py is the contract (`tests/discovery_golden.rs` checks the figures of
+//! `../shared/data/golden/discovery` to 1e-9).
+
+pub mod alignments;
+mod net;
+mod precision;
+mod token_replay;
+
+use crate::discovery::PetriNet;
+use crate::log::EventLog;
+use hashbrown::HashMap;
+use net::ReplayNet;
+use serde::{Deserialize, Serialize};
+
+/// Token-based replay fitness, as pm4py's `fitness_token_based_replay`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TbrFitness {
+    pub log_fitness: f64,
+    pub average_trace_fitness: f64,
+    pub percentage_of_fitting_traces: f64,
+    /// Fitness of each case, in case-code order.
+    pub case_fitness: Vec<f64>,
+    /// Per activity: events whose transition needed missing tokens, or that the model lacks.
+    pub problems: Vec<(String, u64)>,
+}
+
+/// The log's traces as label sequences, one per case. pm4py's conformance functions take the
+/// dataframe's own event order (unlike discovery, which sorts by completion time; see
+/// [`crate::discovery::case_traces`]), and that is the log's order.
+fn label_traces(log: &EventLog) -> Vec<Vec<&str>> {
+    let names: Vec<&str> = log.activities().iter().collect();
+    (0..log.num_cases() as u32)
+        .map(|c| {
+            log.case_activities(c)
+                .iter()
+                .map(|&a| names[a as usize])
+                .collect()
+        })
+        .collect()
+}
+
+/// Token-based replay of every case (each variant replayed once).
+pub fn token_replay_fitness(log: &EventLog, net: &PetriNet) -> TbrFitness {
+    let rn = ReplayNet::new(net);
+    let traces = label_traces(log);
+    let mut cache: HashMap<&[&str], token_replay::TraceReplay> = HashMap::new();
+    let (mut m, mut c, mut r, mut p) = (0i64, 0i64, 0i64, 0i64);
+    let (mut fit, mut sum_fit) = (0usize, 0.0f64);
+    let mut case_fitness = Vec::with_capacity(traces.len());
+    let mut problems: HashMap<&str, u64> = HashMap::new();
+    for t in &traces {
+        let res = cache
+            .entry(t.as_slice())
+            .or_insert_with(|| token_replay::replay_trace(&rn, t, token_replay::FITNESS_MODE));
+        m += res.missing;
+        c += res.consumed;
+        r += res.remaining;
+        p += res.produced;
+        fit += res.is_fit as usize;
+        sum_fit += res.fitness;
+        case_fitness.push(res.fitness);
+        for &i in res.problems.iter().chain(&res.unknown_activities) {
+            *problems.entry(t[i]).or_default() += 1;
+        }
+    }
+    let n = traces.len();
+    let (mut perc, mut avg, mut logf) = (0.0, 0.0, 0.0);
+    if n > 0 && c > 0 && p > 0 {
+        perc = 100.0 * fit as f64 / n as f64;
+        avg = sum_fit / n as f64;
+        logf = 0.5 * (1.0 - m as f64 / c as f64) + 0.5 * (1.0 - r as f64 / p as f64);
+    }
+    let mut problems: Vec<(String, u64)> = problems
+        .into_iter()
+        .map(|(a, n)| (a.to_string(), n))
+        .collect();
+    problems.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    TbrFitness {
+        log_fitness: logf,
+        average_trace_fitness: avg,
+        percentage_of_fitting_traces: perc,
+        case_fitness,
+        problems,
+    }
+}
+
+/// ETConformance precision (pm4py's `precision_token_based_replay`).
+pub fn etc_precision(log: &EventLog, net: &PetriNet) -> f64 {
+    let rn = ReplayNet::new(net);
+    precision::etc_precision(&rn, &label_traces(log))
+}
+
+/// Alignment-based fitness, as pm4py's `fitness_alignments`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlignmentFitness {
+    pub log_fitness: f64,
+    pub average_trace_fitness: f64,
+    pub percentage_of_fitting_traces: f64,
+    /// Cases whose search ran out of budget (left out of the figures above).
+    pub exhausted: u64,
+    /// Fitness of each case (`None`: exhausted or no alignment), in case-code order.
+    pub case_fitness: Vec<Option<f64>>,
+    /// Per activity: (activity, log moves, model moves), most deviating first.
+    pub deviations: Vec<(String, u64, u64)>,
+}
+
+/// Default per-trace budget of alignment search states.
+pub const DEFAULT_ALIGNMENT_BUDGET: usize = 1_000_000;
+
+/// Align every case (each variant once) and aggregate as pm4py: trace fitness
+/// 1 − ⌊cost/10000⌋ / ⌊(10000·len + best-worst cost)/10000⌋, log fitness 1 − Σcost / Σbwc.
+pub fn alignment_fitness(log: &EventLog, net: &PetriNet, budget: usize) -> AlignmentFitness {
+    use alignments::{align, Aligned, Move, MOVE_COST};
+    let rn = ReplayNet::new(net);
+    let traces = label_traces(log);
+    let bwc = match align(&rn, &[], budget) {
+        Aligned::Done { cost, .. } => Some(cost),
+        _ => None,
+    };
+    let mut cache: HashMap<&[&str], Aligned> = HashMap::new();
+    let (mut n, mut fit, mut sum_fit, mut sum_cost, mut sum_bwc, mut exhausted) =
+        (0u64, 0u64, 0.0f64, 0.0f64, 0.0f64, 0u64);
+    let mut case_fitness = Vec::with_capacity(traces.len());
+    let mut dev: HashMap<&str, (u64, u64)> = HashMap::new();
+    for t in &traces {
+        let a = cache
+            .entry(t.as_slice())
+            .or_insert_with(|| align(&rn, t, budget));
+        let (Aligned::Done { cost, moves }, Some(bwc)) = (&*a, bwc) else {
+            exhausted += matches!(a, Aligned::Exhausted) as u64;
+            case_fitness.push(None);
+            continue;
+        };
+        let ltrace_bwc = MOVE_COST * t.len() as u64 + bwc;
+        let (num, den) = (cost / MOVE_COST, ltrace_bwc / MOVE_COST);
+        let f = if den > 0 {
+            1.0 - num as f64 / den as f64
+        } else {
+            0.0
+        };
+        n += 1;
+        fit += (f == 1.0) as u64;
+        sum_fit += f;
+        sum_cost += *cost as f64;
+        sum_bwc += ltrace_bwc as f64;
+        case_fitness.push(Some(f));
+        for mv in moves {
+            match *mv {
+                Move::Log(i) => dev.entry(t[i]).or_default().0 += 1,
+                Move::Model(tr) => {
+                    if let Some(l) = net.transitions[tr].label.as_deref() {
+                        dev.entry(l).or_default().1 += 1;
+                    }
+                }
+                Move::Sync(_) => {}
+            }
+        }
+    }
+    let (mut perc, mut avg, mut logf) = (0.0, 0.0, 0.0);
+    if n > 0 {
+        perc = 100.0 * fit as f64 / n as f64;
+        avg = sum_fit / n as f64;
+        logf = 1.0
+            - if sum_bwc > 0.0 {
+                sum_cost / sum_bwc
+            } else {
+                0.0
+            };
+    }
+    let mut deviations: Vec<(String, u64, u64)> = dev
+        .into_iter()
+        .map(|(a, (l, m))| (a.to_string(), l, m))
+        .collect();
+    deviations.sort_by(|a, b| (b.1 + b.2).cmp(&(a.1 + a.2)).then_with(|| a.0.cmp(&b.0)));
+    AlignmentFitness {
+        log_fitness: logf,
+        average_trace_fitness: avg,
+        percentage_of_fitting_traces: perc,
+        exhausted,
+        case_fitness,
+        deviations,
+    }
+}

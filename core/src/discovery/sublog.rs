@@ -1,0 +1,175 @@
+//! The inductive miner's working data: a variant-compressed log (pm4py's UVCL) and its
+//! directly-follows graph over a dense local alphabet.
+//!
+//! Activities are the log's activity codes; [`Dfg`] renumbers the activities it sees in name
+//! order (pm4py sorts activity names wherever order matters, so name order is index order).
+
+use hashbrown::HashMap;
+
+/// A multiset of traces (activity-code sequences) with their counts, duplicates merged.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SubLog {
+    pub variants: Vec<(Vec<u32>, u64)>,
+}
+
+/// Builds a [`SubLog`], adding counts of equal traces (pm4py's `Counter.update`).
+#[derive(Default)]
+pub(crate) struct SubLogBuilder {
+    index: HashMap<Vec<u32>, usize>,
+    log: SubLog,
+}
+
+impl SubLogBuilder {
+    pub fn add(&mut self, trace: &[u32], count: u64) {
+        if let Some(&i) = self.index.get(trace) {
+            self.log.variants[i].1 += count;
+        } else {
+            self.index.insert(trace.to_vec(), self.log.variants.len());
+            self.log.variants.push((trace.to_vec(), count));
+        }
+    }
+
+    pub fn finish(self) -> SubLog {
+        self.log
+    }
+}
+
+impl SubLog {
+    pub fn total(&self) -> u64 {
+        self.variants.iter().map(|v| v.1).sum()
+    }
+
+    pub fn has_empty_trace(&self) -> bool {
+        self.variants.iter().any(|v| v.0.is_empty())
+    }
+
+    /// The activities of the log, sorted by `rank` (the name order).
+    pub fn alphabet(&self, rank: &[u32]) -> Vec<u32> {
+        let mut seen: Vec<u32> = self
+            .variants
+            .iter()
+            .flat_map(|v| v.0.iter().copied())
+            .collect();
+        seen.sort_unstable_by_key(|&a| rank[a as usize]);
+        seen.dedup();
+        seen
+    }
+}
+
+/// A directly-follows graph over local indices `0..acts.len()` (name order).
+#[derive(Debug, Clone)]
+pub(crate) struct Dfg {
+    /// Local index → log activity code, in name order.
+    pub acts: Vec<u32>,
+    /// `edges[a * n + b]` = count of `a` directly followed by `b` (0 = no edge).
+    pub edges: Vec<u64>,
+    pub start: Vec<u64>,
+    pub end: Vec<u64>,
+}
+
+impl Dfg {
+    /// pm4py's `discover_dfg_uvcl`: every consecutive pair, start and end of non-empty traces.
+    pub fn of(log: &SubLog, rank: &[u32]) -> Dfg {
+        let acts = log.alphabet(rank);
+        let mut local = HashMap::with_capacity(acts.len());
+        for (i, &a) in acts.iter().enumerate() {
+            local.insert(a, i);
+        }
+        let n = acts.len();
+        let mut dfg = Dfg {
+            acts,
+            edges: vec![0; n * n],
+            start: vec![0; n],
+            end: vec![0; n],
+        };
+        for (t, count) in &log.variants {
+            let idx: Vec<usize> = t.iter().map(|a| local[a]).collect();
+            if let (Some(&f), Some(&l)) = (idx.first(), idx.last()) {
+                dfg.start[f] += count;
+                dfg.end[l] += count;
+            }
+            for w in idx.windows(2) {
+                dfg.edges[w[0] * n + w[1]] += count;
+            }
+        }
+        dfg
+    }
+
+    pub fn len(&self) -> usize {
+        self.acts.len()
+    }
+
+    pub fn edge(&self, a: usize, b: usize) -> bool {
+        self.edges[a * self.len() + b] > 0
+    }
+
+    pub fn has_edges(&self) -> bool {
+        self.edges.iter().any(|&c| c > 0)
+    }
+
+    /// pm4py's `get_vertices`: activities on an edge or a start or end activity.
+    pub fn vertices(&self) -> Vec<usize> {
+        let n = self.len();
+        (0..n)
+            .filter(|&a| {
+                self.start[a] > 0
+                    || self.end[a] > 0
+                    || (0..n).any(|b| self.edge(a, b) || self.edge(b, a))
+            })
+            .collect()
+    }
+
+    /// Nodes reachable from `a` by one or more edges, excluding `a` itself (networkx
+    /// `descendants`), as a membership mask.
+    pub fn descendants(&self, a: usize, reverse: bool) -> Vec<bool> {
+        let n = self.len();
+        let mut seen = vec![false; n];
+        let mut stack = vec![a];
+        while let Some(x) = stack.pop() {
+            for (y, s) in seen.iter_mut().enumerate() {
+                let e = if reverse {
+                    self.edge(y, x)
+                } else {
+                    self.edge(x, y)
+                };
+                if e && !*s {
+                    *s = true;
+                    stack.push(y);
+                }
+            }
+        }
+        seen[a] = false;
+        seen
+    }
+
+    /// IMf's noise filter (pm4py `IMFUVCL.__filter_dfg_noise`): keep an edge when its count is
+    /// above `noise` × the most frequent outgoing edge (or end count) of its source, a start
+    /// activity when at least `noise` × the most frequent start; end activities stay.
+    pub fn filter_noise(&self, noise: f64) -> Dfg {
+        let n = self.len();
+        let mut out = self.clone();
+        for a in 0..n {
+            let row = &self.edges[a * n..(a + 1) * n];
+            let Some(&max_edge) = row.iter().max() else {
+                continue;
+            };
+            if max_edge == 0 {
+                continue;
+            }
+            let max_out = max_edge.max(self.end[a]);
+            for (b, &c) in row.iter().enumerate() {
+                // Kept when strictly above the threshold (noise is a finite number).
+                if c > 0 && (c as f64) <= noise * max_out as f64 {
+                    out.edges[a * n + b] = 0;
+                }
+            }
+        }
+        let max_start = self.start.iter().copied().max().unwrap_or(0);
+        for a in 0..n {
+            if self.start[a] > 0 && (self.start[a] as f64) < max_start as f64 * noise {
+                out.start[a] = 0;
+            }
+        }
+        out
+    }
+}
