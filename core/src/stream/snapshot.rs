@@ -38,7 +38,8 @@ pub enum SnapshotError {
 
 #[derive(Serialize, Deserialize)]
 struct State {
-    cfg: StreamConfig,
+    /// The configuration as JSON (its tagged enums need a self-describing format).
+    cfg: String,
     wm: Watermarks,
     slots: Vec<Option<KeyState>>,
     free: Vec<u32>,
@@ -56,7 +57,7 @@ impl Operator {
     /// yet polled are included.
     pub fn snapshot(&self) -> Vec<u8> {
         let state = State {
-            cfg: self.cfg.clone(),
+            cfg: serde_json::to_string(&self.cfg).unwrap_or_default(),
             wm: self.wm.clone(),
             slots: self.slots.clone(),
             free: self.free.clone(),
@@ -102,9 +103,11 @@ impl Operator {
         let s: State =
             postcard::from_bytes(body).map_err(|e| SnapshotError::Decode(e.to_string()))?;
         let bad = SnapshotError::Invalid;
-        s.cfg.validate().map_err(bad)?;
+        let cfg: StreamConfig = serde_json::from_str(&s.cfg)
+            .map_err(|e| SnapshotError::Decode(format!("configuration: {e}")))?;
+        cfg.validate().map_err(bad)?;
         s.wm.validate().map_err(bad)?;
-        let mut op = Operator::new(s.cfg).map_err(bad)?;
+        let mut op = Operator::new(cfg).map_err(bad)?;
         op.wm = s.wm;
         let n = s.slots.len();
         if n > u32::MAX as usize {
