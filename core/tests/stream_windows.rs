@@ -46,7 +46,14 @@ fn w(key: &str, s: i64, e: i64, rev: u32, n: u64) -> (String, i64, i64, u32, u64
 
 #[test]
 fn tumbling_fires_at_end_minus_one_and_refuses_closed_windows() {
-    let mut o = op(WindowSpec::Tumbling { size: 10, offset: 0 }, 0, 0);
+    let mut o = op(
+        WindowSpec::Tumbling {
+            size: 10,
+            offset: 0,
+        },
+        0,
+        0,
+    );
     o.push(&ev("a", 1, None, &["1"]), 0);
     o.push(&ev("a", 5, None, &["2"]), 0);
     assert!(o.poll().windows.is_empty());
@@ -71,7 +78,14 @@ fn tumbling_fires_at_end_minus_one_and_refuses_closed_windows() {
 
 #[test]
 fn out_of_orderness_delays_firing() {
-    let mut o = op(WindowSpec::Tumbling { size: 10, offset: 0 }, 5, 0);
+    let mut o = op(
+        WindowSpec::Tumbling {
+            size: 10,
+            offset: 0,
+        },
+        5,
+        0,
+    );
     o.push(&ev("a", 3, None, &[]), 0);
     o.push(&ev("a", 14, None, &[]), 0); // wm 8: not yet
     assert!(o.poll().windows.is_empty());
@@ -82,7 +96,14 @@ fn out_of_orderness_delays_firing() {
 
 #[test]
 fn allowed_lateness_re_emits_with_next_revision_then_drops() {
-    let mut o = op(WindowSpec::Tumbling { size: 10, offset: 0 }, 0, 5);
+    let mut o = op(
+        WindowSpec::Tumbling {
+            size: 10,
+            offset: 0,
+        },
+        0,
+        5,
+    );
     o.push(&ev("a", 1, None, &["1"]), 0);
     o.push(&ev("a", 12, None, &["1"]), 0);
     assert_eq!(fired(&o.poll()), [w("a", 0, 10, 0, 1)]);
@@ -102,26 +123,49 @@ fn allowed_lateness_re_emits_with_next_revision_then_drops() {
 
 #[test]
 fn sliding_windows_hold_each_event_size_over_slide_times() {
-    let mut o = op(WindowSpec::Sliding { size: 10, slide: 5, offset: 0 }, 100, 0);
+    let mut o = op(
+        WindowSpec::Sliding {
+            size: 10,
+            slide: 5,
+            offset: 0,
+        },
+        100,
+        0,
+    );
     o.push(&ev("a", 7, None, &[]), 0);
     o.push(&ev("a", 12, None, &[]), 0);
     o.advance_watermark(i64::MAX);
     assert_eq!(
         fired(&o.poll()),
-        [w("a", 0, 10, 0, 1), w("a", 5, 15, 0, 2), w("a", 10, 20, 0, 1)]
+        [
+            w("a", 0, 10, 0, 1),
+            w("a", 5, 15, 0, 2),
+            w("a", 10, 20, 0, 1)
+        ]
     );
 }
 
 #[test]
 fn sliding_event_partly_late_counts_in_its_open_windows_only() {
     // Flink: windows past lateness are skipped; the event still counts in the others.
-    let mut o = op(WindowSpec::Sliding { size: 10, slide: 5, offset: 0 }, 0, 0);
+    let mut o = op(
+        WindowSpec::Sliding {
+            size: 10,
+            slide: 5,
+            offset: 0,
+        },
+        0,
+        0,
+    );
     o.push(&ev("a", 11, None, &[]), 0); // wm 10: [0,10) would be closed
     o.push(&ev("a", 7, None, &[]), 0); // in [0,10) (closed) and [5,15) (open)
     let out = o.poll();
     assert!(out.late.is_empty());
     o.advance_watermark(i64::MAX);
-    assert_eq!(fired(&o.poll()), [w("a", 5, 15, 0, 2), w("a", 10, 20, 0, 1)]);
+    assert_eq!(
+        fired(&o.poll()),
+        [w("a", 5, 15, 0, 2), w("a", 10, 20, 0, 1)]
+    );
 }
 
 #[test]
@@ -163,7 +207,14 @@ fn late_event_merging_fired_sessions_supersedes_them() {
 
 #[test]
 fn duplicates_count_once_and_conflicts_are_reported_first_wins() {
-    let mut o = op(WindowSpec::Tumbling { size: 10, offset: 0 }, 0, 0);
+    let mut o = op(
+        WindowSpec::Tumbling {
+            size: 10,
+            offset: 0,
+        },
+        0,
+        0,
+    );
     o.push(&ev("a", 1, Some("e1"), &["5"]), 0);
     o.push(&ev("a", 1, Some("e1"), &["5"]), 0);
     o.push(&ev("a", 2, Some("e1"), &["7"]), 0); // same id, other content
@@ -180,7 +231,14 @@ fn duplicates_count_once_and_conflicts_are_reported_first_wins() {
 
 #[test]
 fn dedup_state_expires_with_the_watermark_and_is_bounded() {
-    let mut o = op(WindowSpec::Tumbling { size: 10, offset: 0 }, 0, 0);
+    let mut o = op(
+        WindowSpec::Tumbling {
+            size: 10,
+            offset: 0,
+        },
+        0,
+        0,
+    );
     assert_eq!(o.horizon(), 10);
     o.push(&ev("a", 1, Some("x"), &[]), 0);
     o.push(&ev("a", 10, Some("y"), &[]), 0); // wm 9: x kept (1 + 10 > 9)
@@ -191,7 +249,11 @@ fn dedup_state_expires_with_the_watermark_and_is_bounded() {
     o.push(&ev("a", 1, Some("x"), &[]), 0);
     assert_eq!(o.poll().late[0].reason, LateReason::WindowClosed);
 
-    let mut cfg = StreamConfig::new(WindowSpec::Session { gap: 10 }, vec![], vec![AggSpec::Count]);
+    let mut cfg = StreamConfig::new(
+        WindowSpec::Session { gap: 10 },
+        vec![],
+        vec![AggSpec::Count],
+    );
     cfg.max_dedup_entries = 2;
     let mut o = Operator::new(cfg).unwrap();
     for (i, t) in [5, 6, 7].into_iter().enumerate() {
@@ -225,8 +287,16 @@ fn session_events_older_than_the_horizon_are_refused_not_double_counted() {
 #[test]
 fn aggregates_by_hand() {
     let cfg = StreamConfig::new(
-        WindowSpec::Tumbling { size: 100, offset: 0 },
-        vec!["price".into(), "item".into(), "activity".into(), "case".into()],
+        WindowSpec::Tumbling {
+            size: 100,
+            offset: 0,
+        },
+        vec![
+            "price".into(),
+            "item".into(),
+            "activity".into(),
+            "case".into(),
+        ],
         vec![
             AggSpec::Count,
             AggSpec::Sum { field: 0 },
@@ -236,7 +306,10 @@ fn aggregates_by_hand() {
             AggSpec::Distinct { field: 1 },
             AggSpec::ApproxDistinct { field: 1 },
             AggSpec::TopK { field: 1, k: 2 },
-            AggSpec::Dfg { activity: 2, case: Some(3) },
+            AggSpec::Dfg {
+                activity: 2,
+                case: Some(3),
+            },
         ],
     );
     let mut o = Operator::new(cfg).unwrap();
@@ -276,7 +349,14 @@ fn aggregates_by_hand() {
 
 #[test]
 fn several_sources_hold_the_watermark_until_idle() {
-    let mut cfg = StreamConfig::new(WindowSpec::Tumbling { size: 10, offset: 0 }, vec![], vec![AggSpec::Count]);
+    let mut cfg = StreamConfig::new(
+        WindowSpec::Tumbling {
+            size: 10,
+            offset: 0,
+        },
+        vec![],
+        vec![AggSpec::Count],
+    );
     cfg.idle_timeout = Some(1_000);
     let mut o = Operator::new(cfg).unwrap();
     let mut e = ev("a", 5, None, &[]);
@@ -295,7 +375,14 @@ fn several_sources_hold_the_watermark_until_idle() {
 fn snapshot_restore_resumes_exactly() {
     let mut a = op(WindowSpec::Session { gap: 10 }, 5, 20);
     let events: Vec<Event> = (0..60)
-        .map(|i| ev(["a", "b", "c"][i % 3], (i as i64 * 7) % 50 + i as i64, Some(&format!("e{}", i % 45)), &["1"]))
+        .map(|i| {
+            ev(
+                ["a", "b", "c"][i % 3],
+                (i as i64 * 7) % 50 + i as i64,
+                Some(&format!("e{}", i % 45)),
+                &["1"],
+            )
+        })
         .collect();
     let mut outs_a = Vec::new();
     for e in &events[..30] {
@@ -304,7 +391,11 @@ fn snapshot_restore_resumes_exactly() {
     }
     let bytes = a.snapshot();
     let mut b = Operator::restore(&bytes).unwrap();
-    assert_eq!(b.snapshot(), bytes, "restore then snapshot gives the same bytes");
+    assert_eq!(
+        b.snapshot(),
+        bytes,
+        "restore then snapshot gives the same bytes"
+    );
     let mut outs_b = Vec::new();
     for e in &events[30..] {
         a.push(e, 0);
@@ -319,7 +410,14 @@ fn snapshot_restore_resumes_exactly() {
 
 #[test]
 fn hostile_snapshots_are_errors_not_panics() {
-    let mut o = op(WindowSpec::Tumbling { size: 10, offset: 0 }, 0, 5);
+    let mut o = op(
+        WindowSpec::Tumbling {
+            size: 10,
+            offset: 0,
+        },
+        0,
+        5,
+    );
     for i in 0..20 {
         o.push(&ev("k", i, Some(&i.to_string()), &["1"]), 0);
     }
@@ -330,11 +428,17 @@ fn hostile_snapshots_are_errors_not_panics() {
     for i in 0..good.len() {
         let mut bad = good.clone();
         bad[i] ^= 0x40;
-        assert!(Operator::restore(&bad).is_err(), "flipped byte {i} accepted");
+        assert!(
+            Operator::restore(&bad).is_err(),
+            "flipped byte {i} accepted"
+        );
     }
     let mut v2 = good.clone();
     v2[8] = 2;
-    assert!(Operator::restore(&v2).unwrap_err().to_string().contains("version 2"));
+    assert!(Operator::restore(&v2)
+        .unwrap_err()
+        .to_string()
+        .contains("version 2"));
     // Bodies past the checksum: every truncation and byte flip decodes or errs, never panics.
     let body = &good[10..good.len() - 32];
     for n in 0..body.len() {

@@ -357,7 +357,10 @@ impl Operator {
             .and_then(|&s| self.slots[s as usize].as_ref())
         {
             Some(ks) => {
-                let lo = ks.windows.partition_point(|w| w.end < own.0);
+                // Closed sessions (a prefix: ends grow along the list) are gone for Flink —
+                // its cleanup timer ran — even if a micro-batch has not polled them away yet.
+                let open = ks.windows.partition_point(|w| self.closed(w.end, wm));
+                let lo = open + ks.windows[open..].partition_point(|w| w.end < own.0);
                 let mut hi = lo;
                 let mut merged = own;
                 while hi < ks.windows.len()
