@@ -17,6 +17,7 @@ mod roles;
 mod run;
 mod simulate;
 mod stats;
+mod stream;
 
 const USAGE: &str = "usage: spur <command> [args]
 
@@ -49,6 +50,11 @@ commands:
                         what precedes / follows every ACTIVITY, in the case or on the entity
   roles LOG [--role F] [--json]
                         activity x resource/role matrix, handover of work, per-role timing
+  stream LOG --key COL --time COL [--id COL] --window tumbling:10m|sliding:10m/1m|session:30m
+         [--agg count,sum:COL,…,topk:COL:5,dfg] [--out-of-order 30s] [--lateness 5m]
+         [--mode event|micro-batch:1s] [--checkpoint FILE --every N] [--json]
+                        event-time windows over a file read as a stream (watermarks, lateness,
+                        exactly-once by id); one line per emitted window, late event, conflict
   run RECIPE.json LOG [--json]
                         replay a recipe (import mapping, filters, views) on LOG, as the browser
   help                  this text";
@@ -70,6 +76,7 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
     };
     match command.as_str() {
         "stats" => stats::run(rest),
+        "stream" => stream::run(rest),
         "convert" => convert::run(rest),
         "compare" => compare::run(rest),
         "bench-log" => bench_log::run(rest),
