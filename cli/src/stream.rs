@@ -387,7 +387,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
             flush(&mut out);
         }
         if let Some((file, every)) = &a.checkpoint {
-            ckpt_due |= row % every == 0;
+            ckpt_due |= row.is_multiple_of(*every);
             // Per event: every row is in the operator. Micro-batch: only right after a batch
             // closed, when the one pending event is this row (it is replayed on resume).
             let position = match a.mode {

@@ -104,7 +104,7 @@ pub(crate) struct Acc {
     pub(crate) parts: Vec<Part>,
 }
 
-fn field<'a>(ev: &'a Event, i: usize) -> Option<&'a Value> {
+fn field(ev: &Event, i: usize) -> Option<&Value> {
     ev.values.get(i).and_then(Option::as_ref)
 }
 

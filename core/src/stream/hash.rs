@@ -44,7 +44,7 @@ pub fn hash64(bytes: &[u8], seed: u64) -> u64 {
 /// A 128-bit hash (two independent 64-bit ones): event ids are kept only as this, so a
 /// collision (probability ~n²/2¹²⁹) is the only way two different ids could be taken as one.
 pub fn hash128(bytes: &[u8]) -> u128 {
-    ((hash64(bytes, 1) as u128) << 64) | hash64(bytes, 0x5EED_0F_1D5) as u128
+    ((hash64(bytes, 1) as u128) << 64) | hash64(bytes, 0x0005_EED0_F1D5) as u128
 }
 
 /// Incremental hashing of several fields (lengths included, so `("ab","c") != ("a","bc")`).

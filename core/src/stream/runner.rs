@@ -5,6 +5,7 @@
 //! - **Micro-batch** (`interval`): events are buffered and processed together when the batch
 //!   closes, at the next multiple of `interval` after the batch's first arrival; results are
 //!   emitted at that boundary.
+//!
 //! Both push every event with its own arrival time in the same order, so lateness decisions
 //! and the final windows are identical; only latency (emit − arrival) and the number of
 //! intermediate revisions differ. The emitting [`Emit`] says which arrivals it answers, so a
