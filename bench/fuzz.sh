@@ -45,6 +45,7 @@ for t in "${targets[@]}"; do
     lead_request) seed "$t" core/test_data/**/*.json ;;
     parquet_read) seed "$t" core/test_data/**/*.parquet "$SHARED"/eventlogs/running-example.parquet ;;
     arrow_ipc_read) seed "$t" core/test_data/**/*.arrow ;;
+    stream_events) seed "$t" core/test_data/stream/*.csv core/test_data/stream/*.json cli/tests/data/stream*.csv ;;
   esac
 done
 # Arrow IPC and Parquet seeds written by Spur itself (needs the CLI; built when missing).

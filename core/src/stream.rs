@@ -21,6 +21,7 @@ pub mod event;
 pub mod finals;
 pub mod hash;
 pub mod hll;
+pub mod json_events;
 pub mod operator;
 pub mod runner;
 pub mod snapshot;
