@@ -6,6 +6,7 @@ use std::process::ExitCode;
 mod before_after;
 mod bench;
 mod bench_log;
+mod bench_stream;
 mod bench_toolkit;
 mod compare;
 mod convert;
@@ -28,6 +29,9 @@ commands:
                         lead prioritisation: held-out evaluation, model artifact, ranked scores
   bench kmeans [--rows N --dims D --k K --iters I] [--data CSV | --write-csv CSV]
                         k-means timing, comparable with scikit-learn
+  bench stream [--events N --keys K]
+                        stream operator throughput per window/aggregate, memory per open
+                        window, per-event vs micro-batch latency (Markdown tables)
   compare LOG --a FILTER... [--b FILTER... | --rest] [--json]
                         two groups of cases: attributes ranked by effect size, DFG difference
   convert IN OUT        convert an event log between .csv .tsv .xes .xes.gz .parquet .arrow
