@@ -452,3 +452,34 @@ fn hostile_snapshots_are_errors_not_panics() {
         }
     }
 }
+
+#[test]
+fn memory_follows_open_windows_and_the_horizon_not_the_stream_length() {
+    // 50 keys, 10 events per ms-step, tumbling 100 ms with ids: the state after 20k and after
+    // 200k events is the same size (windows close, ids expire).
+    let mut o = op(
+        WindowSpec::Tumbling {
+            size: 100,
+            offset: 0,
+        },
+        20,
+        30,
+    );
+    let mut sizes = Vec::new();
+    for i in 0..200_000i64 {
+        let key = format!("k{}", i % 50);
+        o.push(&ev(&key, i / 10, Some(&format!("e{i}")), &["1"]), 0);
+        let _ = o.poll();
+        if i == 19_999 || i == 199_999 {
+            sizes.push((o.memory_bytes(), o.open_windows(), o.dedup_entries()));
+        }
+    }
+    let (early, late) = (sizes[0], sizes[1]);
+    assert!(late.1 <= 3 * 50, "open windows {late:?}");
+    // Horizon = 100 + 30 ms of ids at 10 per ms, plus the watermark's 20 ms delay.
+    assert!(late.2 <= (100 + 30 + 20 + 2) * 10, "dedup entries {late:?}");
+    assert!(
+        (late.0 as f64) < 1.5 * early.0 as f64,
+        "memory grew: {early:?} → {late:?}"
+    );
+}
