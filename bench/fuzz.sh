@@ -48,6 +48,7 @@ for t in "${targets[@]}"; do
     ocel_json) seed "$t" core/test_data/ocel/**/*.jsonocel "$SHARED"/eventlogs/ocel20_example.jsonocel ;;
     ocel_xml) seed "$t" core/test_data/ocel/**/*.xmlocel "$SHARED"/eventlogs/ocel20_example.xmlocel ;;
     ocel_sqlite) seed "$t" core/test_data/ocel/**/*.sqlite "$SHARED"/eventlogs/ocel20_example.sqlite ;;
+    stream_events) seed "$t" core/test_data/stream/*.csv core/test_data/stream/*.json cli/tests/data/stream*.csv ;;
   esac
 done
 # Arrow IPC and Parquet seeds written by Spur itself (needs the CLI; built when missing).

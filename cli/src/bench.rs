@@ -27,7 +27,8 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     match args.first().map(String::as_str) {
         Some("kmeans") => kmeans_bench(&args[1..]),
         Some("leads") => leads_bench(&args[1..]),
-        _ => bail!("usage: spur bench kmeans [--rows 100000 --dims 20 --k 8 --iters 20 --seed 0 --repeats 3] [--data CSV | --write-csv CSV]\n       spur bench leads [--rows 100000 --seed 0]"),
+        Some("stream") => crate::bench_stream::run(&args[1..]),
+        _ => bail!("usage: spur bench kmeans [--rows 100000 --dims 20 --k 8 --iters 20 --seed 0 --repeats 3] [--data CSV | --write-csv CSV]\n       spur bench leads [--rows 100000 --seed 0]\n       spur bench stream [--events 2000000 --keys 100000]"),
     }
 }
 

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 mod before_after;
 mod bench;
 mod bench_log;
+mod bench_stream;
 mod bench_toolkit;
 mod compare;
 mod conformance;
@@ -20,6 +21,7 @@ mod roles;
 mod run;
 mod simulate;
 mod stats;
+mod stream;
 
 const USAGE: &str = "usage: spur <command> [args]
 
@@ -30,6 +32,9 @@ commands:
                         lead prioritisation: held-out evaluation, model artifact, ranked scores
   bench kmeans [--rows N --dims D --k K --iters I] [--data CSV | --write-csv CSV]
                         k-means timing, comparable with scikit-learn
+  bench stream [--events N --keys K]
+                        stream operator throughput per window/aggregate, memory per open
+                        window, per-event vs micro-batch latency (Markdown tables)
   compare LOG --a FILTER... [--b FILTER... | --rest] [--json]
                         two groups of cases: attributes ranked by effect size, DFG difference
   convert IN OUT        convert an event log between .csv .tsv .xes .xes.gz .parquet .arrow
@@ -59,6 +64,11 @@ commands:
                         inductive miner (pm4py IM/IMf) → process tree and workflow net
   conformance LOG MODEL.pnml [--method tbr|alignments|both] [--json]
                         token replay fitness + precision, alignments, deviations, case fitness
+  stream LOG --key COL --time COL [--id COL] --window tumbling:10m|sliding:10m/1m|session:30m
+         [--agg count,sum:COL,…,topk:COL:5,dfg] [--out-of-order 30s] [--lateness 5m]
+         [--mode event|micro-batch:1s] [--checkpoint FILE --every N] [--json]
+                        event-time windows over a file read as a stream (watermarks, lateness,
+                        exactly-once by id); one line per emitted window, late event, conflict
   run RECIPE.json LOG [--json]
                         replay a recipe (import mapping, filters, views) on LOG, as the browser
   help                  this text";
@@ -80,6 +90,7 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
     };
     match command.as_str() {
         "stats" => stats::run(rest),
+        "stream" => stream::run(rest),
         "convert" => convert::run(rest),
         "compare" => compare::run(rest),
         "bench-log" => bench_log::run(rest),

@@ -11,6 +11,8 @@
 //! - [`import::import_bytes`] / [`import::Importer`]: bytes of a CSV, XES or XES.gz log →
 //!   [`log::EventLog`] + a report of rejected/repaired rows; [`import::csv::sniff`] previews a CSV.
 //! - [`mining::stats`] and the other [`mining`] functions: pm4py-equal process statistics.
+//! - [`stream::Operator`]: event-time windows, watermarks and exactly-once counts (push/poll,
+//!   snapshot/restore).
 //! - [`leads::request::parse_score_request`]: an HTTP body → validated leads, or a located error.
 
 pub mod arrow;
@@ -28,5 +30,6 @@ pub mod model;
 pub mod ocel;
 pub mod recipe;
 pub mod sim;
+pub mod stream;
 pub mod summary;
 pub mod toolkit;

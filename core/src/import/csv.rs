@@ -259,7 +259,7 @@ impl Plan {
     }
 }
 
-fn detect_delimiter(body: &[u8], complete: bool) -> u8 {
+pub(crate) fn detect_delimiter(body: &[u8], complete: bool) -> u8 {
     let mut best = (b',', 0.0f64, 1usize);
     for d in [b',', b';', b'\t', b'|'] {
         let recs = sample_records(body, d, complete, 50);
@@ -665,14 +665,14 @@ pub(crate) struct Record<'a> {
     /// Byte range of each field in `bytes`.
     spans: &'a [(usize, usize)],
     /// Line where the record starts.
-    line: u64,
+    pub(crate) line: u64,
 }
 
 impl<'a> Record<'a> {
-    fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.spans.len()
     }
-    fn get(&self, i: usize) -> Option<&'a [u8]> {
+    pub(crate) fn get(&self, i: usize) -> Option<&'a [u8]> {
         let &(start, end) = self.spans.get(i)?;
         self.bytes.get(start..end)
     }

@@ -1,0 +1,273 @@
+//! `spur bench stream`: throughput of the stream operator per window type and aggregate, memory
+//! per open window, and per-event vs micro-batch latency (arrival → emit) on a simulated
+//! arrival clock with measured processing times. Prints Markdown tables for
+//! `docs/BENCHMARKS.md`.
+//!
+//! Events are generated before timing (keys `k0…`, times advancing 0.5 ms per event with up
+//! to 1 s of disorder, ids `e0…`), so the figures are the operator's: push + poll per event.
+
+use anyhow::bail;
+use spur_core::stream::{AggSpec, Event, Mode, Operator, Runner, StreamConfig, Value, WindowSpec};
+use std::process::ExitCode;
+use std::time::Instant;
+
+struct Gen {
+    s: u64,
+}
+impl Gen {
+    fn next(&mut self) -> u64 {
+        self.s = self.s.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.s;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
+fn events(n: usize, keys: usize, ids: bool, values: bool) -> Vec<Event> {
+    let mut g = Gen { s: 42 };
+    let key_names: Vec<String> = (0..keys).map(|k| format!("k{k}")).collect();
+    let acts = ["view", "cart", "pay", "search", "home"];
+    (0..n)
+        .map(|i| {
+            let r = g.next();
+            Event {
+                id: ids.then(|| format!("e{i}")),
+                key: key_names[(r % keys as u64) as usize].clone(),
+                time: 1_700_000_000_000 + i as i64 / 2 - ((r >> 20) % 1000) as i64,
+                source: 0,
+                values: if values {
+                    vec![
+                        Some(Value::Num(((r >> 32) % 100) as f64)),
+                        Some(Value::Text(format!("item{}", (r >> 40) % 5000))),
+                        Some(Value::Text(acts[((r >> 50) % 5) as usize].into())),
+                    ]
+                } else {
+                    Vec::new()
+                },
+            }
+        })
+        .collect()
+}
+
+struct Row {
+    name: String,
+    events: usize,
+    secs: f64,
+    windows: u64,
+    peak_open: usize,
+    bytes_per_window: f64,
+}
+
+fn throughput(name: &str, cfg: StreamConfig, evs: &[Event]) -> Row {
+    let mut op = Operator::new(cfg).expect("valid bench config");
+    let mut peak_open = 0;
+    let mut bytes_per_window = 0.0;
+    let mut secs = 0.0;
+    let every = (evs.len() / 10).clamp(1, 200_000);
+    let mut t = Instant::now();
+    for (i, e) in evs.iter().enumerate() {
+        op.push(e, 0);
+        let _ = op.poll();
+        if (i + 1) % every == 0 {
+            // Memory sampling is not timed.
+            secs += t.elapsed().as_secs_f64();
+            let open = op.open_windows();
+            if open > peak_open {
+                peak_open = open;
+                bytes_per_window = op.memory_bytes() as f64 / open as f64;
+            }
+            t = Instant::now();
+        }
+    }
+    op.advance_watermark(i64::MAX);
+    let _ = op.poll();
+    secs += t.elapsed().as_secs_f64();
+    Row {
+        name: name.into(),
+        events: evs.len(),
+        secs,
+        windows: op.stats().windows,
+        peak_open,
+        bytes_per_window,
+    }
+}
+
+fn cfg(window: WindowSpec, aggs: Vec<AggSpec>, ids: bool) -> StreamConfig {
+    let mut c = StreamConfig::new(
+        window,
+        vec!["price".into(), "item".into(), "activity".into()],
+        aggs,
+    );
+    c.out_of_orderness = 1_000;
+    if !ids {
+        c.max_dedup_entries = 1;
+    }
+    c
+}
+
+fn percentile(v: &mut [f64], p: f64) -> f64 {
+    if v.is_empty() {
+        return 0.0;
+    }
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[((v.len() - 1) as f64 * p).round() as usize]
+}
+
+/// Arrivals every `gap_us` µs; processing times measured; one server (this thread).
+fn latency(mode: Mode, evs: &[Event], gap_us: f64) -> (f64, f64, f64, f64) {
+    let c = cfg(
+        WindowSpec::Tumbling {
+            size: 60_000,
+            offset: 0,
+        },
+        vec![AggSpec::Count],
+        true,
+    );
+    let mut r = Runner::new(Operator::new(c).expect("valid"), mode).expect("valid mode");
+    let mut free = 0.0f64; // µs
+    let mut lat = Vec::with_capacity(evs.len());
+    let mut busy = 0.0;
+    for (i, e) in evs.iter().enumerate() {
+        let arrival = i as f64 * gap_us;
+        let t0 = Instant::now();
+        let emit = r.offer((arrival / 1000.0) as i64, e.clone());
+        let service = t0.elapsed().as_secs_f64() * 1e6;
+        busy += service;
+        if let Some(emit) = emit {
+            let ready = match mode {
+                Mode::PerEvent => arrival,
+                Mode::MicroBatch { .. } => emit.at as f64 * 1000.0,
+            };
+            let finish = ready.max(free) + service;
+            free = finish;
+            match mode {
+                Mode::PerEvent => lat.push(finish - arrival),
+                // The batch holds the events before this one (which opened the next batch).
+                Mode::MicroBatch { .. } => {
+                    let n = emit.arrivals.len().min(i);
+                    lat.extend((i - n..i).map(|j| finish - j as f64 * gap_us));
+                }
+            }
+        }
+    }
+    let _ = r.finish();
+    let tput = evs.len() as f64 / (busy / 1e6);
+    let p50 = percentile(&mut lat, 0.5) / 1000.0;
+    let p99 = percentile(&mut lat, 0.99) / 1000.0;
+    let max = percentile(&mut lat, 1.0) / 1000.0;
+    (tput, p50, p99, max)
+}
+
+pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
+    let mut n = 2_000_000usize;
+    let mut keys = 100_000usize;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let v = it.next().and_then(|v| v.parse::<usize>().ok());
+        match (a.as_str(), v) {
+            ("--events", Some(v)) => n = v,
+            ("--keys", Some(v)) => keys = v.max(1),
+            _ => bail!("usage: spur bench stream [--events 2000000] [--keys 100000]"),
+        }
+    }
+    let plain = events(n, keys, false, false);
+    let with_ids = events(n, keys, true, false);
+    let m = (n / 4).max(1);
+    let rich = events(m, keys, true, true);
+    let tumbling = WindowSpec::Tumbling {
+        size: 60_000,
+        offset: 0,
+    };
+    let mut rows = vec![
+        throughput(
+            "tumbling 1m, count",
+            cfg(tumbling, vec![AggSpec::Count], false),
+            &plain,
+        ),
+        throughput(
+            "tumbling 1m, count, ids (dedup)",
+            cfg(tumbling, vec![AggSpec::Count], true),
+            &with_ids,
+        ),
+        throughput(
+            "sliding 1m/10s, count",
+            cfg(
+                WindowSpec::Sliding {
+                    size: 60_000,
+                    slide: 10_000,
+                    offset: 0,
+                },
+                vec![AggSpec::Count],
+                false,
+            ),
+            &plain,
+        ),
+        throughput(
+            "session 30s, count",
+            cfg(
+                WindowSpec::Session { gap: 30_000 },
+                vec![AggSpec::Count],
+                false,
+            ),
+            &plain,
+        ),
+    ];
+    for (name, agg) in [
+        ("sum", AggSpec::Sum { field: 0 }),
+        ("min+max+mean", AggSpec::Mean { field: 0 }),
+        ("distinct", AggSpec::Distinct { field: 1 }),
+        ("approx_distinct", AggSpec::ApproxDistinct { field: 1 }),
+        ("topk:5", AggSpec::TopK { field: 1, k: 5 }),
+        (
+            "dfg",
+            AggSpec::Dfg {
+                activity: 2,
+                case: None,
+            },
+        ),
+    ] {
+        let aggs = if name == "min+max+mean" {
+            vec![AggSpec::Min { field: 0 }, AggSpec::Max { field: 0 }, agg]
+        } else {
+            vec![AggSpec::Count, agg]
+        };
+        rows.push(throughput(
+            &format!("tumbling 1m, ids, {name}"),
+            cfg(tumbling, aggs, true),
+            &rich,
+        ));
+    }
+    println!("events: {n} ({m} for the aggregate rows), keys: {keys}, one thread, push + poll per event\n");
+    println!("| scenario | events | seconds | events/s | windows emitted | peak open windows | bytes per open window |");
+    println!("|---|---|---|---|---|---|---|");
+    for r in &rows {
+        println!(
+            "| {} | {} | {:.3} | {:.2} M | {} | {} | {:.0} |",
+            r.name,
+            r.events,
+            r.secs,
+            r.events as f64 / r.secs / 1e6,
+            r.windows,
+            r.peak_open,
+            r.bytes_per_window
+        );
+    }
+    let lat_n = n.min(1_000_000);
+    println!("\nlatency: {lat_n} events arriving every 2 µs (500k events/s), tumbling 1m count with ids; arrival → emit\n");
+    println!("| mode | throughput events/s | p50 ms | p99 ms | max ms |");
+    println!("|---|---|---|---|---|");
+    for (name, mode) in [
+        ("per event", Mode::PerEvent),
+        ("micro-batch 10 ms", Mode::MicroBatch { interval: 10 }),
+        ("micro-batch 100 ms", Mode::MicroBatch { interval: 100 }),
+        ("micro-batch 1 s", Mode::MicroBatch { interval: 1000 }),
+    ] {
+        let (tput, p50, p99, max) = latency(mode, &with_ids[..lat_n], 2.0);
+        println!(
+            "| {name} | {:.2} M | {p50:.3} | {p99:.3} | {max:.3} |",
+            tput / 1e6
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

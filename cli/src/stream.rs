@@ -1,0 +1,446 @@
+//! `spur stream LOG …`: replay a file as a stream (its row order is the arrival order) through
+//! spur-core's event-time operator (`spur_core::stream`) and print each emitted window, late
+//! event and conflict as it happens, then a summary. Checkpoints (`--checkpoint FILE --every N`)
+//! make a killed run resumable: the next run restores the operator and replays the rows since.
+
+use anyhow::Context;
+use spur_core::import::timestamp::format_iso;
+use spur_core::stream::csv_events::{read_csv_events, CsvEventSpec, Rejection};
+use spur_core::stream::spec::{parse_aggs, parse_duration, parse_mode, parse_window, AggList};
+use spur_core::stream::{AggValue, Emit, Event, Mode, Operator, Output, Runner, StreamConfig};
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+const HELP: &str = "usage: spur stream LOG --key COL --time COL [--id COL] [--source COL]
+         --window tumbling:10m[+OFFSET] | sliding:10m/1m | session:30m
+         [--agg count,sum:COL,min:COL,max:COL,mean:COL,distinct:COL,approx_distinct:COL,topk:COL:5,dfg[:COL]]
+         [--activity COL] [--out-of-order 30s] [--lateness 5m] [--idle 1m] [--dedup-horizon 1h]
+         [--mode event|micro-batch:1s] [--checkpoint FILE --every N] [--json]
+  event-time windows over a CSV read in row order (= arrival order). Times: ISO 8601 or epoch
+  seconds/milliseconds. With --id, repeated ids count once (a different payload is reported as a
+  conflict; the first wins). Prints one line per emitted window (revision 0 when it closes,
+  +1 per update from allowed-late events), per late event and per conflict, then a summary.
+  --activity: the column a bare `dfg` reads (default `activity`). The arrival clock (for
+  micro-batches and --idle) is the largest event time read so far.
+  --checkpoint FILE --every N: write a checkpoint every N rows; if FILE exists, resume from it.";
+
+struct Args {
+    path: String,
+    spec: CsvEventSpec,
+    labels: Vec<String>,
+    config: StreamConfig,
+    mode: Mode,
+    checkpoint: Option<(String, u64)>,
+    stop_after: Option<u64>,
+    json: bool,
+}
+
+fn parse_args(args: &[String]) -> Result<Args, String> {
+    let mut files = Vec::new();
+    let mut opts: std::collections::BTreeMap<&str, String> = Default::default();
+    let mut json = false;
+    let mut it = args.iter();
+    const VALUED: [&str; 15] = [
+        "--key",
+        "--time",
+        "--id",
+        "--source",
+        "--window",
+        "--agg",
+        "--activity",
+        "--out-of-order",
+        "--lateness",
+        "--idle",
+        "--dedup-horizon",
+        "--mode",
+        "--checkpoint",
+        "--every",
+        "--stop-after",
+    ];
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--json" => json = true,
+            k if VALUED.contains(&k) => {
+                let v = it.next().ok_or_else(|| format!("{k} needs a value"))?;
+                let key = VALUED.iter().find(|x| **x == k).copied().unwrap_or("");
+                opts.insert(key, v.clone());
+            }
+            s if s.starts_with("--") => return Err(format!("unknown option `{s}`")),
+            s => files.push(s.to_string()),
+        }
+    }
+    let [path] = files.as_slice() else {
+        return Err(format!(
+            "stream takes exactly one LOG (got {})",
+            files.len()
+        ));
+    };
+    let need = |k: &str| {
+        opts.get(k)
+            .cloned()
+            .ok_or_else(|| format!("{k} is required"))
+    };
+    let window = parse_window(&need("--window")?)?;
+    let activity = opts
+        .get("--activity")
+        .cloned()
+        .unwrap_or_else(|| "activity".into());
+    let AggList {
+        labels,
+        fields,
+        aggs,
+    } = parse_aggs(opts.get("--agg").map_or("count", String::as_str), &activity)?;
+    let dur = |k: &str| {
+        opts.get(k)
+            .map(|v| parse_duration(v).map_err(|e| format!("{k}: {e}")))
+            .transpose()
+    };
+    let mut config = StreamConfig::new(window, fields.clone(), aggs);
+    config.out_of_orderness = dur("--out-of-order")?.unwrap_or(0);
+    config.lateness = dur("--lateness")?.unwrap_or(0);
+    config.idle_timeout = dur("--idle")?;
+    config.dedup_horizon = dur("--dedup-horizon")?;
+    config.validate()?;
+    let mode = parse_mode(opts.get("--mode").map_or("event", String::as_str))?;
+    let num = |k: &str| {
+        opts.get(k)
+            .map(|v| {
+                v.parse::<u64>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or(format!("{k} takes a positive number, got `{v}`"))
+            })
+            .transpose()
+    };
+    let checkpoint = match (opts.get("--checkpoint"), num("--every")?) {
+        (Some(f), Some(n)) => Some((f.clone(), n)),
+        (None, None) => None,
+        _ => return Err("--checkpoint FILE and --every N go together".into()),
+    };
+    Ok(Args {
+        path: path.clone(),
+        spec: CsvEventSpec {
+            key: need("--key")?,
+            time: need("--time")?,
+            id: opts.get("--id").cloned(),
+            source: opts.get("--source").cloned(),
+            fields,
+            max_record_bytes: 0,
+        },
+        labels,
+        config,
+        mode,
+        checkpoint,
+        stop_after: num("--stop-after")?,
+        json,
+    })
+}
+
+/// What a checkpoint file holds besides the operator: where the replay resumes.
+struct Resume {
+    rows: u64,
+    clock: i64,
+    rejected: u64,
+}
+
+const CKPT_MAGIC: &[u8; 8] = b"SPURCKPT";
+
+fn write_checkpoint(path: &str, r: &Resume, op: &Operator) -> anyhow::Result<()> {
+    let mut b = Vec::new();
+    b.extend_from_slice(CKPT_MAGIC);
+    b.extend_from_slice(&r.rows.to_le_bytes());
+    b.extend_from_slice(&r.clock.to_le_bytes());
+    b.extend_from_slice(&r.rejected.to_le_bytes());
+    b.extend_from_slice(&op.snapshot());
+    let tmp = format!("{path}.tmp");
+    std::fs::write(&tmp, &b).with_context(|| format!("cannot write {tmp}"))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {path}"))?;
+    Ok(())
+}
+
+fn read_checkpoint(bytes: &[u8]) -> Result<(Resume, Operator), String> {
+    let word = |i: usize| -> Option<[u8; 8]> { bytes.get(8 + 8 * i..16 + 8 * i)?.try_into().ok() };
+    let (Some(rows), Some(clock), Some(rejected)) = (word(0), word(1), word(2)) else {
+        return Err("not a spur stream checkpoint".into());
+    };
+    if &bytes[..8] != CKPT_MAGIC {
+        return Err("not a spur stream checkpoint".into());
+    }
+    let op = Operator::restore(&bytes[32..]).map_err(|e| e.to_string())?;
+    Ok((
+        Resume {
+            rows: u64::from_le_bytes(rows),
+            clock: i64::from_le_bytes(clock),
+            rejected: u64::from_le_bytes(rejected),
+        },
+        op,
+    ))
+}
+
+fn iso(ms: i64) -> serde_json::Value {
+    serde_json::Value::String(format_iso(ms))
+}
+
+fn agg_json(v: &AggValue) -> serde_json::Value {
+    use serde_json::json;
+    match v {
+        AggValue::Count(n) => json!(n),
+        AggValue::Number(x) => json!(x),
+        AggValue::TopK(list) => list
+            .iter()
+            .map(|(v, c)| json!({"value": v, "count": c}))
+            .collect(),
+        AggValue::Dfg(list) => list.iter().map(|(a, b, c)| json!([a, b, c])).collect(),
+    }
+}
+
+fn agg_text(v: &AggValue) -> String {
+    match v {
+        AggValue::Count(n) => n.to_string(),
+        AggValue::Number(Some(x)) => x.to_string(),
+        AggValue::Number(None) => "-".into(),
+        AggValue::TopK(l) => l
+            .iter()
+            .map(|(v, c)| format!("{v}×{c}"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        AggValue::Dfg(l) => l
+            .iter()
+            .map(|(a, b, c)| format!("{a}->{b}×{c}"))
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
+/// Print one poll's output as JSON lines (key order fixed: key, start, end, revision, count,
+/// then the aggregates as written in --agg) or text.
+fn print_output(out: &Output, labels: &[String], json: bool, buf: &mut String) {
+    use serde_json::json;
+    for l in &out.late {
+        if json {
+            let _ = writeln!(
+                buf,
+                "{}",
+                json!({"late": {"id": l.id, "key": l.key, "time": iso(l.time), "reason": l.reason.as_str()}})
+            );
+        } else {
+            let _ = writeln!(
+                buf,
+                "late {} {} at {}: {}",
+                l.key,
+                l.id.as_deref().unwrap_or("-"),
+                format_iso(l.time),
+                l.reason.as_str()
+            );
+        }
+    }
+    for c in &out.conflicts {
+        if json {
+            let _ = writeln!(
+                buf,
+                "{}",
+                json!({"conflict": {"id": c.id, "key": c.key, "time": iso(c.time)}})
+            );
+        } else {
+            let _ = writeln!(
+                buf,
+                "conflict {} {} at {}: same id, other content (first kept)",
+                c.key,
+                c.id,
+                format_iso(c.time)
+            );
+        }
+    }
+    for w in &out.windows {
+        if json {
+            let mut line = format!(
+                "{{\"key\":{},\"start\":{},\"end\":{},\"revision\":{},\"count\":{}",
+                json!(w.key),
+                iso(w.start),
+                iso(w.end),
+                w.revision,
+                w.count
+            );
+            for (label, v) in labels.iter().zip(&w.aggs) {
+                if label != "count" {
+                    let _ = write!(line, ",{}:{}", json!(label), agg_json(v));
+                }
+            }
+            if !w.replaces.is_empty() {
+                let r: Vec<_> = w
+                    .replaces
+                    .iter()
+                    .map(|(s, e)| json!([iso(*s), iso(*e)]))
+                    .collect();
+                let _ = write!(line, ",\"replaces\":{}", json!(r));
+            }
+            let _ = writeln!(buf, "{line}}}");
+        } else {
+            let mut line = format!(
+                "{} [{}, {}) rev {}: count={}",
+                w.key,
+                format_iso(w.start),
+                format_iso(w.end),
+                w.revision,
+                w.count
+            );
+            for (label, v) in labels.iter().zip(&w.aggs) {
+                if label != "count" {
+                    let _ = write!(line, " {label}={}", agg_text(v));
+                }
+            }
+            let _ = writeln!(buf, "{line}");
+        }
+    }
+}
+
+pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{HELP}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let a = match parse_args(args) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("spur: {e}\n\n{HELP}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let bytes = std::fs::read(&a.path).with_context(|| format!("cannot read {}", a.path))?;
+    let mut resume = Resume {
+        rows: 0,
+        clock: i64::MIN,
+        rejected: 0,
+    };
+    let mut op = Operator::new(a.config.clone()).map_err(anyhow::Error::msg)?;
+    if let Some((file, _)) = &a.checkpoint {
+        if let Ok(ck) = std::fs::read(file) {
+            match read_checkpoint(&ck) {
+                Ok((r, restored)) if restored.config() == &a.config => {
+                    resume = r;
+                    op = restored;
+                }
+                Ok(_) => {
+                    eprintln!("spur: {file}: the checkpoint was made with other settings");
+                    return Ok(ExitCode::from(1));
+                }
+                Err(e) => {
+                    eprintln!("spur: {file}: {e}");
+                    return Ok(ExitCode::from(1));
+                }
+            }
+        }
+    }
+    let mut runner = Runner::new(op, a.mode).map_err(anyhow::Error::msg)?;
+    let mut out = String::new();
+    let stdout = std::io::stdout();
+    let flush = |buf: &mut String| {
+        use std::io::Write as _;
+        let _ = stdout.lock().write_all(buf.as_bytes());
+        buf.clear();
+    };
+    let mut row = 0u64;
+    let mut stopped = false;
+    let mut ckpt_due = false;
+    let mut failure: Option<anyhow::Error> = None;
+    let read = read_csv_events(&bytes, &a.spec, |r: Result<(u64, Event), Rejection>| {
+        if stopped || failure.is_some() {
+            return;
+        }
+        row += 1;
+        if row <= resume.rows {
+            return;
+        }
+        if a.stop_after.is_some_and(|n| row > n) {
+            stopped = true;
+            return;
+        }
+        let mut emitted: Option<Emit> = None;
+        match r {
+            Ok((_, ev)) => {
+                resume.clock = resume.clock.max(ev.time);
+                emitted = runner.offer(resume.clock, ev);
+            }
+            Err(rej) => {
+                resume.rejected += 1;
+                if a.json {
+                    let _ = writeln!(
+                        out,
+                        "{}",
+                        serde_json::json!({"rejected": {"line": rej.line, "field": rej.field, "reason": rej.reason}})
+                    );
+                } else {
+                    let _ = writeln!(
+                        out,
+                        "rejected line {}{}: {}",
+                        rej.line,
+                        rej.field.map(|f| format!(", {f}")).unwrap_or_default(),
+                        rej.reason
+                    );
+                }
+            }
+        }
+        if let Some(e) = &emitted {
+            print_output(&e.output, &a.labels, a.json, &mut out);
+        }
+        if out.len() > 1 << 16 {
+            flush(&mut out);
+        }
+        if let Some((file, every)) = &a.checkpoint {
+            ckpt_due |= row.is_multiple_of(*every);
+            // Per event: every row is in the operator. Micro-batch: only right after a batch
+            // closed, when the one pending event is this row (it is replayed on resume).
+            let position = match a.mode {
+                Mode::PerEvent => Some(row),
+                Mode::MicroBatch { .. } if emitted.is_some() && runner.pending() == 1 => {
+                    Some(row - 1)
+                }
+                Mode::MicroBatch { .. } => None,
+            };
+            if let (true, Some(rows)) = (ckpt_due, position) {
+                let r = Resume {
+                    rows,
+                    clock: resume.clock,
+                    rejected: resume.rejected,
+                };
+                if let Err(e) = write_checkpoint(file, &r, &runner.op) {
+                    failure = Some(e);
+                }
+                ckpt_due = false;
+            }
+        }
+    });
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    if let Err(e) = read {
+        flush(&mut out);
+        eprintln!("spur: {}: {e}", a.path);
+        return Ok(ExitCode::from(1));
+    }
+    if stopped {
+        flush(&mut out);
+        return Ok(ExitCode::SUCCESS);
+    }
+    for e in runner.finish() {
+        print_output(&e.output, &a.labels, a.json, &mut out);
+    }
+    let s = runner.op.stats();
+    if a.json {
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::json!({"summary": {"events": s.events, "duplicates": s.duplicates, "late": s.late,
+                "windows": s.windows, "updates": s.updates, "conflicts": s.conflicts,
+                "rejected": resume.rejected, "late_accepted": s.late_accepted, "bad_values": s.bad_values}})
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "summary: {} events, {} duplicates ({} conflicts), {} late, {} windows, {} updates, {} rows rejected",
+            s.events, s.duplicates, s.conflicts, s.late, s.windows, s.updates, resume.rejected
+        );
+    }
+    flush(&mut out);
+    Ok(ExitCode::SUCCESS)
+}
