@@ -24,6 +24,7 @@ pub mod map;
 pub mod mining;
 pub mod model;
 pub mod recipe;
+pub mod reco;
 pub mod sim;
 pub mod summary;
 pub mod toolkit;
