@@ -13,6 +13,7 @@ mod filter;
 mod leads;
 mod map;
 mod merge;
+mod reco;
 mod roles;
 mod run;
 mod simulate;
@@ -25,6 +26,9 @@ commands:
                         process statistics of a CSV/XES/XES.gz event log (pm4py semantics)
   leads evaluate|train|score|generate|activities …
                         lead prioritisation: held-out evaluation, model artifact, ranked scores
+  reco generate|evaluate|train|recommend …
+                        checkout recommendations: synthetic shop, next-item evaluation against
+                        baselines, model artifact, recommendations for a session
   bench kmeans [--rows N --dims D --k K --iters I] [--data CSV | --write-csv CSV]
                         k-means timing, comparable with scikit-learn
   compare LOG --a FILTER... [--b FILTER... | --rest] [--json]
@@ -77,6 +81,7 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
         "bench" => bench::run(rest),
         "leads" => leads::run(rest),
         "merge" => merge::run(rest),
+        "reco" => reco::run(rest),
         "simulate" => simulate::run(rest),
         "filter" => filter::run(rest),
         "before" | "after" => before_after::run(command, rest),
