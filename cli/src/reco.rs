@@ -6,6 +6,7 @@
 
 use anyhow::{bail, Context};
 use spur_core::import::{import_bytes, timestamp, ImportOptions, Mapping};
+use spur_core::reco::blend::BlendWeights;
 use spur_core::reco::clicks::{ClickColumns, ClickLog};
 use spur_core::reco::evaluate::{self, EvalProgress};
 use spur_core::reco::generate::{shop, ShopOptions};
@@ -24,6 +25,8 @@ const USAGE: &str = "usage:
   spur reco train LOG [--session COL --item COL --time COL] [--seed N] -o MODEL [--json]
   spur reco recommend MODEL --clicks A,B,C [--basket X,Y] [--customer-profile FILE] [--k 10]
         [--out-of-stock X,Y] [--max-per-category N] [--keep-basket] [--json]
+  spur reco bench LOG [column flags] [--repeats N]   timings (JSON): import, train, artifact, scoring
+  --blend KNN,RULES,REPEAT,POP fixes the blend weights instead of tuning them (evaluate, train)
   column flags also: --customer COL --event-type COL --category COL --price COL --in-stock COL";
 
 macro_rules! say {
@@ -59,6 +62,8 @@ struct Flags {
     profile: Option<String>,
     max_per_category: Option<usize>,
     keep_basket: bool,
+    blend: Option<BlendWeights>,
+    repeats: usize,
 }
 
 fn list(s: &str) -> Vec<String> {
@@ -72,6 +77,7 @@ fn flags(args: &[String]) -> anyhow::Result<Flags> {
     let mut f = Flags {
         sessions: 20_000,
         items: 1000,
+        repeats: 1,
         ..Flags::default()
     };
     let mut it = args.iter();
@@ -105,6 +111,26 @@ fn flags(args: &[String]) -> anyhow::Result<Flags> {
             "--customer-profile" => f.profile = Some(value()?.clone()),
             "--max-per-category" => f.max_per_category = Some(num(value()?, "--max-per-category")?),
             "--keep-basket" => f.keep_basket = true,
+            "--blend" => {
+                let w: Vec<f64> = list(value()?)
+                    .iter()
+                    .map(|x| x.parse::<f64>())
+                    .collect::<Result<_, _>>()
+                    .context("--blend takes KNN,RULES,REPEAT,POP weights")?;
+                let [knn, rules, repeat, pop] = w[..] else {
+                    bail!("--blend takes four weights KNN,RULES,REPEAT,POP\n\n{USAGE}");
+                };
+                if w.iter().any(|x| !x.is_finite() || *x < 0.0) {
+                    bail!("--blend weights must be finite and non-negative");
+                }
+                f.blend = Some(BlendWeights {
+                    knn,
+                    rules,
+                    repeat,
+                    pop,
+                });
+            }
+            "--repeats" => f.repeats = num(value()?, "--repeats")?,
             "-o" | "--output" => f.out = Some(value()?.clone()),
             "--json" => f.json = true,
             s if s.starts_with('-') => bail!("unknown flag `{s}`\n\n{USAGE}"),
@@ -125,6 +151,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         "evaluate" => evaluate_cmd(&f),
         "train" => train_cmd(&f),
         "recommend" => recommend_cmd(&f),
+        "bench" => bench_cmd(&f),
         _ => {
             eprintln!("spur reco: unknown command `{command}`\n\n{USAGE}");
             Ok(ExitCode::from(2))
@@ -184,6 +211,20 @@ impl Meter {
             eprint!("\r{:40}\r", "");
         }
     }
+}
+
+/// Training options from the flags: `--blend` fixes the weights (no tuning).
+fn train_options(f: &Flags) -> TrainOptions {
+    let mut o = TrainOptions {
+        seed: f.seed,
+        k: f.k.unwrap_or(20).clamp(1, 100),
+        ..TrainOptions::default()
+    };
+    if let Some(b) = f.blend {
+        o.tune = false;
+        o.params.blend = b;
+    }
+    o
 }
 
 fn generate_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
@@ -252,10 +293,7 @@ fn evaluate_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
         ),
     };
     let k = f.k.unwrap_or(20).clamp(1, 100);
-    let options = TrainOptions {
-        seed: f.seed,
-        ..TrainOptions::default()
-    };
+    let options = train_options(f);
     let mut meter = Meter::new();
     let started = std::time::Instant::now();
     let result = evaluate::evaluate(&train_log, &test_log, &options, k, k, &mut |p| {
@@ -340,11 +378,7 @@ fn train_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
-    let options = TrainOptions {
-        seed: f.seed,
-        k: f.k.unwrap_or(20).clamp(1, 100),
-        ..TrainOptions::default()
-    };
+    let options = train_options(f);
     let mut meter = Meter::new();
     let started = std::time::Instant::now();
     let result = spur_core::reco::train(&log, &options, &mut |p| {
@@ -448,5 +482,87 @@ fn recommend_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
             x.reason
         );
     }
+    emit(&o)
+}
+
+fn bench_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
+    use std::time::Instant;
+    let [path] = f.files.as_slice() else {
+        bail!("expected one LOG, got {}\n\n{USAGE}", f.files.len());
+    };
+    let t = Instant::now();
+    let log = match read_clicks(path, f)? {
+        Ok(c) => c,
+        Err(code) => return Ok(code),
+    };
+    let import_s = t.elapsed().as_secs_f64();
+    let options = train_options(f);
+    let mut train_s = Vec::new();
+    let mut fit_s = Vec::new();
+    let mut model = None;
+    for _ in 0..f.repeats.max(1) {
+        let t = Instant::now();
+        let m = spur_core::reco::train(&log, &options, &mut |_| Control::Continue)?;
+        train_s.push(t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        let fitted = spur_core::reco::train::fit(&log, m.params, None)?;
+        fit_s.push(t.elapsed().as_secs_f64());
+        drop(fitted);
+        model = Some(m);
+    }
+    let Some(m) = model else {
+        bail!("no model");
+    };
+    let t = Instant::now();
+    let bytes = artifact::encode(&m, 0);
+    let encode_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let (_, back) = artifact::decode(&bytes)?;
+    let decode_s = t.elapsed().as_secs_f64();
+    // Score the sessions of the log (prefixes up to 5 clicks) through the full request path.
+    let mut us = Vec::new();
+    for s in log.sessions.iter().rev().take(5000) {
+        let clicks: Vec<String> = s
+            .clicks
+            .iter()
+            .take(5)
+            .map(|&c| log.items[c as usize].clone())
+            .collect();
+        let req = Request {
+            clicks,
+            k: 10,
+            ..Request::default()
+        };
+        let t = Instant::now();
+        let r = recommend(&back, &req);
+        us.push(t.elapsed().as_secs_f64() * 1e6);
+        std::hint::black_box(r);
+    }
+    us.sort_by(f64::total_cmp);
+    let q = |p: f64| {
+        us.get(((us.len() as f64 - 1.0) * p) as usize)
+            .copied()
+            .unwrap_or(0.0)
+    };
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let v = serde_json::json!({
+        "clicks": log.clicks(),
+        "sessions": log.sessions.len(),
+        "items": m.items.len(),
+        "import_s": import_s,
+        "train_s": median(&mut train_s),
+        "fit_s": median(&mut fit_s),
+        "artifact_bytes": bytes.len(),
+        "encode_s": encode_s,
+        "decode_s": decode_s,
+        "score_us": {"p50": q(0.5), "p99": q(0.99), "mean": us.iter().sum::<f64>() / us.len().max(1) as f64, "n": us.len()},
+        "params": m.params,
+        "validation": m.validation,
+    });
+    let mut o = String::new();
+    say!(o, "{}", serde_json::to_string_pretty(&v)?);
     emit(&o)
 }
