@@ -356,3 +356,45 @@ fn clickstreams_with_epoch_times_and_tabs() {
         assert_eq!(c.sessions[1].end_ms, 1_396_321_310_000, "{name}");
     }
 }
+
+/// Spur's V-SKNN alone equals the Python port of session-rec's `vsknn.py`
+/// (`bench/reco_vsknn.py`, figures committed in `test_data/reco/vsknn-reference.json`).
+#[test]
+fn vsknn_alone_equals_the_python_reference() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/test_data/reco/vsknn-reference.json"
+    );
+    let text = std::fs::read_to_string(path).expect("reference figures");
+    let want: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let s = shop(&ShopOptions {
+        sessions: 3000,
+        items: 1000,
+        seed: 3,
+    });
+    let (tr, te) = clicks_of(&s.clicks_csv)
+        .split_last_days(3.0)
+        .expect("timed");
+    let mut options = TrainOptions {
+        tune: false,
+        ..TrainOptions::default()
+    };
+    options.params.blend = BlendWeights {
+        knn: 1.0,
+        rules: 0.0,
+        repeat: 0.0,
+        pop: 0.0,
+    };
+    let (e, _, _) =
+        evaluate(&tr, &te, &options, 20, 20, &mut |_| Control::Continue).expect("evaluates");
+    assert_eq!(Some(e.train_sessions), want["train_sessions"].as_u64());
+    assert_eq!(Some(e.test_positions), want["test_positions"].as_u64());
+    let close = |a: f64, key: &str| (a - want[key].as_f64().unwrap_or(-1.0)).abs() < 1e-9;
+    assert!(close(e.spur.hr, "hr"), "{} vs {}", e.spur.hr, want["hr"]);
+    assert!(
+        close(e.spur.mrr, "mrr"),
+        "{} vs {}",
+        e.spur.mrr,
+        want["mrr"]
+    );
+}
