@@ -26,6 +26,7 @@ pub mod itemknn;
 pub mod model;
 pub mod profile;
 pub mod recommend;
+pub mod request;
 pub mod rules;
 pub mod train;
 pub mod tune;

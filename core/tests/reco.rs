@@ -398,3 +398,15 @@ fn vsknn_alone_equals_the_python_reference() {
         want["mrr"]
     );
 }
+
+#[test]
+fn item_ids_the_artifact_cannot_carry_are_refused_at_training() {
+    let long = "x".repeat(300);
+    let log = ClickLog::from_sessions(&[vec![long.as_str(), "a"], vec!["a", "b"]]);
+    let e = fit(&log, RecoParams::default(), None).map(|_| ());
+    assert_eq!(e.map_err(|e| e.code()), Err("invalid"));
+    let ok = ClickLog::from_sessions(&[vec!["a", "b"], vec!["b", "c"]]);
+    let m = fit(&ok, RecoParams::default(), None).expect("fits");
+    let (_, back) = artifact::decode(&artifact::encode(&m, 0)).expect("decodes");
+    assert_eq!(back, m);
+}

@@ -78,6 +78,25 @@ pub fn fit(
             limit: MAX_ITEMS,
         });
     }
+    // The artifact refuses longer names; say so here, where the user can fix the data.
+    let limit = super::artifact::MAX_NAME_BYTES;
+    if let Some(bad) = items.iter().find(|s| s.is_empty() || s.len() > limit) {
+        return Err(RecoError::Invalid {
+            field: "item id".into(),
+            reason: format!(
+                "{:?}… is {} bytes; item ids must be 1 to {limit} bytes",
+                bad.chars().take(40).collect::<String>(),
+                bad.len()
+            ),
+        });
+    }
+    if params.max_sessions as usize > super::artifact::MAX_SESSIONS {
+        return Err(RecoError::Limit {
+            what: "max_sessions",
+            got: params.max_sessions as usize,
+            limit: super::artifact::MAX_SESSIONS,
+        });
+    }
     let mut categories: Vec<String> = Vec::new();
     let mut cat_index: std::collections::HashMap<String, u32> = Default::default();
     let mut item_category = vec![0u32; items.len()];
@@ -87,7 +106,12 @@ pub fn fit(
             continue;
         }
         let info = &log.info[i];
-        if let Some(cat) = &info.category {
+        // A category name the artifact cannot carry is left out (the item keeps no category).
+        if let Some(cat) = info
+            .category
+            .as_ref()
+            .filter(|c| !c.is_empty() && c.len() <= limit)
+        {
             let n = categories.len() as u32;
             let id = *cat_index.entry(cat.clone()).or_insert_with(|| {
                 categories.push(cat.clone());
