@@ -410,3 +410,64 @@ fn item_ids_the_artifact_cannot_carry_are_refused_at_training() {
     let (_, back) = artifact::decode(&artifact::encode(&m, 0)).expect("decodes");
     assert_eq!(back, m);
 }
+
+/// The cross-shell fixture: a small `reco` artifact, request bodies and the answers natively
+/// (the same files are checked in Chromium by `tests/wasm.rs`, and are there for the CLI and
+/// workerd). `UPDATE_EXPECT=1` rewrites them.
+#[test]
+fn cross_shell_fixture_answers_natively() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data/reco/cross-shell");
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::create_dir_all(&dir).expect("dir");
+        let s = shop(&ShopOptions {
+            sessions: 1500,
+            items: 300,
+            seed: 4,
+        });
+        let log = clicks_of(&s.clicks_csv);
+        let m = train(&log, &TrainOptions::default(), &mut |_| Control::Continue).expect("trains");
+        std::fs::write(
+            dir.join("model.spur"),
+            artifact::encode(&m, 1_764_633_600_000),
+        )
+        .expect("write");
+        let requests = serde_json::json!([
+            {"clicks": ["P00003", "P00120"], "basket": ["P00010"], "k": 10},
+            {"session_id": "s", "clicks": ["P00007"], "k": 5},
+            {"clicks": ["P00200", "P00011", "P00200"], "basket": [], "k": 20},
+            {"clicks": ["unknown"], "k": 3},
+            {"clicks": []}
+        ]);
+        let mut expected = Vec::new();
+        for r in requests.as_array().into_iter().flatten() {
+            let req = spur_core::reco::request::parse_recommend_request(r.to_string().as_bytes())
+                .expect("valid");
+            expected.push(recommend(&m, &req.to_request(None)));
+        }
+        std::fs::write(
+            dir.join("requests.json"),
+            serde_json::to_string_pretty(&requests).unwrap_or_default(),
+        )
+        .expect("write");
+        std::fs::write(
+            dir.join("expected.json"),
+            serde_json::to_string_pretty(&expected).unwrap_or_default(),
+        )
+        .expect("write");
+    }
+    let bytes = std::fs::read(dir.join("model.spur")).expect("fixture model");
+    let (_, m) = artifact::decode(&bytes).expect("decodes");
+    let requests: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(dir.join("requests.json")).expect("requests"))
+            .expect("json");
+    let expected: Vec<spur_core::reco::Recommendations> =
+        serde_json::from_slice(&std::fs::read(dir.join("expected.json")).expect("expected"))
+            .expect("json");
+    assert_eq!(requests.len(), expected.len());
+    for (r, want) in requests.iter().zip(&expected) {
+        let req = spur_core::reco::request::parse_recommend_request(r.to_string().as_bytes())
+            .expect("valid");
+        let got = recommend(&m, &req.to_request(None));
+        assert_eq!(&got, want, "{r}");
+    }
+}
