@@ -485,6 +485,20 @@ fn recommend_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
     emit(&o)
 }
 
+/// CPU seconds this process has used (user + system; Linux `/proc`, else 0): on a shared,
+/// loaded machine wall time says little, CPU time what the work costs.
+fn cpu_s() -> f64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            let rest = s.get(s.rfind(')')? + 2..)?.to_string();
+            let f: Vec<&str> = rest.split(' ').collect();
+            let ticks = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+            Some(ticks / 100.0)
+        })
+        .unwrap_or(0.0)
+}
+
 fn bench_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
     use std::time::Instant;
     let [path] = f.files.as_slice() else {
@@ -498,12 +512,14 @@ fn bench_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
     let import_s = t.elapsed().as_secs_f64();
     let options = train_options(f);
     let mut train_s = Vec::new();
+    let mut train_cpu_s = Vec::new();
     let mut fit_s = Vec::new();
     let mut model = None;
     for _ in 0..f.repeats.max(1) {
-        let t = Instant::now();
+        let (t, c) = (Instant::now(), cpu_s());
         let m = spur_core::reco::train(&log, &options, &mut |_| Control::Continue)?;
         train_s.push(t.elapsed().as_secs_f64());
+        train_cpu_s.push(cpu_s() - c);
         let t = Instant::now();
         let fitted = spur_core::reco::train::fit(&log, m.params, None)?;
         fit_s.push(t.elapsed().as_secs_f64());
@@ -521,6 +537,7 @@ fn bench_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
     let decode_s = t.elapsed().as_secs_f64();
     // Score the sessions of the log (prefixes up to 5 clicks) through the full request path.
     let mut us = Vec::new();
+    let score_cpu = cpu_s();
     for s in log.sessions.iter().rev().take(5000) {
         let clicks: Vec<String> = s
             .clicks
@@ -538,6 +555,7 @@ fn bench_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
         us.push(t.elapsed().as_secs_f64() * 1e6);
         std::hint::black_box(r);
     }
+    let score_cpu_us = (cpu_s() - score_cpu) * 1e6 / us.len().max(1) as f64;
     us.sort_by(f64::total_cmp);
     let q = |p: f64| {
         us.get(((us.len() as f64 - 1.0) * p) as usize)
@@ -554,11 +572,13 @@ fn bench_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
         "items": m.items.len(),
         "import_s": import_s,
         "train_s": median(&mut train_s),
+        "train_cpu_s": median(&mut train_cpu_s),
         "fit_s": median(&mut fit_s),
         "artifact_bytes": bytes.len(),
         "encode_s": encode_s,
         "decode_s": decode_s,
-        "score_us": {"p50": q(0.5), "p99": q(0.99), "mean": us.iter().sum::<f64>() / us.len().max(1) as f64, "n": us.len()},
+        "score_us": {"p50": q(0.5), "p99": q(0.99), "mean": us.iter().sum::<f64>() / us.len().max(1) as f64,
+                     "cpu_mean": score_cpu_us, "n": us.len()},
         "params": m.params,
         "validation": m.validation,
     });

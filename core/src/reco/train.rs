@@ -105,7 +105,9 @@ pub fn fit(
         if c == u32::MAX {
             continue;
         }
-        let info = &log.info[i];
+        let Some(info) = log.info.get(i) else {
+            continue;
+        };
         // A category name the artifact cannot carry is left out (the item keeps no category).
         if let Some(cat) = info
             .category
@@ -124,7 +126,12 @@ pub fn fit(
     let sessions: Vec<Vec<u32>> = log
         .sessions
         .iter()
-        .map(|s| s.clicks.iter().map(|&c| code[c as usize]).collect())
+        .map(|s| {
+            s.clicks
+                .iter()
+                .filter_map(|&c| code.get(c as usize).copied().filter(|&c| c != u32::MAX))
+                .collect()
+        })
         .filter(|s: &Vec<u32>| !s.is_empty())
         .collect();
     let keep_from = sessions
@@ -172,7 +179,7 @@ pub fn train(
         .map(|s| {
             s.clicks
                 .iter()
-                .filter_map(|&c| model.item(&log.items[c as usize]))
+                .filter_map(|&c| log.items.get(c as usize).and_then(|n| model.item(n)))
                 .collect::<Vec<u32>>()
         })
         .filter(|s| s.len() >= 2)
