@@ -17,6 +17,7 @@ mod leads;
 mod map;
 mod merge;
 mod ocel;
+mod reco;
 mod roles;
 mod run;
 mod simulate;
@@ -30,6 +31,9 @@ commands:
                         process statistics of a CSV/XES/XES.gz event log (pm4py semantics)
   leads evaluate|train|score|generate|activities …
                         lead prioritisation: held-out evaluation, model artifact, ranked scores
+  reco generate|evaluate|train|recommend …
+                        checkout recommendations: synthetic shop, next-item evaluation against
+                        baselines, model artifact, recommendations for a session
   bench kmeans [--rows N --dims D --k K --iters I] [--data CSV | --write-csv CSV]
                         k-means timing, comparable with scikit-learn
   bench stream [--events N --keys K]
@@ -99,6 +103,7 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
         "leads" => leads::run(rest),
         "merge" => merge::run(rest),
         "ocel" => ocel::run(rest),
+        "reco" => reco::run(rest),
         "simulate" => simulate::run(rest),
         "filter" => filter::run(rest),
         "before" | "after" => before_after::run(command, rest),

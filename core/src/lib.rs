@@ -29,6 +29,7 @@ pub mod mining;
 pub mod model;
 pub mod ocel;
 pub mod recipe;
+pub mod reco;
 pub mod sim;
 pub mod stream;
 pub mod summary;

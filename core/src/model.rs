@@ -33,7 +33,8 @@ pub use format::{FORMAT_VERSION, MAGIC, MAX_ARTIFACT_BYTES};
 #[serde(rename_all = "snake_case")]
 pub enum ModelKind {
     Leads,
-    /// Reserved for the shop recommender (issue: real-time personalisation).
+    /// The shop recommender (`crate::reco`); `"reco"` on the wire.
+    #[serde(rename = "reco")]
     Recommender,
 }
 
@@ -58,18 +59,21 @@ impl ModelKind {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Model {
     Leads(LeadModel),
+    Reco(Box<crate::reco::RecoModel>),
 }
 
 impl Model {
     pub fn kind(&self) -> ModelKind {
         match self {
             Model::Leads(_) => ModelKind::Leads,
+            Model::Reco(_) => ModelKind::Recommender,
         }
     }
 
     fn summary(&self) -> serde_json::Value {
         match self {
             Model::Leads(m) => serde_json::to_value(m.summary()).unwrap_or(serde_json::Value::Null),
+            Model::Reco(m) => serde_json::to_value(m.summary()).unwrap_or(serde_json::Value::Null),
         }
     }
 }
@@ -151,9 +155,15 @@ impl ArtifactError {
 pub fn encode(model: &Model, created_at_ms: i64) -> Vec<u8> {
     let body = match model {
         Model::Leads(m) => postcard::to_allocvec(m).unwrap_or_default(),
+        Model::Reco(m) => crate::reco::artifact::body(m),
     };
     let summary = serde_json::to_vec(&model.summary()).unwrap_or_default();
     format::write(model.kind().code(), created_at_ms, &summary, &body)
+}
+
+/// Wrap an already encoded body (`kind`'s own encoder made it) in the envelope.
+pub fn encode_parts(kind: ModelKind, created_at_ms: i64, summary: &[u8], body: &[u8]) -> Vec<u8> {
+    format::write(kind.code(), created_at_ms, summary, body)
 }
 
 /// Encode a lead model (shorthand for `encode(&Model::Leads(..))`).
@@ -182,7 +192,7 @@ pub fn decode(bytes: &[u8]) -> Result<Artifact, ArtifactError> {
             })?;
             Model::Leads(m)
         }
-        kind @ ModelKind::Recommender => return Err(ArtifactError::UnsupportedKind { kind }),
+        ModelKind::Recommender => Model::Reco(Box::new(crate::reco::artifact::decode_body(body)?)),
     };
     Ok(Artifact { header, model })
 }
@@ -196,11 +206,16 @@ pub fn decode_leads(bytes: &[u8]) -> Result<(Header, LeadModel), ArtifactError> 
             found: header.kind,
         });
     }
-    let Artifact {
-        header,
-        model: Model::Leads(m),
-    } = decode(bytes)?;
-    Ok((header, m))
+    match decode(bytes)? {
+        Artifact {
+            header,
+            model: Model::Leads(m),
+        } => Ok((header, m)),
+        other => Err(ArtifactError::WrongKind {
+            expected: ModelKind::Leads,
+            found: other.header.kind,
+        }),
+    }
 }
 
 #[cfg(test)]

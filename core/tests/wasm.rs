@@ -69,3 +69,20 @@ fn lead_scores_in_the_browser_equal_native() {
         assert!((s.value - w).abs() <= 1e-12, "{}: {} vs {w}", w, s.value);
     }
 }
+
+#[wasm_bindgen_test]
+fn reco_answers_in_the_browser_equal_native() {
+    use spur_core::reco::{artifact, recommend, request, Recommendations};
+    let model = include_bytes!("../test_data/reco/cross-shell/model.spur");
+    let requests: Vec<serde_json::Value> =
+        serde_json::from_str(include_str!("../test_data/reco/cross-shell/requests.json"))
+            .expect("valid json");
+    let expected: Vec<Recommendations> =
+        serde_json::from_str(include_str!("../test_data/reco/cross-shell/expected.json"))
+            .expect("valid json");
+    let (_, m) = artifact::decode(model).expect("valid artifact");
+    for (r, want) in requests.iter().zip(&expected) {
+        let req = request::parse_recommend_request(r.to_string().as_bytes()).expect("valid");
+        assert_eq!(&recommend(&m, &req.to_request(None)), want, "{r}");
+    }
+}

@@ -205,12 +205,12 @@ fn refusals_have_stable_codes() {
             .map_err(|e| (e.code(), e.to_string()));
         assert_eq!(got.as_ref().map_err(|e| e.0), Err(code), "{name}: {got:?}");
     }
-    // A recommender artifact read generically is "unsupported", not "unknown".
+    // A lead body labelled `reco` is refused by the reco decoder.
     let mut rec = good.clone();
     rec[10] = 2;
     assert_eq!(
         decode(&reseal(rec)).map(|_| ()).map_err(|e| e.code()),
-        Err("artifact_unsupported_kind")
+        Err("artifact_corrupt")
     );
 }
 

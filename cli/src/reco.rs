@@ -1,0 +1,588 @@
+//! `spur reco …`: checkout recommendations on files — generate a synthetic shop, evaluate
+//! (next-item protocol vs baselines), train an artifact, recommend for a session.
+//!
+//! Computing is spur-core's (`reco`); this module reads files, parses flags, shows progress
+//! on a terminal and prints text or JSON. Refused input exits 1, usage and I/O trouble 2.
+
+use anyhow::{bail, Context};
+use spur_core::import::{import_bytes, timestamp, ImportOptions, Mapping};
+use spur_core::reco::blend::BlendWeights;
+use spur_core::reco::clicks::{ClickColumns, ClickLog};
+use spur_core::reco::evaluate::{self, EvalProgress};
+use spur_core::reco::generate::{shop, ShopOptions};
+use spur_core::reco::profile::parse_profile;
+use spur_core::reco::recommend::{recommend, BusinessRules, Request};
+use spur_core::reco::tune::Control;
+use spur_core::reco::{artifact, train::TrainOptions};
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage:
+  spur reco generate -o DIR [--sessions N] [--items N] [--seed S]
+        a synthetic shop: clicks.csv, catalog.csv, profiles.ndjson, truth.json
+  spur reco evaluate TRAIN [TEST] [--session COL --item COL --time COL] [--test-days N] [--k 20] [--seed N] [--json]
+        next-item protocol: HR@k, MRR@k, coverage, popularity bias; popularity and item-kNN baselines
+  spur reco train LOG [--session COL --item COL --time COL] [--seed N] -o MODEL [--json]
+  spur reco recommend MODEL --clicks A,B,C [--basket X,Y] [--customer-profile FILE] [--k 10]
+        [--out-of-stock X,Y] [--max-per-category N] [--keep-basket] [--json]
+  spur reco bench LOG [column flags] [--repeats N]   timings (JSON): import, train, artifact, scoring
+  --blend KNN,RULES,REPEAT,POP fixes the blend weights instead of tuning them (evaluate, train)
+  column flags also: --customer COL --event-type COL --category COL --price COL --in-stock COL";
+
+macro_rules! say {
+    ($o:expr, $($t:tt)*) => {{
+        use std::fmt::Write as _;
+        let _ = writeln!($o, $($t)*);
+    }};
+}
+
+fn emit(text: &str) -> anyhow::Result<ExitCode> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(ExitCode::SUCCESS),
+    }
+}
+
+#[derive(Default)]
+struct Flags {
+    files: Vec<String>,
+    mapping: Mapping,
+    cols: ClickColumns,
+    test_days: Option<f64>,
+    k: Option<usize>,
+    seed: u64,
+    json: bool,
+    out: Option<String>,
+    sessions: usize,
+    items: usize,
+    clicks: Vec<String>,
+    basket: Vec<String>,
+    out_of_stock: Vec<String>,
+    profile: Option<String>,
+    max_per_category: Option<usize>,
+    keep_basket: bool,
+    blend: Option<BlendWeights>,
+    repeats: usize,
+}
+
+fn list(s: &str) -> Vec<String> {
+    s.split(',')
+        .map(|x| x.trim().to_string())
+        .filter(|x| !x.is_empty())
+        .collect()
+}
+
+fn flags(args: &[String]) -> anyhow::Result<Flags> {
+    let mut f = Flags {
+        sessions: 20_000,
+        items: 1000,
+        repeats: 1,
+        ..Flags::default()
+    };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = || {
+            it.next()
+                .with_context(|| format!("{a} needs a value\n\n{USAGE}"))
+        };
+        let num = |v: &String, what: &str| -> anyhow::Result<usize> {
+            v.parse().with_context(|| format!("{what} takes a number"))
+        };
+        match a.as_str() {
+            "--session" => f.mapping.case = Some(value()?.clone()),
+            "--item" => f.mapping.activity = Some(value()?.clone()),
+            "--time" => f.mapping.timestamp = Some(value()?.clone()),
+            "--customer" => f.cols.customer = Some(value()?.clone()),
+            "--event-type" => f.cols.event_type = Some(value()?.clone()),
+            "--category" => f.cols.category = Some(value()?.clone()),
+            "--price" => f.cols.price = Some(value()?.clone()),
+            "--in-stock" => f.cols.in_stock = Some(value()?.clone()),
+            "--test-days" => {
+                f.test_days = Some(value()?.parse().context("--test-days takes a number")?)
+            }
+            "--k" => f.k = Some(num(value()?, "--k")?),
+            "--seed" => f.seed = value()?.parse().context("--seed takes a number")?,
+            "--sessions" => f.sessions = num(value()?, "--sessions")?,
+            "--items" => f.items = num(value()?, "--items")?,
+            "--clicks" => f.clicks = list(value()?),
+            "--basket" => f.basket = list(value()?),
+            "--out-of-stock" => f.out_of_stock = list(value()?),
+            "--customer-profile" => f.profile = Some(value()?.clone()),
+            "--max-per-category" => f.max_per_category = Some(num(value()?, "--max-per-category")?),
+            "--keep-basket" => f.keep_basket = true,
+            "--blend" => {
+                let w: Vec<f64> = list(value()?)
+                    .iter()
+                    .map(|x| x.parse::<f64>())
+                    .collect::<Result<_, _>>()
+                    .context("--blend takes KNN,RULES,REPEAT,POP weights")?;
+                let [knn, rules, repeat, pop] = w[..] else {
+                    bail!("--blend takes four weights KNN,RULES,REPEAT,POP\n\n{USAGE}");
+                };
+                if w.iter().any(|x| !x.is_finite() || *x < 0.0) {
+                    bail!("--blend weights must be finite and non-negative");
+                }
+                f.blend = Some(BlendWeights {
+                    knn,
+                    rules,
+                    repeat,
+                    pop,
+                });
+            }
+            "--repeats" => f.repeats = num(value()?, "--repeats")?,
+            "-o" | "--output" => f.out = Some(value()?.clone()),
+            "--json" => f.json = true,
+            s if s.starts_with('-') => bail!("unknown flag `{s}`\n\n{USAGE}"),
+            s => f.files.push(s.to_string()),
+        }
+    }
+    Ok(f)
+}
+
+pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
+    let Some((command, rest)) = args.split_first() else {
+        eprintln!("{USAGE}");
+        return Ok(ExitCode::from(2));
+    };
+    let f = flags(rest)?;
+    match command.as_str() {
+        "generate" => generate_cmd(&f),
+        "evaluate" => evaluate_cmd(&f),
+        "train" => train_cmd(&f),
+        "recommend" => recommend_cmd(&f),
+        "bench" => bench_cmd(&f),
+        _ => {
+            eprintln!("spur reco: unknown command `{command}`\n\n{USAGE}");
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+/// Read a clickstream; `Err(code)` when the input was refused (message printed).
+fn read_clicks(path: &str, f: &Flags) -> anyhow::Result<Result<ClickLog, ExitCode>> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {path}"))?;
+    let options = ImportOptions {
+        mapping: f.mapping.clone(),
+        ..ImportOptions::default()
+    };
+    let (log, report) = match import_bytes(path, &bytes, &options) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("spur: {path}: {e}");
+            return Ok(Err(ExitCode::from(1)));
+        }
+    };
+    if report.rejected > 0 {
+        eprintln!("spur: {path}: {} rows skipped", report.rejected);
+    }
+    match ClickLog::from_event_log(&log, &f.cols) {
+        Ok(c) => Ok(Ok(c)),
+        Err(e) => {
+            eprintln!("spur: {path}: {e}");
+            Ok(Err(ExitCode::from(1)))
+        }
+    }
+}
+
+/// A progress line on a terminal (nothing when stderr is a file or pipe).
+struct Meter {
+    on: bool,
+    last: Option<std::time::Instant>,
+}
+
+impl Meter {
+    fn new() -> Self {
+        Meter {
+            on: std::io::stderr().is_terminal(),
+            last: None,
+        }
+    }
+    fn show(&mut self, what: &str, done: u64, total: u64) {
+        if !self.on || self.last.is_some_and(|t| t.elapsed().as_millis() < 100) {
+            return;
+        }
+        self.last = Some(std::time::Instant::now());
+        let pct = 100.0 * done as f64 / total.max(1) as f64;
+        eprint!("\r{what} {pct:5.1} %   ");
+    }
+    fn done(&self) {
+        if self.on && self.last.is_some() {
+            eprint!("\r{:40}\r", "");
+        }
+    }
+}
+
+/// Training options from the flags: `--blend` fixes the weights (no tuning).
+fn train_options(f: &Flags) -> TrainOptions {
+    let mut o = TrainOptions {
+        seed: f.seed,
+        k: f.k.unwrap_or(20).clamp(1, 100),
+        ..TrainOptions::default()
+    };
+    if let Some(b) = f.blend {
+        o.tune = false;
+        o.params.blend = b;
+    }
+    o
+}
+
+fn generate_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
+    let dir = f
+        .out
+        .as_deref()
+        .with_context(|| format!("-o DIR is required\n\n{USAGE}"))?;
+    let s = shop(&ShopOptions {
+        sessions: f.sessions,
+        items: f.items,
+        seed: f.seed,
+    });
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {dir}"))?;
+    let dir = std::path::Path::new(dir);
+    for (name, text) in [
+        ("clicks.csv", &s.clicks_csv),
+        ("catalog.csv", &s.catalog_csv),
+        ("profiles.ndjson", &s.profiles_ndjson),
+        ("truth.json", &s.truth_json),
+    ] {
+        let p = dir.join(name);
+        std::fs::write(&p, text).with_context(|| format!("cannot write {}", p.display()))?;
+    }
+    eprintln!(
+        "wrote {} sessions, {} clicks over {} items to {}: clicks.csv (session_id, item_id, timestamp = epoch seconds), catalog.csv, profiles.ndjson, truth.json",
+        f.sessions,
+        s.clicks,
+        f.items.max(50),
+        dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn evaluate_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
+    let (train_log, test_log) = match f.files.as_slice() {
+        [train] => {
+            let all = match read_clicks(train, f)? {
+                Ok(c) => c,
+                Err(code) => return Ok(code),
+            };
+            match all.split_last_days(f.test_days.unwrap_or(1.0)) {
+                Ok(x) => x,
+                Err(e) => {
+                    eprintln!("spur: {train}: {e}");
+                    return Ok(ExitCode::from(1));
+                }
+            }
+        }
+        [train, test] => {
+            if f.test_days.is_some() {
+                bail!("--test-days splits one file; with TRAIN and TEST leave it out\n\n{USAGE}");
+            }
+            let a = match read_clicks(train, f)? {
+                Ok(c) => c,
+                Err(code) => return Ok(code),
+            };
+            let b = match read_clicks(test, f)? {
+                Ok(c) => c,
+                Err(code) => return Ok(code),
+            };
+            (a, b)
+        }
+        _ => bail!(
+            "expected TRAIN [TEST], got {} files\n\n{USAGE}",
+            f.files.len()
+        ),
+    };
+    let k = f.k.unwrap_or(20).clamp(1, 100);
+    let options = train_options(f);
+    let mut meter = Meter::new();
+    let started = std::time::Instant::now();
+    let result = evaluate::evaluate(&train_log, &test_log, &options, k, k, &mut |p| {
+        match p {
+            EvalProgress::Training(t) => meter.show("tuning", t.done, t.total),
+            EvalProgress::Testing { done, total } => meter.show("testing", *done, *total),
+        }
+        Control::Continue
+    });
+    meter.done();
+    let (e, _, _) = match result {
+        Ok(x) => x,
+        Err(err) => {
+            eprintln!("spur: {err}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let mut o = String::new();
+    if f.json {
+        say!(o, "{}", serde_json::to_string_pretty(&e)?);
+        return emit(&o);
+    }
+    let pct = |x: f64| format!("{:.1} %", 100.0 * x);
+    say!(
+        o,
+        "{} training sessions, {} test sessions, {} next-item positions ({:.1} s)",
+        e.train_sessions,
+        e.test_sessions,
+        e.test_positions,
+        started.elapsed().as_secs_f64()
+    );
+    say!(
+        o,
+        "{:<10} {:>8} {:>8}",
+        "",
+        format!("HR@{k}"),
+        format!("MRR@{k}")
+    );
+    say!(
+        o,
+        "{:<10} {:>8} {:>8.4}",
+        "spur",
+        pct(e.spur.hr),
+        e.spur.mrr
+    );
+    say!(
+        o,
+        "{:<10} {:>8} {:>8.4}",
+        "item-kNN",
+        pct(e.baselines.item_knn.hr),
+        e.baselines.item_knn.mrr
+    );
+    say!(
+        o,
+        "{:<10} {:>8} {:>8.4}",
+        "popular",
+        pct(e.baselines.pop.hr),
+        e.baselines.pop.mrr
+    );
+    say!(
+        o,
+        "spur: item coverage {}, popularity bias {:.3}; blend knn {} rules {} repeat {} pop {}",
+        pct(e.spur.coverage),
+        e.spur.popularity_bias,
+        e.params.blend.knn,
+        e.params.blend.rules,
+        e.params.blend.repeat,
+        e.params.blend.pop
+    );
+    emit(&o)
+}
+
+fn train_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
+    let out = f
+        .out
+        .as_deref()
+        .with_context(|| format!("-o MODEL is required\n\n{USAGE}"))?;
+    let [path] = f.files.as_slice() else {
+        bail!("expected one LOG, got {}\n\n{USAGE}", f.files.len());
+    };
+    let log = match read_clicks(path, f)? {
+        Ok(c) => c,
+        Err(code) => return Ok(code),
+    };
+    let options = train_options(f);
+    let mut meter = Meter::new();
+    let started = std::time::Instant::now();
+    let result = spur_core::reco::train(&log, &options, &mut |p| {
+        meter.show("tuning", p.done, p.total);
+        Control::Continue
+    });
+    meter.done();
+    let m = match result {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("spur: {path}: {e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0);
+    let bytes = artifact::encode(&m, now_ms);
+    std::fs::write(out, &bytes).with_context(|| format!("cannot write {out}"))?;
+    let header = spur_core::model::read_header(&bytes)?;
+    let mut o = String::new();
+    if f.json {
+        let v = serde_json::json!({"model": out, "bytes": bytes.len(), "sha256": header.sha256,
+            "seconds": seconds, "summary": header.summary});
+        say!(o, "{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        say!(
+            o,
+            "trained on {} sessions, {} items in {seconds:.2} s; wrote {out} ({} bytes, sha256 {})",
+            m.train_sessions,
+            m.items.len(),
+            bytes.len(),
+            header.sha256
+        );
+    }
+    emit(&o)
+}
+
+fn recommend_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
+    let [path] = f.files.as_slice() else {
+        bail!("expected one MODEL, got {}\n\n{USAGE}", f.files.len());
+    };
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {path}"))?;
+    let (header, m) = match artifact::decode(&bytes) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("spur: {path}: {e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let profile = match &f.profile {
+        None => None,
+        Some(p) => {
+            let b = std::fs::read(p).with_context(|| format!("cannot read {p}"))?;
+            match parse_profile(&b) {
+                Ok(x) => Some(x),
+                Err(e) => {
+                    eprintln!("spur: {p}: {e}");
+                    return Ok(ExitCode::from(1));
+                }
+            }
+        }
+    };
+    let req = Request {
+        clicks: f.clicks.clone(),
+        basket: f.basket.clone(),
+        k: f.k.unwrap_or(10),
+        profile,
+        rules: BusinessRules {
+            drop_basket: !f.keep_basket,
+            out_of_stock: f.out_of_stock.clone(),
+            max_per_category: f.max_per_category,
+            ..BusinessRules::default()
+        },
+    };
+    let r = recommend(&m, &req);
+    let mut o = String::new();
+    if f.json {
+        let v = serde_json::json!({
+            "items": r.items,
+            "model": {"kind": header.kind, "sha256": header.sha256,
+                      "created_at": timestamp::format_iso(header.created_at_ms)},
+            "profile": r.profile,
+            "degraded": r.degraded,
+        });
+        say!(o, "{}", serde_json::to_string_pretty(&v)?);
+        return emit(&o);
+    }
+    if let Some(d) = &r.degraded {
+        say!(o, "({d}: answered from popularity)");
+    }
+    for (i, x) in r.items.iter().enumerate() {
+        say!(
+            o,
+            "{:>3}. {:<20} {:>8.4}  {}",
+            i + 1,
+            x.item,
+            x.score,
+            x.reason
+        );
+    }
+    emit(&o)
+}
+
+/// CPU seconds this process has used (user + system; Linux `/proc`, else 0): on a shared,
+/// loaded machine wall time says little, CPU time what the work costs.
+fn cpu_s() -> f64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            let rest = s.get(s.rfind(')')? + 2..)?.to_string();
+            let f: Vec<&str> = rest.split(' ').collect();
+            let ticks = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+            Some(ticks / 100.0)
+        })
+        .unwrap_or(0.0)
+}
+
+fn bench_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
+    use std::time::Instant;
+    let [path] = f.files.as_slice() else {
+        bail!("expected one LOG, got {}\n\n{USAGE}", f.files.len());
+    };
+    let t = Instant::now();
+    let log = match read_clicks(path, f)? {
+        Ok(c) => c,
+        Err(code) => return Ok(code),
+    };
+    let import_s = t.elapsed().as_secs_f64();
+    let options = train_options(f);
+    let mut train_s = Vec::new();
+    let mut train_cpu_s = Vec::new();
+    let mut fit_s = Vec::new();
+    let mut model = None;
+    for _ in 0..f.repeats.max(1) {
+        let (t, c) = (Instant::now(), cpu_s());
+        let m = spur_core::reco::train(&log, &options, &mut |_| Control::Continue)?;
+        train_s.push(t.elapsed().as_secs_f64());
+        train_cpu_s.push(cpu_s() - c);
+        let t = Instant::now();
+        let fitted = spur_core::reco::train::fit(&log, m.params, None)?;
+        fit_s.push(t.elapsed().as_secs_f64());
+        drop(fitted);
+        model = Some(m);
+    }
+    let Some(m) = model else {
+        bail!("no model");
+    };
+    let t = Instant::now();
+    let bytes = artifact::encode(&m, 0);
+    let encode_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let (_, back) = artifact::decode(&bytes)?;
+    let decode_s = t.elapsed().as_secs_f64();
+    // Score the sessions of the log (prefixes up to 5 clicks) through the full request path.
+    let mut us = Vec::new();
+    let score_cpu = cpu_s();
+    for s in log.sessions.iter().rev().take(5000) {
+        let clicks: Vec<String> = s
+            .clicks
+            .iter()
+            .take(5)
+            .map(|&c| log.items[c as usize].clone())
+            .collect();
+        let req = Request {
+            clicks,
+            k: 10,
+            ..Request::default()
+        };
+        let t = Instant::now();
+        let r = recommend(&back, &req);
+        us.push(t.elapsed().as_secs_f64() * 1e6);
+        std::hint::black_box(r);
+    }
+    let score_cpu_us = (cpu_s() - score_cpu) * 1e6 / us.len().max(1) as f64;
+    us.sort_by(f64::total_cmp);
+    let q = |p: f64| {
+        us.get(((us.len() as f64 - 1.0) * p) as usize)
+            .copied()
+            .unwrap_or(0.0)
+    };
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let v = serde_json::json!({
+        "clicks": log.clicks(),
+        "sessions": log.sessions.len(),
+        "items": m.items.len(),
+        "import_s": import_s,
+        "train_s": median(&mut train_s),
+        "train_cpu_s": median(&mut train_cpu_s),
+        "fit_s": median(&mut fit_s),
+        "artifact_bytes": bytes.len(),
+        "encode_s": encode_s,
+        "decode_s": decode_s,
+        "score_us": {"p50": q(0.5), "p99": q(0.99), "mean": us.iter().sum::<f64>() / us.len().max(1) as f64,
+                     "cpu_mean": score_cpu_us, "n": us.len()},
+        "params": m.params,
+        "validation": m.validation,
+    });
+    let mut o = String::new();
+    say!(o, "{}", serde_json::to_string_pretty(&v)?);
+    emit(&o)
+}
