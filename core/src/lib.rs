@@ -12,10 +12,12 @@
 //!   [`log::EventLog`] + a report of rejected/repaired rows; [`import::csv::sniff`] previews a CSV.
 //! - [`mining::stats`] and the other [`mining`] functions: pm4py-equal process statistics.
 //! - [`leads::request::parse_score_request`]: an HTTP body → validated leads, or a located error.
+//! - [`edge::handle`]: the edge API's whole request path (the worker only does I/O).
 
 pub mod arrow;
 pub mod cases;
 pub mod chart;
+pub mod edge;
 pub mod export;
 pub mod import;
 pub mod leads;
