@@ -40,7 +40,7 @@ pub fn content_length(req: &Request) -> Result<Option<u64>, Response> {
             400,
             "invalid_content_length",
             format!(
-                "Content-Length `{}` is not a byte count; send digits only, or no Content-Length",
+                "Content-Length `{}` is not a byte count (at most 19 digits, nothing else); send a correct one, or none",
                 super::route::echo(raw, 32)
             ),
         ));
