@@ -9,7 +9,7 @@ OUT=worker/build
 cargo build -q -p spur-edge --target wasm32-unknown-unknown --profile wasm-release
 rm -rf "$OUT" && mkdir -p "$OUT"
 wasm-bindgen --target web --no-typescript --out-dir "$OUT" --out-name index \
-  target/wasm32-unknown-unknown/wasm-release/spur_edge.wasm
+  "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/wasm-release/spur_edge.wasm"
 wasm-opt -Oz "$OUT/index_bg.wasm" -o "$OUT/index_bg.wasm"
 cp worker/shim.mjs "$OUT/shim.mjs"
 echo "edge bundle: $OUT ($(gzip -c "$OUT/index_bg.wasm" | wc -c) bytes of wasm, gzipped)"

@@ -8,6 +8,8 @@ cd "$ROOT"
 source scripts/setup.sh
 WEB_PORT=${SPUR_WEB_PORT:-8080}
 EDGE_PORT=${SPUR_EDGE_PORT:-8787}
+# Local only (admin needs ≥ 32 bytes); a deployment sets its own with `wrangler secret put ADMIN_TOKEN`.
+export SPUR_ADMIN_TOKEN=${SPUR_ADMIN_TOKEN:-spur-dev-admin-token-not-a-secret-0123456789}
 
 say "building the CLI, the web app and the edge worker"
 cargo build -q --release -p spur
@@ -28,6 +30,10 @@ target/release/spur before out/laundry/merged.csv reset --where source=states --
 target/release/spur compare out/laundry/merged.csv --a has:reset --rest --top 8
 target/release/spur map out/laundry/merged.csv -o out/laundry/map.svg --paths 0.8
 
+say "the demo lead model: synthetic CRM leads, trained by the CLI (shipped to the edge below)"
+target/release/spur leads generate -o out/leads.csv --rows 20000 --seed 1
+target/release/spur leads train out/leads.csv --outcome won --value deal_value -o out/lead-model.spur
+
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null; }
 trap cleanup EXIT INT TERM
@@ -38,12 +44,17 @@ for _ in $(seq 1 100); do
   curl -fs "http://127.0.0.1:$EDGE_PORT/health" >/dev/null 2>&1 && curl -fs "http://127.0.0.1:$WEB_PORT/" >/dev/null 2>&1 && break
   sleep 0.2
 done
+say "shipping the demo lead model to the edge (PUT /admin/model)"
+curl -fsS -X PUT "http://127.0.0.1:$EDGE_PORT/admin/model" \
+  -H "authorization: Bearer $SPUR_ADMIN_TOKEN" --data-binary @out/lead-model.spur
+echo
 cat <<MSG
 
 Spur is running on the demo data:
   web app      http://127.0.0.1:$WEB_PORT/   (press "Open the demo log")
   edge worker  http://127.0.0.1:$EDGE_PORT/health
                curl -s -X POST http://127.0.0.1:$EDGE_PORT/leads/score -d '{"industry":"energy"}'
+               (admin token of this local edge: $SPUR_ADMIN_TOKEN)
 Press Ctrl-C to stop.
 MSG
 wait

@@ -25,6 +25,7 @@
 #[cfg(test)]
 mod acceptance;
 pub mod activities;
+pub mod bounds;
 pub mod csv;
 pub mod encode;
 pub mod evaluate;

@@ -14,12 +14,14 @@
 //! - [`stream::Operator`]: event-time windows, watermarks and exactly-once counts (push/poll,
 //!   snapshot/restore).
 //! - [`leads::request::parse_score_request`]: an HTTP body → validated leads, or a located error.
+//! - [`edge::handle`]: the edge API's whole request path (the worker only does I/O).
 
 pub mod arrow;
 pub mod cases;
 pub mod chart;
 pub mod conformance;
 pub mod discovery;
+pub mod edge;
 pub mod export;
 pub mod import;
 pub mod leads;

@@ -46,6 +46,17 @@ impl ModelKind {
         }
     }
 
+    /// Every kind, for adapters that keep one slot per kind (the edge's model store).
+    pub const ALL: [ModelKind; 2] = [ModelKind::Leads, ModelKind::Recommender];
+
+    /// Stable name, used in KV keys and in JSON (`"leads"`); never Rust's `Debug` output.
+    pub fn name(self) -> &'static str {
+        match self {
+            ModelKind::Leads => "leads",
+            ModelKind::Recommender => "recommender",
+        }
+    }
+
     pub fn from_code(code: u16) -> Option<ModelKind> {
         match code {
             1 => Some(ModelKind::Leads),
@@ -115,9 +126,9 @@ pub enum ArtifactError {
     ChecksumMismatch,
     #[error("unknown model kind {kind}")]
     UnknownKind { kind: u16 },
-    #[error("this build cannot load {kind:?} models")]
+    #[error("this build cannot load {} models", .kind.name())]
     UnsupportedKind { kind: ModelKind },
-    #[error("expected a {expected:?} model, the artifact holds a {found:?} model")]
+    #[error("expected a {} model, the artifact holds a {} model", .expected.name(), .found.name())]
     WrongKind {
         expected: ModelKind,
         found: ModelKind,

@@ -1,26 +1,108 @@
-//! spur-edge: the Cloudflare Worker. A thin adapter: routing, body limits, JSON in and out.
+//! spur-edge: the Cloudflare Worker. Only I/O: it reads the request head, lends workerd's KV
+//! and the request's body stream to [`spur_core::edge::handle`], and writes its response.
 //!
-//! Every decision is a spur-core call; this crate only translates HTTP to core and back, and
-//! maps every refusal to `{"error":{"code","message"}}` with a 4xx status (see [`error`]).
+//! Every decision (routing, body limits, CORS, the admin token, parsing, scoring, which model
+//! serves) is spur-core's, so the whole request path is tested and fuzzed natively too.
+//! Settings: the `ADMIN_TOKEN` secret, and the vars `ALLOWED_ORIGINS` (app origins allowed to
+//! call the admin endpoints) and `MODEL_CHECK_SECONDS` (how often an isolate looks for a new
+//! model in KV).
 
-mod error;
-mod model_store;
-mod routes;
+use futures_util::StreamExt;
+use spur_core::edge::{self, BodyStream, Config, Host, Models};
+use std::cell::OnceCell;
+use std::rc::Rc;
+use worker::{event, kv::KvStore, ByteStream, Context, Env, Headers, Request, Response, Result};
 
-use error::ApiError;
-use worker::{event, Context, Env, Method, Request, Response, Result};
+/// The KV namespace binding that holds the models.
+pub const KV_BINDING: &str = "SPUR_MODELS";
+
+thread_local! {
+    // One isolate serves one request at a time on one thread; requests interleave only at
+    // awaits, and core never holds a borrow across one.
+    static MODELS: Rc<Models> = Rc::new(Models::default());
+    static CONFIG: OnceCell<Rc<Config>> = const { OnceCell::new() };
+}
+
+/// The isolate's settings, read from the environment once.
+fn config(env: &Env) -> Rc<Config> {
+    CONFIG.with(|c| {
+        c.get_or_init(|| {
+            let var = |name| env.var(name).ok().map(|v| v.to_string());
+            Rc::new(Config::from_vars(
+                env.secret("ADMIN_TOKEN").ok().map(|s| s.to_string()),
+                var("ALLOWED_ORIGINS").as_deref(),
+                var("MODEL_CHECK_SECONDS").as_deref(),
+            ))
+        })
+        .clone()
+    })
+}
+
+/// KV, looked up only when core asks (a cached request touches no binding).
+struct Kv<'a> {
+    env: &'a Env,
+}
+
+impl Kv<'_> {
+    fn store(&self) -> std::result::Result<KvStore, String> {
+        self.env
+            .kv(KV_BINDING)
+            .map_err(|e| format!("no {KV_BINDING} KV binding: {e}"))
+    }
+}
+
+impl Host for Kv<'_> {
+    async fn get(&self, key: &str) -> std::result::Result<Option<Vec<u8>>, String> {
+        let store = self.store()?;
+        store.get(key).bytes().await.map_err(|e| e.to_string())
+    }
+    async fn put(&self, key: &str, value: &[u8]) -> std::result::Result<(), String> {
+        let store = self.store()?;
+        store
+            .put_bytes(key, value)
+            .map_err(|e| e.to_string())?
+            .execute()
+            .await
+            .map_err(|e| e.to_string())
+    }
+    fn log(&self, line: &str) {
+        worker::console_error!("{line}");
+    }
+}
+
+struct Body(Option<ByteStream>);
+
+impl BodyStream for Body {
+    async fn next_chunk(&mut self) -> Option<std::result::Result<Vec<u8>, String>> {
+        let chunk = self.0.as_mut()?.next().await?;
+        Some(chunk.map_err(|e| e.to_string()))
+    }
+}
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    let config = config(&env);
+    let method = req.method().to_string();
     let path = req.path();
-    let answer = match (req.method(), path.as_str()) {
-        (Method::Get, "/health") => routes::health::get(&env).await,
-        (Method::Post, "/leads/score") => routes::leads::score(req, &env).await,
-        (Method::Put, "/admin/model") => routes::admin::put_model(req, &env).await,
-        (_, "/health" | "/leads/score" | "/admin/model") => {
-            Err(ApiError::method_not_allowed(&path))
-        }
-        _ => Err(ApiError::not_found(&path)),
+    let headers: Vec<(String, String)> = ["content-length", "authorization", "origin"]
+        .into_iter()
+        .filter_map(|name| Some((name.to_string(), req.headers().get(name).ok()??)))
+        .collect();
+    let head = edge::Request {
+        method: &method,
+        path: &path,
+        headers: &headers,
+        now_ms: worker::Date::now().as_millis() as i64,
     };
-    answer.or_else(|e| e.into_response())
+    let mut body = Body(req.stream().ok());
+    let host = Kv { env: &env };
+    let models = MODELS.with(Rc::clone);
+    let answer = edge::handle(&config, &models, &host, &head, &mut body).await;
+    let out = Headers::new();
+    for (name, value) in &answer.headers {
+        out.set(name, value)?;
+    }
+    Ok(Response::from_bytes(answer.body)?
+        .with_status(answer.status)
+        .with_headers(out))
 }

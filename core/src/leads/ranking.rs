@@ -109,7 +109,7 @@ pub fn train(data: &Dataset, config: &TrainConfig) -> LeadModel {
         .filter(|&i| data.outcome[i])
         .filter_map(|i| values[i])
         .collect();
-    let mean_won_value = (!won.is_empty()).then(|| won.iter().sum::<f64>() / won.len() as f64);
+    let mean_won_value = (!won.is_empty()).then(|| super::bounds::smoothed_mean(&won, 0.0, 0.0));
     let width = encoder.width() + 1;
     let mut x = Vec::with_capacity(n * width);
     for raw in &raws {
@@ -274,57 +274,6 @@ impl LeadModel {
                 .map(|f| f.name().to_string())
                 .collect(),
         }
-    }
-
-    /// Internal consistency (checked after decoding an artifact, so scoring never indexes out
-    /// of range): a valid tree, matching widths, finite numbers.
-    pub fn validate(&self) -> Result<(), String> {
-        if !self.tree.is_valid(self.encoder.features.len()) {
-            return Err("the segment tree is malformed".into());
-        }
-        let width = self.encoder.width() + 1;
-        if self.input_means.len() != width {
-            return Err(format!(
-                "{} input means for {width} inputs",
-                self.input_means.len()
-            ));
-        }
-        if let Some(s) = &self.scorer {
-            if s.weights.len() != width {
-                return Err(format!(
-                    "{} scorer weights for {width} inputs",
-                    s.weights.len()
-                ));
-            }
-            if !s.intercept.is_finite() || s.weights.iter().any(|w| !w.is_finite()) {
-                return Err("non-finite scorer weight".into());
-            }
-        }
-        if self
-            .tree
-            .segments
-            .iter()
-            .any(|s| !(0.0..=1.0).contains(&s.win_rate))
-        {
-            return Err("segment win rate outside [0, 1]".into());
-        }
-        for f in &self.encoder.features {
-            match f {
-                FeatureSpec::Numeric { mean, std, .. }
-                    if !mean.is_finite() || !std.is_finite() || *std <= 0.0 =>
-                {
-                    return Err(format!("feature `{}` has an invalid scale", f.name()))
-                }
-                FeatureSpec::Categorical { levels, .. } if levels.len() < 2 => {
-                    return Err(format!(
-                        "feature `{}` lacks its missing/other levels",
-                        f.name()
-                    ))
-                }
-                _ => {}
-            }
-        }
-        Ok(())
     }
 }
 

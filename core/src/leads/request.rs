@@ -5,14 +5,25 @@
 //! refused rather than ignored: a misspelt `industy` silently scoring as "unknown industry" is
 //! the kind of quiet data loss Spur promises not to do.
 
+mod visit;
+
+use serde::de::DeserializeSeed;
 use serde::{Deserialize, Serialize};
+use std::cell::Cell;
+use visit::{cap, Top, TopSeed, MAX_ECHO_CHARS};
 
 /// Largest body the scoring endpoint accepts, in bytes.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
-/// Most leads one request may score.
+/// Most leads one request may score; reading stops at the next one.
 pub const MAX_BATCH: usize = 1_000;
 /// Longest accepted string field, in bytes.
 pub const MAX_STRING_BYTES: usize = 256;
+/// Largest accepted number (`company_size`, `hours_to_first_response`); numbers are in
+/// `0..=MAX_NUMBER`, finite, and not `-0`. Far above any real count, far below where
+/// standardising (`ln(1 + x)`, `(x - mean) / std`) could overflow to infinity.
+pub const MAX_NUMBER: f64 = 1e12;
+/// Longest error message, in characters (messages may quote the caller's input).
+pub const MAX_MESSAGE_CHARS: usize = 300;
 
 /// A lead as the scoring API receives it. Every field but `id` is optional: a missing value is
 /// a valid input that the model treats explicitly as missing.
@@ -27,12 +38,6 @@ pub struct Lead {
     pub hours_to_first_response: Option<f64>,
     pub response_weekday: Option<String>,
     pub response_channel: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Batch {
-    leads: Vec<Lead>,
 }
 
 /// Why a scoring request was refused. The caller's mistake in every case (a 4xx).
@@ -50,8 +55,8 @@ pub enum RequestError {
     },
     #[error("field `{path}`: {message}")]
     Field { path: String, message: String },
-    #[error("{count} leads in one request; the limit is {limit}: split the batch")]
-    TooManyLeads { count: usize, limit: usize },
+    #[error("more than {limit} leads in one request: split the batch")]
+    TooManyLeads { limit: usize },
     #[error("the batch `leads` is empty: send at least one lead")]
     NoLeads,
 }
@@ -79,6 +84,9 @@ impl RequestError {
 }
 
 /// Parse and validate a scoring request body: a single lead object, or `{"leads": [...]}`.
+///
+/// Read in one pass from the bytes (see `visit`): limits hold before anything is allocated
+/// for the elements beyond them.
 pub fn parse_score_request(body: &[u8]) -> Result<Vec<Lead>, RequestError> {
     if body.len() > MAX_BODY_BYTES {
         return Err(RequestError::TooLarge {
@@ -89,86 +97,42 @@ pub fn parse_score_request(body: &[u8]) -> Result<Vec<Lead>, RequestError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(RequestError::Empty);
     }
-    let value: serde_json::Value =
-        serde_json::from_slice(body).map_err(|e| RequestError::Syntax {
-            line: e.line(),
-            column: e.column(),
-            message: strip_location(&e.to_string()),
+    let stop = Cell::new(None);
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let mut track = serde_path_to_error::Track::new();
+    let top = TopSeed { stop: &stop }
+        .deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track))
+        .and_then(|top| de.end().map(|()| top))
+        .map_err(|e| {
+            stop.take()
+                .unwrap_or_else(|| classify(e, track.path().to_string()))
         })?;
-    let is_batch = matches!(&value, serde_json::Value::Object(map) if map.contains_key("leads"));
-    let leads = if is_batch {
-        from_value::<Batch>(value)?.leads
-    } else if value.is_object() {
-        vec![from_value::<Lead>(value)?]
-    } else {
-        return Err(RequestError::Field {
-            path: "$".into(),
-            message: format!("expected a JSON object, found {}", json_kind(&value)),
-        });
+    let leads = match top {
+        Top::One(lead) => vec![lead],
+        Top::Batch(leads) if leads.is_empty() => return Err(RequestError::NoLeads),
+        Top::Batch(leads) => leads,
     };
-    if leads.is_empty() {
-        return Err(RequestError::NoLeads);
-    }
-    if leads.len() > MAX_BATCH {
-        return Err(RequestError::TooManyLeads {
-            count: leads.len(),
-            limit: MAX_BATCH,
-        });
-    }
-    for (i, lead) in leads.iter().enumerate() {
-        check_lead(lead).map_err(|(field, message)| RequestError::Field {
-            path: if is_batch {
-                format!("leads[{i}].{field}")
-            } else {
-                field.into()
-            },
-            message,
-        })?;
-    }
     Ok(leads)
 }
 
-fn check_lead(lead: &Lead) -> Result<(), (&'static str, String)> {
-    let strings = [
-        ("id", &lead.id),
-        ("company", &lead.company),
-        ("industry", &lead.industry),
-        ("channel", &lead.channel),
-        ("response_weekday", &lead.response_weekday),
-        ("response_channel", &lead.response_channel),
-    ];
-    for (name, v) in strings {
-        if let Some(s) = v {
-            if s.len() > MAX_STRING_BYTES {
-                return Err((
-                    name,
-                    format!("{} bytes; the limit is {MAX_STRING_BYTES}", s.len()),
-                ));
-            }
-        }
+/// A serde_json error as a syntax error (with its place) or a field error (with its path).
+fn classify(e: serde_json::Error, path: String) -> RequestError {
+    let message = cap(&strip_location(&e.to_string()), MAX_MESSAGE_CHARS);
+    match e.classify() {
+        serde_json::error::Category::Data => RequestError::Field {
+            path: if path == "." {
+                "$".into()
+            } else {
+                cap(&path, MAX_ECHO_CHARS)
+            },
+            message,
+        },
+        _ => RequestError::Syntax {
+            line: e.line(),
+            column: e.column(),
+            message,
+        },
     }
-    let numbers = [
-        ("company_size", lead.company_size),
-        ("hours_to_first_response", lead.hours_to_first_response),
-    ];
-    for (name, v) in numbers {
-        if let Some(x) = v {
-            if !x.is_finite() || x < 0.0 {
-                return Err((name, format!("must be a finite number ≥ 0, got {x}")));
-            }
-        }
-    }
-    Ok(())
-}
-
-fn from_value<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, RequestError> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        RequestError::Field {
-            path: if path == "." { "$".into() } else { path },
-            message: strip_location(&e.into_inner().to_string()),
-        }
-    })
 }
 
 fn strip_location(message: &str) -> String {
@@ -178,55 +142,5 @@ fn strip_location(message: &str) -> String {
     }
 }
 
-fn json_kind(v: &serde_json::Value) -> &'static str {
-    match v {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::Object(_) => "an object",
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn err(body: &str) -> RequestError {
-        parse_score_request(body.as_bytes()).unwrap_err()
-    }
-
-    #[test]
-    fn accepts_one_lead_and_a_batch() {
-        let one = parse_score_request(br#"{"industry":"energy","company_size":250}"#).unwrap();
-        assert_eq!(one.len(), 1);
-        let two = parse_score_request(br#"{"leads":[{"id":"a"},{"id":"b"}]}"#).unwrap();
-        assert_eq!(two.len(), 2);
-    }
-
-    #[test]
-    fn refusals_name_the_field() {
-        assert_eq!(
-            err(r#"{"leads":[{"id":"a"},{"company_size":"big"}]}"#).to_string(),
-            "field `leads[1].company_size`: invalid type: string \"big\", expected f64"
-        );
-        assert_eq!(err(r#"{"industy":"energy"}"#).code(), "invalid_field");
-        assert!(err(r#"{"industy":"energy"}"#)
-            .to_string()
-            .contains("unknown field `industy`"));
-        assert_eq!(err("[1,2]").code(), "invalid_field");
-        assert_eq!(err("{\"id\": ").code(), "invalid_json");
-        assert_eq!(err("   ").code(), "empty_body");
-        assert_eq!(err(r#"{"leads":[]}"#).code(), "no_leads");
-        assert_eq!(err(r#"{"company_size":-1}"#).code(), "invalid_field");
-    }
-
-    #[test]
-    fn limits_are_enforced() {
-        let many = format!("{{\"leads\":[{}]}}", vec!["{}"; MAX_BATCH + 1].join(","));
-        assert_eq!(err(&many).code(), "too_many_leads");
-        let big = vec![b' '; MAX_BODY_BYTES + 1];
-        assert_eq!(parse_score_request(&big).unwrap_err().status(), 413);
-    }
-}
+mod tests;

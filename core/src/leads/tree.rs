@@ -250,7 +250,7 @@ pub fn grow(
         .filter_map(|i| value.get(i).copied().flatten())
         .collect();
     let base_value =
-        (!won_values.is_empty()).then(|| won_values.iter().sum::<f64>() / won_values.len() as f64);
+        (!won_values.is_empty()).then(|| super::bounds::smoothed_mean(&won_values, 0.0, 0.0));
     let mut segments = Vec::with_capacity(done.len());
     for (id, (node, part)) in done.iter().enumerate() {
         nodes[*node] = Node::Leaf { segment: id as u32 };
@@ -261,8 +261,7 @@ pub fn grow(
             .filter_map(|&i| value.get(i).copied().flatten())
             .collect();
         let m = config.prior_strength;
-        let mean_won_value =
-            base_value.map(|bv| (vals.iter().sum::<f64>() + m * bv) / (vals.len() as f64 + m));
+        let mean_won_value = base_value.map(|bv| super::bounds::smoothed_mean(&vals, m, bv));
         segments.push(Segment {
             id: id as u32,
             rule: String::new(),

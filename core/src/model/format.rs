@@ -6,7 +6,8 @@ use sha2::{Digest, Sha256};
 
 pub const MAGIC: &[u8; 8] = b"SPURMODL";
 pub const FORMAT_VERSION: u16 = 1;
-/// Largest artifact accepted (the edge keeps models in KV, whose values stop at 25 MiB).
+/// Largest artifact accepted anywhere: the decoder refuses more, and the edge stops reading an
+/// upload at this many bytes + 1 (it keeps models in KV, whose values stop at 25 MiB).
 pub const MAX_ARTIFACT_BYTES: usize = 24 << 20;
 const FIXED: usize = 24; // magic + version + kind + created-at + summary length
 const DIGEST: usize = 32;
@@ -27,11 +28,15 @@ pub(super) fn write(kind: u16, created_at_ms: i64, summary: &[u8], body: &[u8]) 
 }
 
 fn take<const N: usize>(bytes: &[u8], at: usize) -> Result<[u8; N], ArtifactError> {
+    let end = at.checked_add(N).ok_or(ArtifactError::Truncated {
+        needed: usize::MAX,
+        got: bytes.len(),
+    })?;
     bytes
-        .get(at..at + N)
+        .get(at..end)
         .and_then(|s| s.try_into().ok())
         .ok_or(ArtifactError::Truncated {
-            needed: at + N,
+            needed: end,
             got: bytes.len(),
         })
 }
@@ -65,7 +70,10 @@ pub(super) fn read(bytes: &[u8]) -> Result<(Header, &[u8]), ArtifactError> {
             got: bytes.len(),
         })?;
     let body_len = u64::from_le_bytes(take::<8>(bytes, body_len_at)?);
-    let body_at = body_len_at + 8;
+    let body_at = body_len_at.checked_add(8).ok_or(ArtifactError::Truncated {
+        needed: usize::MAX,
+        got: bytes.len(),
+    })?;
     let needed = usize::try_from(body_len)
         .ok()
         .and_then(|b| body_at.checked_add(b))
