@@ -2,7 +2,8 @@
 // Bounded: REQUESTS requests per run (default 5000) at each of CONCURRENCY connections
 // (default "1,16"), then stops; only 127.0.0.1 is contacted.
 //   node bench/edge-load.mjs [MODEL] [LEADS_JSON]     (scripts/build-edge.sh first)
-//   BATCHES=1 also measures the fixture batch and 1,000-lead bodies; EDGE_BUILD=dir/ measures
+//   BATCHES=1 also measures the fixture batch and 1,000-lead bodies; FLOOR=1 also measures a
+//   bodiless GET of an unknown path (the runtime's own round trip); EDGE_BUILD=dir/ measures
 //   another bundle (e.g. an older commit's worker/build/).
 // Prints JSON: p50/p90/p99/max in ms and requests per second, with the machine's load average.
 import { readFileSync } from "node:fs";
@@ -34,17 +35,17 @@ function send(path, method, body, headers = {}) {
   });
 }
 
-async function run(label, body, concurrency, count = REQUESTS) {
-  for (let i = 0; i < 200; i++) await send("/leads/score", "POST", body); // warm the isolate
+async function run(label, body, concurrency, count = REQUESTS, [path, method] = ["/leads/score", "POST"]) {
+  for (let i = 0; i < 200; i++) await send(path, method, body); // warm the isolate
   const latencies = [];
   let next = 0, failed = 0;
   const t0 = performance.now();
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (next++ < count) {
       const t = performance.now();
-      const r = await send("/leads/score", "POST", body, { "content-type": "application/json" });
+      const r = await send(path, method, body, { "content-type": "application/json" });
       latencies.push(performance.now() - t);
-      if (r.status !== 200) failed++;
+      if (r.status !== (path === "/leads/score" ? 200 : 404)) failed++;
     }
   }));
   const seconds = (performance.now() - t0) / 1000;
@@ -60,6 +61,7 @@ try {
   if (up.status !== 200) throw new Error(`model upload failed: ${up.status} ${up.body}`);
   const results = [];
   for (const c of CONCURRENCY) {
+    if (process.env.FLOOR) results.push(await run("GET /nope (404, floor)", "", c, REQUESTS, ["/nope", "GET"]));
     results.push(await run("1 lead", JSON.stringify(batch[0]), c));
     if (process.env.BATCHES) {
       results.push(await run(`${batch.length} leads`, JSON.stringify({ leads: batch }), c));

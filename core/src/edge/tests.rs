@@ -296,3 +296,107 @@ fn fuzz_seeds_reach_their_endpoints() {
         assert_eq!(r.status, status, "{}", String::from_utf8_lossy(&r.body));
     }
 }
+
+/// KV whose every call waits once, so two requests polled in turn interleave at each await.
+struct Interleaving(MemoryHost);
+
+struct WaitOnce(bool);
+
+impl std::future::Future for WaitOnce {
+    type Output = ();
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        if std::mem::replace(&mut self.0, true) {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
+    }
+}
+
+impl Host for Interleaving {
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, String> {
+        WaitOnce(false).await;
+        self.0.get(key).await
+    }
+    async fn put(&self, key: &str, value: &[u8]) -> Result<(), String> {
+        WaitOnce(false).await;
+        self.0.put(key, value).await
+    }
+    fn log(&self, line: &str) {
+        self.0.log(line)
+    }
+}
+
+/// Poll every future in turn until all are ready (a single-threaded interleaving executor).
+fn run_interleaved<T>(
+    mut futures: Vec<std::pin::Pin<Box<dyn std::future::Future<Output = T> + '_>>>,
+) -> Vec<T> {
+    let mut out: Vec<Option<T>> = futures.iter().map(|_| None).collect();
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    while out.iter().any(Option::is_none) {
+        for (f, slot) in futures.iter_mut().zip(out.iter_mut()) {
+            if slot.is_none() {
+                if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+                    *slot = Some(v);
+                }
+            }
+        }
+    }
+    out.into_iter().flatten().collect()
+}
+
+type Pending<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Response> + 'a>>;
+
+fn request<'a>(
+    config: &'a Config,
+    models: &'a Models,
+    host: &'a Interleaving,
+    head: Request<'a>,
+    body: &'a [u8],
+) -> Pending<'a> {
+    Box::pin(
+        async move { handle(config, models, host, &head, &mut Bytes(Some(body.to_vec()))).await },
+    )
+}
+
+#[test]
+fn concurrent_uploads_interleaved_at_every_await_end_with_the_newest() {
+    let (older, newer) = (stamped(2_000), stamped(3_000));
+    let sha_newer = decode_leads(&newer).unwrap().0.sha256;
+    let headers = auth();
+    let put = Request {
+        method: "PUT",
+        path: "/admin/model",
+        headers: &headers,
+        now_ms: 0,
+    };
+    let score = Request {
+        method: "POST",
+        path: "/leads/score",
+        headers: &[],
+        now_ms: 0,
+    };
+    // Both orders of starting, readers in between: the newest ends in service and in KV.
+    for (a, b) in [(&older, &newer), (&newer, &older)] {
+        let config = edge(Some(TOKEN)).config;
+        let models = Models::default();
+        let host = Interleaving(MemoryHost::default());
+        let results = run_interleaved(vec![
+            request(&config, &models, &host, put, a),
+            request(&config, &models, &host, score, LEADS),
+            request(&config, &models, &host, put, b),
+            request(&config, &models, &host, score, LEADS),
+        ]);
+        for r in &results {
+            assert!([200, 409, 503].contains(&r.status), "{r:?}");
+        }
+        let serving = models.pointer(ModelKind::Leads).map(|p| p.sha256);
+        assert_eq!(serving.as_deref(), Some(sha_newer.as_str()));
+        let kv = host.0.kv.borrow();
+        let p = Pointer::parse(&kv[&pointer_key(ModelKind::Leads)], ModelKind::Leads).unwrap();
+        assert_eq!(p.sha256, sha_newer);
+    }
+}
