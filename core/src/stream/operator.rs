@@ -461,7 +461,7 @@ impl Operator {
         if self.empty_keys > 1024 && self.empty_keys * 2 > live {
             self.sweep_empty_keys();
         }
-        windows.sort_by(|a, b| (a.end, a.start, &a.key).cmp(&(b.end, b.start, &b.key)));
+        windows.sort_unstable_by(|a, b| (a.end, a.start, &a.key).cmp(&(b.end, b.start, &b.key)));
         Output {
             windows,
             late: std::mem::take(&mut self.late),
