@@ -58,6 +58,9 @@ pub struct Operator {
     pub(super) wm: Watermarks,
     pub(super) slots: Vec<Option<KeyState>>,
     pub(super) free: Vec<u32>,
+    /// Key states kept without windows (reused when the key comes back; swept in bulk when
+    /// they outnumber the live ones, so memory stays proportional to open windows).
+    pub(super) empty_keys: usize,
     pub(super) index: HashMap<Box<str>, u32>,
     /// Watermark value → slots to look at when the watermark reaches it.
     pub(super) timers: BTreeMap<i64, Vec<u32>>,
@@ -96,6 +99,7 @@ impl Operator {
             cfg,
             slots: Vec::new(),
             free: Vec::new(),
+            empty_keys: 0,
             index: HashMap::default(),
             timers: BTreeMap::new(),
             dirty: Vec::new(),
@@ -252,6 +256,12 @@ impl Operator {
 
     fn slot_for(&mut self, key: &str) -> u32 {
         if let Some(&s) = self.index.get(key) {
+            if self.slots[s as usize]
+                .as_ref()
+                .is_some_and(|k| k.windows.is_empty())
+            {
+                self.empty_keys -= 1;
+            }
             return s;
         }
         let state = KeyState {
@@ -447,7 +457,11 @@ impl Operator {
         for slot in due {
             self.process_slot(slot, wm, &mut windows);
         }
-        windows.sort_by(|a, b| (a.end, a.start, &a.key).cmp(&(b.end, b.start, &b.key)));
+        let live = self.slots.len() - self.free.len();
+        if self.empty_keys > 1024 && self.empty_keys * 2 > live {
+            self.sweep_empty_keys();
+        }
+        windows.sort_unstable_by(|a, b| (a.end, a.start, &a.key).cmp(&(b.end, b.start, &b.key)));
         Output {
             windows,
             late: std::mem::take(&mut self.late),
@@ -461,6 +475,7 @@ impl Operator {
         let Some(Some(ks)) = self.slots.get_mut(slot as usize) else {
             return;
         };
+        let had_windows = !ks.windows.is_empty();
         for w in ks.windows.iter_mut() {
             if w.end - 1 <= wm && (w.rev.is_none() || w.dirty) {
                 let rev = w.rev.map_or(0, |r| r.saturating_add(1));
@@ -484,10 +499,20 @@ impl Operator {
         }
         ks.windows
             .retain(|w| (w.end - 1).saturating_add(lateness) > wm);
-        if ks.windows.is_empty() {
-            self.index.remove(ks.key.as_str());
-            self.slots[slot as usize] = None;
-            self.free.push(slot);
+        if had_windows && ks.windows.is_empty() {
+            self.empty_keys += 1;
         }
+    }
+
+    fn sweep_empty_keys(&mut self) {
+        for (i, slot) in self.slots.iter_mut().enumerate() {
+            if slot.as_ref().is_some_and(|k| k.windows.is_empty()) {
+                if let Some(ks) = slot.take() {
+                    self.index.remove(ks.key.as_str());
+                }
+                self.free.push(i as u32);
+            }
+        }
+        self.empty_keys = 0;
     }
 }

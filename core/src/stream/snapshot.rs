@@ -115,6 +115,7 @@ impl Operator {
         }
         let mut index = HashMap::default();
         let mut free_slots = Vec::new();
+        let mut empty_keys = 0;
         let bound = MAX_TIME + 2 * MAX_SPAN;
         for (i, slot) in s.slots.iter().enumerate() {
             let Some(ks) = slot else {
@@ -125,7 +126,7 @@ impl Operator {
                 return Err(bad(format!("key `{}` held twice", ks.key)));
             }
             if ks.windows.is_empty() {
-                return Err(bad(format!("key `{}` has no window", ks.key)));
+                empty_keys += 1;
             }
             for w in &ks.windows {
                 if !(-bound..=bound).contains(&w.start)
@@ -163,6 +164,7 @@ impl Operator {
         op.slots = s.slots;
         op.index = index;
         op.free = free;
+        op.empty_keys = empty_keys;
         op.timers = timers;
         op.dirty = s.dirty;
         op.dedup = Dedup::from_state(s.dedup).map_err(bad)?;
