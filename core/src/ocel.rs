@@ -14,7 +14,9 @@
 //! file order, as pm4py sorts by time and then by index).
 //!
 //! Built by [`OcelBuilder`] (importers and the generator use it). Importers are in
-//! [`import`]; pm4py-equal analyses in [`flatten`], [`stats`], [`ocdfg`] and [`objects`].
+//! [`import`], writers in [`export`] (OCEL 2.0 JSON) and [`sqlite::write`] (OCEL 2.0 SQLite);
+//! pm4py-equal analyses in [`flatten`], [`stats`], [`ocdfg`] and [`objects`]; a synthetic log
+//! in [`generate`].
 //!
 //! [`EventLog`]: crate::log::EventLog
 

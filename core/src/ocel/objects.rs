@@ -197,3 +197,47 @@ pub fn edge_waits(log: &OcelLog, object_type: &str, from: &str, to: &str) -> Vec
 }
 
 const HOUR_MS: f64 = 3_600_000.0;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ocel::stats::objects_per_event;
+    use crate::ocel::OcelBuilder;
+
+    #[test]
+    fn lifecycles_and_interactions() {
+        let mut b = OcelBuilder::new();
+        let (order, item) = (b.object_type_code("order"), b.object_type_code("item"));
+        let (place, pick) = (b.event_type_code("place"), b.event_type_code("pick"));
+        let q = b.qualifier_code("");
+        let o = b.add_object("o1", order).expect("new");
+        let i1 = b.add_object("i1", item).expect("new");
+        let i2 = b.add_object("i2", item).expect("new");
+        b.add_o2o(o, i1, q);
+        let e = b.add_event("e1", place, 0).expect("new");
+        for x in [o, i1, i2, i2] {
+            b.add_e2o(e, x, q);
+        }
+        let e = b.add_event("e2", pick, 3_600_000).expect("new");
+        b.add_e2o(e, i1, q);
+        b.add_event("e3", pick, 7_200_000).expect("new");
+        let (log, _) = b.finish();
+        let l = lifecycles(&log);
+        assert_eq!(l.len(), 2);
+        assert_eq!(
+            (l[0].object_type.as_str(), l[0].objects, l[0].max_seconds),
+            ("item", 2, 3600.0)
+        );
+        assert_eq!(l[0].median_seconds, 1800.0);
+        assert_eq!((l[1].objects, l[1].mean_events), (1, 1.0));
+        let g = interactions(&log);
+        assert_eq!(
+            g.iter()
+                .map(|x| (x.a.as_str(), x.b.as_str(), x.events, x.o2o))
+                .collect::<Vec<_>>(),
+            [("item", "item", 1, 0), ("item", "order", 1, 1)]
+        );
+        assert_eq!(objects_per_event(&log), [(0, 1), (1, 1), (3, 1)]);
+        assert_eq!(edge_waits(&log, "item", "place", "pick"), [(1, 1.0)]);
+    }
+}

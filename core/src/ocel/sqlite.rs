@@ -1,4 +1,4 @@
-//! OCEL 2.0 SQLite → [`OcelBuilder`](super::OcelBuilder), through the pure-Rust [`file`]
+//! OCEL 2.0 SQLite → [`OcelBuilder`](super::OcelBuilder), through the pure-Rust [`file`](mod@file)
 //! reader (so the browser reads SQLite OCEL files too).
 //!
 //! The OCEL 2.0 layout: `event(ocel_id, ocel_type)`, `object(ocel_id, ocel_type)`,

@@ -1,7 +1,7 @@
 //! Counts of an OCEL and the statistics of every flattening, in exactly the shape of
 //! `../shared/data/golden/ocel/*.json` (what pm4py computes) and of `spur ocel stats --json`.
 //!
-//! The flattened statistics are [`mining::stats`] of [`flatten`](super::flatten::flatten), so
+//! The flattened statistics are [`mining::stats`] of [`flatten`], so
 //! they share the ordinary logs' pm4py semantics; case durations are left out, as in the
 //! golden files.
 

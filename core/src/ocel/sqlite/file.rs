@@ -304,7 +304,7 @@ fn record<'a>(payload: &Cow<'a, [u8]>, values: &mut Vec<SqlValue<'a>>) -> Result
             4 => 4,
             5 => 6,
             6 | 7 => 8,
-            t => ((t - 12) / 2) as usize,
+            t => usize::try_from((t - 12) / 2).map_err(|_| "value too large")?,
         };
         let raw = p
             .get(body..body.checked_add(size).ok_or("value too large")?)

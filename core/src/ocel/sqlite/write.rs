@@ -1,5 +1,5 @@
 //! An OCEL 2.0 SQLite writer in pure Rust: an [`OcelLog`] → the bytes of a `.sqlite` file in
-//! the standard's table layout (the one [`super::read`] and pm4py read).
+//! the standard's table layout (the one Spur's SQLite importer and pm4py read).
 //!
 //! The file is written directly in the SQLite format (sqlite.org/fileformat2.html): 4 KiB
 //! pages, one table b-tree per table (leaf pages filled in rowid order, interior levels built
