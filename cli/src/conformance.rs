@@ -16,6 +16,7 @@ const HELP: &str = "usage: spur conformance LOG MODEL.pnml [--method tbr|alignme
   standard costs; --budget: search states per trace, default 1000000, exhaustion is reported).
   deviations: per activity, log moves and model moves (from alignments; with --method tbr, the
   events replay had to force). cases: fitness per case (alignments when computed, else tbr).
+  --timing: milliseconds of each computation on stderr.
   --case C --activity A --timestamp T   column roles of the log";
 
 #[derive(Serialize)]
@@ -69,10 +70,12 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         DEFAULT_ALIGNMENT_BUDGET,
         Vec::new(),
     );
+    let mut timing = false;
     let mut it = rest.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--json" => json = true,
+            "--timing" => timing = true,
             "--method" | "--budget" => {
                 let Some(v) = it.next() else {
                     eprintln!("spur: {a} needs a value\n\n{HELP}");
@@ -136,13 +139,26 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         cases: Vec::new(),
     };
     let mut case_fit: Vec<Option<f64>> = Vec::new();
+    let clock = std::time::Instant::now();
+    let lap = |what: &str, from: std::time::Instant| {
+        if timing {
+            eprintln!(
+                "spur: conformance: {what} {:.1} ms",
+                from.elapsed().as_secs_f64() * 1e3
+            );
+        }
+    };
     if method != "alignments" {
         let f = token_replay_fitness(log, &net);
+        lap("token replay fitness", clock);
+        let clock = std::time::Instant::now();
+        let precision = etc_precision(log, &net);
+        lap("precision", clock);
         out.tbr = Some(Tbr {
             log_fitness: f.log_fitness,
             average_trace_fitness: f.average_trace_fitness,
             percentage_of_fitting_traces: f.percentage_of_fitting_traces,
-            precision: etc_precision(log, &net),
+            precision,
         });
         out.deviations = f
             .problems
@@ -156,7 +172,9 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         case_fit = f.case_fitness.into_iter().map(Some).collect();
     }
     if method != "tbr" {
+        let clock = std::time::Instant::now();
         let a = alignment_fitness(log, &net, budget);
+        lap("alignments", clock);
         out.alignments = Some(Alignments {
             log_fitness: a.log_fitness,
             average_trace_fitness: a.average_trace_fitness,

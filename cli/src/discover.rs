@@ -11,7 +11,8 @@ const HELP: &str = "usage: spur discover LOG [--noise X] [-o MODEL.pnml|MODEL.pt
   discover a process tree with the inductive miner (pm4py 2.7 semantics: IM, or IMf when
   --noise X > 0, e.g. 0.2) and convert it to a workflow net as pm4py does.
   -o MODEL.pnml writes the net (pm4py/ProM PNML), -o MODEL.ptree the tree in pm4py's syntax.
-  --json prints {tree, places, transitions, visible_transitions, arcs}.
+  --json prints {tree, places, transitions, visible_transitions, arcs}. --timing: milliseconds
+  of mining and conversion on stderr.
   --case C --activity A --timestamp T   column roles of the log";
 
 #[derive(Serialize)]
@@ -30,10 +31,12 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     }
     let (options, rest) = parse_options(args)?;
     let (mut noise, mut out, mut json, mut files) = (0.0f64, None::<String>, false, Vec::new());
+    let mut timing = false;
     let mut it = rest.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--json" => json = true,
+            "--timing" => timing = true,
             "--noise" | "-o" => {
                 let Some(v) = it.next() else {
                     eprintln!("spur: {a} needs a value\n\n{HELP}");
@@ -78,8 +81,17 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     for note in &read.notes {
         eprintln!("spur: {path}: {note}");
     }
+    let clock = std::time::Instant::now();
     let tree = discover_tree(&read.log, InductiveOptions { noise });
+    let mined = clock.elapsed();
     let net = tree_to_net(&tree);
+    if timing {
+        eprintln!(
+            "spur: discover: inductive miner {:.1} ms, tree to net {:.1} ms",
+            mined.as_secs_f64() * 1e3,
+            (clock.elapsed() - mined).as_secs_f64() * 1e3
+        );
+    }
     if let Some(o) = &out {
         let text = if o.ends_with(".ptree") {
             format!("{tree}\n")

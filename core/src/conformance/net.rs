@@ -41,6 +41,8 @@ pub(crate) struct ReplayNet<'a> {
     pub place_rank: Vec<u32>,
     /// Label → transition (pm4py: the last one by transition name).
     pub by_label: HashMap<&'a str, usize>,
+    /// Label → every transition with it, by index.
+    pub label_transitions: HashMap<&'a str, Vec<usize>>,
     /// `paths[p]`: target place → silent transitions leading there (pm4py's
     /// `get_places_shortest_path_by_hidden`, depth 50).
     pub paths: Vec<HashMap<u32, Vec<usize>>>,
@@ -72,6 +74,12 @@ impl<'a> ReplayNet<'a> {
         for t in torder {
             if let Some(l) = net.transitions[t].label.as_deref() {
                 by_label.insert(l, t);
+            }
+        }
+        let mut label_transitions: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (t, tr) in net.transitions.iter().enumerate() {
+            if let Some(l) = tr.label.as_deref() {
+                label_transitions.entry(l).or_default().push(t);
             }
         }
         let mut out_of_place: Vec<Vec<usize>> = vec![Vec::new(); net.places.len()];
@@ -108,10 +116,16 @@ impl<'a> ReplayNet<'a> {
             post,
             place_rank,
             by_label,
+            label_transitions,
             paths,
             initial: marking(&net.initial_marking),
             final_marking: marking(&net.final_marking),
         }
+    }
+
+    /// The transitions labelled `label`.
+    pub fn with_label(&self, label: &str) -> &[usize] {
+        self.label_transitions.get(label).map_or(&[], Vec::as_slice)
     }
 
     pub fn enabled(&self, t: usize, m: &Marking) -> bool {

@@ -6,7 +6,8 @@
 
 use super::net::{Marking, ReplayNet};
 
-/// Replay switches, as pm4py's parameters (fitness and precision use different ones).
+/// Replay switches, as pm4py's parameters (fitness uses [`FITNESS_MODE`]; precision replays
+/// prefixes step by step with `prepare_event`, stopping at the first missing token).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct ReplayMode {
     pub reach_final: bool,
@@ -19,11 +20,6 @@ pub(crate) const FITNESS_MODE: ReplayMode = ReplayMode {
     stop_immediately_unfit: false,
     consider_remaining: true,
 };
-pub(crate) const PRECISION_MODE: ReplayMode = ReplayMode {
-    reach_final: false,
-    stop_immediately_unfit: true,
-    consider_remaining: false,
-};
 
 /// The replay of one trace.
 #[derive(Debug, Clone)]
@@ -34,8 +30,6 @@ pub(crate) struct TraceReplay {
     pub consumed: i64,
     pub remaining: i64,
     pub produced: i64,
-    /// The marking reached (before the final marking is subtracted).
-    pub reached: Marking,
     /// Activities of the trace with no transition in the model.
     pub unknown_activities: Vec<usize>,
     /// Trace positions whose transition had to be forced (missing tokens).
@@ -50,31 +44,19 @@ pub(crate) fn replay_trace(rn: &ReplayNet<'_>, trace: &[&str], mode: ReplayMode)
     let mut produced = sum_im;
     let mut unknown = Vec::new();
     let mut problems = Vec::new();
-    let mut stopped = false;
     for (i, act) in trace.iter().enumerate() {
-        let Some(&mapped) = rn.by_label.get(act) else {
+        let Some((t, fired, enabled)) = prepare_event(rn, &mut marking, act) else {
             unknown.push(i);
             continue;
         };
-        let t = (0..rn.pre.len())
-            .find(|&x| {
-                rn.net.transitions[x].label.as_deref() == Some(act) && rn.enabled(x, &marking)
-            })
-            .unwrap_or(mapped);
-        if !rn.enabled(t, &marking) {
-            let mut fired = Vec::new();
-            let mut visited = Vec::new();
-            marking = apply_hidden(rn, t, marking, 0, &mut visited, &mut fired);
-            for &h in &fired {
-                consumed += rn.pre[h].iter().map(|a| a.1).sum::<i64>();
-                produced += rn.post[h].iter().map(|a| a.1).sum::<i64>();
-            }
+        for &h in &fired {
+            consumed += rn.pre[h].iter().map(|a| a.1).sum::<i64>();
+            produced += rn.post[h].iter().map(|a| a.1).sum::<i64>();
         }
-        if !rn.enabled(t, &marking) {
+        if !enabled {
             problems.push(i);
             if mode.stop_immediately_unfit {
                 missing += 1;
-                stopped = true;
                 break;
             }
             // pm4py's add_missing_tokens: counts the shortfall, adds the arc weight.
@@ -92,7 +74,6 @@ pub(crate) fn replay_trace(rn: &ReplayNet<'_>, trace: &[&str], mode: ReplayMode)
             marking = rn.fire(t, &marking);
         }
     }
-    let _ = stopped;
     if mode.reach_final {
         reach_final(rn, &mut marking, &mut consumed, &mut produced);
     }
@@ -136,10 +117,34 @@ pub(crate) fn replay_trace(rn: &ReplayNet<'_>, trace: &[&str], mode: ReplayMode)
         consumed,
         remaining,
         produced,
-        reached,
         unknown_activities: unknown,
         problems,
     }
+}
+
+/// The transition pm4py uses for event `act` (an enabled one with that label, else the label's
+/// mapped one), after its silent walk towards enabling it: `(transition, silent transitions
+/// fired, enabled now)`, or `None` when the model has no such label. `marking` is updated by the
+/// silent firings only.
+pub(crate) fn prepare_event(
+    rn: &ReplayNet<'_>,
+    marking: &mut Marking,
+    act: &str,
+) -> Option<(usize, Vec<usize>, bool)> {
+    let &mapped = rn.by_label.get(act)?;
+    let t = rn
+        .with_label(act)
+        .iter()
+        .copied()
+        .find(|&x| rn.enabled(x, marking))
+        .unwrap_or(mapped);
+    let mut fired = Vec::new();
+    if !rn.enabled(t, marking) {
+        let mut visited = Vec::new();
+        *marking = apply_hidden(rn, t, std::mem::take(marking), 0, &mut visited, &mut fired);
+    }
+    let enabled = rn.enabled(t, marking);
+    Some((t, fired, enabled))
 }
 
 /// pm4py's `get_hidden_transitions_to_enable` / `get_req_transitions_for_final_marking`: the

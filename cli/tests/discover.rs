@@ -1,0 +1,68 @@
+//! Transcript tests of `spur discover` and `spur conformance`: a model discovered from a log,
+//! written as PNML, and the log checked against it.
+
+use std::process::Command;
+
+fn spur(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_spur"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("spur runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+#[test]
+fn discover_then_conformance_fits_perfectly() {
+    let dir = std::env::temp_dir().join(format!("spur-discover-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("log.csv");
+    std::fs::write(
+        &log,
+        "case,activity,time\n1,a,2024-01-01T00:00:00\n1,b,2024-01-01T01:00:00\n1,c,2024-01-01T02:00:00\n\
+         2,a,2024-01-01T00:00:00\n2,c,2024-01-01T01:00:00\n2,b,2024-01-01T02:00:00\n",
+    )
+    .unwrap();
+    let pnml = dir.join("model.pnml");
+    let (code, stdout, stderr) = spur(&[
+        "discover",
+        log.to_str().unwrap(),
+        "-o",
+        pnml.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["tree"], "->( 'a', +( 'b', 'c' ) )");
+    assert_eq!(
+        (
+            v["places"].as_u64(),
+            v["transitions"].as_u64(),
+            v["visible_transitions"].as_u64(),
+            v["arcs"].as_u64()
+        ),
+        (Some(6), Some(4), Some(3), Some(10))
+    );
+    let (code, stdout, stderr) = spur(&[
+        "conformance",
+        log.to_str().unwrap(),
+        pnml.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["tbr"]["log_fitness"], 1.0);
+    assert_eq!(v["alignments"]["percentage_of_fitting_traces"], 100.0);
+    assert_eq!(v["alignments"]["exhausted"], 0);
+    assert_eq!(v["cases"].as_array().map(Vec::len), Some(2));
+    // A model that is not PNML is refused with the line.
+    std::fs::write(&pnml, "<pnml><net id='n'><page id='p'>\n<arc id='x' source='a' target='b'/>\n</page></net></pnml>").unwrap();
+    let (code, _, stderr) = spur(&["conformance", log.to_str().unwrap(), pnml.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("PNML line 2: arc 'x'"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
