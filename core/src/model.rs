@@ -53,7 +53,7 @@ impl ModelKind {
     pub fn name(self) -> &'static str {
         match self {
             ModelKind::Leads => "leads",
-            ModelKind::Recommender => "recommender",
+            ModelKind::Recommender => "reco",
         }
     }
 

@@ -106,7 +106,7 @@ test("bad, wrong-kind and resealed-but-hostile artifacts are refused and the mod
     [MODEL.subarray(0, MODEL.length - 10), "artifact_truncated"],
     [flipped, "artifact_checksum_mismatch"],
     [Buffer.alloc(MAX_ARTIFACT_BYTES + 1), "artifact_too_large"],
-    [reseal(recommender), "artifact_unsupported_kind"],
+    [reseal(recommender), "artifact_corrupt"],
     [reseal(unknownKind), "artifact_unknown_kind"],
     [reseal(hostile), "artifact_corrupt"],
   ];
@@ -127,7 +127,7 @@ test("bad bytes written straight into KV are refused and the model stays", async
   await kv.put(`model:leads:${bogus}`, stamped(createdAt + 99)); // bytes that are not `bogus`
   const pointers = [
     "{not json",
-    JSON.stringify({ kind: "recommender", sha256: bogus, version: 1e15 }),
+    JSON.stringify({ kind: "reco", sha256: bogus, version: 1e15 }),
     JSON.stringify({ kind: "leads", sha256: "cd".repeat(32), version: 1e15 }), // missing artifact
     JSON.stringify({ kind: "leads", sha256: bogus, version: 1e15 }), // SHA mismatch
     JSON.stringify({ kind: "leads", sha256: bogus.slice(2), version: 1e15 }),

@@ -172,7 +172,7 @@ fn uploads_move_forward_only_and_keep_the_model_on_refusal() {
     for (bytes, code) in [
         (encode_leads(&nan, 9_000), "artifact_corrupt"),
         (encode_leads(&long, 9_000), "artifact_corrupt"),
-        (reseal(other_kind), "artifact_unsupported_kind"),
+        (reseal(other_kind), "artifact_corrupt"),
         (b"SPURMODL".to_vec(), "artifact_truncated"),
     ] {
         let r = put(&e, &bytes, 0);
@@ -221,7 +221,7 @@ fn isolates_read_the_pointer_at_most_every_interval_and_never_go_back() {
     let bogus_sha = "ab".repeat(32);
     let bad_pointers = [
         b"{not json".to_vec(),
-        br#"{"kind":"recommender","sha256":"00","version":9}"#.to_vec(),
+        br#"{"kind":"reco","sha256":"00","version":9}"#.to_vec(),
         Pointer::of(&older).to_json(),
         format!(r#"{{"kind":"leads","sha256":"{bogus_sha}","version":99999}}"#).into_bytes(),
     ];
