@@ -12,6 +12,7 @@ use spur_core::reco::evaluate::{self, EvalProgress};
 use spur_core::reco::generate::{shop, ShopOptions};
 use spur_core::reco::profile::parse_profile;
 use spur_core::reco::recommend::{recommend, BusinessRules, Request};
+use spur_core::reco::response::{ModelInfo, RecommendResponse};
 use spur_core::reco::tune::Control;
 use spur_core::reco::{artifact, train::TrainOptions};
 use std::io::IsTerminal;
@@ -459,13 +460,17 @@ fn recommend_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
     let r = recommend(&m, &req);
     let mut o = String::new();
     if f.json {
-        let v = serde_json::json!({
-            "items": r.items,
-            "model": {"kind": header.kind, "sha256": header.sha256,
-                      "created_at": timestamp::format_iso(header.created_at_ms)},
-            "profile": r.profile,
-            "degraded": r.degraded,
-        });
+        // The `/recommend` response shape (spur_core::reco::response).
+        let v = RecommendResponse {
+            items: r.items,
+            model: Some(ModelInfo {
+                kind: header.kind,
+                sha256: header.sha256.clone(),
+                created_at: timestamp::format_iso(header.created_at_ms),
+            }),
+            profile: r.profile,
+            degraded: r.degraded,
+        };
         say!(o, "{}", serde_json::to_string_pretty(&v)?);
         return emit(&o);
     }

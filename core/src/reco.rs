@@ -27,6 +27,7 @@ pub mod model;
 pub mod profile;
 pub mod recommend;
 pub mod request;
+pub mod response;
 pub mod rules;
 pub mod train;
 pub mod tune;

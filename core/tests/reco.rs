@@ -471,3 +471,24 @@ fn cross_shell_fixture_answers_natively() {
         assert_eq!(&got, want, "{r}");
     }
 }
+
+#[test]
+fn the_recommend_response_shape() {
+    use spur_core::reco::request::parse_recommend_request;
+    use spur_core::reco::response::respond;
+    let req = parse_recommend_request(br#"{"clicks":["P00003"],"k":3}"#).expect("valid");
+    let none = serde_json::to_value(respond(None, &req, None)).expect("json");
+    assert_eq!(
+        none,
+        serde_json::json!({"items": [], "model": null, "profile": false, "degraded": "no_model"})
+    );
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data/reco/cross-shell");
+    let bytes = std::fs::read(dir.join("model.spur")).expect("fixture model");
+    let (h, m) = artifact::decode(&bytes).expect("decodes");
+    let v = serde_json::to_value(respond(Some((&h, &m)), &req, None)).expect("json");
+    assert_eq!(v["model"]["kind"], "reco");
+    assert_eq!(v["model"]["sha256"], h.sha256.as_str());
+    assert_eq!(v["model"]["created_at"], "2025-12-02T00:00:00.000Z");
+    assert_eq!(v["items"].as_array().map(Vec::len), Some(3));
+    assert_eq!(v["degraded"], serde_json::Value::Null);
+}
