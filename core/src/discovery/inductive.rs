@@ -162,12 +162,8 @@ impl Miner<'_> {
             return self.split_activity(log, a);
         }
         for &a in alphabet {
-            let mut b = SubLogBuilder::default();
-            for (t, n) in &log.variants {
-                let rest: Vec<u32> = t.iter().copied().filter(|&e| e != a).collect();
-                b.add(&rest, *n);
-            }
-            if cuts::find(&self.dfg(&b.finish())).is_some() {
+            // Only the DFG of the log without `a` matters for the cut test.
+            if cuts::find(&Dfg::of_without(log, &self.rank, Some(a))).is_some() {
                 return self.split_activity(log, a);
             }
         }

@@ -45,13 +45,16 @@ impl SubLog {
 
     /// The activities of the log, sorted by `rank` (the name order).
     pub fn alphabet(&self, rank: &[u32]) -> Vec<u32> {
-        let mut seen: Vec<u32> = self
-            .variants
-            .iter()
-            .flat_map(|v| v.0.iter().copied())
+        let mut present = vec![false; rank.len()];
+        for (t, _) in &self.variants {
+            for &a in t {
+                present[a as usize] = true;
+            }
+        }
+        let mut seen: Vec<u32> = (0..rank.len() as u32)
+            .filter(|&a| present[a as usize])
             .collect();
         seen.sort_unstable_by_key(|&a| rank[a as usize]);
-        seen.dedup();
         seen
     }
 }
@@ -70,10 +73,19 @@ pub(crate) struct Dfg {
 impl Dfg {
     /// pm4py's `discover_dfg_uvcl`: every consecutive pair, start and end of non-empty traces.
     pub fn of(log: &SubLog, rank: &[u32]) -> Dfg {
-        let acts = log.alphabet(rank);
-        let mut local = HashMap::with_capacity(acts.len());
+        Dfg::of_without(log, rank, None)
+    }
+
+    /// The DFG of `log` with every event of `skip` removed first (the activity-concurrent
+    /// fall-through's test), without building that log.
+    pub fn of_without(log: &SubLog, rank: &[u32], skip: Option<u32>) -> Dfg {
+        let mut acts = log.alphabet(rank);
+        if let Some(x) = skip {
+            acts.retain(|&a| a != x);
+        }
+        let mut local = vec![usize::MAX; rank.len()];
         for (i, &a) in acts.iter().enumerate() {
-            local.insert(a, i);
+            local[a as usize] = i;
         }
         let n = acts.len();
         let mut dfg = Dfg {
@@ -83,13 +95,21 @@ impl Dfg {
             end: vec![0; n],
         };
         for (t, count) in &log.variants {
-            let idx: Vec<usize> = t.iter().map(|a| local[a]).collect();
-            if let (Some(&f), Some(&l)) = (idx.first(), idx.last()) {
-                dfg.start[f] += count;
-                dfg.end[l] += count;
+            let mut prev = usize::MAX;
+            for &a in t {
+                if Some(a) == skip {
+                    continue;
+                }
+                let x = local[a as usize];
+                if prev == usize::MAX {
+                    dfg.start[x] += count;
+                } else {
+                    dfg.edges[prev * n + x] += count;
+                }
+                prev = x;
             }
-            for w in idx.windows(2) {
-                dfg.edges[w[0] * n + w[1]] += count;
+            if prev != usize::MAX {
+                dfg.end[prev] += count;
             }
         }
         dfg
