@@ -1,31 +1,8 @@
 //! Transcript tests of `spur convert`: a small log through every output format and back, and
 //! the errors a user sees (exit code 1 = input refused, 2 = usage or I/O trouble).
 
-use std::path::PathBuf;
-use std::process::Command;
-
-struct Run {
-    code: i32,
-    stderr: String,
-}
-
-fn spur(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_spur"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("spur runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stderr: String::from_utf8_lossy(&out.stderr).into(),
-    }
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("spur-convert-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir.join(name)
-}
+mod support;
+use support::{scratch, spur};
 
 const EXPECTED_CSV: &str = "case:concept:name,concept:name,time:timestamp,org:resource,cost\r
 c1,register,2024-02-01T09:00:00.000Z,ann,10\r

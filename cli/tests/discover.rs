@@ -1,20 +1,8 @@
 //! Transcript tests of `spur discover` and `spur conformance`: a model discovered from a log,
 //! written as PNML, and the log checked against it.
 
-use std::process::Command;
-
-fn spur(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_spur"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("spur runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
-}
+mod support;
+use support::spur_parts;
 
 #[test]
 fn discover_then_conformance_fits_perfectly() {
@@ -28,7 +16,7 @@ fn discover_then_conformance_fits_perfectly() {
     )
     .unwrap();
     let pnml = dir.join("model.pnml");
-    let (code, stdout, stderr) = spur(&[
+    let (code, stdout, stderr) = spur_parts(&[
         "discover",
         log.to_str().unwrap(),
         "-o",
@@ -47,7 +35,7 @@ fn discover_then_conformance_fits_perfectly() {
         ),
         (Some(6), Some(4), Some(3), Some(10))
     );
-    let (code, stdout, stderr) = spur(&[
+    let (code, stdout, stderr) = spur_parts(&[
         "conformance",
         log.to_str().unwrap(),
         pnml.to_str().unwrap(),
@@ -61,7 +49,8 @@ fn discover_then_conformance_fits_perfectly() {
     assert_eq!(v["cases"].as_array().map(Vec::len), Some(2));
     // A model that is not PNML is refused with the line.
     std::fs::write(&pnml, "<pnml><net id='n'><page id='p'>\n<arc id='x' source='a' target='b'/>\n</page></net></pnml>").unwrap();
-    let (code, _, stderr) = spur(&["conformance", log.to_str().unwrap(), pnml.to_str().unwrap()]);
+    let (code, _, stderr) =
+        spur_parts(&["conformance", log.to_str().unwrap(), pnml.to_str().unwrap()]);
     assert_eq!(code, 1);
     assert!(stderr.contains("PNML line 2: arc 'x'"), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);

@@ -1,40 +1,14 @@
 //! Transcript tests of `spur leads` and `spur bench`: exit codes, exact messages, the JSON
 //! shape of `evaluate --json`, and the CLI scoring the same as spur-core's edge call.
 
+mod support;
+use support::{s, scratch, spur};
+
 use std::path::PathBuf;
-use std::process::Command;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn spur(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_spur"))
-        .args(args)
-        .output()
-        .expect("spur runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into(),
-        stderr: String::from_utf8_lossy(&out.stderr).into(),
-    }
-}
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("spur-leads-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir.join(name)
-}
-
-fn s(p: &std::path::Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
 
 #[test]
 fn generate_evaluate_json_shape() {
-    let leads = temp("eval.csv");
+    let leads = scratch("eval.csv");
     let r = spur(&[
         "leads",
         "generate",
@@ -107,7 +81,11 @@ fn generate_evaluate_json_shape() {
 
 #[test]
 fn train_then_score_matches_the_edge_call() {
-    let (leads, model, new) = (temp("train.csv"), temp("model.spur"), temp("new.csv"));
+    let (leads, model, new) = (
+        scratch("train.csv"),
+        scratch("model.spur"),
+        scratch("new.csv"),
+    );
     assert_eq!(
         spur(&[
             "leads",
@@ -200,7 +178,7 @@ fn refusals_and_usage() {
         "{}",
         r.stderr
     );
-    let bad = temp("bad.csv");
+    let bad = scratch("bad.csv");
     std::fs::write(&bad, "industry,won\nenergy,\"1\n").expect("write");
     let r = spur(&[
         "leads",
@@ -209,7 +187,7 @@ fn refusals_and_usage() {
         "--outcome",
         "won",
         "-o",
-        s(&temp("never.spur")),
+        s(&scratch("never.spur")),
     ]);
     assert_eq!(
         (r.code, r.stderr.as_str()),
@@ -222,7 +200,7 @@ fn refusals_and_usage() {
             .as_str()
         )
     );
-    let junk = temp("junk.spur");
+    let junk = scratch("junk.spur");
     std::fs::write(&junk, b"SPURMODL\x07\x00").expect("write");
     let r = spur(&["leads", "score", s(&junk), s(&bad)]);
     assert_eq!(r.code, 1);

@@ -2,40 +2,12 @@
 //! log, the command states the planted effects (readable and `--json`), and refusals exit with
 //! the documented codes and messages.
 
-use std::path::PathBuf;
-use std::process::Command;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn spur(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_spur"))
-        .args(args)
-        .output()
-        .expect("spur runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into(),
-        stderr: String::from_utf8_lossy(&out.stderr).into(),
-    }
-}
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("spur-activities-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir.join(name)
-}
-
-fn s(p: &std::path::Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
+mod support;
+use support::{s, scratch, spur};
 
 #[test]
 fn generated_activity_log_states_the_planted_effects() {
-    let (leads, acts) = (temp("leads.csv"), temp("acts.csv"));
+    let (leads, acts) = (scratch("leads.csv"), scratch("acts.csv"));
     let r = spur(&[
         "leads",
         "generate",
@@ -119,7 +91,7 @@ fn generated_activity_log_states_the_planted_effects() {
 
 #[test]
 fn refusals_and_usage() {
-    let (leads, acts) = (temp("r-leads.csv"), temp("r-acts.csv"));
+    let (leads, acts) = (scratch("r-leads.csv"), scratch("r-acts.csv"));
     std::fs::write(&leads, "id,won\nA,yes\nB,no\n").expect("write");
     std::fs::write(
         &acts,

@@ -1,36 +1,12 @@
 //! Transcript tests of `spur map`: the SVG file it writes (one element per node and path), the
 //! JSON shape, the sliders and the usage errors of the real binary.
 
-use std::process::Command;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn spur(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_spur"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("spur runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into(),
-        stderr: String::from_utf8_lossy(&out.stderr).into(),
-    }
-}
-
-fn out_file(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("spur-map-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir.join(name)
-}
+mod support;
+use support::{scratch, spur};
 
 #[test]
 fn svg_file_of_a_small_log() {
-    let out = out_file("small.svg");
+    let out = scratch("small.svg");
     let out_s = out.to_str().expect("utf-8 temp path");
     let r = spur(&["map", "tests/data/small.csv", "-o", out_s]);
     assert_eq!((r.code, r.stderr.as_str()), (0, ""));
@@ -94,7 +70,7 @@ fn usage_errors() {
         assert_eq!(r.code, 2, "{args:?}");
         assert!(r.stderr.contains(msg), "{args:?}: {}", r.stderr);
     }
-    let bad = out_file("bad.csv");
+    let bad = scratch("bad.csv");
     std::fs::write(&bad, "a,b\n").expect("write");
     let r = spur(&["map", bad.to_str().expect("utf-8")]);
     assert_eq!(r.code, 1, "{}", r.stderr);

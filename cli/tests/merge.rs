@@ -1,34 +1,14 @@
 //! Transcript tests of `spur merge` and `spur simulate laundry`: exit codes, stdout, stderr, and
 //! the merged file read back.
 
+mod support;
+use support::{fresh_dir, spur};
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn spur(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_spur"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("spur runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into(),
-        stderr: String::from_utf8_lossy(&out.stderr).into(),
-    }
-}
 
 /// A fresh directory for one test.
 fn dir(name: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("merge-{name}"));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).expect("tmp dir");
-    d
+    fresh_dir(&format!("merge-{name}"))
 }
 
 fn s(p: &Path) -> String {

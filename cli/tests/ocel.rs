@@ -2,31 +2,11 @@
 //! into an event log, JSON → SQLite → JSON round trips, and the exit codes of refusals (1 =
 //! input refused, 2 = usage).
 
-use std::process::Command;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn spur(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_spur"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("spur runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into(),
-        stderr: String::from_utf8_lossy(&out.stderr).into(),
-    }
-}
+mod support;
+use support::spur;
 
 fn scratch(name: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("spur-ocel-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir.join(name).to_string_lossy().into_owned()
+    support::scratch(name).to_string_lossy().into_owned()
 }
 
 const LOG: &str = "../core/test_data/ocel/ok/001_ocel2_minimal.jsonocel";

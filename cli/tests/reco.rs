@@ -1,36 +1,8 @@
 //! Transcript tests of `spur reco`: generate → evaluate (the JSON shape of the issue) → train →
 //! recommend (the CLI scores the same as spur-core), refusals and exit codes.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn spur(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_spur"))
-        .args(args)
-        .output()
-        .expect("spur runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into(),
-        stderr: String::from_utf8_lossy(&out.stderr).into(),
-    }
-}
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("spur-reco-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir.join(name)
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
+mod support;
+use support::{s, scratch, spur};
 
 const COLS: [&str; 6] = [
     "--session",
@@ -52,7 +24,7 @@ fn keys(v: &serde_json::Value) -> Vec<&str> {
 
 #[test]
 fn generate_evaluate_train_recommend() {
-    let dir = temp("shop");
+    let dir = scratch("shop");
     let r = spur(&[
         "reco",
         "generate",
@@ -166,7 +138,7 @@ fn generate_evaluate_train_recommend() {
 
 #[test]
 fn refusals_and_exit_codes() {
-    let bad = temp("bad.bin");
+    let bad = scratch("bad.bin");
     std::fs::write(&bad, b"SPURMODL\x01\x00\x02\x00garbage").expect("write");
     let r = spur(&["reco", "recommend", s(&bad), "--clicks", "a"]);
     assert_eq!(r.code, 1);
@@ -177,7 +149,7 @@ fn refusals_and_exit_codes() {
     let r = spur(&["reco", "frobnicate"]);
     assert_eq!(r.code, 2);
     // A log without timestamps cannot be split by days.
-    let log = temp("untimed.csv");
+    let log = scratch("untimed.csv");
     std::fs::write(&log, "session,item\n1,a\n1,b\n2,a\n2,c\n").expect("write");
     let r = spur(&[
         "reco",

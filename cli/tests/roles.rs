@@ -1,25 +1,14 @@
 //! Transcript tests of `spur roles`: exact stdout, stderr and exit code.
 
-use expect_test::expect;
-use std::process::Command;
+mod support;
+use support::spur_parts;
 
-fn spur(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_spur"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("spur runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
-}
+use expect_test::expect;
 
 #[test]
 fn roles_human_with_a_role_field() {
     let (code, stdout, stderr) =
-        spur(&["roles", "tests/data/laundry.csv", "--role", "sender_role"]);
+        spur_parts(&["roles", "tests/data/laundry.csv", "--role", "sender_role"]);
     assert_eq!((code, stderr.as_str()), (0, ""));
     expect![[r#"
         tests/data/laundry.csv: 3 resources
@@ -63,17 +52,17 @@ fn roles_human_with_a_role_field() {
 
 #[test]
 fn roles_json_and_refusals() {
-    let (code, stdout, _) = spur(&["roles", "tests/data/small.csv", "--json"]);
+    let (code, stdout, _) = spur_parts(&["roles", "tests/data/small.csv", "--json"]);
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
     assert_eq!(v["activity_resource"]["attribute"], "resource");
     assert!(v["activity_role"].is_null());
     assert!(v["handover"]["pairs"].as_u64().is_some_and(|n| n > 0));
-    let (code, _, stderr) = spur(&["roles", "tests/data/laundry.csv", "--role", "sender"]);
+    let (code, _, stderr) = spur_parts(&["roles", "tests/data/laundry.csv", "--role", "sender"]);
     assert_eq!(code, 1);
     expect![[r#"
         spur: tests/data/laundry.csv: the log has no attribute `sender` (did you mean `sender_role`?); its attributes are: activity, resource, source, machine, customer, sender_role
     "#]].assert_eq(&stderr);
-    let (code, _, _) = spur(&["roles"]);
+    let (code, _, _) = spur_parts(&["roles"]);
     assert_eq!(code, 2);
 }

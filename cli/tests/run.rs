@@ -1,36 +1,16 @@
 //! `spur run RECIPE LOG`: the laundry recipe replayed on a simulated, merged laundry log gives
 //! exactly the numbers of `spur compare` / `spur before` on the same data; refusals are located.
 
+mod support;
+use support::{fresh_dir, spur, Run};
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn spur(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_spur"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("spur runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into(),
-        stderr: String::from_utf8_lossy(&out.stderr).into(),
-    }
-}
 
 const RECIPE: &str = "../core/test_data/recipes/laundry.json";
 
 /// A fresh directory for one test.
 fn dir(name: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("run-{name}"));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).expect("tmp dir");
-    d
+    fresh_dir(&format!("run-{name}"))
 }
 
 /// `spur simulate laundry` + `spur merge`, as in the README; returns the merged CSV.

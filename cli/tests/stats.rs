@@ -1,26 +1,9 @@
 //! Transcript tests of `spur stats`: exact stdout, stderr and exit code of the real binary.
 
+mod support;
+use support::spur;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn spur(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_spur"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("spur runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into(),
-        stderr: String::from_utf8_lossy(&out.stderr).into(),
-    }
-}
 
 fn shared_data() -> Option<PathBuf> {
     let dir = std::env::var_os("SPUR_SHARED_DATA")

@@ -1,27 +1,10 @@
 //! Transcript tests of `spur stream`: the exact JSON lines on a small stream, per-event vs
 //! micro-batch final windows, resuming from a checkpoint after a stop, and refused inputs.
 
+mod support;
+use support::spur;
+
 use std::collections::BTreeMap;
-use std::process::Command;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn spur(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_spur"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("spur runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into(),
-        stderr: String::from_utf8_lossy(&out.stderr).into(),
-    }
-}
 
 const BASE: [&str; 12] = [
     "stream",
