@@ -137,7 +137,7 @@ test("hot swap under a loop of /recommend requests: no failed request, answers m
   assert.ok(existsSync(SPUR), `${SPUR} is missing: build the CLI first (cargo build -p spur)`);
   const dir = mkdtempSync(join(tmpdir(), "spur-recoedge-"));
   execFileSync(SPUR, ["reco", "generate", "-o", join(dir, "shop"), "--sessions", "1500", "--items", "300", "--seed", "9"], { stdio: "ignore" });
-  execFileSync(SPUR, ["reco", "train", join(dir, "shop", "clicks.csv"), "-o", join(dir, "m.spur")], { stdio: "ignore" });
+  execFileSync(SPUR, ["reco", "train", join(dir, "shop", "clicks.csv"), "--session", "session_id", "--item", "item_id", "--time", "timestamp", "-o", join(dir, "m.spur")], { stdio: "ignore" });
   const next = readFileSync(join(dir, "m.spur"));
   const old = shaOf(MODEL);
   assert.equal((await recommend(REQUESTS[0])).json.model.sha256, old);
