@@ -227,3 +227,25 @@ fn hostile_requests_are_refused_and_change_nothing() {
         );
     }
 }
+
+/// The fuzz target's seeds for the new endpoints reach them (`core/test_data/edge/*.http`).
+#[test]
+fn reco_fuzz_seeds_reach_their_endpoints() {
+    let e = MemoryEdge::new(Config {
+        admin_token: Some("fuzz-admin-token-0123456789abcdef".into()),
+        allowed_origins: vec!["https://app.example".into()],
+        check_interval_ms: 0,
+    });
+    let profiles = e.call_raw(include_bytes!("../../test_data/edge/profiles.http"), 0);
+    assert_eq!(
+        profiles.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&profiles.body)
+    );
+    assert_eq!(json(&profiles)["accepted"], 1);
+    let r = e.call_raw(include_bytes!("../../test_data/edge/recommend.http"), 0);
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(json(&r)["profile"], true);
+    assert_eq!(json(&r)["degraded"], "no_model");
+}
