@@ -8,10 +8,11 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEdge } from "../support/edge.mjs";
+import { rawRequest } from "../support/raw-http.mjs";
 
 const FIXTURES = new URL("../../core/test_data/reco/cross-shell/", import.meta.url);
 const MODEL = readFileSync(new URL("model.spur", FIXTURES));
@@ -133,9 +134,23 @@ test("hostile requests on every new endpoint: 4xx JSON, nothing changes", async 
   assert.equal((await call("GET", "/health")).json.models.reco.sha256, serving);
 });
 
-test("hot swap under a loop of /recommend requests: no failed request, answers move to the new SHA", async () => {
+test("chunked bodies without Content-Length stop at the limit on the new endpoints", async () => {
+  const chunk = Buffer.alloc(64 * 1024, " ");
+  const reco = await rawRequest(edge.url, "POST /recommend HTTP/1.1", Array(3).fill(chunk), { chunked: true });
+  assert.equal(reco.status, 413, reco.body);
+  assert.equal(JSON.parse(reco.body).error.code, "body_too_large");
+  const profiles = await rawRequest(edge.url, `PUT /admin/profiles HTTP/1.1\r\nAuthorization: Bearer ${TOKEN}`,
+    Array(17).fill(chunk), { chunked: true });
+  assert.equal(profiles.status, 413, profiles.body);
+  assert.equal(JSON.parse(profiles.body).error.code, "body_too_large");
+  const over = await rawRequest(edge.url, "POST /recommend HTTP/1.1\r\nContent-Length: 131073", ["{}"]);
+  assert.equal(over.status, 413, over.body);
+});
+
+test("hot swap under a loop of /recommend requests: no failed request, answers move to the new SHA", async (t) => {
   assert.ok(existsSync(SPUR), `${SPUR} is missing: build the CLI first (cargo build -p spur)`);
   const dir = mkdtempSync(join(tmpdir(), "spur-recoedge-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   execFileSync(SPUR, ["reco", "generate", "-o", join(dir, "shop"), "--sessions", "1500", "--items", "300", "--seed", "9"], { stdio: "ignore" });
   execFileSync(SPUR, ["reco", "train", join(dir, "shop", "clicks.csv"), "--session", "session_id", "--item", "item_id", "--time", "timestamp", "-o", join(dir, "m.spur")], { stdio: "ignore" });
   const next = readFileSync(join(dir, "m.spur"));

@@ -249,3 +249,37 @@ fn reco_fuzz_seeds_reach_their_endpoints() {
     assert_eq!(json(&r)["profile"], true);
     assert_eq!(json(&r)["degraded"], "no_model");
 }
+
+/// A body stream that never ends, counting what it handed out.
+struct Endless {
+    sent: usize,
+}
+
+impl BodyStream for Endless {
+    async fn next_chunk(&mut self) -> Option<Result<Vec<u8>, String>> {
+        self.sent += 64 * 1024;
+        Some(Ok(vec![b' '; 64 * 1024]))
+    }
+}
+
+#[test]
+fn chunked_bodies_stop_at_the_limit_on_the_new_endpoints() {
+    let e = edge();
+    for (path, method, limit) in [
+        ("/recommend", "POST", crate::reco::request::MAX_BODY_BYTES),
+        ("/admin/profiles", "PUT", profiles::MAX_PROFILES_BODY_BYTES),
+    ] {
+        let headers = auth();
+        let req = Request {
+            method,
+            path,
+            headers: &headers,
+            now_ms: 0,
+        };
+        let mut body = Endless { sent: 0 };
+        let r = super::memory::block_on(handle(&e.config, &e.models, &e.host, &req, &mut body))
+            .unwrap();
+        assert_eq!(r.status, 413, "{path}");
+        assert!(body.sent <= limit + 64 * 1024, "{path}: read {}", body.sent);
+    }
+}
