@@ -4,7 +4,8 @@
 //   node bench/edge-load.mjs [MODEL] [LEADS_JSON]     (scripts/build-edge.sh first)
 //   BATCHES=1 also measures the fixture batch and 1,000-lead bodies; FLOOR=1 also measures a
 //   bodiless GET of an unknown path (the runtime's own round trip); EDGE_BUILD=dir/ measures
-//   another bundle (e.g. an older commit's worker/build/).
+//   another bundle (e.g. an older commit's worker/build/); RECO_MODEL=model.spur also PUTs that
+//   reco artifact and measures POST /recommend (3 clicks, k = 10) at each concurrency.
 // Prints JSON: p50/p90/p99/max in ms and requests per second, with the machine's load average.
 import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
@@ -45,7 +46,7 @@ async function run(label, body, concurrency, count = REQUESTS, [path, method] = 
       const t = performance.now();
       const r = await send(path, method, body, { "content-type": "application/json" });
       latencies.push(performance.now() - t);
-      if (r.status !== (path === "/leads/score" ? 200 : 404)) failed++;
+      if (r.status !== (path === "/nope" ? 404 : 200)) failed++;
     }
   }));
   const seconds = (performance.now() - t0) / 1000;
@@ -60,7 +61,17 @@ try {
   const up = await send("/admin/model", "PUT", model, { authorization: `Bearer ${TOKEN}` });
   if (up.status !== 200) throw new Error(`model upload failed: ${up.status} ${up.body}`);
   const results = [];
+  let recoBody;
+  if (process.env.RECO_MODEL) {
+    const reco = readFileSync(process.env.RECO_MODEL);
+    const t = performance.now();
+    const put = await send("/admin/model", "PUT", reco, { authorization: `Bearer ${TOKEN}` });
+    if (put.status !== 200) throw new Error(`reco model upload failed: ${put.status} ${put.body}`);
+    results.push({ label: "PUT reco model", bytes: reco.length, ms: Math.round(performance.now() - t) });
+    recoBody = JSON.stringify({ clicks: ["P00003", "P00120", "P01000"], k: 10 });
+  }
   for (const c of CONCURRENCY) {
+    if (recoBody) results.push(await run("POST /recommend", recoBody, c, REQUESTS, ["/recommend", "POST"]));
     if (process.env.FLOOR) results.push(await run("GET /nope (404, floor)", "", c, REQUESTS, ["/nope", "GET"]));
     results.push(await run("1 lead", JSON.stringify(batch[0]), c));
     if (process.env.BATCHES) {

@@ -12,6 +12,8 @@ mod body;
 mod cors;
 pub mod http;
 pub mod memory;
+pub mod profiles;
+mod recommend;
 mod route;
 pub mod store;
 
@@ -156,6 +158,29 @@ async fn call(
                 ),
             })
         }
+        Endpoint::Recommend => recommend::recommend(config, models, host, req, body).await,
+        Endpoint::AdminProfiles | Endpoint::AdminProfile => {
+            if let Err(r) =
+                admin::authorize(config.admin_token.as_deref(), req.header("authorization"))
+            {
+                return r;
+            }
+            if endpoint == Endpoint::AdminProfile {
+                return profiles::get_profile(host, req.path).await;
+            }
+            let limit = Limit {
+                bytes: profiles::MAX_PROFILES_BODY_BYTES,
+                code: "body_too_large",
+                what: "body",
+                advice: ": split the profiles into several uploads",
+            };
+            match body::read_body(req, body, &limit).await {
+                Ok(bytes) => {
+                    profiles::put_profiles(&models.profiles, host, &bytes, req.now_ms).await
+                }
+                Err(r) => r,
+            }
+        }
         Endpoint::AdminModel => {
             if let Err(r) =
                 admin::authorize(config.admin_token.as_deref(), req.header("authorization"))
@@ -204,3 +229,5 @@ fn health(models: &Models) -> Response {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_reco;

@@ -13,15 +13,13 @@ pub fn headers(
     allowed: &[String],
 ) -> Result<Vec<(&'static str, String)>, Response> {
     match (endpoint, origin) {
-        (Endpoint::Health | Endpoint::Score, _) => {
-            Ok(vec![("access-control-allow-origin", "*".into())])
-        }
-        (Endpoint::AdminModel, None) => Ok(Vec::new()),
-        (Endpoint::AdminModel, Some(o)) if allowed.iter().any(|a| a == o) => Ok(vec![
+        (e, _) if !e.is_admin() => Ok(vec![("access-control-allow-origin", "*".into())]),
+        (_, None) => Ok(Vec::new()),
+        (_, Some(o)) if allowed.iter().any(|a| a == o) => Ok(vec![
             ("access-control-allow-origin", o.to_string()),
             ("vary", "Origin".into()),
         ]),
-        (Endpoint::AdminModel, Some(o)) => Err(Response::error(
+        (_, Some(o)) => Err(Response::error(
             403,
             "origin_not_allowed",
             format!(
@@ -37,9 +35,10 @@ pub fn headers(
 pub fn preflight(endpoint: Endpoint, cors: Vec<(&'static str, String)>) -> Response {
     let mut r = Response::empty(204).with_header("allow", endpoint.allow());
     if !cors.is_empty() {
-        let request_headers = match endpoint {
-            Endpoint::AdminModel => "authorization, content-type",
-            _ => "content-type",
+        let request_headers = if endpoint.is_admin() {
+            "authorization, content-type"
+        } else {
+            "content-type"
         };
         r = r
             .with_header("access-control-allow-methods", endpoint.allow())

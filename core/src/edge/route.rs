@@ -9,6 +9,12 @@ pub enum Endpoint {
     Health,
     Score,
     AdminModel,
+    /// `POST /recommend` (public, like scoring).
+    Recommend,
+    /// `PUT /admin/profiles`: NDJSON customer profiles into the feature store.
+    AdminProfiles,
+    /// `GET /admin/profiles/{id}`: one stored profile.
+    AdminProfile,
 }
 
 /// What the request asks of an endpoint.
@@ -23,7 +29,10 @@ pub enum Verb {
 }
 
 /// The API in one line, for 404 messages.
-pub const API: &str = "GET /health, POST /leads/score, PUT /admin/model";
+pub const API: &str = "GET /health, POST /leads/score, POST /recommend, PUT /admin/model, PUT /admin/profiles, GET /admin/profiles/{id}";
+
+/// The prefix of `GET /admin/profiles/{id}`.
+pub const PROFILE_PREFIX: &str = "/admin/profiles/";
 
 impl Endpoint {
     pub fn path(self) -> &'static str {
@@ -31,6 +40,26 @@ impl Endpoint {
             Endpoint::Health => "/health",
             Endpoint::Score => "/leads/score",
             Endpoint::AdminModel => "/admin/model",
+            Endpoint::Recommend => "/recommend",
+            Endpoint::AdminProfiles => "/admin/profiles",
+            Endpoint::AdminProfile => "/admin/profiles/{id}",
+        }
+    }
+
+    /// Whether the endpoint is token-guarded (and answers only the configured origins).
+    pub fn is_admin(self) -> bool {
+        matches!(
+            self,
+            Endpoint::AdminModel | Endpoint::AdminProfiles | Endpoint::AdminProfile
+        )
+    }
+
+    fn matches(self, path: &str) -> bool {
+        match self {
+            Endpoint::AdminProfile => path
+                .strip_prefix(PROFILE_PREFIX)
+                .is_some_and(|id| !id.is_empty() && !id.contains('/')),
+            _ => self.path() == path,
         }
     }
 
@@ -39,24 +68,34 @@ impl Endpoint {
         match self {
             Endpoint::Health => "GET, HEAD, OPTIONS",
             Endpoint::Score => "POST, OPTIONS",
-            Endpoint::AdminModel => "PUT, OPTIONS",
+            Endpoint::AdminModel | Endpoint::AdminProfiles => "PUT, OPTIONS",
+            Endpoint::Recommend => "POST, OPTIONS",
+            Endpoint::AdminProfile => "GET, HEAD, OPTIONS",
         }
     }
 
     fn method(self) -> &'static str {
         match self {
             Endpoint::Health => "GET",
-            Endpoint::Score => "POST",
-            Endpoint::AdminModel => "PUT",
+            Endpoint::Score | Endpoint::Recommend => "POST",
+            Endpoint::AdminModel | Endpoint::AdminProfiles => "PUT",
+            Endpoint::AdminProfile => "GET",
         }
     }
 
-    const ALL: [Endpoint; 3] = [Endpoint::Health, Endpoint::Score, Endpoint::AdminModel];
+    const ALL: [Endpoint; 6] = [
+        Endpoint::Health,
+        Endpoint::Score,
+        Endpoint::AdminModel,
+        Endpoint::Recommend,
+        Endpoint::AdminProfiles,
+        Endpoint::AdminProfile,
+    ];
 }
 
 /// Route `method` and `path` (exact: no trailing slash, no case folding, no query).
 pub fn route(method: &str, path: &str) -> Result<(Endpoint, Verb), Response> {
-    let Some(endpoint) = Endpoint::ALL.into_iter().find(|e| e.path() == path) else {
+    let Some(endpoint) = Endpoint::ALL.into_iter().find(|e| e.matches(path)) else {
         return Err(not_found(path));
     };
     let verb = match method {
@@ -84,7 +123,7 @@ fn not_found(path: &str) -> Response {
     let trimmed = path.trim_end_matches('/');
     let hint = Endpoint::ALL
         .into_iter()
-        .find(|e| !trimmed.is_empty() && trimmed != path && e.path() == trimmed)
+        .find(|e| !trimmed.is_empty() && trimmed != path && e.matches(trimmed))
         .map(|e| format!(" (did you mean {}? paths have no trailing slash)", e.path()))
         .unwrap_or_default();
     Response::error(

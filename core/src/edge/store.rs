@@ -122,6 +122,8 @@ struct Slot {
 #[derive(Debug, Default)]
 pub struct Models {
     slots: RefCell<Vec<(ModelKind, Slot)>>,
+    /// The isolate's feature-store cache (customer profiles), kept with the models.
+    pub profiles: super::profiles::ProfileCache,
 }
 
 impl Models {

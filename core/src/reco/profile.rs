@@ -63,6 +63,13 @@ pub fn parse_profile(bytes: &[u8]) -> Result<CustomerProfile, RecoError> {
             limit: MAX_PROFILE_BYTES,
         });
     }
+    // serde reads a struct from an array too (`["c1"]`): only an object is a profile.
+    if bytes.trim_ascii_start().first() == Some(&b'[') {
+        return Err(RecoError::Invalid {
+            field: ".".into(),
+            reason: "an array; a profile is a JSON object".into(),
+        });
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let p: CustomerProfile =
         serde_path_to_error::deserialize(&mut de).map_err(|e| RecoError::Invalid {

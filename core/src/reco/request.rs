@@ -108,6 +108,10 @@ pub fn parse_recommend_request(body: &[u8]) -> Result<RecommendRequest, RequestE
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(RequestError::Empty);
     }
+    // serde reads a struct from an array too (`[["a"]]` as clicks): only an object is a request.
+    if body.trim_ascii_start().first() == Some(&b'[') {
+        return Err(field("$", "an array; send a JSON object"));
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
     let r: RecommendRequest = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
