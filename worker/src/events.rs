@@ -86,14 +86,17 @@ async fn load(storage: &Storage) -> Result<Option<Vec<u8>>> {
     Ok((!v.is_undefined()).then(|| Uint8Array::new(&v).to_vec()))
 }
 
-/// Store, then set the alarm, as core said: the answer leaves only after both.
-async fn commit(storage: &Storage, out: &ObjectOutcome) -> Result<()> {
+/// Store, then set the alarm, as core said: the answer leaves only after both. Outside the
+/// alarm handler an alarm already pending is kept (an early ring is harmless: core checks the
+/// idle time and names the next one), which saves an alarm write per batch.
+async fn commit(storage: &Storage, out: &ObjectOutcome, in_alarm: bool) -> Result<()> {
     if let Some(bytes) = &out.store {
         storage
             .put_raw(STATE_KEY, JsValue::from(Uint8Array::from(bytes.as_slice())))
             .await?;
     }
     match out.alarm_at {
+        Some(_) if !in_alarm && storage.get_alarm().await?.is_some() => {}
         Some(t) => {
             let date = JsDate::new(&Number::from(t as f64));
             storage.set_alarm(ScheduledTime::new(date)).await?;
@@ -130,7 +133,7 @@ impl DurableObject for SessionEvents {
         let storage = self.state.storage();
         let stored = load(&storage).await?;
         let out = events::object_call(stored.as_deref(), &method, &path, &body, now_ms());
-        commit(&storage, &out).await?;
+        commit(&storage, &out, false).await?;
         respond(out.response)
     }
 
@@ -138,7 +141,7 @@ impl DurableObject for SessionEvents {
         let storage = self.state.storage();
         let stored = load(&storage).await?;
         let out = events::object_alarm(stored.as_deref(), now_ms());
-        commit(&storage, &out).await?;
+        commit(&storage, &out, true).await?;
         respond(out.response)
     }
 }

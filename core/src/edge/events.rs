@@ -314,6 +314,26 @@ mod tests {
     }
 
     #[test]
+    fn the_hostile_event_corpus_gets_located_answers() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/test_data/stream");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "json") {
+                let r = post(&mut BTreeMap::new(), &std::fs::read(&path).unwrap(), 1);
+                let text = String::from_utf8_lossy(&r.body);
+                match r.status {
+                    200 => assert!(text.contains("\"rejections\""), "{path:?}: {text}"),
+                    400 => assert!(r.error_code().is_some(), "{path:?}: {text}"),
+                    s => panic!("{path:?}: {s} {text}"),
+                }
+                seen += 1;
+            }
+        }
+        assert!(seen >= 3, "the corpus is in core/test_data/stream");
+    }
+
+    #[test]
     fn a_failed_object_acknowledges_nothing() {
         let plan = plan_bytes(br#"[{"id":"1","key":"k","time":1}]"#).unwrap();
         let r = merge(plan, vec![Err("storage down".into())]);
