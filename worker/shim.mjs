@@ -10,3 +10,6 @@ export default {
     return handleFetch(request, env, ctx);
   },
 };
+
+// The per-key Durable Object of POST /events (a wasm-bindgen class: constructor(state, env), fetch, alarm).
+export { SessionEvents } from "./index.js";

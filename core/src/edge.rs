@@ -10,6 +10,7 @@
 mod admin;
 mod body;
 mod cors;
+pub mod events;
 pub mod http;
 pub mod memory;
 pub mod profiles;

@@ -24,6 +24,7 @@ pub mod hll;
 pub mod json_events;
 pub mod operator;
 pub mod runner;
+pub mod session_features;
 pub mod snapshot;
 pub mod spec;
 pub mod watermark;

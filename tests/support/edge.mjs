@@ -13,9 +13,10 @@ export const DEV_ADMIN_TOKEN = "spur-dev-admin-token-not-a-secret-0123456789";
 /**
  * Start the worker; resolves to { mf, url }. `port` 0 = any free port on 127.0.0.1.
  * `adminToken` null leaves ADMIN_TOKEN unset; `vars` overrides ALLOWED_ORIGINS /
- * MODEL_CHECK_SECONDS; `build` is the bundle directory.
+ * MODEL_CHECK_SECONDS; `build` is the bundle directory; `persist` a directory where the
+ * events Durable Objects keep their (SQLite-backed) storage across restarts (false: memory).
  */
-export async function startEdge({ port = 0, adminToken = DEV_ADMIN_TOKEN, vars = {}, build = BUILD } = {}) {
+export async function startEdge({ port = 0, adminToken = DEV_ADMIN_TOKEN, vars = {}, build = BUILD, persist = false } = {}) {
   if (!build.endsWith("/")) build += "/";
   if (!existsSync(`${build}shim.mjs`)) {
     throw new Error(`no edge bundle in ${build}: run scripts/build-edge.sh first`);
@@ -32,6 +33,8 @@ export async function startEdge({ port = 0, adminToken = DEV_ADMIN_TOKEN, vars =
     ],
     compatibilityDate: "2025-09-01",
     kvNamespaces: ["SPUR_MODELS"],
+    durableObjects: { SPUR_EVENTS: { className: "SessionEvents", useSQLite: true } },
+    durableObjectsPersist: persist,
     bindings,
     host: "127.0.0.1",
     port,

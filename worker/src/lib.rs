@@ -13,6 +13,8 @@ use std::cell::OnceCell;
 use std::rc::Rc;
 use worker::{event, kv::KvStore, ByteStream, Context, Env, Headers, Request, Response, Result};
 
+pub mod events;
+
 /// The KV namespace binding that holds the models.
 pub const KV_BINDING: &str = "SPUR_MODELS";
 
@@ -95,9 +97,15 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response> {
         now_ms: worker::Date::now().as_millis() as i64,
     };
     let mut body = Body(req.stream().ok());
-    let host = Kv { env: &env };
-    let models = MODELS.with(Rc::clone);
-    let answer = edge::handle(&config, &models, &host, &head, &mut body).await;
+    let answer = match edge::events::route(&method, &path) {
+        Some(Ok(())) => events::post_events(&env, &head, &mut body).await,
+        Some(Err(refusal)) => refusal,
+        None => {
+            let host = Kv { env: &env };
+            let models = MODELS.with(Rc::clone);
+            edge::handle(&config, &models, &host, &head, &mut body).await
+        }
+    };
     let out = Headers::new();
     for (name, value) in &answer.headers {
         out.set(name, value)?;

@@ -22,7 +22,7 @@ pub struct JsonEventSpec {
 }
 
 /// One event that could not be read.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct JsonRejection {
     /// Position in the batch (0-based).
     pub index: usize,

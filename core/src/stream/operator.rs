@@ -146,6 +146,29 @@ impl Operator {
         self.timers.keys().next().copied()
     }
 
+    /// The current (not yet fired) value of every open window, by key then start: what an
+    /// edge object reports as a session's live features between firings.
+    pub fn open_results(&self) -> Vec<WindowResult> {
+        let mut out: Vec<WindowResult> = self
+            .slots
+            .iter()
+            .flatten()
+            .flat_map(|ks| {
+                ks.windows.iter().map(|w| WindowResult {
+                    key: ks.key.clone(),
+                    start: w.start,
+                    end: w.end,
+                    revision: w.rev.map_or(0, |r| r.saturating_add(1)),
+                    count: w.acc.count,
+                    aggs: w.acc.results(&self.cfg.aggs),
+                    replaces: Vec::new(),
+                })
+            })
+            .collect();
+        out.sort_unstable_by(|a, b| (&a.key, a.start).cmp(&(&b.key, b.start)));
+        out
+    }
+
     /// Heap bytes held by the state (estimated from lengths and capacities).
     pub fn memory_bytes(&self) -> usize {
         let windows: usize = self
