@@ -34,6 +34,11 @@ say "the demo lead model: synthetic CRM leads, trained by the CLI (shipped to th
 target/release/spur leads generate -o out/leads.csv --rows 20000 --seed 1
 target/release/spur leads train out/leads.csv --outcome won --value deal_value -o out/lead-model.spur
 
+say "the demo shop: synthetic clickstream and profiles, a checkout recommender trained by the CLI"
+target/release/spur reco generate -o out/shop --sessions 20000 --seed 1
+target/release/spur reco train out/shop/clicks.csv --session session_id --item item_id \
+  --time timestamp -o out/reco-model.spur
+
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null; }
 trap cleanup EXIT INT TERM
@@ -48,12 +53,21 @@ say "shipping the demo lead model to the edge (PUT /admin/model)"
 curl -fsS -X PUT "http://127.0.0.1:$EDGE_PORT/admin/model" \
   -H "authorization: Bearer $SPUR_ADMIN_TOKEN" --data-binary @out/lead-model.spur
 echo
+say "shipping the demo recommender and the shop's customer profiles to the edge"
+curl -fsS -X PUT "http://127.0.0.1:$EDGE_PORT/admin/model" \
+  -H "authorization: Bearer $SPUR_ADMIN_TOKEN" --data-binary @out/reco-model.spur
+echo
+curl -fsS -X PUT "http://127.0.0.1:$EDGE_PORT/admin/profiles" \
+  -H "authorization: Bearer $SPUR_ADMIN_TOKEN" --data-binary @<(head -n 900 out/shop/profiles.ndjson)
+echo
 cat <<MSG
 
 Spur is running on the demo data:
   web app      http://127.0.0.1:$WEB_PORT/   (press "Open the demo log")
   edge worker  http://127.0.0.1:$EDGE_PORT/health
                curl -s -X POST http://127.0.0.1:$EDGE_PORT/leads/score -d '{"industry":"energy"}'
+               curl -s -X POST http://127.0.0.1:$EDGE_PORT/recommend \\
+                 -d '{"customer_id":"C000001","clicks":["P00940","P00300"],"basket":[],"k":5}'
                (admin token of this local edge: $SPUR_ADMIN_TOKEN)
 Press Ctrl-C to stop.
 MSG
