@@ -6,8 +6,7 @@
 //! `--next-where` to either side explicitly. `--json` prints the whole result (both sides, the
 //! shape documented in `spur_core::toolkit::before_after`); the human output shows the named side.
 
-use crate::convert::{parse_options, read_log};
-use anyhow::Context;
+use crate::convert::parse_options;
 use spur_core::toolkit::before_after::Quantiles;
 use spur_core::toolkit::before_after::{
     before_after, BeforeAfter, Block, By, Condition, Preceded, Query, Scope, SideResult,
@@ -182,18 +181,11 @@ pub fn run(command: &str, args: &[String]) -> anyhow::Result<ExitCode> {
         }
     };
     let path = &args.path;
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {path}"))?;
-    let read = match read_log(path, &bytes, &options) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("spur: {path}: {e}");
-            return Ok(ExitCode::from(1));
-        }
+    let log = match crate::convert::open_log(path, &options)? {
+        Ok(log) => log,
+        Err(code) => return Ok(code),
     };
-    for note in &read.notes {
-        eprintln!("spur: {path}: {note}");
-    }
-    let result = match before_after(&read.log, &args.query) {
+    let result = match before_after(&log, &args.query) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("spur: {path}: {e}");

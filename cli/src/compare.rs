@@ -9,7 +9,6 @@
 //! refused input (exit 1).
 
 use crate::convert;
-use anyhow::Context;
 use spur_core::log::EventLog;
 use spur_core::toolkit::compare::{
     self, AttributeComparison, CompareOptions, Comparison, Detail, Unit,
@@ -139,19 +138,12 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         Err(msg) => return usage(&msg),
     };
     let path = &args.path;
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {path}"))?;
-    let read = match convert::read_log(path, &bytes, &options) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("spur: {path}: {e}");
-            return Ok(ExitCode::from(1));
-        }
+    let log = match crate::convert::open_log(path, &options)? {
+        Ok(log) => log,
+        Err(code) => return Ok(code),
     };
-    for note in &read.notes {
-        eprintln!("spur: {path}: {note}");
-    }
     let started = Instant::now();
-    let comparison = match compute(&read.log, &filters_a, filters_b.as_deref()) {
+    let comparison = match compute(&log, &filters_a, filters_b.as_deref()) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("spur: {path}: {e}");

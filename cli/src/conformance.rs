@@ -2,7 +2,7 @@
 //! fits a Petri net (spur-core's `conformance`, pm4py semantics): token-based replay fitness
 //! and ETConformance precision, optimal alignments, deviations per activity, fitness per case.
 
-use crate::convert::{parse_options, read_log};
+use crate::convert::parse_options;
 use anyhow::Context;
 use serde::Serialize;
 use spur_core::conformance::{
@@ -108,17 +108,10 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(2));
     };
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {path}"))?;
-    let read = match read_log(path, &bytes, &options) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("spur: {path}: {e}");
-            return Ok(ExitCode::from(1));
-        }
+    let log = match crate::convert::open_log(path, &options)? {
+        Ok(log) => log,
+        Err(code) => return Ok(code),
     };
-    for note in &read.notes {
-        eprintln!("spur: {path}: {note}");
-    }
     let model_bytes = std::fs::read(model).with_context(|| format!("cannot read {model}"))?;
     let Ok(text) = String::from_utf8(model_bytes) else {
         eprintln!("spur: {model}: not UTF-8 text");
@@ -131,7 +124,6 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     };
-    let log = &read.log;
     let mut out = Out {
         tbr: None,
         alignments: None,
@@ -149,10 +141,10 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         }
     };
     if method != "alignments" {
-        let f = token_replay_fitness(log, &net);
+        let f = token_replay_fitness(&log, &net);
         lap("token replay fitness", clock);
         let clock = std::time::Instant::now();
-        let precision = etc_precision(log, &net);
+        let precision = etc_precision(&log, &net);
         lap("precision", clock);
         out.tbr = Some(Tbr {
             log_fitness: f.log_fitness,
@@ -173,7 +165,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     }
     if method != "tbr" {
         let clock = std::time::Instant::now();
-        let a = alignment_fitness(log, &net, budget);
+        let a = alignment_fitness(&log, &net, budget);
         lap("alignments", clock);
         out.alignments = Some(Alignments {
             log_fitness: a.log_fitness,

@@ -25,6 +25,25 @@ pub struct Read {
     pub notes: Vec<String>,
 }
 
+/// Reads the event log at `path` for a subcommand: the file's import notes go to stderr as
+/// `spur: PATH: …`, and a log the importers refuse is reported the same way and becomes exit
+/// code 1 (the `Err`), so every command opens its log with the same words.
+pub fn open_log(path: &str, options: &ImportOptions) -> anyhow::Result<Result<EventLog, ExitCode>> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {path}"))?;
+    match read_log(path, &bytes, options) {
+        Ok(read) => {
+            for note in &read.notes {
+                eprintln!("spur: {path}: {note}");
+            }
+            Ok(Ok(read.log))
+        }
+        Err(e) => {
+            eprintln!("spur: {path}: {e}");
+            Ok(Err(ExitCode::from(1)))
+        }
+    }
+}
+
 /// Read the event log `bytes` of the file `name` in whichever format it is.
 pub fn read_log(name: &str, bytes: &[u8], options: &ImportOptions) -> Result<Read, String> {
     let table =

@@ -1,7 +1,7 @@
 //! `spur discover LOG [--noise X] [-o MODEL.pnml|MODEL.ptree] [--json]`: the inductive miner
 //! (pm4py's IM, or IMf with a noise threshold) and its workflow net (spur-core's `discovery`).
 
-use crate::convert::{parse_options, read_log};
+use crate::convert::parse_options;
 use anyhow::Context;
 use serde::Serialize;
 use spur_core::discovery::{discover_tree, tree_to_net, write_pnml, InductiveOptions};
@@ -70,19 +70,12 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(2));
     };
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {path}"))?;
-    let read = match read_log(path, &bytes, &options) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("spur: {path}: {e}");
-            return Ok(ExitCode::from(1));
-        }
+    let log = match crate::convert::open_log(path, &options)? {
+        Ok(log) => log,
+        Err(code) => return Ok(code),
     };
-    for note in &read.notes {
-        eprintln!("spur: {path}: {note}");
-    }
     let clock = std::time::Instant::now();
-    let tree = discover_tree(&read.log, InductiveOptions { noise });
+    let tree = discover_tree(&log, InductiveOptions { noise });
     let mined = clock.elapsed();
     let net = tree_to_net(&tree);
     if timing {

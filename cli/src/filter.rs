@@ -8,7 +8,7 @@
 //! error (exit 2, with the accepted forms); one that does not fit the log (unknown activity or
 //! attribute, wrong type) is a refused input (exit 1).
 
-use crate::convert::{parse_options, read_log};
+use crate::convert::parse_options;
 use anyhow::{bail, Context};
 use serde::Serialize;
 use spur_core::export::{self, ExportFormat};
@@ -84,20 +84,12 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    let bytes = std::fs::read(input).with_context(|| format!("cannot read {input}"))?;
-    let read = match read_log(input, &bytes, &options) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("spur: {input}: {e}");
-            return Ok(ExitCode::from(1));
-        }
+    let log = match crate::convert::open_log(input, &options)? {
+        Ok(log) => log,
+        Err(code) => return Ok(code),
     };
-    drop(bytes);
-    for note in &read.notes {
-        eprintln!("spur: {input}: {note}");
-    }
     let started = Instant::now();
-    let (log, steps) = match apply_all(&read.log, &filters) {
+    let (log, steps) = match apply_all(&log, &filters) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("spur: {input}: {e}");
@@ -108,7 +100,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     if timing {
         for f in &filters {
             let t = Instant::now();
-            let kept = apply(&read.log, f).map(|o| o.log.num_cases()).unwrap_or(0);
+            let kept = apply(&log, f).map(|o| o.log.num_cases()).unwrap_or(0);
             eprintln!(
                 "spur: timing: {:>8.2} ms  {f} (alone on the input: {kept} cases)",
                 t.elapsed().as_secs_f64() * 1000.0

@@ -6,7 +6,7 @@
 //! source name is the file name without extension. The merged log is written in the format
 //! OUT's name asks for; the report goes to stdout (a table, or JSON with `--json`).
 
-use crate::convert::{parse_options, read_log};
+use crate::convert::parse_options;
 use anyhow::{bail, Context};
 use spur_core::export::{self, ExportFormat};
 use spur_core::import::ImportOptions;
@@ -131,18 +131,11 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         };
         sources::apply_roles(&mut options.mapping, &f.roles);
         let options = sources::source_options(k, &options, &args.opts.entity);
-        let bytes = std::fs::read(&f.path).with_context(|| format!("cannot read {}", f.path))?;
-        let read = match read_log(&f.path, &bytes, &options) {
-            Ok(r) => r,
-            Err(e) => {
-                eprintln!("spur: {}: {e}", f.path);
-                return Ok(ExitCode::from(1));
-            }
+        let log = match crate::convert::open_log(&f.path, &options)? {
+            Ok(log) => log,
+            Err(code) => return Ok(code),
         };
-        for note in &read.notes {
-            eprintln!("spur: {}: {note}", f.path);
-        }
-        logs.push(read.log);
+        logs.push(log);
     }
     let sources: Vec<MergeSource<'_>> = args
         .files

@@ -2,8 +2,7 @@
 //! waits (spur-core's `toolkit::roles`). `--json` prints the whole result.
 
 use crate::before_after::human;
-use crate::convert::{parse_options, read_log};
-use anyhow::Context;
+use crate::convert::parse_options;
 use spur_core::toolkit::roles::{roles, Actor, Handover, Matrix, Roles};
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -53,18 +52,11 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(2));
     };
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {path}"))?;
-    let read = match read_log(path, &bytes, &options) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("spur: {path}: {e}");
-            return Ok(ExitCode::from(1));
-        }
+    let log = match crate::convert::open_log(path, &options)? {
+        Ok(log) => log,
+        Err(code) => return Ok(code),
     };
-    for note in &read.notes {
-        eprintln!("spur: {path}: {note}");
-    }
-    let result = match roles(&read.log, role.as_deref()) {
+    let result = match roles(&log, role.as_deref()) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("spur: {path}: {e}");
