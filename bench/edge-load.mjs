@@ -6,11 +6,15 @@
 //   bodiless GET of an unknown path (the runtime's own round trip); EDGE_BUILD=dir/ measures
 //   another bundle (e.g. an older commit's worker/build/); RECO_MODEL=model.spur also PUTs that
 //   reco artifact and measures POST /recommend (3 clicks, k = 10) at each concurrency.
+//   DIRECT=1 talks to the worker's own socket (Miniflare's unsafeDirectSockets) instead of
+//   through Miniflare's entry worker; CLIENT=raw uses bench/raw-client.mjs (one keep-alive raw
+//   socket per connection) instead of Node's http.Agent, whose own overhead is ~0.1 ms.
 // Prints JSON: p50/p90/p99/max in ms and requests per second, with the machine's load average.
 import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { loadavg } from "node:os";
 import { startEdge } from "../tests/support/edge.mjs";
+import { RawConnection } from "./raw-client.mjs";
 
 const fixtures = new URL("../core/test_data/leads/cross-shell/", import.meta.url);
 const model = readFileSync(process.argv[2] ?? new URL("model.spur", fixtures));
@@ -19,7 +23,9 @@ const REQUESTS = Number(process.env.REQUESTS ?? 5000);
 const CONCURRENCY = (process.env.CONCURRENCY ?? "1,16").split(",").map(Number);
 const TOKEN = "bench-admin-token-0123456789abcdef-local";
 
-const { mf, url } = await startEdge({ adminToken: TOKEN, build: process.env.EDGE_BUILD });
+const DIRECT = !!process.env.DIRECT;
+const RAW = process.env.CLIENT === "raw";
+const { mf, url } = await startEdge({ adminToken: TOKEN, build: process.env.EDGE_BUILD, direct: DIRECT });
 const base = new URL(url);
 const agent = new Agent({ keepAlive: true, maxSockets: Math.max(...CONCURRENCY) });
 
@@ -40,16 +46,20 @@ async function run(label, body, concurrency, count = REQUESTS, [path, method] = 
   for (let i = 0; i < 200; i++) await send(path, method, body); // warm the isolate
   const latencies = [];
   let next = 0, failed = 0;
+  const conns = RAW ? await Promise.all(Array.from({ length: concurrency }, () => RawConnection.open(Number(base.port)))) : [];
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
+  await Promise.all(Array.from({ length: concurrency }, async (_, c) => {
     while (next++ < count) {
       const t = performance.now();
-      const r = await send(path, method, body, { "content-type": "application/json" });
+      const r = RAW
+        ? await conns[c].send(method, path, body, "Content-Type: application/json\r\n")
+        : await send(path, method, body, { "content-type": "application/json" });
       latencies.push(performance.now() - t);
       if (r.status !== (path === "/nope" ? 404 : 200)) failed++;
     }
   }));
   const seconds = (performance.now() - t0) / 1000;
+  for (const c of conns) c.close();
   latencies.sort((a, b) => a - b);
   const q = (p) => +latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))].toFixed(3);
   return { label, requests: latencies.length, failed, concurrency,
@@ -81,6 +91,7 @@ try {
     }
   }
   console.log(JSON.stringify({ tool: "spur-edge via Miniflare/workerd, HTTP on 127.0.0.1",
+    socket: DIRECT ? "worker's own (unsafeDirectSockets)" : "Miniflare entry worker", client: RAW ? "raw keep-alive socket" : "node:http Agent",
     build: process.env.EDGE_BUILD ?? "worker/build/", load_before: loadavg().map((l) => +l.toFixed(2)), results }, null, 1));
 } finally {
   agent.destroy();

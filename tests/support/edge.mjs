@@ -15,8 +15,11 @@ export const DEV_ADMIN_TOKEN = "spur-dev-admin-token-not-a-secret-0123456789";
  * `adminToken` null leaves ADMIN_TOKEN unset; `vars` overrides ALLOWED_ORIGINS /
  * MODEL_CHECK_SECONDS; `build` is the bundle directory; `persist` a directory where the
  * events Durable Objects keep their (SQLite-backed) storage across restarts (false: memory).
+ * `direct` also opens a socket straight to the worker (Miniflare's `unsafeDirectSockets`),
+ * bypassing Miniflare's own entry worker, and resolves `url` to it: what a deployed worker's
+ * runtime does, without the simulator's extra hop (the latency benchmark measures both).
  */
-export async function startEdge({ port = 0, adminToken = DEV_ADMIN_TOKEN, vars = {}, build = BUILD, persist = false } = {}) {
+export async function startEdge({ port = 0, adminToken = DEV_ADMIN_TOKEN, vars = {}, build = BUILD, persist = false, direct = false } = {}) {
   if (!build.endsWith("/")) build += "/";
   if (!existsSync(`${build}shim.mjs`)) {
     throw new Error(`no edge bundle in ${build}: run scripts/build-edge.sh first`);
@@ -38,9 +41,10 @@ export async function startEdge({ port = 0, adminToken = DEV_ADMIN_TOKEN, vars =
     bindings,
     host: "127.0.0.1",
     port,
+    ...(direct ? { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] } : {}),
   });
   try {
-    const url = await mf.ready;
+    const url = direct ? (await mf.ready, await mf.unsafeGetDirectURL()) : await mf.ready;
     return { mf, url: url.href };
   } catch (e) {
     await mf.dispose().catch(() => {}); // never leave workerd running behind a failed start
