@@ -6,7 +6,8 @@
 // and go to KEYS (200) rotating session keys, so every ack includes a storage put per key.
 // Then POST /recommend with the reco cross-shell model (or RECO_MODEL=file): {session_id} over
 // the same warm keys (a Durable Object lookup per request) and, for comparison, the same number
-// of {clicks: [3 items]} (no lookup). ONLY=events|recommend runs one part.
+// of {clicks: [3 items]} (no lookup). ONLY=events|recommend runs one part; PERSIST=dir keeps the
+// objects' SQLite files there (e.g. on tmpfs, to see what the disk's fsync costs).
 // Prints JSON: p50/p90/p99/max in ms and requests per second, with the machine's load average.
 import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
@@ -15,7 +16,7 @@ import { DEV_ADMIN_TOKEN, startEdge } from "../tests/support/edge.mjs";
 
 const REQUESTS = Number(process.env.REQUESTS ?? 2000);
 const KEYS = Number(process.env.KEYS ?? 200);
-const { mf, url } = await startEdge({ build: process.env.EDGE_BUILD });
+const { mf, url } = await startEdge({ build: process.env.EDGE_BUILD, persist: process.env.PERSIST ?? false });
 const base = new URL(url);
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
