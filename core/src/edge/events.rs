@@ -374,6 +374,49 @@ mod tests {
         );
     }
 
+    /// The Durable Object keeps its state in memory ([`object_call_on`]); that must store the
+    /// same bytes and answer the same as reading storage on every call ([`object_call`]).
+    #[test]
+    fn state_kept_in_memory_equals_state_read_each_call() {
+        let batches: Vec<String> = (0..6)
+            .map(|b| {
+                let evs: Vec<String> = (0..4)
+                    .map(|i| {
+                        let n = b * 3 + i; // overlapping ids: duplicates across batches
+                        format!(
+                            r#"{{"id":"e{n}","key":"k","time":{},"type":"view","item":"p{}"}}"#,
+                            1_714_557_600_000i64 + n * 600_000 + (b % 2) * 3_600_000 * b,
+                            n % 3
+                        )
+                    })
+                    .collect();
+                format!("[{}]", evs.join(","))
+            })
+            .collect();
+        let mut stored: Option<Vec<u8>> = None;
+        let mut memory = object_load(None).unwrap();
+        for (i, b) in batches.iter().enumerate() {
+            let now = 10 + i as i64;
+            let read = object_call(stored.as_deref(), "POST", "/apply", b.as_bytes(), now);
+            let kept = object_call_on(&mut memory, "POST", "/apply", b.as_bytes(), now);
+            assert_eq!(read, kept, "batch {i}");
+            stored = read.store;
+        }
+        let later = 10 + 31 * 60_000;
+        let read = object_alarm(stored.as_deref(), later);
+        let kept = object_alarm_on(&mut memory, later);
+        assert_eq!(read, kept);
+        assert!(read.store.is_some(), "the alarm closed the open session");
+        let f = object_call_on(&mut memory, "GET", "/features", b"", later);
+        let v: FeatureView = serde_json::from_slice(&f.response.body).unwrap();
+        assert!(v.session.is_none() && !v.closed.is_empty(), "{v:?}");
+        assert_eq!(
+            object_alarm_on(&mut memory, later + 1).store,
+            None,
+            "nothing changed"
+        );
+    }
+
     #[test]
     fn object_refuses_corrupt_state_and_bad_calls() {
         let out = object_call(Some(b"junk"), "POST", "/apply", b"[]", 1);
