@@ -16,6 +16,7 @@ pub mod memory;
 pub mod profiles;
 mod recommend;
 mod route;
+pub mod session;
 pub mod store;
 
 pub use admin::MIN_TOKEN_BYTES;
@@ -232,3 +233,5 @@ fn health(models: &Models) -> Response {
 mod tests;
 #[cfg(test)]
 mod tests_reco;
+#[cfg(test)]
+mod tests_session;

@@ -148,3 +148,52 @@ test("restart mid-stream with persisted objects: resend the unacknowledged, noth
     await e.mf.dispose();
   }
 });
+
+/**
+ * Three keys, three sessions each (2 h apart, 4–6 events 1–6 min apart), arrival order = event
+ * time plus up to 20 s of jitter (inside the objects' 1 min out-of-orderness), and a few ids
+ * resent right after their first copy.
+ */
+function sessionsFile() {
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const out = [];
+  let n = 0;
+  for (const key of ["w1", "w2", "w3"]) {
+    for (let s = 0; s < 3; s++) {
+      let t = T0 + s * 2 * 3_600_000 + Math.floor(rnd() * 600_000);
+      const events = 4 + Math.floor(rnd() * 3);
+      for (let i = 0; i < events; i++) {
+        out.push({ id: `w${n++}`, key, time: t, type: rnd() < 0.3 ? "cart" : "view", item: `p${Math.floor(rnd() * 6)}`, value: Math.floor(rnd() * 50) });
+        t += 60_000 + Math.floor(rnd() * 300_000);
+      }
+    }
+  }
+  const arrival = out.map((e) => ({ e, at: e.time + rnd() * 20_000 })).sort((a, b) => a.at - b.at).map((x) => x.e);
+  for (const i of [5, 17, 30]) arrival.splice(i + 1, 0, { ...arrival[i] });
+  return arrival;
+}
+
+test("cross-shell windows: spur stream on a file and POST /events to the objects give the same sessions", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "spur-windows-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const events = sessionsFile();
+  for (let i = 0; i < events.length; i += 7) await ack(edge, events.slice(i, i + 7));
+  const csv = join(dir, "events.csv");
+  writeFileSync(csv, "id,key,time,type,item,value\n" + events.map((x) => [x.id, x.key, new Date(x.time).toISOString(), x.type, x.item, x.value].join(",")).join("\n") + "\n");
+  const lines = spur("stream", csv, "--key", "key", "--time", "time", "--id", "id", "--window", "session:30m",
+    "--agg", "count,sum:value,distinct:item,topk:type:10", "--out-of-order", "1m", "--json").trim().split("\n").map((l) => JSON.parse(l));
+  const summary = lines.find((l) => l.summary).summary;
+  assert.deepEqual([summary.duplicates, summary.late, summary.updates], [3, 0, 0]);
+  const cli = (key) => lines.filter((l) => l.key === key && l.start !== undefined)
+    .map((w) => ({ start: Date.parse(w.start), end: Date.parse(w.end), events: w.count, value: w["sum:value"], distinct_items: w["distinct:item"], types: w["topk:type:10"].map((x) => [x.value, x.count]) }))
+    .sort((a, b) => a.start - b.start);
+  for (const key of ["w1", "w2", "w3"]) {
+    const f = await features(edge, key);
+    const { start, end, events: n, value, distinct_items, types } = f.session ?? {};
+    const object = [...f.closed, { start, end, events: n, value, distinct_items, types }]
+      .map(({ start, end, events, value, distinct_items, types }) => ({ start, end, events, value, distinct_items, types }));
+    assert.equal(f.closed.length, 2, `key ${key}: two sessions closed by the watermark, one open`);
+    assert.deepEqual(object, cli(key), `key ${key}`);
+  }
+});

@@ -129,6 +129,7 @@ test("hostile requests on every new endpoint: 4xx JSON, nothing changes", async 
       assert.ok(r.json.error.message.length > 10, c.name);
       assert.ok(r.text.length < 2000, `${c.name}: echoed input is capped`);
     }
+    if (c.message_contains) assert.ok(r.json.error.message.includes(c.message_contains), `${c.name}: names ${c.message_contains}: ${r.text}`);
   }
   assert.deepEqual(await kvSnapshot(), before, "KV is unchanged");
   assert.equal((await call("GET", "/health")).json.models.reco.sha256, serving);

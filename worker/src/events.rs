@@ -1,11 +1,14 @@
 //! `POST /events` over Durable Objects, I/O only: the worker fans a batch out to one object per
-//! key ([`post_events`]); each object ([`SessionEvents`]) loads its bytes, hands them to
-//! [`spur_core::edge::events::object_call`], stores what core returns *before* answering and
+//! key ([`post_events`]); each object ([`SessionEvents`]) loads its bytes once, keeps the
+//! decoded state in memory while it lives, hands it to
+//! [`spur_core::edge::events::object_call_on`], stores what core returns *before* answering and
 //! sets the alarm core names. Every decision is in `spur_core::edge::events`.
 
 use futures_util::future::join_all;
 use spur_core::edge::events::{self, ObjectOutcome};
 use spur_core::edge::{BodyStream, Request as EdgeRequest, Response as EdgeResponse};
+use spur_core::stream::session_features::ObjectState;
+use std::cell::{Cell, RefCell};
 use worker::js_sys::{Date as JsDate, Number, Uint8Array};
 use worker::wasm_bindgen::JsValue;
 use worker::wasm_bindgen_futures::JsFuture;
@@ -79,6 +82,12 @@ pub async fn session_features(env: &Env, session_id: &str) -> std::result::Resul
 #[durable_object]
 pub struct SessionEvents {
     state: State,
+    /// The decoded state as last stored (`None`: not loaded yet, or a write failed and the
+    /// next call must read storage again). Safe to keep: the object is storage's only writer,
+    /// and core changes it with no await in between.
+    memory: RefCell<Option<ObjectState>>,
+    /// Whether an alarm is known to be pending (saves a `getAlarm` per batch).
+    alarm_pending: Cell<bool>,
 }
 
 async fn load(storage: &Storage) -> Result<Option<Vec<u8>>> {
@@ -86,25 +95,70 @@ async fn load(storage: &Storage) -> Result<Option<Vec<u8>>> {
     Ok((!v.is_undefined()).then(|| Uint8Array::new(&v).to_vec()))
 }
 
-/// Store, then set the alarm, as core said: the answer leaves only after both. Outside the
-/// alarm handler an alarm already pending is kept (an early ring is harmless: core checks the
-/// idle time and names the next one), which saves an alarm write per batch.
-async fn commit(storage: &Storage, out: &ObjectOutcome, in_alarm: bool) -> Result<()> {
-    if let Some(bytes) = &out.store {
-        storage
-            .put_raw(STATE_KEY, JsValue::from(Uint8Array::from(bytes.as_slice())))
-            .await?;
-    }
-    match out.alarm_at {
-        Some(_) if !in_alarm && storage.get_alarm().await?.is_some() => {}
-        Some(t) => {
-            let date = JsDate::new(&Number::from(t as f64));
-            storage.set_alarm(ScheduledTime::new(date)).await?;
+impl SessionEvents {
+    /// Run `f` on the state in memory, reading storage first if it is not there.
+    async fn with_state(
+        &self,
+        storage: &Storage,
+        f: impl FnOnce(&mut ObjectState) -> ObjectOutcome,
+    ) -> Result<ObjectOutcome> {
+        if self.memory.borrow().is_none() {
+            let stored = load(storage).await?;
+            match events::object_load(stored.as_deref()) {
+                Ok(s) => *self.memory.borrow_mut() = Some(s),
+                Err(response) => {
+                    return Ok(ObjectOutcome {
+                        store: None,
+                        alarm_at: None,
+                        response,
+                    })
+                }
+            }
+            // what a previous incarnation of the object left pending
+            self.alarm_pending.set(storage.get_alarm().await?.is_some());
         }
-        None if out.store.is_some() => storage.delete_alarm().await?,
-        None => {}
+        let mut memory = self.memory.borrow_mut();
+        match memory.as_mut() {
+            Some(state) => Ok(f(state)),
+            None => Err(worker::Error::RustError(
+                "events object state not loaded".into(),
+            )),
+        }
     }
-    Ok(())
+
+    /// Store, then set the alarm, as core said: the answer leaves only after both (one write
+    /// per batch; workerd coalesces a put and an alarm change into one transaction). Outside
+    /// the alarm handler an alarm already pending is kept (an early ring is harmless: core
+    /// checks the idle time and names the next one), which saves an alarm write per batch. A
+    /// failed write forgets the state in memory, so the next call reads what was stored.
+    async fn commit(&self, storage: &Storage, out: &ObjectOutcome, in_alarm: bool) -> Result<()> {
+        let written = async {
+            if let Some(bytes) = &out.store {
+                storage
+                    .put_raw(STATE_KEY, JsValue::from(Uint8Array::from(bytes.as_slice())))
+                    .await?;
+            }
+            match out.alarm_at {
+                Some(_) if !in_alarm && self.alarm_pending.get() => {}
+                Some(t) => {
+                    let date = JsDate::new(&Number::from(t as f64));
+                    storage.set_alarm(ScheduledTime::new(date)).await?;
+                    self.alarm_pending.set(true);
+                }
+                None if self.alarm_pending.get() => {
+                    storage.delete_alarm().await?;
+                    self.alarm_pending.set(false);
+                }
+                None => {}
+            }
+            Ok::<_, worker::Error>(())
+        };
+        let r = written.await;
+        if r.is_err() {
+            self.memory.replace(None);
+        }
+        r
+    }
 }
 
 fn respond(r: EdgeResponse) -> Result<Response> {
@@ -119,7 +173,11 @@ fn respond(r: EdgeResponse) -> Result<Response> {
 
 impl DurableObject for SessionEvents {
     fn new(state: State, _env: Env) -> Self {
-        SessionEvents { state }
+        SessionEvents {
+            state,
+            memory: RefCell::new(None),
+            alarm_pending: Cell::new(false),
+        }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -131,17 +189,25 @@ impl DurableObject for SessionEvents {
             Vec::new()
         };
         let storage = self.state.storage();
-        let stored = load(&storage).await?;
-        let out = events::object_call(stored.as_deref(), &method, &path, &body, now_ms());
-        commit(&storage, &out, false).await?;
+        let now = now_ms();
+        let out = self
+            .with_state(&storage, |s| {
+                events::object_call_on(s, &method, &path, &body, now)
+            })
+            .await?;
+        self.commit(&storage, &out, false).await?;
         respond(out.response)
     }
 
     async fn alarm(&self) -> Result<Response> {
         let storage = self.state.storage();
-        let stored = load(&storage).await?;
-        let out = events::object_alarm(stored.as_deref(), now_ms());
-        commit(&storage, &out, true).await?;
+        let now = now_ms();
+        let out = self
+            .with_state(&storage, |s| events::object_alarm_on(s, now))
+            .await?;
+        // the ringing alarm is spent: core names the next one, if any
+        self.alarm_pending.set(false);
+        self.commit(&storage, &out, true).await?;
         respond(out.response)
     }
 }

@@ -40,7 +40,8 @@ fn config(env: &Env) -> Rc<Config> {
     })
 }
 
-/// KV, looked up only when core asks (a cached request touches no binding).
+/// KV and the events objects, looked up only when core asks (a cached request touches no
+/// binding).
 struct Kv<'a> {
     env: &'a Env,
 }
@@ -66,6 +67,9 @@ impl Host for Kv<'_> {
             .execute()
             .await
             .map_err(|e| e.to_string())
+    }
+    async fn session_features(&self, id: &str) -> std::result::Result<Vec<u8>, String> {
+        events::session_features(self.env, id).await
     }
     fn log(&self, line: &str) {
         worker::console_error!("{line}");

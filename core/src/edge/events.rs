@@ -155,6 +155,12 @@ pub struct ObjectOutcome {
     pub response: Response,
 }
 
+/// An object's state from what its storage holds (`None`: never stored); corrupt bytes are
+/// the `500 corrupt_state` to answer.
+pub fn object_load(stored: Option<&[u8]>) -> Result<ObjectState, Response> {
+    ObjectState::decode(stored).map_err(|e| Response::error(500, "corrupt_state", e))
+}
+
 /// An object's own routes: `POST /apply` (a JSON array of its key's events → [`Counts`]) and
 /// `GET /features` (→ [`crate::stream::session_features::FeatureView`]). `stored` is what
 /// its storage holds, `now` the clock.
@@ -165,14 +171,30 @@ pub fn object_call(
     body: &[u8],
     now: i64,
 ) -> ObjectOutcome {
+    match object_load(stored) {
+        Ok(mut state) => object_call_on(&mut state, method, path, body, now),
+        Err(response) => ObjectOutcome {
+            store: None,
+            alarm_at: None,
+            response,
+        },
+    }
+}
+
+/// [`object_call`] on a state the object keeps in memory between calls (what the Durable
+/// Object does: it saves a storage read and a snapshot decode per batch). `state` is changed
+/// in place; if storing `store` then fails, the caller must drop it and load again.
+pub fn object_call_on(
+    state: &mut ObjectState,
+    method: &str,
+    path: &str,
+    body: &[u8],
+    now: i64,
+) -> ObjectOutcome {
     let fail = |response| ObjectOutcome {
         store: None,
         alarm_at: None,
         response,
-    };
-    let mut state = match ObjectState::decode(stored) {
-        Ok(s) => s,
-        Err(e) => return fail(Response::error(500, "corrupt_state", e)),
     };
     match (method, path) {
         ("POST", "/apply") => {
@@ -202,22 +224,31 @@ pub fn object_call(
 
 /// The object's alarm: close idle sessions. `store` is `None` when nothing changed.
 pub fn object_alarm(stored: Option<&[u8]>, now: i64) -> ObjectOutcome {
-    match ObjectState::decode(stored) {
+    match object_load(stored) {
         Ok(mut state) => {
-            state.alarm(now);
-            let bytes = state.encode();
-            let changed = stored.is_some_and(|s| s != bytes.as_slice());
-            ObjectOutcome {
-                store: changed.then_some(bytes),
-                alarm_at: state.next_alarm(),
-                response: Response::empty(204),
+            let mut out = object_alarm_on(&mut state, now);
+            if stored.is_none() {
+                out.store = None;
             }
+            out
         }
-        Err(e) => ObjectOutcome {
+        Err(response) => ObjectOutcome {
             store: None,
             alarm_at: None,
-            response: Response::error(500, "corrupt_state", e),
+            response,
         },
+    }
+}
+
+/// [`object_alarm`] on a state kept in memory (changed in place).
+pub fn object_alarm_on(state: &mut ObjectState, now: i64) -> ObjectOutcome {
+    let before = state.encode();
+    state.alarm(now);
+    let bytes = state.encode();
+    ObjectOutcome {
+        store: (bytes != before).then_some(bytes),
+        alarm_at: state.next_alarm(),
+        response: Response::empty(204),
     }
 }
 
@@ -340,6 +371,49 @@ mod tests {
         assert_eq!(
             (r.status, r.error_code().as_deref()),
             (503, Some("not_stored"))
+        );
+    }
+
+    /// The Durable Object keeps its state in memory ([`object_call_on`]); that must store the
+    /// same bytes and answer the same as reading storage on every call ([`object_call`]).
+    #[test]
+    fn state_kept_in_memory_equals_state_read_each_call() {
+        let batches: Vec<String> = (0..6)
+            .map(|b| {
+                let evs: Vec<String> = (0..4)
+                    .map(|i| {
+                        let n = b * 3 + i; // overlapping ids: duplicates across batches
+                        format!(
+                            r#"{{"id":"e{n}","key":"k","time":{},"type":"view","item":"p{}"}}"#,
+                            1_714_557_600_000i64 + n * 600_000 + (b % 2) * 3_600_000 * b,
+                            n % 3
+                        )
+                    })
+                    .collect();
+                format!("[{}]", evs.join(","))
+            })
+            .collect();
+        let mut stored: Option<Vec<u8>> = None;
+        let mut memory = object_load(None).unwrap();
+        for (i, b) in batches.iter().enumerate() {
+            let now = 10 + i as i64;
+            let read = object_call(stored.as_deref(), "POST", "/apply", b.as_bytes(), now);
+            let kept = object_call_on(&mut memory, "POST", "/apply", b.as_bytes(), now);
+            assert_eq!(read, kept, "batch {i}");
+            stored = read.store;
+        }
+        let later = 10 + 31 * 60_000;
+        let read = object_alarm(stored.as_deref(), later);
+        let kept = object_alarm_on(&mut memory, later);
+        assert_eq!(read, kept);
+        assert!(read.store.is_some(), "the alarm closed the open session");
+        let f = object_call_on(&mut memory, "GET", "/features", b"", later);
+        let v: FeatureView = serde_json::from_slice(&f.response.body).unwrap();
+        assert!(v.session.is_none() && !v.closed.is_empty(), "{v:?}");
+        assert_eq!(
+            object_alarm_on(&mut memory, later + 1).store,
+            None,
+            "nothing changed"
         );
     }
 

@@ -1,6 +1,6 @@
 //! The edge's view of HTTP: a request head, a response, the one JSON error shape, and the two
-//! capabilities an adapter lends to the request path ([`Host`] for storage and logs,
-//! [`BodyStream`] for the body). Core performs no I/O itself; the worker implements these over
+//! capabilities an adapter lends to the request path ([`Host`] for storage, session features
+//! and logs, [`BodyStream`] for the body). Core performs no I/O itself; the worker implements these over
 //! workerd's KV and request stream, tests and the fuzz target over memory.
 
 use serde::Serialize;
@@ -89,6 +89,11 @@ pub trait Host {
     /// The bytes under `key`, or `None`. `Err` is a storage failure, worded for a log.
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, String>;
     async fn put(&self, key: &str, value: &[u8]) -> Result<(), String>;
+    /// The features of session `id` as its events object serves them (`GET /features`: JSON
+    /// of [`crate::stream::session_features::FeatureView`]; an object that never saw an event
+    /// answers an empty view, not an error). `Err`: the object could not be reached, worded
+    /// for a log. Core decides what to do with either (`/recommend` with a `session_id`).
+    async fn session_features(&self, id: &str) -> Result<Vec<u8>, String>;
     /// A line for the operator's log (a stored model refused, a storage failure).
     fn log(&self, line: &str);
 }

@@ -1,7 +1,10 @@
 //! The request path without a runtime: an in-memory [`Host`] and a `block_on` for futures that
 //! never wait (memory answers at once). Native tests and the fuzz target drive [`super::handle`]
-//! through these, exactly as the worker does through workerd's KV.
+//! through these, exactly as the worker does through workerd's KV; the per-key events objects
+//! are a map of their stored bytes, driven by the same [`events`] functions as the Durable
+//! Objects ([`MemoryEdge::post_events`]).
 
+use super::events;
 use super::http::{Bytes, Host, Request, Response};
 use super::{handle, Config, Models};
 use std::cell::RefCell;
@@ -10,10 +13,15 @@ use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
-/// KV in a map, with the log lines kept for assertions.
+/// KV in a map, the events objects' stored bytes in another, and the log lines kept for
+/// assertions.
 #[derive(Debug, Default)]
 pub struct MemoryHost {
     pub kv: RefCell<BTreeMap<String, Vec<u8>>>,
+    /// Key → what that key's events object has stored.
+    pub objects: RefCell<BTreeMap<String, Vec<u8>>>,
+    /// When true, every object call fails, as when workerd cannot reach the object.
+    pub objects_down: std::cell::Cell<bool>,
     pub logs: RefCell<Vec<String>>,
 }
 
@@ -24,6 +32,26 @@ impl Host for MemoryHost {
     async fn put(&self, key: &str, value: &[u8]) -> Result<(), String> {
         self.kv.borrow_mut().insert(key.to_string(), value.to_vec());
         Ok(())
+    }
+    async fn session_features(&self, id: &str) -> Result<Vec<u8>, String> {
+        if self.objects_down.get() {
+            return Err(format!("events object {id}: unreachable (test)"));
+        }
+        let objects = self.objects.borrow();
+        let out = events::object_call(
+            objects.get(id).map(Vec::as_slice),
+            "GET",
+            "/features",
+            b"",
+            0,
+        );
+        match out.response.status {
+            200 => Ok(out.response.body),
+            s => Err(format!(
+                "events object {id}: {s} {}",
+                String::from_utf8_lossy(&out.response.body)
+            )),
+        }
     }
     fn log(&self, line: &str) {
         self.logs.borrow_mut().push(line.to_string());
@@ -80,6 +108,34 @@ impl MemoryEdge {
             &mut body,
         ))
         .unwrap_or_else(|| Response::error(500, "internal", "memory I/O waited"))
+    }
+
+    /// `POST /events` as the worker and its objects serve it: plan, one `/apply` per key
+    /// against [`MemoryHost::objects`] (stored only on success), merge.
+    pub fn post_events(&self, body: &[u8], now_ms: i64) -> Response {
+        let plan = match events::plan_bytes(body) {
+            Ok(p) => p,
+            Err(r) => return r,
+        };
+        let mut objects = self.host.objects.borrow_mut();
+        let answers = plan
+            .groups
+            .iter()
+            .map(|(key, b)| {
+                let out = events::object_call(
+                    objects.get(key).map(Vec::as_slice),
+                    "POST",
+                    "/apply",
+                    b,
+                    now_ms,
+                );
+                if let Some(s) = out.store {
+                    objects.insert(key.clone(), s);
+                }
+                Ok((out.response.status, out.response.body))
+            })
+            .collect();
+        events::merge(plan, answers)
     }
 
     /// Answer a request described by raw bytes (the fuzz target's input): a first line

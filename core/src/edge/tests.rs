@@ -325,6 +325,10 @@ impl Host for Interleaving {
         WaitOnce(false).await;
         self.0.put(key, value).await
     }
+    async fn session_features(&self, id: &str) -> Result<Vec<u8>, String> {
+        WaitOnce(false).await;
+        self.0.session_features(id).await
+    }
     fn log(&self, line: &str) {
         self.0.log(line)
     }

@@ -216,6 +216,12 @@ fn hostile_requests_are_refused_and_change_nothing() {
             assert_eq!(r.error_code().as_deref(), Some(code), "{name}: {text}");
             assert!(r.body.len() < 2_000, "{name}: echoed input is capped");
         }
+        if let Some(want) = case["message_contains"].as_str() {
+            assert!(
+                text.contains(want),
+                "{name}: the message names {want}: {text}"
+            );
+        }
         for (k, v) in case["response_headers"].as_object().into_iter().flatten() {
             assert_eq!(r.header(k), v.as_str(), "{name}: header {k}");
         }

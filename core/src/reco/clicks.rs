@@ -38,6 +38,14 @@ pub struct Session {
     pub basket: Vec<u32>,
 }
 
+/// Whether an event of this type puts its item in the basket (`cart`, `buy`, `purchase`,
+/// `add_to_cart`, any case): training and the edge's stored sessions read baskets alike.
+pub fn is_basket_type(kind: &str) -> bool {
+    ["cart", "buy", "purchase", "add_to_cart"]
+        .iter()
+        .any(|k| k.eq_ignore_ascii_case(kind))
+}
+
 /// A clickstream: item dictionary, item facts, sessions ordered by end time (ties: log order).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ClickLog {
@@ -118,10 +126,7 @@ impl ClickLog {
             for i in range.clone() {
                 let item = log.activity_codes()[i];
                 let kind = event_type.and_then(|c| c.get(i)).map(text);
-                let in_basket = matches!(
-                    kind.as_deref().map(str::to_ascii_lowercase).as_deref(),
-                    Some("cart" | "buy" | "purchase" | "add_to_cart")
-                );
+                let in_basket = kind.as_deref().is_some_and(is_basket_type);
                 if in_basket && !basket.contains(&item) {
                     basket.push(item);
                 }

@@ -50,11 +50,13 @@ pub enum RequestError {
     TooLarge { size: usize, limit: usize },
     #[error("the body is empty: send {{\"clicks\": [...], \"basket\": [...]}}")]
     Empty,
-    #[error("invalid JSON at line {line}, column {column}: {message}")]
+    #[error("invalid JSON at line {line}, column {column}{}: {message}", in_field(.field))]
     Syntax {
         line: usize,
         column: usize,
         message: String,
+        /// The field whose value broke (e.g. a non-UTF-8 `session_id`), when inside one.
+        field: Option<String>,
     },
     #[error("field `{path}`: {message}")]
     Field { path: String, message: String },
@@ -78,6 +80,13 @@ impl RequestError {
             _ => 400,
         }
     }
+}
+
+fn in_field(field: &Option<String>) -> String {
+    field
+        .as_deref()
+        .map(|f| format!(", in field `{f}`"))
+        .unwrap_or_default()
 }
 
 fn field(path: impl Into<String>, message: impl Into<String>) -> RequestError {
@@ -121,6 +130,7 @@ pub fn parse_recommend_request(body: &[u8]) -> Result<RecommendRequest, RequestE
                 line: inner.line(),
                 column: inner.column(),
                 message: strip_location(&inner.to_string()),
+                field: (path != "." && path != "?").then_some(path),
             }
         } else {
             field(
@@ -133,6 +143,7 @@ pub fn parse_recommend_request(body: &[u8]) -> Result<RecommendRequest, RequestE
         line: e.line(),
         column: e.column(),
         message: strip_location(&e.to_string()),
+        field: None,
     })?;
     if let Some(k) = r.k {
         if k == 0 || k as usize > MAX_K {

@@ -5,8 +5,9 @@
 //! The object keeps one [`Operator`] (session windows, gap 30 min, out-of-orderness 1 min;
 //! aggregates: count, `sum:value` = basket value, `distinct:item`, `topk:type:10`) plus a
 //! small [`Features`] record: the last [`MAX_CLICKS`] accepted events of the last 30 minutes
-//! of event time (what `/recommend` needs as the session's clicks) and the last closed
-//! session. Both go into one blob ([`ObjectState::encode`]) that the object writes in one
+//! of event time (what `/recommend` needs as the session's clicks) and the last
+//! [`MAX_CLOSED`] closed sessions (what `spur stream` emits for the key: the cross-shell test
+//! compares them). Both go into one blob ([`ObjectState::encode`]) that the object writes in one
 //! storage `put` before it answers, so an acknowledged batch is durable and a resent one is
 //! recognised by its ids (they are in the operator snapshot).
 //!
@@ -25,6 +26,8 @@ pub const GAP_MS: i64 = 30 * 60_000;
 pub const OUT_OF_ORDERNESS_MS: i64 = 60_000;
 /// Recent clicks kept for `/recommend`.
 pub const MAX_CLICKS: usize = 50;
+/// Closed sessions kept per key (oldest dropped first).
+pub const MAX_CLOSED: usize = 16;
 /// The event fields the object reads, in [`Event::values`] order.
 pub const FIELDS: [&str; 3] = ["type", "item", "value"];
 
@@ -102,6 +105,9 @@ pub struct Features {
     pub clicks: Vec<Click>,
     pub last_closed: Option<Session>,
     pub sessions_closed: u64,
+    /// The last [`MAX_CLOSED`] closed sessions, by start (an update replaces its window).
+    #[serde(default)]
+    pub closed: Vec<Session>,
     /// Processing time of the last batch (`None`: never).
     pub last_arrival: Option<i64>,
 }
@@ -136,6 +142,9 @@ pub struct FeatureView {
     pub session: Option<Session>,
     pub last_closed: Option<Session>,
     pub sessions_closed: u64,
+    /// The last [`MAX_CLOSED`] closed sessions, oldest first.
+    #[serde(default)]
+    pub closed: Vec<Session>,
     pub watermark: i64,
     pub events: u64,
 }
@@ -257,6 +266,14 @@ impl ObjectState {
             if newer {
                 self.features.last_closed = Some(Session::from_window(w));
             }
+            let closed = &mut self.features.closed;
+            closed.retain(|s| {
+                s.start != w.start && !w.replaces.iter().any(|&(a, b)| (a, b) == (s.start, s.end))
+            });
+            closed.push(Session::from_window(w));
+            closed.sort_by_key(|s| s.start);
+            let excess = closed.len().saturating_sub(MAX_CLOSED);
+            closed.drain(..excess);
         }
         let clicks = &mut self.features.clicks;
         clicks.sort_by(|a, b| (a.time, &a.id).cmp(&(b.time, &b.id)));
@@ -274,6 +291,7 @@ impl ObjectState {
             session: self.op.open_results().last().map(Session::from_window),
             last_closed: self.features.last_closed.clone(),
             sessions_closed: self.features.sessions_closed,
+            closed: self.features.closed.clone(),
             watermark: self.op.watermark(),
             events: self.op.stats().events,
         }
@@ -368,11 +386,44 @@ mod tests {
         s.alarm(100 + GAP_MS);
         let v = s.view();
         assert_eq!((v.session, v.sessions_closed), (None, 1));
+        assert_eq!(v.closed.len(), 1);
+        assert_eq!(v.closed.first(), v.last_closed.as_ref());
         assert_eq!(v.last_closed.map(|l| l.events), Some(1));
         assert_eq!(s.next_alarm(), None);
         // an event of the closed session arriving now is late, and counted as such
         let c = s.apply(&[ev("z", T0 + 10, "view", "i9", 1.0)], 200 + GAP_MS);
         assert_eq!((c.accepted, c.late), (0, 1));
+    }
+
+    #[test]
+    fn closed_sessions_are_kept_in_order_and_bounded() {
+        let mut s = ObjectState::new();
+        // 20 sessions 1 h apart, two events each: each one closes when the next one's events
+        // move the watermark past it.
+        let evs: Vec<Event> = (0..20)
+            .flat_map(|i| {
+                let t = T0 + i * 3_600_000;
+                [
+                    ev(&format!("a{i}"), t, "view", "i1", 1.0),
+                    ev(&format!("b{i}"), t + 5_000, "cart", "i2", 2.0),
+                ]
+            })
+            .collect();
+        s.apply(&evs, 1);
+        let v = s.view();
+        assert_eq!(v.sessions_closed, 19);
+        assert_eq!(v.closed.len(), MAX_CLOSED);
+        let first = T0 + (19 - MAX_CLOSED as i64) * 3_600_000;
+        assert_eq!(v.closed[0].start, first, "the oldest went first");
+        assert!(v.closed.windows(2).all(|w| w[0].start < w[1].start));
+        let last = v.closed.last().unwrap();
+        assert_eq!(
+            (last.events, last.value, last.end),
+            (2, Some(3.0), T0 + 18 * 3_600_000 + 5_000 + GAP_MS)
+        );
+        assert_eq!(v.session.map(|o| o.start), Some(T0 + 19 * 3_600_000));
+        let r = ObjectState::decode(Some(&s.encode())).unwrap();
+        assert_eq!(r.view().closed, v.closed, "stored with the state");
     }
 
     #[test]
