@@ -293,11 +293,11 @@ pub fn StreamPage() -> impl IntoView {
                     {text("activity ", "stream-activity", form.activity)}
                     <label>
                         "window "
-                        <select id="stream-window-kind" prop:value=move || form.kind.get()
+                        <select id="stream-window-kind"
                             on:change=move |ev| form.kind.set(event_target_value(&ev))>
-                            <option value="tumbling">"tumbling"</option>
-                            <option value="sliding">"sliding"</option>
-                            <option value="session">"session"</option>
+                            {["tumbling", "sliding", "session"].map(|k| view! {
+                                <option value=k selected=move || form.kind.get() == k>{k}</option>
+                            })}
                         </select>
                     </label>
                     {text("size / gap ", "stream-window-size", form.size)}
@@ -323,12 +323,12 @@ pub fn StreamPage() -> impl IntoView {
                         on:click=move |_| step(StreamStep::End)>"To the end"</button>
                     <label>
                         "speed "
-                        <select id="stream-speed" prop:value=move || speed.get().to_string()
+                        <select id="stream-speed"
                             on:change=move |ev| {
                                 if let Ok(v) = event_target_value(&ev).parse() { speed.set(v) }
                             }>
                             {SPEEDS.iter().map(|s| view! {
-                                <option value=s.to_string()>{format!("×{s}")}</option>
+                                <option value=s.to_string() selected=move || speed.get() == *s>{format!("×{s}")}</option>
                             }).collect_view()}
                         </select>
                     </label>
