@@ -75,7 +75,7 @@ pub struct ModeView {
     pub pending: u64,
     pub latency_mean_ms: Option<f64>,
     pub latency_max_ms: i64,
-    /// ISO 8601, or empty before the first watermark.
+    /// ISO 8601, `none yet` before the first event, `end of input` once every window fired.
     pub watermark: String,
 }
 

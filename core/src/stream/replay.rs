@@ -337,6 +337,10 @@ impl Replay {
             let stats = lane.runner.op.stats();
             jsonl::write_summary(&stats, self.rejected, &mut lane.transcript);
         }
+        // The clock stops at the last arrival: a tick's remainder runs past the input.
+        if self.clock != i64::MIN {
+            self.now = self.clock;
+        }
         self.finished = true;
     }
 

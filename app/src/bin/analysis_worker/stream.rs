@@ -248,10 +248,10 @@ fn mode_view(replay: &Replay, mode: ReplayMode) -> ModeView {
         pending: lane.pending() as u64,
         latency_mean_ms: lane.latency.mean_ms(),
         latency_max_ms: lane.latency.max_ms,
-        watermark: if wm == i64::MIN || wm == i64::MAX {
-            String::new()
-        } else {
-            format_iso(wm)
+        watermark: match wm {
+            i64::MIN => "none yet".into(),
+            i64::MAX => "end of input".into(),
+            wm => format_iso(wm),
         },
     }
 }

@@ -138,6 +138,11 @@ fn the_clock_feeds_only_what_arrived_and_steps_move_one_row_or_one_batch() {
     assert!(!r.is_finished(), "the row cap stops the clock");
     r.advance(i64::MAX, usize::MAX);
     assert!(r.is_finished());
+    // The clock stops at the last arrival (the largest event time), not at the tick's target.
+    assert_eq!(
+        crate::import::timestamp::format_iso(r.now()),
+        "2024-05-01T10:03:50.000Z"
+    );
 }
 
 #[test]
