@@ -39,7 +39,7 @@ pub enum StreamStep {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum StreamReply {
     Opened {
-        source: StreamSource,
+        source: Box<StreamSource>,
     },
     Updated {
         update: Box<StreamUpdate>,

@@ -37,7 +37,7 @@ fn protocol(reply: StreamReply) -> ErrorDto {
 /// The loaded log's columns and default settings.
 pub async fn open() -> Result<StreamSource, ErrorDto> {
     match call(StreamRequest::Open).await? {
-        (StreamReply::Opened { source }, _) => Ok(source),
+        (StreamReply::Opened { source }, _) => Ok(*source),
         (other, _) => Err(protocol(other)),
     }
 }

@@ -109,7 +109,12 @@ pub fn handle(job: JobId, request: StreamRequest) -> (FromWorker, Option<ArrayBu
     let reply = |reply| FromWorker::Streamed { job, reply };
     match request {
         StreamRequest::Open => match with_file(open) {
-            Ok(Ok(source)) => (reply(StreamReply::Opened { source }), None),
+            Ok(Ok(source)) => (
+                reply(StreamReply::Opened {
+                    source: Box::new(source),
+                }),
+                None,
+            ),
             Ok(Err(e)) | Err(e) => (failed(job, "no_stream", e), None),
         },
         StreamRequest::Start { setup } => {
