@@ -21,6 +21,7 @@ pub use app::App;
 mod app {
     use crate::pages::leads::LeadsPage;
     use crate::pages::load::LoadPage;
+    use crate::pages::stream::StreamPage;
     use leptos::prelude::*;
 
     /// The app's screens, one tab each.
@@ -28,6 +29,7 @@ mod app {
     enum Screen {
         Process,
         Leads,
+        Stream,
     }
 
     /// The root component: the page frame, the tabs, and the screens. Every screen stays
@@ -56,6 +58,7 @@ mod app {
             <nav class="tabs" role="tablist">
                 {tab(Screen::Process, "nav-process", "Process")}
                 {tab(Screen::Leads, "nav-leads", "Leads")}
+                {tab(Screen::Stream, "nav-stream", "Stream")}
             </nav>
             <main>
                 <div id="screen-process" hidden=move || screen.get() != Screen::Process>
@@ -63,6 +66,9 @@ mod app {
                 </div>
                 <div id="screen-leads" hidden=move || screen.get() != Screen::Leads>
                     <LeadsPage />
+                </div>
+                <div id="screen-stream" hidden=move || screen.get() != Screen::Stream>
+                    <StreamPage />
                 </div>
             </main>
         }

@@ -8,6 +8,7 @@
 pub mod cases;
 pub mod leads;
 pub mod sources;
+pub mod stream;
 
 use leads::{LeadTable, LeadsScored, LeadsTrainRequest, LeadsTrained};
 use serde::{Deserialize, Serialize};
@@ -116,6 +117,12 @@ pub enum ToWorker {
     /// Case `case` (its id) of the filtered log in full; its timeline SVG comes back as the
     /// payload (UTF-8 bytes).
     CaseDetail { job: JobId, case: String },
+
+    // --- stream replay (issue 13): see [`stream`].
+    Stream {
+        job: JobId,
+        request: stream::StreamRequest,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -232,6 +239,12 @@ pub enum FromWorker {
         job: JobId,
         detail: CaseDetail,
     },
+
+    // --- stream replay (issue 13), the reply to `Stream`.
+    Streamed {
+        job: JobId,
+        reply: stream::StreamReply,
+    },
 }
 
 /// Cases and events of the whole log and of its filtered view.
@@ -301,6 +314,8 @@ impl FromWorker {
             | FromWorker::Bytes { job, .. } => Some(*job),
             // --- cases
             FromWorker::CasePaged { job, .. } | FromWorker::CaseDetailed { job, .. } => Some(*job),
+            // --- stream replay
+            FromWorker::Streamed { job, .. } => Some(*job),
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod leads;
 pub mod process;
 pub mod recipe;
 pub mod sources;
+pub mod stream;
 
 use crate::protocol::{ErrorDto, FromWorker, JobId, ToWorker};
 use futures_channel::oneshot;

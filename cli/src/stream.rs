@@ -6,6 +6,7 @@
 use anyhow::Context;
 use spur_core::import::timestamp::format_iso;
 use spur_core::stream::csv_events::{read_csv_events, CsvEventSpec, Rejection};
+use spur_core::stream::jsonl;
 use spur_core::stream::spec::{parse_aggs, parse_duration, parse_mode, parse_window, AggList};
 use spur_core::stream::{AggValue, Emit, Event, Mode, Operator, Output, Runner, StreamConfig};
 use std::fmt::Write as _;
@@ -177,23 +178,6 @@ fn read_checkpoint(bytes: &[u8]) -> Result<(Resume, Operator), String> {
     ))
 }
 
-fn iso(ms: i64) -> serde_json::Value {
-    serde_json::Value::String(format_iso(ms))
-}
-
-fn agg_json(v: &AggValue) -> serde_json::Value {
-    use serde_json::json;
-    match v {
-        AggValue::Count(n) => json!(n),
-        AggValue::Number(x) => json!(x),
-        AggValue::TopK(list) => list
-            .iter()
-            .map(|(v, c)| json!({"value": v, "count": c}))
-            .collect(),
-        AggValue::Dfg(list) => list.iter().map(|(a, b, c)| json!([a, b, c])).collect(),
-    }
-}
-
 fn agg_text(v: &AggValue) -> String {
     match v {
         AggValue::Count(n) => n.to_string(),
@@ -212,85 +196,47 @@ fn agg_text(v: &AggValue) -> String {
     }
 }
 
-/// Print one poll's output as JSON lines (key order fixed: key, start, end, revision, count,
-/// then the aggregates as written in --agg) or text.
+/// Print one poll's output as JSON lines (core's formatter, shared with the browser's replay
+/// screen) or text.
 fn print_output(out: &Output, labels: &[String], json: bool, buf: &mut String) {
-    use serde_json::json;
+    if json {
+        jsonl::write_output(out, labels, buf);
+        return;
+    }
     for l in &out.late {
-        if json {
-            let _ = writeln!(
-                buf,
-                "{}",
-                json!({"late": {"id": l.id, "key": l.key, "time": iso(l.time), "reason": l.reason.as_str()}})
-            );
-        } else {
-            let _ = writeln!(
-                buf,
-                "late {} {} at {}: {}",
-                l.key,
-                l.id.as_deref().unwrap_or("-"),
-                format_iso(l.time),
-                l.reason.as_str()
-            );
-        }
+        let _ = writeln!(
+            buf,
+            "late {} {} at {}: {}",
+            l.key,
+            l.id.as_deref().unwrap_or("-"),
+            format_iso(l.time),
+            l.reason.as_str()
+        );
     }
     for c in &out.conflicts {
-        if json {
-            let _ = writeln!(
-                buf,
-                "{}",
-                json!({"conflict": {"id": c.id, "key": c.key, "time": iso(c.time)}})
-            );
-        } else {
-            let _ = writeln!(
-                buf,
-                "conflict {} {} at {}: same id, other content (first kept)",
-                c.key,
-                c.id,
-                format_iso(c.time)
-            );
-        }
+        let _ = writeln!(
+            buf,
+            "conflict {} {} at {}: same id, other content (first kept)",
+            c.key,
+            c.id,
+            format_iso(c.time)
+        );
     }
     for w in &out.windows {
-        if json {
-            let mut line = format!(
-                "{{\"key\":{},\"start\":{},\"end\":{},\"revision\":{},\"count\":{}",
-                json!(w.key),
-                iso(w.start),
-                iso(w.end),
-                w.revision,
-                w.count
-            );
-            for (label, v) in labels.iter().zip(&w.aggs) {
-                if label != "count" {
-                    let _ = write!(line, ",{}:{}", json!(label), agg_json(v));
-                }
+        let mut line = format!(
+            "{} [{}, {}) rev {}: count={}",
+            w.key,
+            format_iso(w.start),
+            format_iso(w.end),
+            w.revision,
+            w.count
+        );
+        for (label, v) in labels.iter().zip(&w.aggs) {
+            if label != "count" {
+                let _ = write!(line, " {label}={}", agg_text(v));
             }
-            if !w.replaces.is_empty() {
-                let r: Vec<_> = w
-                    .replaces
-                    .iter()
-                    .map(|(s, e)| json!([iso(*s), iso(*e)]))
-                    .collect();
-                let _ = write!(line, ",\"replaces\":{}", json!(r));
-            }
-            let _ = writeln!(buf, "{line}}}");
-        } else {
-            let mut line = format!(
-                "{} [{}, {}) rev {}: count={}",
-                w.key,
-                format_iso(w.start),
-                format_iso(w.end),
-                w.revision,
-                w.count
-            );
-            for (label, v) in labels.iter().zip(&w.aggs) {
-                if label != "count" {
-                    let _ = write!(line, " {label}={}", agg_text(v));
-                }
-            }
-            let _ = writeln!(buf, "{line}");
         }
+        let _ = writeln!(buf, "{line}");
     }
 }
 
@@ -364,11 +310,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
             Err(rej) => {
                 resume.rejected += 1;
                 if a.json {
-                    let _ = writeln!(
-                        out,
-                        "{}",
-                        serde_json::json!({"rejected": {"line": rej.line, "field": rej.field, "reason": rej.reason}})
-                    );
+                    jsonl::write_rejected(rej.line, rej.field.as_deref(), &rej.reason, &mut out);
                 } else {
                     let _ = writeln!(
                         out,
@@ -427,13 +369,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     }
     let s = runner.op.stats();
     if a.json {
-        let _ = writeln!(
-            out,
-            "{}",
-            serde_json::json!({"summary": {"events": s.events, "duplicates": s.duplicates, "late": s.late,
-                "windows": s.windows, "updates": s.updates, "conflicts": s.conflicts,
-                "rejected": resume.rejected, "late_accepted": s.late_accepted, "bad_values": s.bad_values}})
-        );
+        jsonl::write_summary(&s, resume.rejected, &mut out);
     } else {
         let _ = writeln!(
             out,

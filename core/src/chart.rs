@@ -130,7 +130,12 @@ fn header(title: &str, height: f64) -> String {
 }
 
 /// Vertical columns with a count axis and the first/last labels under the x axis.
-fn columns(title: &str, labels: &[String], counts: &[u64], axis: (String, String)) -> String {
+pub(crate) fn columns(
+    title: &str,
+    labels: &[String],
+    counts: &[u64],
+    axis: (String, String),
+) -> String {
     let (height, left, top, bottom) = (240.0, 56.0, 30.0, 30.0);
     let plot_h = height - top - bottom;
     let plot_w = WIDTH - left - 12.0;

@@ -16,6 +16,8 @@ mod process;
 mod recipe;
 #[path = "analysis_worker/sources.rs"]
 mod sources;
+#[path = "analysis_worker/stream.rs"]
+mod stream;
 
 use js_sys::{Array, ArrayBuffer, Uint8Array};
 use spur_app::protocol::{ErrorDto, FromWorker, ToWorker};
@@ -107,6 +109,8 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) -> (FromWorker, Op
             limit,
         } => cases::page(job, sort, descending, search, offset, limit),
         ToWorker::CaseDetail { job, case } => cases::detail(job, &case),
+        // --- stream replay
+        ToWorker::Stream { job, request } => stream::handle(job, request),
         ToWorker::LeadsDemo { job, rows, seed } => lead(leads::demo(job, rows, seed)),
         ToWorker::LeadsOpen { job, name } => lead(leads::open(job, name, payload())),
         ToWorker::LeadsInspect { job, outcome } => lead(leads::inspect(job, outcome)),

@@ -63,6 +63,13 @@ impl Runner {
         self.pending.len()
     }
 
+    /// When the open micro-batch closes (`None`: per event, or no batch open). A shell whose
+    /// clock passes it may [`Runner::flush`] then: the emission is the same one the next arrival
+    /// would have triggered, only earlier.
+    pub fn boundary(&self) -> Option<i64> {
+        self.boundary
+    }
+
     /// An event arrived at `arrival` (non-decreasing). Returns what was emitted: in per-event
     /// mode this event's result; in micro-batch mode the previous batch, if this arrival
     /// closed it.

@@ -57,6 +57,15 @@ pub fn handle(request: ToWorker, payload: JsValue, progress: &dyn Fn(FromWorker)
                 &ImportOptions::default(),
                 progress,
             );
+            if matches!(reply, FromWorker::Imported { .. }) {
+                let options = ImportOptions::default();
+                crate::stream::remember(crate::stream::Origin::Bytes {
+                    name,
+                    format,
+                    bytes,
+                    options,
+                });
+            }
             (reply, None)
         }
         ToWorker::SourcesClear { job } => {
@@ -109,13 +118,19 @@ pub fn handle(request: ToWorker, payload: JsValue, progress: &dyn Fn(FromWorker)
             let reply = with_source(job, index, |src| {
                 import_one(job, &src.name, src.format, &src.bytes, &options, progress)
             });
+            if matches!(reply, FromWorker::Imported { .. }) {
+                crate::stream::remember(crate::stream::Origin::Source { index, options });
+            }
             (reply, None)
         }
         ToWorker::SourcesMerge {
             job,
             sources,
             merge,
-        } => (merge_sources_now(job, &sources, &merge, progress), None),
+        } => {
+            crate::stream::remember(crate::stream::Origin::Merged);
+            (merge_sources_now(job, &sources, &merge, progress), None)
+        }
         ToWorker::SourceBytes { job, index } => SOURCES.with(|s| match s.borrow().get(index) {
             Some(src) => (
                 FromWorker::Bytes {
@@ -181,6 +196,19 @@ fn listed(job: JobId, sources: Vec<SourceInfo>, merge: Option<MergeOptions>) -> 
         sources,
         merge,
     }
+}
+
+/// Source `index`'s name, format and bytes, for the stream replay (which reads the file itself,
+/// in its row order).
+pub fn with_source_bytes<R>(
+    index: usize,
+    f: impl FnOnce(&str, SourceFormat, &[u8]) -> R,
+) -> Option<R> {
+    SOURCES.with(|s| {
+        s.borrow()
+            .get(index)
+            .map(|src| f(&src.name, src.format, &src.bytes))
+    })
 }
 
 fn with_source(job: JobId, index: usize, f: impl FnOnce(&Source) -> FromWorker) -> FromWorker {
