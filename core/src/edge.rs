@@ -16,6 +16,7 @@ pub mod memory;
 pub mod profiles;
 mod recommend;
 mod route;
+pub mod ship;
 pub mod store;
 
 pub use admin::MIN_TOKEN_BYTES;
