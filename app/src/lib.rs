@@ -19,8 +19,10 @@ pub use app::App;
 
 #[cfg(target_arch = "wasm32")]
 mod app {
+    use crate::components::ship_edge::EdgeTarget;
     use crate::pages::leads::LeadsPage;
     use crate::pages::load::LoadPage;
+    use crate::pages::reco::RecoPage;
     use leptos::prelude::*;
 
     /// The app's screens, one tab each.
@@ -28,6 +30,7 @@ mod app {
     enum Screen {
         Process,
         Leads,
+        Recommendations,
     }
 
     /// The root component: the page frame, the tabs, and the screens. Every screen stays
@@ -35,6 +38,8 @@ mod app {
     #[component]
     pub fn App() -> impl IntoView {
         let (screen, set_screen) = signal(Screen::Process);
+        // Where "Ship to edge" sends models: one edge URL and token for the tab, in memory only.
+        provide_context(EdgeTarget::new());
         let tab = move |which: Screen, id: &'static str, label: &'static str| {
             view! {
                 <button
@@ -56,6 +61,7 @@ mod app {
             <nav class="tabs" role="tablist">
                 {tab(Screen::Process, "nav-process", "Process")}
                 {tab(Screen::Leads, "nav-leads", "Leads")}
+                {tab(Screen::Recommendations, "nav-reco", "Recommendations")}
             </nav>
             <main>
                 <div id="screen-process" hidden=move || screen.get() != Screen::Process>
@@ -63,6 +69,9 @@ mod app {
                 </div>
                 <div id="screen-leads" hidden=move || screen.get() != Screen::Leads>
                     <LeadsPage />
+                </div>
+                <div id="screen-reco" hidden=move || screen.get() != Screen::Recommendations>
+                    <RecoPage />
                 </div>
             </main>
         }

@@ -3,3 +3,4 @@
 pub mod leads;
 pub mod load;
 pub mod process;
+pub mod reco;
