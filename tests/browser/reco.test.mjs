@@ -141,15 +141,16 @@ test("neighbours and a tried session; the downloaded artifact recommends the sam
   await page.click(`#reco-items .reco-item[data-item="${chips[3]}"]`);
   await page.waitForFunction(() => document.querySelectorAll("#reco-recs tbody tr").length === 10, null, { timeout: 20_000 });
   const one = await recsNow();
-  // Follow the top recommendation: a two-click session.
-  await page.click(`#reco-recs tbody tr[data-item="${one[0].item}"] button`);
+  // Follow the top recommendation of another item: a two-click session.
+  const next = one.find((r) => r.item !== chips[3]).item;
+  await page.click(`#reco-recs tbody tr[data-item="${next}"] button`);
   await page.waitForFunction((want) => document.querySelector("#reco-session")?.dataset.clicks === want,
-    [chips[3], one[0].item].join(","), { timeout: 20_000 });
+    [chips[3], next].join(","), { timeout: 20_000 });
   await page.waitForFunction((prev) => {
     const rows = [...document.querySelectorAll("#reco-recs tbody tr")];
-    return rows.length === 10 && rows.map((r) => r.dataset.item).join() !== prev;
-  }, one.map((r) => r.item).join(), { timeout: 20_000 });
-  state.session = [chips[3], one[0].item];
+    return rows.length === 10 && rows.map((r) => `${r.dataset.item}:${r.dataset.score}`).join() !== prev;
+  }, one.map((r) => `${r.item}:${r.score}`).join(), { timeout: 20_000 });
+  state.session = [chips[3], next];
   state.browserRecs = await recsNow();
   assert.ok(state.browserRecs.some((r) => /often viewed after|similar sessions/.test(r.reason)), JSON.stringify(state.browserRecs));
   assert.equal(await attr("#reco-recs", "data-sha256"), state.sha);
