@@ -19,8 +19,10 @@ pub use app::App;
 
 #[cfg(target_arch = "wasm32")]
 mod app {
+    use crate::components::ship_edge::EdgeTarget;
     use crate::pages::leads::LeadsPage;
     use crate::pages::load::LoadPage;
+    use crate::pages::reco::RecoPage;
     use crate::pages::stream::StreamPage;
     use leptos::prelude::*;
 
@@ -30,6 +32,7 @@ mod app {
         Process,
         Leads,
         Stream,
+        Recommendations,
     }
 
     /// The root component: the page frame, the tabs, and the screens. Every screen stays
@@ -37,6 +40,8 @@ mod app {
     #[component]
     pub fn App() -> impl IntoView {
         let (screen, set_screen) = signal(Screen::Process);
+        // Where "Ship to edge" sends models: one edge URL and token for the tab, in memory only.
+        provide_context(EdgeTarget::new());
         let tab = move |which: Screen, id: &'static str, label: &'static str| {
             view! {
                 <button
@@ -59,6 +64,7 @@ mod app {
                 {tab(Screen::Process, "nav-process", "Process")}
                 {tab(Screen::Leads, "nav-leads", "Leads")}
                 {tab(Screen::Stream, "nav-stream", "Stream")}
+                {tab(Screen::Recommendations, "nav-reco", "Recommendations")}
             </nav>
             <main>
                 <div id="screen-process" hidden=move || screen.get() != Screen::Process>
@@ -69,6 +75,9 @@ mod app {
                 </div>
                 <div id="screen-stream" hidden=move || screen.get() != Screen::Stream>
                     <StreamPage />
+                </div>
+                <div id="screen-reco" hidden=move || screen.get() != Screen::Recommendations>
+                    <RecoPage />
                 </div>
             </main>
         }

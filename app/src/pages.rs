@@ -3,4 +3,5 @@
 pub mod leads;
 pub mod load;
 pub mod process;
+pub mod reco;
 pub mod stream;

@@ -7,16 +7,19 @@
 
 pub mod cases;
 pub mod leads;
+pub mod reco;
 pub mod sources;
 pub mod stream;
 
 use leads::{LeadTable, LeadsScored, LeadsTrainRequest, LeadsTrained};
+use reco::{ClicksRead, Neighbours, RecoStage, RecoTrainRequest, RecoTrained, Tried, TrySession};
 use serde::{Deserialize, Serialize};
 use sources::{MergeDone, Preview, SourceInfo, SourceSpec};
 use spur_core::cases::{CaseDetail, CaseSort};
 use spur_core::import::ImportOptions;
 use spur_core::map::{MapOptions, MapView, ProcessMap};
 use spur_core::recipe::Recipe;
+use spur_core::reco::ClickColumns;
 use spur_core::summary::Summary;
 use spur_core::toolkit::merge::MergeOptions;
 
@@ -123,6 +126,34 @@ pub enum ToWorker {
         job: JobId,
         request: stream::StreamRequest,
     },
+    // --- recommendations (issue 12). The Recommendations screen has its own worker (its
+    // Cancel restarts only that one); its clickstream is that worker's source 0, so the
+    // Load screen's `SourcesClear`/`SourceAdd`/`SourcePreview` serve it too.
+    /// Generate the synthetic shop (`spur_core::reco::generate`) and keep its clicks CSV as the
+    /// only source, pre-mapped. Reply: [`FromWorker::SourcesListed`].
+    RecoDemo {
+        job: JobId,
+        sessions: usize,
+        items: usize,
+        seed: u64,
+    },
+    /// Read source 0 with `options` and the shop columns as the current clickstream. Reply:
+    /// [`FromWorker::RecoRead`]; import progress as for `Import`.
+    RecoRead {
+        job: JobId,
+        options: ImportOptions,
+        columns: ClickColumns,
+    },
+    /// Evaluate (time split) and train the model to ship; [`FromWorker::RecoProgress`] while
+    /// it runs. Reply: [`FromWorker::RecoTrained`], the artifact as the payload.
+    RecoTrain {
+        job: JobId,
+        request: RecoTrainRequest,
+    },
+    /// The trained model's neighbours of `item`. Reply: [`FromWorker::RecoNeighbours`].
+    RecoNeighbours { job: JobId, item: String },
+    /// Recommend for a session with the trained model. Reply: [`FromWorker::RecoTried`].
+    RecoTry { job: JobId, session: TrySession },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -245,6 +276,30 @@ pub enum FromWorker {
         job: JobId,
         reply: stream::StreamReply,
     },
+    // --- recommendations (issue 12)
+    RecoRead {
+        job: JobId,
+        clicks: ClicksRead,
+    },
+    RecoProgress {
+        job: JobId,
+        stage: RecoStage,
+        done: u64,
+        total: u64,
+    },
+    /// Payload: the model artifact (`.spur`).
+    RecoTrained {
+        job: JobId,
+        trained: Box<RecoTrained>,
+    },
+    RecoNeighbours {
+        job: JobId,
+        neighbours: Neighbours,
+    },
+    RecoTried {
+        job: JobId,
+        tried: Tried,
+    },
 }
 
 /// Cases and events of the whole log and of its filtered view.
@@ -316,6 +371,12 @@ impl FromWorker {
             FromWorker::CasePaged { job, .. } | FromWorker::CaseDetailed { job, .. } => Some(*job),
             // --- stream replay
             FromWorker::Streamed { job, .. } => Some(*job),
+            // --- recommendations
+            FromWorker::RecoRead { job, .. }
+            | FromWorker::RecoProgress { job, .. }
+            | FromWorker::RecoTrained { job, .. }
+            | FromWorker::RecoNeighbours { job, .. }
+            | FromWorker::RecoTried { job, .. } => Some(*job),
         }
     }
 }

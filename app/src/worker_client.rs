@@ -1,14 +1,17 @@
 //! The UI's handle on the analysis worker: the one module that knows how to reach spur-core.
 //!
 //! Components call the `async fn`s here; they never see messages, job ids or the Worker object.
-//! One worker per page, created on first use and kept in a thread-local (the UI thread is the
+//! One worker per [`Lane`], created on first use and kept in a thread-local (the UI thread is the
 //! only thread that touches it, and Leptos contexts require `Send`, which a Worker is not).
-//! [`restart`] terminates it (cancelling whatever it computes) and the next call starts a new one.
+//! [`restart`] terminates the main one (cancelling whatever it computes) and the next call starts
+//! a new one; the Recommendations screen has a worker of its own ([`Lane::Reco`]) so that its
+//! Cancel does not cost the Process and Leads screens what their worker holds.
 
 pub mod cases;
 pub mod leads;
 pub mod process;
 pub mod recipe;
+pub mod reco;
 pub mod sources;
 pub mod stream;
 
@@ -47,17 +50,32 @@ struct Client {
     shared: Rc<RefCell<Shared>>,
 }
 
+/// Which worker a call goes to: each is an instance of the same `analysis_worker` with its own
+/// state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lane {
+    /// The Load, Process and Leads screens.
+    #[default]
+    Main,
+    /// The Recommendations screen (its clickstream, previews and model).
+    Reco,
+}
+
 thread_local! {
-    static CLIENT: RefCell<Option<Rc<Client>>> = const { RefCell::new(None) };
+    static CLIENTS: RefCell<[Option<Rc<Client>>; 2]> = const { RefCell::new([None, None]) };
 }
 
 fn client() -> Result<Rc<Client>, ErrorDto> {
-    CLIENT.with(|slot| {
-        if let Some(c) = slot.borrow().as_ref() {
+    client_on(Lane::Main)
+}
+
+fn client_on(lane: Lane) -> Result<Rc<Client>, ErrorDto> {
+    CLIENTS.with(|slots| {
+        if let Some(c) = slots.borrow()[lane as usize].as_ref() {
             return Ok(c.clone());
         }
         let c = Rc::new(Client::spawn()?);
-        *slot.borrow_mut() = Some(c.clone());
+        slots.borrow_mut()[lane as usize] = Some(c.clone());
         Ok(c)
     })
 }
@@ -100,7 +118,9 @@ impl Client {
                 Some(job) => {
                     if matches!(
                         reply,
-                        FromWorker::Progress { .. } | FromWorker::ImportProgress { .. }
+                        FromWorker::Progress { .. }
+                            | FromWorker::ImportProgress { .. }
+                            | FromWorker::RecoProgress { .. }
                     ) {
                         if let Some(on_progress) = s.progress.get(&job) {
                             on_progress(&reply);
@@ -235,7 +255,12 @@ fn send(worker: &Worker, header: &str, payload: Option<ArrayBuffer>) {
 /// Stop the worker now (what it computes is lost, and so is the log it holds); every waiting
 /// call fails with `why`. The next call starts a fresh worker.
 pub fn restart(why: &str) {
-    let old = CLIENT.with(|slot| slot.borrow_mut().take());
+    restart_lane(Lane::Main, why);
+}
+
+/// [`restart`] for the worker of `lane`.
+pub fn restart_lane(lane: Lane, why: &str) {
+    let old = CLIENTS.with(|slots| slots.borrow_mut()[lane as usize].take());
     if let Some(c) = old {
         c.worker.terminate();
         let mut s = c.shared.borrow_mut();

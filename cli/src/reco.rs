@@ -21,8 +21,9 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   spur reco generate -o DIR [--sessions N] [--items N] [--seed S]
         a synthetic shop: clicks.csv, catalog.csv, profiles.ndjson, truth.json
-  spur reco evaluate TRAIN [TEST] [--session COL --item COL --time COL] [--test-days N] [--k 20] [--seed N] [--json]
-        next-item protocol: HR@k, MRR@k, coverage, popularity bias; popularity and item-kNN baselines
+  spur reco evaluate TRAIN [TEST] [--session COL --item COL --time COL] [--test-days N] [--k 20] [--seed N] [--json] [--chart FILE.svg]
+        next-item protocol: HR@k, MRR@k, coverage, popularity bias; popularity and item-kNN baselines;
+        --chart writes the HR@k / MRR@k curves (k = 1…50), the web app's chart
   spur reco train LOG [--session COL --item COL --time COL] [--seed N] -o MODEL [--json]
   spur reco recommend MODEL --clicks A,B,C [--basket X,Y] [--customer-profile FILE] [--k 10]
         [--out-of-stock X,Y] [--max-per-category N] [--keep-basket] [--json]
@@ -65,6 +66,7 @@ struct Flags {
     keep_basket: bool,
     blend: Option<BlendWeights>,
     repeats: usize,
+    chart: Option<String>,
 }
 
 fn list(s: &str) -> Vec<String> {
@@ -132,6 +134,7 @@ fn flags(args: &[String]) -> anyhow::Result<Flags> {
                 });
             }
             "--repeats" => f.repeats = num(value()?, "--repeats")?,
+            "--chart" => f.chart = Some(value()?.clone()),
             "-o" | "--output" => f.out = Some(value()?.clone()),
             "--json" => f.json = true,
             s if s.starts_with('-') => bail!("unknown flag `{s}`\n\n{USAGE}"),
@@ -297,7 +300,9 @@ fn evaluate_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
     let options = train_options(f);
     let mut meter = Meter::new();
     let started = std::time::Instant::now();
-    let result = evaluate::evaluate(&train_log, &test_log, &options, k, k, &mut |p| {
+    // The chart's curves run to k = 50 (as on the web app's Recommendations screen).
+    let max_k = if f.chart.is_some() { k.max(50) } else { k };
+    let result = evaluate::evaluate(&train_log, &test_log, &options, k, max_k, &mut |p| {
         match p {
             EvalProgress::Training(t) => meter.show("tuning", t.done, t.total),
             EvalProgress::Testing { done, total } => meter.show("testing", *done, *total),
@@ -305,13 +310,24 @@ fn evaluate_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
         Control::Continue
     });
     meter.done();
-    let (e, _, _) = match result {
+    let (e, curve, _) = match result {
         Ok(x) => x,
         Err(err) => {
             eprintln!("spur: {err}");
             return Ok(ExitCode::from(1));
         }
     };
+    if let Some(path) = &f.chart {
+        let title = match f.test_days {
+            _ if f.files.len() == 2 => "Next-item accuracy on the test file".to_string(),
+            days => format!(
+                "Next-item accuracy, sessions of the last {} day(s)",
+                days.unwrap_or(1.0)
+            ),
+        };
+        let svg = spur_core::chart::curves::hit_rate_chart(&title, &curve, k as u32);
+        std::fs::write(path, svg).with_context(|| format!("cannot write {path}"))?;
+    }
     let mut o = String::new();
     if f.json {
         say!(o, "{}", serde_json::to_string_pretty(&e)?);

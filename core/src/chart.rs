@@ -4,6 +4,7 @@
 //! `case_durations`, `activity_counts`); every bar is a `<rect class="chart-bar">` with `data-label`
 //! and `data-count` for tests, and all text is XML-escaped.
 
+pub mod curves;
 pub mod timeline;
 
 use crate::import::timestamp::format_iso;

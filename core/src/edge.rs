@@ -17,6 +17,7 @@ pub mod profiles;
 mod recommend;
 mod route;
 pub mod session;
+pub mod ship;
 pub mod store;
 
 pub use admin::MIN_TOKEN_BYTES;

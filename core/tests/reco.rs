@@ -492,3 +492,36 @@ fn the_recommend_response_shape() {
     assert_eq!(v["items"].as_array().map(Vec::len), Some(3));
     assert_eq!(v["degraded"], serde_json::Value::Null);
 }
+
+/// The web app's "(none)" for a shop column: an empty name turns the field off even when a
+/// column has the default name; an absent named column is still an error.
+#[test]
+fn an_empty_shop_column_name_turns_the_field_off() {
+    let csv = "session_id,item_id,timestamp,category,customer\ns1,a,1,c1,u1\ns1,b,2,c2,u1\n";
+    let options = ImportOptions {
+        mapping: Mapping {
+            case: Some("session_id".into()),
+            activity: Some("item_id".into()),
+            timestamp: Some("timestamp".into()),
+            ..Mapping::default()
+        },
+        ..ImportOptions::default()
+    };
+    let (log, _) = import_bytes("c.csv", csv.as_bytes(), &options).expect("imports");
+    let by_default = ClickLog::from_event_log(&log, &ClickColumns::default()).expect("clicks");
+    assert_eq!(by_default.info[0].category.as_deref(), Some("c1"));
+    assert_eq!(by_default.sessions[0].customer.as_deref(), Some("u1"));
+    let off = ClickColumns {
+        category: Some(String::new()),
+        customer: Some(String::new()),
+        ..ClickColumns::default()
+    };
+    let c = ClickLog::from_event_log(&log, &off).expect("clicks");
+    assert_eq!(c.info[0].category, None);
+    assert_eq!(c.sessions[0].customer, None);
+    let missing = ClickColumns {
+        price: Some("cost".into()),
+        ..ClickColumns::default()
+    };
+    assert!(ClickLog::from_event_log(&log, &missing).is_err());
+}

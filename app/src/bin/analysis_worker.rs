@@ -4,7 +4,8 @@
 //! the app runs here so that the page never freezes. The process-analysis requests (import,
 //! filters, map, variants, charts) and the log they work on live in [`process`]; the Load
 //! screen's sources (kept files, previews, imports, merges) in [`sources`]; the lead
-//! table, training and scoring in [`leads`].
+//! table, training and scoring in [`leads`]; the Recommendations screen's clickstream and model
+//! in [`reco`] (that screen runs its own instance of this worker).
 
 #[path = "analysis_worker/cases.rs"]
 mod cases;
@@ -14,6 +15,8 @@ mod leads;
 mod process;
 #[path = "analysis_worker/recipe.rs"]
 mod recipe;
+#[path = "analysis_worker/reco.rs"]
+mod reco;
 #[path = "analysis_worker/sources.rs"]
 mod sources;
 #[path = "analysis_worker/stream.rs"]
@@ -119,7 +122,45 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) -> (FromWorker, Op
             lead(leads::train(job, &request, &js_sys::Date::now, &progress))
         }
         ToWorker::LeadsScore { job, name } => lead(leads::score(job, name, &payload())),
+        // --- recommendations
+        ToWorker::RecoDemo {
+            job,
+            sessions,
+            items,
+            seed,
+        } => (reco::demo(job, sessions, items, seed), None),
+        ToWorker::RecoRead {
+            job,
+            options,
+            columns,
+        } => {
+            let progress = |p| post_with(scope, &p, None);
+            (reco::read(job, &options, &columns, &progress), None)
+        }
+        ToWorker::RecoTrain { job, request } => {
+            let progress = |p| post_with(scope, &p, None);
+            let (reply, bytes) = reco::train(job, &request, &now_ms, &progress);
+            (reply, buffer(bytes))
+        }
+        ToWorker::RecoNeighbours { job, item } => (reco::neighbours(job, &item), None),
+        ToWorker::RecoTry { job, session } => (reco::try_session(job, session, &now_ms), None),
     }
+}
+
+/// `performance.now()` (sub-millisecond, monotonic), else `Date.now()`.
+fn now_ms() -> f64 {
+    let performance = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("performance"));
+    performance
+        .ok()
+        .and_then(|p| {
+            let now = js_sys::Reflect::get(&p, &JsValue::from_str("now")).ok()?;
+            now.dyn_into::<js_sys::Function>()
+                .ok()?
+                .call0(&p)
+                .ok()?
+                .as_f64()
+        })
+        .unwrap_or_else(js_sys::Date::now)
 }
 
 fn post(scope: &DedicatedWorkerGlobalScope, reply: &FromWorker) {

@@ -8,6 +8,7 @@
 use crate::components::leads_results::TrainedView;
 use crate::components::leads_scores::ScoresView;
 use crate::components::leads_setup::ColumnsForm;
+use crate::components::ship_edge::ShipToEdge;
 use crate::download;
 use crate::protocol::leads::{
     LeadTable, LeadsScored, LeadsTrainRequest, LeadsTrained, DEMO_ROWS, DEMO_SEED, TRAIN_STAGES,
@@ -17,6 +18,7 @@ use crate::worker_client::leads as worker;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use spur_core::leads::table::Role;
+use spur_core::model::ModelKind;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
@@ -287,6 +289,8 @@ pub fn LeadsPage() -> impl IntoView {
                         <input id="leads-score-file" type="file" accept=".csv,.txt" on:change=pick_new_leads />
                     </label>
                 </div>
+                <ShipToEdge id="leads-ship" kind=ModelKind::Leads sha256=t.result.sha256.clone()
+                    artifact=Callback::new(move |()| trained.with_untracked(|t| t.as_ref().map(|t| t.artifact.clone()))) />
             </section>
         })}
         {move || scored.get().map(|(s, _)| view! { <ScoresView scored=s on_download=download_scores /> })}

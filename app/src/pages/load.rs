@@ -5,9 +5,9 @@
 //! XES/XES.gz/Parquet alone import directly. Import and merge run in the worker with a progress
 //! bar and a Cancel button; their report ([`report`]) and then the process screen follow.
 
-mod preview;
+pub(crate) mod preview;
 mod report;
-mod sources;
+pub(crate) mod sources;
 
 use crate::components::summary_view::SummaryView;
 use crate::pages::process::ProcessPage;
@@ -15,6 +15,7 @@ use crate::protocol::sources::{Preview, SourceFormat, SourceInfo, SourceSpec};
 use crate::protocol::ErrorDto;
 use crate::worker_client::process::{self as worker, ImportProgress};
 use crate::worker_client::sources as source_worker;
+use crate::worker_client::Lane;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use report::{ImportNotes, MergeReportView};
@@ -35,11 +36,14 @@ pub struct SourceRow {
     pub options: ImportOptions,
     pub label: String,
     pub preview: Option<Preview>,
+    /// The worker that holds the file (the Recommendations screen has its own).
+    pub lane: Lane,
 }
 
 impl From<SourceInfo> for SourceRow {
     fn from(info: SourceInfo) -> Self {
         SourceRow {
+            lane: Lane::Main,
             options: info.options.clone(),
             label: info.label.clone(),
             preview: info.preview.clone(),

@@ -2,7 +2,7 @@
 //! ([`add`]) and then previewed, imported or merged by index.
 
 use super::process::ImportProgress;
-use super::{client, unexpected};
+use super::{client, client_on, unexpected, Lane};
 use crate::protocol::sources::{MergeDone, Preview, SourceInfo, SourceSpec};
 use crate::protocol::{ErrorDto, FromWorker, ToWorker};
 use js_sys::{ArrayBuffer, Uint8Array};
@@ -17,7 +17,16 @@ async fn listing(
     make: impl FnOnce(u32) -> ToWorker,
     payload: Option<ArrayBuffer>,
 ) -> Result<Listed, ErrorDto> {
-    let (reply, _) = client()?.call_with(make, payload, None).await?;
+    listing_on(Lane::Main, make, payload).await
+}
+
+/// A call answered by `SourcesListed`, on the worker of `lane`.
+pub(super) async fn listing_on(
+    lane: Lane,
+    make: impl FnOnce(u32) -> ToWorker,
+    payload: Option<ArrayBuffer>,
+) -> Result<Listed, ErrorDto> {
+    let (reply, _) = client_on(lane)?.call_with(make, payload, None).await?;
     match reply {
         FromWorker::SourcesListed { sources, merge, .. } => Ok((sources, merge)),
         other => Err(unexpected(other)),
@@ -47,11 +56,12 @@ pub async fn laundry() -> Result<Listed, ErrorDto> {
 
 /// Re-sniff source `index` with `options` (as a merge source on `entity`, if not empty).
 pub async fn preview(
+    lane: Lane,
     index: usize,
     options: ImportOptions,
     entity: String,
 ) -> Result<Preview, ErrorDto> {
-    let (reply, _) = client()?
+    let (reply, _) = client_on(lane)?
         .call_with(
             |job| ToWorker::SourcePreview {
                 job,

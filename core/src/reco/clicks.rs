@@ -7,7 +7,8 @@ use std::collections::HashMap;
 
 /// Which event-attribute columns carry the optional shop fields (session, item and time are
 /// the log's case, activity and timestamp). A named column that is absent is an error; the
-/// defaults are used only when present.
+/// defaults are used only when present. An empty name turns the field off (the default-named
+/// column is then not read either), for a screen where the user chose "(none)".
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct ClickColumns {
@@ -64,6 +65,7 @@ fn resolve_column<'a>(
     default: &str,
 ) -> Result<Option<&'a crate::log::Column>, RecoError> {
     match named {
+        Some(n) if n.is_empty() => Ok(None),
         Some(n) => log
             .event_attribute(n)
             .or_else(|| log.case_attribute(n))

@@ -56,7 +56,9 @@ pub struct Curve {
     pub spur_hr: Vec<f64>,
     pub spur_mrr: Vec<f64>,
     pub pop_hr: Vec<f64>,
+    pub pop_mrr: Vec<f64>,
     pub item_knn_hr: Vec<f64>,
+    pub item_knn_mrr: Vec<f64>,
 }
 
 /// Test sessions in the model's item codes (unknown items removed, ≥ 2 clicks).
@@ -195,7 +197,9 @@ pub fn evaluate_model(
         spur_hr: s_hr,
         spur_mrr: s_mrr,
         pop_hr: p_hr,
+        pop_mrr: p_mrr,
         item_knn_hr: i_hr,
+        item_knn_mrr: i_mrr,
     };
     Ok((eval, curve))
 }

@@ -486,3 +486,47 @@ fn merge_sources_now(
         Err(e) => failed(job, "merge_failed", format!("merge: {e}")),
     }
 }
+
+// --- for the Recommendations screen (`reco.rs`), whose worker keeps its clickstream as source 0.
+
+/// Keep `bytes` as the only source, to be read with `options`; its info and preview.
+pub fn keep_only(name: &str, bytes: Vec<u8>, options: ImportOptions) -> SourceInfo {
+    let format = format_of(name, &bytes);
+    let info = info(0, name, format, &bytes, options, "");
+    SOURCES.with(|s| {
+        *s.borrow_mut() = vec![Source {
+            name: name.to_string(),
+            format,
+            bytes,
+        }]
+    });
+    info
+}
+
+/// Read source `index` with `options` as a log (import progress to `progress`); the file's
+/// name, the log and the import notes.
+pub fn read_source(
+    job: JobId,
+    index: usize,
+    options: &ImportOptions,
+    progress: &dyn Fn(FromWorker),
+) -> Result<(String, EventLog, Vec<String>), ErrorDto> {
+    SOURCES.with(|s| {
+        let s = s.borrow();
+        let src = s.get(index).ok_or_else(|| {
+            error(
+                "no_source",
+                format!("no clickstream is loaded (source {index}; the worker was restarted?): open the demo shop or choose the file again"),
+            )
+        })?;
+        let span = Span {
+            before: 0,
+            total: src.bytes.len() as u64,
+            events_before: 0,
+        };
+        let (log, notes) = read(
+            job, &src.name, src.format, &src.bytes, options, span, progress,
+        )?;
+        Ok((src.name.clone(), log, notes))
+    })
+}

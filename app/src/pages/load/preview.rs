@@ -72,14 +72,14 @@ pub fn set_role(m: &mut Mapping, name: &str, value: &str) {
 /// Ask the worker for a fresh preview of source `k` with its current options; `entity` is the
 /// merge's entity attribute (empty when the source is imported alone).
 pub fn refresh(rows: RwSignal<Vec<SourceRow>>, k: usize, entity: String) {
-    let Some((index, options)) =
-        rows.with_untracked(|r| r.get(k).map(|s| (s.info.index, s.options.clone())))
+    let Some((lane, index, options)) =
+        rows.with_untracked(|r| r.get(k).map(|s| (s.lane, s.info.index, s.options.clone())))
     else {
         return;
     };
     let asked = options.clone();
     spawn_local(async move {
-        let preview = match worker::preview(index, options, entity).await {
+        let preview = match worker::preview(lane, index, options, entity).await {
             Ok(p) => p,
             Err(e) => Preview::Failed(e),
         };
