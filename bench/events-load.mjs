@@ -8,22 +8,33 @@
 // the same warm keys (a Durable Object lookup per request) and, for comparison, the same number
 // of {clicks: [3 items]} (no lookup). ONLY=events|recommend runs one part; PERSIST=dir keeps the
 // objects' SQLite files there (e.g. on tmpfs, to see what the disk's fsync costs).
+// DIRECT=1 and CLIENT=raw as in bench/edge-load.mjs: the worker's own socket (no Miniflare entry
+// worker in front) and a raw keep-alive client instead of node:http's Agent.
 // Prints JSON: p50/p90/p99/max in ms and requests per second, with the machine's load average.
 import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { loadavg } from "node:os";
 import { DEV_ADMIN_TOKEN, startEdge } from "../tests/support/edge.mjs";
+import { RawConnection } from "./raw-client.mjs";
 
 const REQUESTS = Number(process.env.REQUESTS ?? 2000);
 const KEYS = Number(process.env.KEYS ?? 200);
-const { mf, url } = await startEdge({ build: process.env.EDGE_BUILD, persist: process.env.PERSIST ?? false });
+const { mf, url } = await startEdge({ build: process.env.EDGE_BUILD, persist: process.env.PERSIST ?? false, direct: !!process.env.DIRECT });
 const base = new URL(url);
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+const raw = process.env.CLIENT === "raw" ? await RawConnection.open(Number(base.port)) : null;
 
 const ONLY = process.env.ONLY;
 const MODEL = readFileSync(process.env.RECO_MODEL ?? new URL("../core/test_data/reco/cross-shell/model.spur", import.meta.url));
 
 function send(body, path = "/events", method = "POST", headers = {}) {
+  if (raw) {
+    const extra = Object.entries({ "content-type": "application/json", ...headers }).map(([k, v]) => `${k}: ${v}\r\n`).join("");
+    return raw.send(method, path, body, extra).then((r) => {
+      if (r.status !== 200) throw new Error(`${r.status} ${r.body}`);
+      return r.body;
+    });
+  }
   return new Promise((ok, fail) => {
     const req = request({ host: "127.0.0.1", port: base.port, path, method, agent,
       headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...headers } }, (res) => {
@@ -98,6 +109,7 @@ try {
     results.push(await timed("recommend {clicks} (no lookup)", "/recommend", () => JSON.stringify({ clicks: items.slice(0, 3), basket: ["P00010"], k: 10 })));
   }
 } finally {
+  raw?.close();
   await mf.dispose();
 }
-console.log(JSON.stringify({ loadavg: loadavg().map((x) => Math.round(x * 100) / 100), results }, null, 1));
+console.log(JSON.stringify({ direct: !!process.env.DIRECT, client: raw ? "raw" : "node:http", loadavg: loadavg().map((x) => Math.round(x * 100) / 100), results }, null, 1));
