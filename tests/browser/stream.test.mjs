@@ -16,7 +16,7 @@ import { launch, offMachine } from "../support/browser.mjs";
 import { spur } from "../support/cli.mjs";
 
 const SHOTS = new URL("../../out/screenshots/", import.meta.url);
-const LOG = fileURLToPath(new URL("../../core/test_data/stream/replay.csv", import.meta.url));
+const LOG = fileURLToPath(new URL("../../core/test_data/stream-replay/replay.csv", import.meta.url));
 const FLAGS = [
   "--key", "case", "--time", "timestamp", "--id", "id", "--activity", "activity",
   "--window", "tumbling:1m", "--agg", "count,dfg", "--out-of-order", "10s", "--lateness", "30s",

@@ -2,7 +2,7 @@ use super::*;
 use crate::stream::csv_events::read_csv_events;
 use crate::stream::live;
 
-const LOG: &[u8] = include_bytes!("../../../test_data/stream/replay.csv");
+const LOG: &[u8] = include_bytes!("../../../test_data/stream-replay/replay.csv");
 
 fn setup() -> ReplaySetup {
     ReplaySetup {
