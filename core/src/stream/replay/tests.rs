@@ -1,3 +1,6 @@
+//! Replay sessions pinned against the CLI: every pace, pause and step gives `spur stream --json`
+//! byte for byte in both modes, and the live map and chart describe the current window.
+
 use super::*;
 use crate::stream::csv_events::read_csv_events;
 use crate::stream::live;
