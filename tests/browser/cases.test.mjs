@@ -6,12 +6,12 @@
 // fetch and draw a page after a jump and the longest main-thread task while scrolling fast are
 // printed as a `BENCH` line; the test fails only on a design fault (a main-thread task over
 // 1 s). No request may leave 127.0.0.1.
-import { after, before, test } from "node:test";
+import { after, afterEach, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { serveStatic } from "../support/static-server.mjs";
-import { launch, offMachine } from "../support/browser.mjs";
+import { assertNoPageErrors, launch, offMachine } from "../support/browser.mjs";
 
 const SHOTS = new URL("../../out/screenshots/", import.meta.url);
 const SHARED = process.env.SPUR_SHARED_DATA ?? fileURLToPath(new URL("../../../shared/data", import.meta.url));
@@ -35,6 +35,8 @@ before(async () => {
   page = await browser.context.newPage();
   page.on("pageerror", (e) => console.error("page error:", e.message));
 });
+// A wasm trap or panic on the page fails the test that caused it, even if the screen looked right.
+afterEach(() => assertNoPageErrors(browser));
 after(async () => {
   await browser?.context.close();
   await server?.close();

@@ -6,13 +6,13 @@
 // does what (roles). Each finding is asserted on screen, and every number must equal the CLI's
 // on the merged log the browser downloads; the exported recipe replayed by `spur run` gives the
 // browser's results exactly. One screenshot per view; no request leaves 127.0.0.1.
-import { after, before, test } from "node:test";
+import { after, afterEach, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serveStatic } from "../support/static-server.mjs";
-import { launch, offMachine } from "../support/browser.mjs";
+import { assertNoPageErrors, launch, offMachine } from "../support/browser.mjs";
 import { spur } from "../support/cli.mjs";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -29,6 +29,8 @@ before(async () => {
   page.on("pageerror", (e) => console.error("page error:", e.message));
   await page.setViewportSize({ width: 1500, height: 1000 });
 });
+// A wasm trap or panic on the page fails the test that caused it, even if the screen looked right.
+afterEach(() => assertNoPageErrors(browser));
 after(async () => {
   await browser?.context.close();
   await server?.close();

@@ -3,13 +3,13 @@
 // leads, the downloaded model artifact scores new leads in the CLI exactly as the browser does
 // (a cross-shell check), a malformed CSV shows a located error and the screen stays usable, and
 // no request leaves 127.0.0.1.
-import { after, before, test } from "node:test";
+import { after, afterEach, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serveStatic } from "../support/static-server.mjs";
-import { launch, offMachine } from "../support/browser.mjs";
+import { assertNoPageErrors, launch, offMachine } from "../support/browser.mjs";
 import { spur } from "../support/cli.mjs";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -31,6 +31,8 @@ before(async () => {
   page = await browser.context.newPage();
   page.on("pageerror", (e) => console.error("page error:", e.message));
 });
+// A wasm trap or panic on the page fails the test that caused it, even if the screen looked right.
+afterEach(() => assertNoPageErrors(browser));
 after(async () => {
   await browser?.context.close();
   await server?.close();

@@ -1,11 +1,11 @@
 // Browser end-to-end: the built app (dist/) in headless Chromium. The demo log is parsed in the
 // Web Worker by spur-core and its counts appear; a CSV the user picks is previewed, then imported
 // with #csv-import; a broken file shows a located error and the page stays usable; no request leaves 127.0.0.1.
-import { after, before, test } from "node:test";
+import { after, afterEach, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { serveStatic } from "../support/static-server.mjs";
-import { launch, offMachine } from "../support/browser.mjs";
+import { assertNoPageErrors, launch, offMachine } from "../support/browser.mjs";
 
 const SHOTS = new URL("../../out/screenshots/", import.meta.url);
 let server, browser, page;
@@ -17,6 +17,8 @@ before(async () => {
   page = await browser.context.newPage();
   page.on("pageerror", (e) => console.error("page error:", e.message));
 });
+// A wasm trap or panic on the page fails the test that caused it, even if the screen looked right.
+afterEach(() => assertNoPageErrors(browser));
 after(async () => {
   await browser?.context.close();
   await server?.close();

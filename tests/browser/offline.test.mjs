@@ -1,10 +1,10 @@
 // Offline: after one visit the service worker has cached the app shell, wasm and demo data, so
 // with the network off (Playwright offline mode) the app reloads and still analyses the demo.
 // The manifest is served and names installable icons.
-import { after, before, test } from "node:test";
+import { after, afterEach, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { serveStatic } from "../support/static-server.mjs";
-import { launch, offMachine } from "../support/browser.mjs";
+import { assertNoPageErrors, launch, offMachine } from "../support/browser.mjs";
 
 let server, browser, page;
 
@@ -14,6 +14,8 @@ before(async () => {
   page = await browser.context.newPage();
   page.on("pageerror", (e) => console.error("page error:", e.message));
 });
+// A wasm trap or panic on the page fails the test that caused it, even if the screen looked right.
+afterEach(() => assertNoPageErrors(browser));
 after(async () => {
   await browser?.context.close();
   await server?.close();

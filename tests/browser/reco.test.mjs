@@ -7,14 +7,14 @@
 // shipped SHA-256. Ship errors (wrong token, no edge) say what to do. The Leads screen ships its
 // model the same way and `/leads/score` then serves it. No request leaves 127.0.0.1.
 // Prints `BENCH reco_train_ms=…` (training the shipped model in wasm on the demo shop).
-import { after, before, test } from "node:test";
+import { after, afterEach, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serveStatic } from "../support/static-server.mjs";
-import { launch, offMachine } from "../support/browser.mjs";
+import { assertNoPageErrors, launch, offMachine } from "../support/browser.mjs";
 import { DEV_ADMIN_TOKEN, startEdge } from "../support/edge.mjs";
 import { spur } from "../support/cli.mjs";
 
@@ -36,6 +36,8 @@ before(async () => {
   page = await browser.context.newPage();
   page.on("pageerror", (e) => console.error("page error:", e.message));
 });
+// A wasm trap or panic on the page fails the test that caused it, even if the screen looked right.
+afterEach(() => assertNoPageErrors(browser));
 after(async () => {
   await browser?.context.close();
   await server?.close();

@@ -4,13 +4,13 @@
 // list that merges, and the laundry demo's three sources merge to exactly what `spur merge`
 // makes of the same CSVs (which are byte-identical to `spur simulate laundry`). No request
 // leaves 127.0.0.1.
-import { after, before, test } from "node:test";
+import { after, afterEach, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serveStatic } from "../support/static-server.mjs";
-import { launch, offMachine } from "../support/browser.mjs";
+import { assertNoPageErrors, launch, offMachine } from "../support/browser.mjs";
 import { spur } from "../support/cli.mjs";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -26,6 +26,8 @@ before(async () => {
   page.on("pageerror", (e) => console.error("page error:", e.message));
   await page.goto(server.url);
 });
+// A wasm trap or panic on the page fails the test that caused it, even if the screen looked right.
+afterEach(() => assertNoPageErrors(browser));
 after(async () => {
   await browser?.context.close();
   await server?.close();

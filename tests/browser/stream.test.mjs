@@ -5,14 +5,14 @@
 // CLI's. The downloaded windows (JSON lines) equal `spur stream --json` on the same file with
 // the same flags, in both modes (the cross-shell check), and both modes end with the same
 // windows. Screenshots go to out/screenshots/stream-*.png; no request leaves 127.0.0.1.
-import { after, before, test } from "node:test";
+import { after, afterEach, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serveStatic } from "../support/static-server.mjs";
-import { launch, offMachine } from "../support/browser.mjs";
+import { assertNoPageErrors, launch, offMachine } from "../support/browser.mjs";
 import { spur } from "../support/cli.mjs";
 
 const SHOTS = new URL("../../out/screenshots/", import.meta.url);
@@ -32,6 +32,8 @@ before(async () => {
   page = await browser.context.newPage();
   page.on("pageerror", (e) => console.error("page error:", e.message));
 });
+// A wasm trap or panic on the page fails the test that caused it, even if the screen looked right.
+afterEach(() => assertNoPageErrors(browser));
 after(async () => {
   await browser?.context.close();
   await server?.close();

@@ -6,12 +6,12 @@
 // `spur before LOG reset`, `spur compare LOG --a has:reset --rest`, `spur roles LOG`.
 // A filter text that does not parse is refused inline. Screenshots of each view (enlarged);
 // no request leaves 127.0.0.1.
-import { after, before, test } from "node:test";
+import { after, afterEach, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { serveStatic } from "../support/static-server.mjs";
-import { launch, offMachine } from "../support/browser.mjs";
+import { assertNoPageErrors, launch, offMachine } from "../support/browser.mjs";
 import { spur } from "../support/cli.mjs";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -29,6 +29,8 @@ before(async () => {
   page.on("pageerror", (e) => console.error("page error:", e.message));
   await page.setViewportSize({ width: 1400, height: 1000 });
 });
+// A wasm trap or panic on the page fails the test that caused it, even if the screen looked right.
+afterEach(() => assertNoPageErrors(browser));
 after(async () => {
   await browser?.context.close();
   await server?.close();

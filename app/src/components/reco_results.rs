@@ -6,6 +6,7 @@
 
 use crate::components::ship_edge::ShipToEdge;
 use crate::download;
+use crate::latest::Latest;
 use crate::pages::reco::TrainedModel;
 use crate::protocol::reco::{Neighbours, Tried, TrySession};
 use crate::protocol::ErrorDto;
@@ -50,18 +51,17 @@ pub fn RecoResults(trained: TrainedModel, on_error: Callback<ErrorDto>) -> impl 
     let basket = RwSignal::new(Vec::<String>::new());
     let to_basket = RwSignal::new(false);
     let tried = RwSignal::new(None::<Tried>);
-    let asked = StoredValue::new(0u32);
+    let asked = Latest::new();
     let ask = move || {
         let s = TrySession {
             clicks: session.get_untracked(),
             basket: basket.get_untracked(),
             k: TRY_K,
         };
-        let g = asked.get_value().wrapping_add(1);
-        asked.set_value(g);
+        let g = asked.next();
         spawn_local(async move {
             let result = worker::try_session(s).await;
-            if asked.get_value() != g {
+            if !g.is_current() {
                 return;
             }
             match result {

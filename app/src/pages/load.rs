@@ -10,6 +10,7 @@ mod report;
 pub(crate) mod sources;
 
 use crate::components::summary_view::SummaryView;
+use crate::latest::{Latest, Ticket};
 use crate::pages::process::ProcessPage;
 use crate::protocol::sources::{Preview, SourceFormat, SourceInfo, SourceSpec};
 use crate::protocol::ErrorDto;
@@ -77,14 +78,13 @@ pub fn LoadPage() -> impl IntoView {
     let (state, set_state) = signal(State::Idle);
     let (progress, set_progress) = signal(ImportProgress::default());
     // Each job gets a number; a cancelled job's late reply is ignored.
-    let current = StoredValue::new(0u32);
+    let current = Latest::new();
     let rows = RwSignal::new(Vec::<SourceRow>::new());
     let entity = RwSignal::new(String::new());
     let closes = RwSignal::new(String::new());
 
     let begin = move |what: String, total_bytes: u64| {
-        let generation = current.get_value().wrapping_add(1);
-        current.set_value(generation);
+        let generation = current.next();
         set_progress.set(ImportProgress {
             total_bytes,
             ..Default::default()
@@ -92,9 +92,9 @@ pub fn LoadPage() -> impl IntoView {
         set_state.set(State::Working(what));
         generation
     };
-    let on_progress = move |generation: u32| {
+    let on_progress = move |generation: Ticket| {
         move |p: ImportProgress| {
-            if current.get_value() == generation {
+            if generation.is_current() {
                 set_progress.set(p);
             }
         }
@@ -105,7 +105,7 @@ pub fn LoadPage() -> impl IntoView {
         let generation = begin(format!("importing {name}…"), bytes.byte_length() as u64);
         spawn_local(async move {
             let result = worker::import(name.clone(), bytes, on_progress(generation)).await;
-            if current.get_value() != generation {
+            if !generation.is_current() {
                 return;
             }
             set_state.set(match result {
@@ -150,7 +150,7 @@ pub fn LoadPage() -> impl IntoView {
         spawn_local(async move {
             let result =
                 source_worker::import(row.info.index, options, on_progress(generation)).await;
-            if current.get_value() != generation {
+            if !generation.is_current() {
                 return;
             }
             set_state.set(match result {
@@ -189,7 +189,7 @@ pub fn LoadPage() -> impl IntoView {
                 Ok(())
             }
             .await;
-            if current.get_value() != generation {
+            if !generation.is_current() {
                 return;
             }
             if let Err(e) = added {
@@ -214,7 +214,7 @@ pub fn LoadPage() -> impl IntoView {
         let generation = begin("generating the laundry scenario's three sources…".into(), 0);
         spawn_local(async move {
             let result = source_worker::laundry().await;
-            if current.get_value() != generation {
+            if !generation.is_current() {
                 return;
             }
             match result {
@@ -262,7 +262,7 @@ pub fn LoadPage() -> impl IntoView {
         );
         spawn_local(async move {
             let result = source_worker::merge(specs, opts, on_progress(generation)).await;
-            if current.get_value() != generation {
+            if !generation.is_current() {
                 return;
             }
             set_state.set(match result {
@@ -303,7 +303,7 @@ pub fn LoadPage() -> impl IntoView {
     };
 
     let cancel = move |_| {
-        current.set_value(current.get_value().wrapping_add(1));
+        current.invalidate();
         worker::cancel();
         rows.set(Vec::new());
         set_state.set(State::Cancelled(

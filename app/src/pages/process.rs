@@ -17,6 +17,7 @@ mod recipe_bar;
 mod store;
 mod variants;
 
+use crate::latest::Latest;
 use crate::worker_client::recipe as worker;
 pub use ctx::ProcessCtx;
 use ctx::ReplayError;
@@ -56,17 +57,16 @@ pub fn ProcessPage(
     // Renaming the recipe does not replay it: only its steps count.
     let steps = Memo::new(move |_| ctx.recipe.with(|r| r.steps.clone()));
     // Requests are answered in order; only the newest replay is applied.
-    let sent = StoredValue::new(0u32);
+    let sent = Latest::new();
     let pending = RwSignal::new(true);
     let replayed_filters = StoredValue::new(None::<Vec<Filter>>);
     Effect::new(move |_| {
         let steps = steps.get();
-        let n = sent.get_value().wrapping_add(1);
-        sent.set_value(n);
+        let n = sent.next();
         pending.set(true);
         set_timeout(
             move || {
-                if sent.get_value() != n {
+                if !n.is_current() {
                     return;
                 }
                 let filters = enabled_filters(&steps);
@@ -77,7 +77,7 @@ pub fn ProcessPage(
                 };
                 spawn_local(async move {
                     let result = worker::replay(recipe).await;
-                    if sent.get_value() != n {
+                    if !n.is_current() {
                         return;
                     }
                     pending.set(false);

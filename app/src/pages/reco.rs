@@ -8,6 +8,7 @@
 //! screen's state and wires the controls.
 
 use crate::components::reco_results::RecoResults;
+use crate::latest::{Latest, Ticket};
 use crate::pages::load::preview::CsvPreviewEditor;
 use crate::pages::load::sources::size;
 use crate::pages::load::SourceRow;
@@ -113,18 +114,17 @@ pub fn RecoPage() -> impl IntoView {
     let test_days = RwSignal::new("1".to_string());
     let k = RwSignal::new("20".to_string());
     // Each job gets a number; a cancelled job's late reply is ignored.
-    let current = StoredValue::new(0u32);
+    let current = Latest::new();
     let begin = move |s: Status| {
-        let g = current.get_value().wrapping_add(1);
-        current.set_value(g);
+        let g = current.next();
         error.set(None);
         note.set(None);
         status.set(s);
         g
     };
 
-    let got_source = move |g: u32, result: Result<SourceInfo, ErrorDto>| {
-        if current.get_value() != g {
+    let got_source = move |g: Ticket, result: Result<SourceInfo, ErrorDto>| {
+        if !g.is_current() {
             return;
         }
         status.set(Status::Idle);
@@ -183,12 +183,12 @@ pub fn RecoPage() -> impl IntoView {
         }));
         spawn_local(async move {
             let progress = move |p: ImportProgress| {
-                if current.get_value() == g {
+                if g.is_current() {
                     status.set(Status::Reading(p));
                 }
             };
             let result = worker::read(options, columns, progress).await;
-            if current.get_value() != g {
+            if !g.is_current() {
                 return;
             }
             status.set(Status::Idle);
@@ -236,12 +236,12 @@ pub fn RecoPage() -> impl IntoView {
         });
         spawn_local(async move {
             let progress = move |stage, done, total| {
-                if current.get_value() == g {
+                if g.is_current() {
                     status.set(Status::Training { stage, done, total });
                 }
             };
             let result = worker::train(request, progress).await;
-            if current.get_value() != g {
+            if !g.is_current() {
                 return;
             }
             status.set(Status::Idle);
@@ -257,7 +257,7 @@ pub fn RecoPage() -> impl IntoView {
     };
 
     let cancel = move |_| {
-        current.set_value(current.get_value().wrapping_add(1));
+        current.invalidate();
         worker::cancel();
         rows.set(Vec::new());
         clicks.set(None);

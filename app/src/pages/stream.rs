@@ -9,6 +9,7 @@
 
 mod live;
 
+use crate::latest::Latest;
 use crate::protocol::stream::{StreamSource, StreamStep, StreamUpdate};
 use crate::worker_client::stream as worker;
 use leptos::prelude::*;
@@ -143,7 +144,7 @@ pub fn StreamPage() -> impl IntoView {
     // A request is in flight: buttons wait (one request at a time keeps updates in order).
     let busy = RwSignal::new(false);
     // Bumped to stop a play loop.
-    let generation = StoredValue::new(0u32);
+    let generation = Latest::new();
 
     let open = move |_| {
         error.set(None);
@@ -158,18 +159,17 @@ pub fn StreamPage() -> impl IntoView {
         });
     };
     let stop = move || {
-        generation.set_value(generation.get_value().wrapping_add(1));
+        generation.invalidate();
         playing.set(false);
     };
     let play = move || {
-        let g = generation.get_value().wrapping_add(1);
-        generation.set_value(g);
+        let g = generation.next();
         playing.set(true);
         spawn_local(async move {
             let mut last = js_sys::Date::now();
             loop {
                 sleep(TICK_MS).await;
-                if generation.get_value() != g {
+                if !g.is_current() {
                     return;
                 }
                 let now = js_sys::Date::now();
@@ -179,7 +179,7 @@ pub fn StreamPage() -> impl IntoView {
                 let result =
                     worker::advance(StreamStep::Clock { ms }, shown.show.get_untracked()).await;
                 busy.set(false);
-                if generation.get_value() != g {
+                if !g.is_current() {
                     return;
                 }
                 match result {

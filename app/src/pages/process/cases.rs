@@ -9,6 +9,7 @@
 //! Clicking a row opens the case: core's timeline SVG and the event list with every attribute.
 
 use super::ProcessCtx;
+use crate::latest::Latest;
 use crate::protocol::ErrorDto;
 use crate::worker_client::cases::{self as worker, Page};
 use leptos::html::Div;
@@ -56,13 +57,13 @@ pub fn CasesCard() -> impl IntoView {
     let in_flight = StoredValue::new(HashSet::<u32>::new());
     let pages_rev = RwSignal::new(0u32);
     // Bumped for each new query or filtering; replies of an older generation are dropped.
-    let generation = StoredValue::new(0u32);
+    let generation = Latest::new();
     let scroll_top = RwSignal::new(0.0f64);
     let error = RwSignal::new(None::<ErrorDto>);
     let selected = RwSignal::new(None::<String>);
     let scroller = NodeRef::<Div>::new();
-    let scroll_tick = StoredValue::new(0u32);
-    let search_tick = StoredValue::new(0u32);
+    let scroll_tick = Latest::new();
+    let search_tick = Latest::new();
 
     // Rows [first, last) drawn: the visible ones plus the overscan.
     let range = Memo::new(move |_| {
@@ -76,7 +77,7 @@ pub fn CasesCard() -> impl IntoView {
     // Ask the worker for the pages of rows [first, last) that are neither cached nor coming.
     let fetch = move |first: u32, last: u32| {
         let q = query.get_untracked();
-        let gen = generation.get_value();
+        let gen = generation.current();
         let wanted = first / PAGE..=last.saturating_sub(1).max(first) / PAGE;
         for p in wanted {
             let cached = pages.with_value(|m| m.contains_key(&p));
@@ -89,7 +90,7 @@ pub fn CasesCard() -> impl IntoView {
             let q = q.clone();
             spawn_local(async move {
                 let result = worker::page(&q, p * PAGE, PAGE).await;
-                if generation.get_value() != gen {
+                if !gen.is_current() {
                     return;
                 }
                 in_flight.update_value(|s| {
@@ -120,7 +121,7 @@ pub fn CasesCard() -> impl IntoView {
         if revision == 0 {
             return;
         }
-        generation.update_value(|g| *g = g.wrapping_add(1));
+        generation.invalidate();
         pages.update_value(HashMap::clear);
         in_flight.update_value(HashSet::clear);
         if let Some(div) = scroller.get_untracked() {
@@ -136,11 +137,10 @@ pub fn CasesCard() -> impl IntoView {
             return;
         };
         scroll_top.set(f64::from(div.scroll_top()));
-        let n = scroll_tick.get_value().wrapping_add(1);
-        scroll_tick.set_value(n);
+        let n = scroll_tick.next();
         set_timeout(
             move || {
-                if scroll_tick.get_value() == n {
+                if n.is_current() {
                     let (first, last) = range.get_untracked();
                     fetch(first, last);
                 }
@@ -151,11 +151,10 @@ pub fn CasesCard() -> impl IntoView {
 
     let on_search = move |ev: leptos::ev::Event| {
         let text = event_target_value(&ev);
-        let n = search_tick.get_value().wrapping_add(1);
-        search_tick.set_value(n);
+        let n = search_tick.next();
         set_timeout(
             move || {
-                if search_tick.get_value() == n && query.with_untracked(|q| q.search != text) {
+                if n.is_current() && query.with_untracked(|q| q.search != text) {
                     query.update(|q| q.search = text);
                 }
             },
@@ -330,12 +329,11 @@ fn CaseTimeline(selected: RwSignal<Option<String>>) -> impl IntoView {
     let ctx = expect_context::<ProcessCtx>();
     let shown = RwSignal::new(None::<(CaseDetail, String)>);
     let error = RwSignal::new(None::<ErrorDto>);
-    let requested = StoredValue::new(0u32);
+    let requested = Latest::new();
     let canvas = NodeRef::<Div>::new();
     Effect::new(move |_| {
         let revision = ctx.revision.get();
-        let n = requested.get_value().wrapping_add(1);
-        requested.set_value(n);
+        let n = requested.next();
         let Some(case) = selected.get() else {
             shown.set(None);
             return;
@@ -349,7 +347,7 @@ fn CaseTimeline(selected: RwSignal<Option<String>>) -> impl IntoView {
         }
         spawn_local(async move {
             let result = worker::detail(case).await;
-            if requested.get_value() != n {
+            if !n.is_current() {
                 return;
             }
             match result {

@@ -2,6 +2,7 @@
 //! of the filtered log, drawn as SVG by `spur_core::chart` in the worker.
 
 use super::ProcessCtx;
+use crate::latest::Latest;
 use crate::protocol::{Charts, ErrorDto};
 use crate::worker_client::process as worker;
 use leptos::prelude::*;
@@ -13,16 +14,15 @@ pub fn ChartsCard() -> impl IntoView {
     let ctx = expect_context::<ProcessCtx>();
     let charts = RwSignal::new(None::<Charts>);
     let error = RwSignal::new(None::<ErrorDto>);
-    let requested = StoredValue::new(0u32);
+    let requested = Latest::new();
     Effect::new(move |_| {
         if ctx.revision.get() == 0 {
             return;
         }
-        let n = requested.get_value().wrapping_add(1);
-        requested.set_value(n);
+        let n = requested.next();
         spawn_local(async move {
             let result = worker::charts().await;
-            if requested.get_value() != n {
+            if !n.is_current() {
                 return;
             }
             match result {

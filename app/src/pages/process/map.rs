@@ -5,6 +5,7 @@
 
 use super::ProcessCtx;
 use crate::components::download;
+use crate::latest::Latest;
 use crate::protocol::ErrorDto;
 use crate::worker_client::process::{self as worker, DrawnMap};
 use leptos::html::Div;
@@ -47,8 +48,8 @@ pub fn MapCard() -> impl IntoView {
     let busy = RwSignal::new(false);
     let vb = RwSignal::new(ViewBox(0.0, 0.0, 1.0, 1.0));
     let canvas = NodeRef::<Div>::new();
-    let requested = StoredValue::new(0u32);
-    let debounce = StoredValue::new(0u32);
+    let requested = Latest::new();
+    let debounce = Latest::new();
     let drag = StoredValue::new(None::<Drag>);
     let clicked_after_drag = StoredValue::new(false);
 
@@ -80,12 +81,11 @@ pub fn MapCard() -> impl IntoView {
         if revision == 0 {
             return;
         }
-        let n = requested.get_value().wrapping_add(1);
-        requested.set_value(n);
+        let n = requested.next();
         busy.set(true);
         spawn_local(async move {
             let result = worker::map(options, view).await;
-            if requested.get_value() != n {
+            if !n.is_current() {
                 return;
             }
             busy.set(false);
@@ -109,7 +109,7 @@ pub fn MapCard() -> impl IntoView {
                 let _ = svg.set_attribute("width", "100%");
                 let _ = svg.set_attribute("height", "100%");
             }
-            let _ = div.set_attribute("data-generation", &requested.get_value().to_string());
+            let _ = div.set_attribute("data-generation", &requested.current().number().to_string());
             vb.set(ViewBox(0.0, 0.0, d.width.max(1.0), d.height.max(1.0)));
         });
     });
@@ -231,11 +231,10 @@ pub fn MapCard() -> impl IntoView {
     };
     let slider = move |signal: RwSignal<u32>, value: u32| {
         signal.set(value);
-        let n = debounce.get_value().wrapping_add(1);
-        debounce.set_value(n);
+        let n = debounce.next();
         set_timeout(
             move || {
-                if debounce.get_value() == n {
+                if n.is_current() {
                     save_step();
                 }
             },

@@ -6,6 +6,7 @@
 use super::store::{self, LAST};
 use super::ProcessCtx;
 use crate::components::download;
+use crate::latest::Latest;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use spur_core::recipe::{Op, Recipe};
@@ -79,17 +80,16 @@ pub fn RecipeBar() -> impl IntoView {
     refresh();
 
     // Autosave every change (not the recipe the page starts with), debounced.
-    let generation = StoredValue::new(0u32);
+    let generation = Latest::new();
     Effect::new(move |first: Option<()>| {
         let recipe = ctx.recipe.get();
         if first.is_none() {
             return;
         }
-        let n = generation.get_value().wrapping_add(1);
-        generation.set_value(n);
+        let n = generation.next();
         set_timeout(
             move || {
-                if generation.get_value() != n {
+                if !n.is_current() {
                     return;
                 }
                 spawn_local(async move {

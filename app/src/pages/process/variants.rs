@@ -4,6 +4,7 @@
 
 use super::ProcessCtx;
 use crate::components::views::chevrons::chevrons;
+use crate::latest::Latest;
 use crate::protocol::{ErrorDto, VariantList};
 use crate::worker_client::process as worker;
 use leptos::prelude::*;
@@ -17,16 +18,15 @@ pub fn VariantsCard() -> impl IntoView {
     let ctx = expect_context::<ProcessCtx>();
     let list = RwSignal::new(None::<VariantList>);
     let error = RwSignal::new(None::<ErrorDto>);
-    let requested = StoredValue::new(0u32);
+    let requested = Latest::new();
     Effect::new(move |_| {
         if ctx.revision.get() == 0 {
             return;
         }
-        let n = requested.get_value().wrapping_add(1);
-        requested.set_value(n);
+        let n = requested.next();
         spawn_local(async move {
             let result = worker::variants(TOP).await;
-            if requested.get_value() != n {
+            if !n.is_current() {
                 return;
             }
             match result {
