@@ -5,6 +5,8 @@
 
 use anyhow::Context;
 use spur_core::import::timestamp::format_iso;
+use spur_core::import::ImportOptions;
+use spur_core::stream::arrival;
 use spur_core::stream::csv_events::{read_csv_events, CsvEventSpec, Rejection};
 use spur_core::stream::jsonl;
 use spur_core::stream::spec::{parse_aggs, parse_duration, parse_mode, parse_window, AggList};
@@ -17,7 +19,9 @@ const HELP: &str = "usage: spur stream LOG --key COL --time COL [--id COL] [--so
          [--agg count,sum:COL,min:COL,max:COL,mean:COL,distinct:COL,approx_distinct:COL,topk:COL:5,dfg[:COL]]
          [--activity COL] [--out-of-order 30s] [--lateness 5m] [--idle 1m] [--dedup-horizon 1h]
          [--mode event|micro-batch:1s] [--checkpoint FILE --every N] [--json]
-  event-time windows over a CSV read in row order (= arrival order). Times: ISO 8601 or epoch
+  event-time windows over a CSV read in row order (= arrival order); a log with no row order of
+  its own (XES, XES.gz, Parquet, Arrow) is replayed in event-time order; its columns have pm4py's
+  names, which are then the defaults of --key, --time and --activity. Times: ISO 8601 or epoch
   seconds/milliseconds. With --id, repeated ids count once (a different payload is reported as a
   conflict; the first wins). Prints one line per emitted window (revision 0 when it closes,
   +1 per update from allowed-late events), per late event and per conflict, then a summary.
@@ -76,6 +80,16 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             files.len()
         ));
     };
+    // A log replayed in event-time order has pm4py's column names: they are the defaults.
+    if !arrival::has_row_order(path, &file_head(path)) {
+        for (k, v) in [
+            ("--key", arrival::KEY),
+            ("--time", arrival::TIME),
+            ("--activity", arrival::ACTIVITY),
+        ] {
+            opts.entry(k).or_insert_with(|| v.into());
+        }
+    }
     let need = |k: &str| {
         opts.get(k)
             .cloned()
@@ -240,6 +254,16 @@ fn print_output(out: &Output, labels: &[String], json: bool, buf: &mut String) {
     }
 }
 
+/// The first bytes of `path` for format detection (empty if unreadable: reading it later says why).
+fn file_head(path: &str) -> Vec<u8> {
+    use std::io::Read as _;
+    let mut head = Vec::new();
+    if let Ok(f) = std::fs::File::open(path) {
+        let _ = f.take(4096).read_to_end(&mut head);
+    }
+    head
+}
+
 pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     if args.iter().any(|a| a == "--help" || a == "-h") {
         println!("{HELP}");
@@ -252,7 +276,22 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
-    let bytes = std::fs::read(&a.path).with_context(|| format!("cannot read {}", a.path))?;
+    let mut bytes = std::fs::read(&a.path).with_context(|| format!("cannot read {}", a.path))?;
+    if !arrival::has_row_order(&a.path, &bytes[..bytes.len().min(4096)]) {
+        match crate::convert::read_log(&a.path, &bytes, &ImportOptions::default()) {
+            Ok(read) => {
+                for n in &read.notes {
+                    eprintln!("spur: {}: {n}", a.path);
+                }
+                eprintln!("spur: {}", arrival::note(&a.path));
+                bytes = arrival::in_event_time_order(&read.log);
+            }
+            Err(e) => {
+                eprintln!("spur: {}: {e}", a.path);
+                return Ok(ExitCode::from(1));
+            }
+        }
+    }
     let mut resume = Resume {
         rows: 0,
         clock: i64::MIN,

@@ -14,6 +14,7 @@
 //! — or a [`Runner`] for per-event vs micro-batch execution.
 
 pub mod agg;
+pub mod arrival;
 pub mod config;
 pub mod csv_events;
 mod dedup;

@@ -4,7 +4,8 @@
 // at ×10,000 a tumbling-window replay runs to its end and the counters on screen are the
 // CLI's. The downloaded windows (JSON lines) equal `spur stream --json` on the same file with
 // the same flags, in both modes (the cross-shell check), and both modes end with the same
-// windows. Screenshots go to out/screenshots/stream-*.png; no request leaves 127.0.0.1.
+// windows. An XES log (no row order of its own) replays in event-time order, its windows again
+// the CLI's on the same file. Screenshots go to out/screenshots/stream-*.png; no request leaves 127.0.0.1.
 import { after, afterEach, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
@@ -58,7 +59,7 @@ function finalWindows(records) {
 
 async function download() {
   const [d] = await Promise.all([page.waitForEvent("download"), page.click("#stream-download")]);
-  assert.match(d.suggestedFilename(), /^replay-windows-.*\.jsonl$/);
+  assert.match(d.suggestedFilename(), /^replay-windows-.*\.jsonl$/, "named after the log");
   const file = join(mkdtempSync(join(tmpdir(), "spur-stream-")), d.suggestedFilename());
   await d.saveAs(file);
   return readFileSync(file, "utf8");
@@ -161,6 +162,44 @@ test("the downloaded windows are `spur stream --json` on the same file, in both 
   const b = finalWindows(lines(batch));
   assert.ok(a.length >= 10);
   assert.deepEqual(a, b);
+});
+
+test("an XES log replays in event-time order, with the CLI's windows for the same file", async () => {
+  // The fixture as XES: a log with no row order of its own.
+  const dir = mkdtempSync(join(tmpdir(), "spur-stream-xes-"));
+  const xes = join(dir, "replay.xes");
+  spur("convert", LOG, xes, "--case", "case", "--activity", "activity", "--timestamp", "timestamp");
+  await page.click("#nav-process");
+  await page.setInputFiles("#file-input", xes);
+  await page.waitForFunction(() => document.querySelector("#summary h2")?.textContent === "replay.xes", null, { timeout: 20_000 });
+  await page.click("#nav-stream");
+  await page.click("#stream-open");
+  await page.waitForFunction(() => document.querySelector("#stream-source")?.textContent.includes("replay.xes"));
+  assert.match(await text("#stream-order-note"), /replayed in event-time order/);
+  // pm4py's names are the defaults, and the id attribute is found again.
+  assert.equal(await page.inputValue("#stream-key"), "case:concept:name");
+  assert.equal(await page.inputValue("#stream-time"), "time:timestamp");
+  assert.equal(await page.inputValue("#stream-activity"), "concept:name");
+  assert.equal(await page.inputValue("#stream-id"), "id");
+  await fill("#stream-window-size", "1m");
+  await fill("#stream-out-of-order", "10s");
+  await fill("#stream-lateness", "30s");
+  await page.selectOption("#stream-speed", "10000");
+  await page.click("#stream-start");
+  await page.waitForFunction(() => document.querySelector("#stream-state")?.textContent.includes("finished"), null, { timeout: 30_000 });
+  // In event-time order nothing arrives late; duplicates by id still count once.
+  assert.equal(await num("#stream-late"), 0);
+  assert.equal(await num("#stream-late-accepted"), 0);
+  assert.ok((await num("#stream-duplicates")) >= 2);
+  await shot("stream-xes.png");
+  await page.click("#stream-mode-event");
+  const flags = [
+    "--key", "case:concept:name", "--time", "time:timestamp", "--id", "id", "--activity", "concept:name",
+    "--window", "tumbling:1m", "--agg", "count,dfg", "--out-of-order", "10s", "--lateness", "30s", ...MODES.event, "--json",
+  ];
+  await page.waitForFunction(() => document.querySelector("#stream-cli")?.textContent.includes("--mode event"));
+  assert.equal(await text("#stream-cli"), `spur stream replay.xes ${flags.join(" ")}`);
+  assert.deepEqual(lines(await download()), lines(spur("stream", xes, ...flags)));
 });
 
 test("no request left 127.0.0.1", () => {

@@ -1,5 +1,6 @@
 //! The Stream replay screen (issue 13): the loaded log replayed as a live stream through core's
-//! event-time operator in the worker — file order is arrival order — with speed, pause and
+//! event-time operator in the worker — file order is arrival order (event-time order for a log
+//! with no row order of its own: `spur_core::stream::arrival`) — with speed, pause and
 //! steps, the window settings, and both execution modes side by side.
 //!
 //! This screen holds settings and the latest [`StreamUpdate`] only. It paces the replay: while
@@ -102,6 +103,14 @@ pub struct Shown {
 }
 
 impl Shown {
+    /// Forget the previous replay (another log was opened: its counters no longer apply).
+    fn clear(&self) {
+        self.update.set(None);
+        self.map_svg.set(String::new());
+        self.map_note.set(None);
+        self.chart_svg.set(String::new());
+    }
+
     fn apply(&self, mut u: StreamUpdate) {
         if let Some(svg) = u.map_svg.take() {
             self.map_svg.set(svg);
@@ -146,21 +155,23 @@ pub fn StreamPage() -> impl IntoView {
     // Bumped to stop a play loop.
     let generation = Latest::new();
 
+    let stop = move || {
+        generation.invalidate();
+        playing.set(false);
+    };
     let open = move |_| {
         error.set(None);
         spawn_local(async move {
             match worker::open().await {
                 Ok(s) => {
+                    stop();
+                    shown.clear();
                     form.fill(&s.setup);
                     source.set(Some(s));
                 }
                 Err(e) => error.set(Some(e.message)),
             }
         });
-    };
-    let stop = move || {
-        generation.invalidate();
-        playing.set(false);
     };
     let play = move || {
         let g = generation.next();
@@ -275,7 +286,8 @@ pub fn StreamPage() -> impl IntoView {
         <section class="card" id="stream-setup">
             <h2>"Stream replay"</h2>
             <p class="hint">
-                "Replays the loaded CSV log as a live stream: its rows arrive in file order, and "
+                "Replays the loaded log as a live stream: a CSV file's rows arrive in file order (any "
+                "other log's events in event-time order), and "
                 "spur-core's event-time operator (the one `spur stream` runs) windows them in the "
                 "worker, per event and in micro-batches side by side."
             </p>
@@ -286,6 +298,8 @@ pub fn StreamPage() -> impl IntoView {
                     {move || source.with(|s| s.as_ref().map(|s| s.name.clone()).unwrap_or_default())}
                     " — columns: " {columns}
                 </p>
+                {move || source.with(|s| s.as_ref().and_then(|s| s.note.clone()))
+                    .map(|n| view! { <p class="hint" id="stream-order-note">{n}</p> })}
                 <div class="stream-form">
                     {text("key ", "stream-key", form.key)}
                     {text("time ", "stream-time", form.time)}

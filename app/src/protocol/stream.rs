@@ -50,11 +50,15 @@ pub enum StreamReply {
     },
 }
 
-/// The log a replay reads: a CSV file in its row order.
+/// The log a replay reads: a CSV file in its row order, or any other loaded log in event-time
+/// order (`spur_core::stream::arrival`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StreamSource {
     pub name: String,
     pub columns: Vec<String>,
+    /// How the rows were put in arrival order when the log has no row order of its own.
+    #[serde(default)]
+    pub note: Option<String>,
     /// Defaults: the import's case, timestamp and activity columns, an id column if one is
     /// named like one.
     pub setup: ReplaySetup,

@@ -29,6 +29,16 @@ impl Default for CsvExportOptions {
 
 /// The log as CSV bytes (UTF-8, no BOM).
 pub fn write(log: &EventLog, options: &CsvExportOptions) -> Vec<u8> {
+    write_rows(log, options, 0..log.num_events())
+}
+
+/// The events `order` (indices into the log, each at most once) as CSV bytes, in that order:
+/// for a reader that takes row order as meaning, such as the stream replay's arrival order.
+pub fn write_rows(
+    log: &EventLog,
+    options: &CsvExportOptions,
+    order: impl IntoIterator<Item = usize>,
+) -> Vec<u8> {
     let names = &options.names;
     let d = options.delimiter;
     let has_resource = !log.resources().is_empty();
@@ -68,7 +78,8 @@ pub fn write(log: &EventLog, options: &CsvExportOptions) -> Vec<u8> {
     out.extend_from_slice(b"\r\n");
     let cases = log.case_codes();
     let mut buf = String::new();
-    for (e, &case) in cases.iter().enumerate() {
+    for e in order {
+        let Some(&case) = cases.get(e) else { continue };
         field(&mut out, log.case_ids().resolve(case), d, true);
         out.push(d);
         field(

@@ -128,8 +128,11 @@ pub fn handle(request: ToWorker, payload: JsValue, progress: &dyn Fn(FromWorker)
             sources,
             merge,
         } => {
-            crate::stream::remember(crate::stream::Origin::Merged);
-            (merge_sources_now(job, &sources, &merge, progress), None)
+            let reply = merge_sources_now(job, &sources, &merge, progress);
+            if matches!(reply, FromWorker::Merged { .. }) {
+                crate::stream::remember(crate::stream::Origin::Merged);
+            }
+            (reply, None)
         }
         ToWorker::SourceBytes { job, index } => SOURCES.with(|s| match s.borrow().get(index) {
             Some(src) => (

@@ -5,7 +5,9 @@
 //! The replay reads the loaded file itself, in its row order: the imported `EventLog` is sorted
 //! by case, which would turn file order into wild disorder. So the Load screen's import tells
 //! this module where that file is ([`remember`]): the bytes of a plain import (kept here, which
-//! costs nothing more: they were about to be dropped), or the index of a kept source.
+//! costs nothing more: they were about to be dropped), or the index of a kept source. A log with
+//! no row order of its own (XES, Parquet, merged sources) is replayed in event-time order from
+//! the loaded log, as `spur stream` does with such a file ([`arrange`]).
 
 use crate::sources::with_source_bytes;
 use js_sys::{ArrayBuffer, Uint8Array};
@@ -16,9 +18,9 @@ use spur_app::protocol::stream::{
 use spur_app::protocol::{ErrorDto, FromWorker, JobId};
 use spur_core::import::timestamp::format_iso;
 use spur_core::import::{csv, ImportOptions};
-use spur_core::stream::live;
 use spur_core::stream::replay::{Replay, ReplayMode, ReplaySetup};
-use std::cell::RefCell;
+use spur_core::stream::{arrival, live};
+use std::cell::{Cell, RefCell};
 
 /// Rows fed per request at most, so one tick stays short even at ×10,000 on a dense log.
 const MAX_ROWS_PER_STEP: usize = 50_000;
@@ -51,6 +53,8 @@ struct Session {
 }
 
 thread_local! {
+    /// Whether ORIGIN's bytes were put in event-time order by [`arrange`].
+    static ARRANGED: Cell<bool> = const { Cell::new(false) };
     static ORIGIN: RefCell<Origin> = const { RefCell::new(Origin::None) };
     static SESSION: RefCell<Option<Session>> = const { RefCell::new(None) };
 }
@@ -58,6 +62,7 @@ thread_local! {
 /// A log was imported from `origin`; a running replay of the previous log ends.
 pub fn remember(origin: Origin) {
     ORIGIN.with(|o| *o.borrow_mut() = origin);
+    ARRANGED.with(|a| a.set(false));
     SESSION.with(|s| *s.borrow_mut() = None);
 }
 
@@ -73,35 +78,53 @@ fn failed(job: JobId, code: &str, message: String) -> FromWorker {
 
 /// Call `f` with the loaded file's name, bytes and import options, or say why there is none.
 fn with_file<R>(f: impl FnOnce(&str, &[u8], &ImportOptions) -> R) -> Result<R, String> {
-    let csv_only = |name: &str, format: SourceFormat| match format {
-        SourceFormat::Csv => Ok(()),
-        _ => Err(format!(
-            "{name} is not a CSV file: the replay reads a CSV file's rows in their order \
-             (convert it with `spur convert`, then load the CSV)"
-        )),
-    };
+    arrange()?;
     ORIGIN.with(|o| match &*o.borrow() {
-        Origin::None => Err("no log is loaded: load a CSV file on the Process screen first".into()),
-        Origin::Merged => Err(
-            "the loaded log was merged from several files, which have no one \
-                               row order: load a single CSV file to replay it"
-                .into(),
-        ),
+        Origin::None => Err("no log is loaded: load a log on the Process screen first".into()),
         Origin::Bytes {
             name,
-            format,
             bytes,
             options,
-        } => {
-            csv_only(name, *format)?;
-            Ok(f(name, bytes, options))
+            ..
+        } => Ok(f(name, bytes, options)),
+        Origin::Source { index, options } => {
+            with_source_bytes(*index, |name, _, bytes| Ok(f(name, bytes, options)))
+                .unwrap_or_else(|| Err("the loaded file is no longer kept: load it again".into()))
         }
-        Origin::Source { index, options } => with_source_bytes(*index, |name, format, bytes| {
-            csv_only(name, format)?;
-            Ok(f(name, bytes, options))
-        })
-        .unwrap_or_else(|| Err("the loaded file is no longer kept: load it again".into())),
+        Origin::Merged => Err("the merged log could not be put in event-time order".into()),
     })
+}
+
+/// A loaded log with no row order of its own (not CSV, or merged) becomes, once, CSV bytes in
+/// event-time order from the log the Process screen holds; the CLI replays such files the same
+/// way (`spur_core::stream::arrival`).
+fn arrange() -> Result<(), String> {
+    let name = ORIGIN.with(|o| match &*o.borrow() {
+        Origin::None => None,
+        Origin::Merged => Some(Some("merged log".to_string())),
+        Origin::Bytes { name, format, .. } => {
+            (*format != SourceFormat::Csv).then(|| Some(name.clone()))
+        }
+        Origin::Source { index, .. } => with_source_bytes(*index, |name, format, _| {
+            (format != SourceFormat::Csv).then(|| Some(name.to_string()))
+        })
+        .flatten(),
+    });
+    let Some(name) = name.flatten() else {
+        return Ok(());
+    };
+    let bytes = crate::process::with_base(arrival::in_event_time_order)
+        .ok_or("no log is loaded: load a log on the Process screen first")?;
+    ORIGIN.with(|o| {
+        *o.borrow_mut() = Origin::Bytes {
+            name,
+            format: SourceFormat::Csv,
+            bytes,
+            options: ImportOptions::default(),
+        }
+    });
+    ARRANGED.with(|a| a.set(true));
+    Ok(())
 }
 
 /// Answer one Stream-screen request.
@@ -219,13 +242,19 @@ fn open(name: &str, bytes: &[u8], options: &ImportOptions) -> Result<StreamSourc
         })
         .cloned()
         .unwrap_or_default();
+    let arranged = ARRANGED.with(Cell::get);
+    let pick = |mapped: Option<String>, named: &str| match arranged {
+        true => named.to_string(),
+        false => mapped.unwrap_or_default(),
+    };
     Ok(StreamSource {
         name: name.to_string(),
+        note: arranged.then(|| arrival::note(name)),
         setup: ReplaySetup {
-            key: mapping.case.unwrap_or_default(),
-            time: mapping.timestamp.unwrap_or_default(),
+            key: pick(mapping.case, arrival::KEY),
+            time: pick(mapping.timestamp, arrival::TIME),
             id,
-            activity: mapping.activity.unwrap_or_default(),
+            activity: pick(mapping.activity, arrival::ACTIVITY),
             window: "tumbling:1h".into(),
             aggs: "count,dfg".into(),
             out_of_order: "1m".into(),
