@@ -20,7 +20,7 @@ use spur_core::import::timestamp::format_iso;
 use spur_core::import::{csv, ImportOptions};
 use spur_core::stream::replay::{Replay, ReplayMode, ReplaySetup};
 use spur_core::stream::{arrival, live};
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 
 /// Rows fed per request at most, so one tick stays short even at ×10,000 on a dense log.
 const MAX_ROWS_PER_STEP: usize = 50_000;
@@ -41,6 +41,11 @@ pub enum Origin {
         options: ImportOptions,
     },
     Merged,
+    /// A log with no row order of its own, as CSV bytes in event-time order ([`arrange`]).
+    Arranged {
+        name: String,
+        bytes: Vec<u8>,
+    },
 }
 
 struct Session {
@@ -53,8 +58,6 @@ struct Session {
 }
 
 thread_local! {
-    /// Whether ORIGIN's bytes were put in event-time order by [`arrange`].
-    static ARRANGED: Cell<bool> = const { Cell::new(false) };
     static ORIGIN: RefCell<Origin> = const { RefCell::new(Origin::None) };
     static SESSION: RefCell<Option<Session>> = const { RefCell::new(None) };
 }
@@ -62,7 +65,6 @@ thread_local! {
 /// A log was imported from `origin`; a running replay of the previous log ends.
 pub fn remember(origin: Origin) {
     ORIGIN.with(|o| *o.borrow_mut() = origin);
-    ARRANGED.with(|a| a.set(false));
     SESSION.with(|s| *s.borrow_mut() = None);
 }
 
@@ -87,6 +89,7 @@ fn with_file<R>(f: impl FnOnce(&str, &[u8], &ImportOptions) -> R) -> Result<R, S
             options,
             ..
         } => Ok(f(name, bytes, options)),
+        Origin::Arranged { name, bytes } => Ok(f(name, bytes, &ImportOptions::default())),
         Origin::Source { index, options } => {
             with_source_bytes(*index, |name, _, bytes| Ok(f(name, bytes, options)))
                 .unwrap_or_else(|| Err("the loaded file is no longer kept: load it again".into()))
@@ -100,30 +103,20 @@ fn with_file<R>(f: impl FnOnce(&str, &[u8], &ImportOptions) -> R) -> Result<R, S
 /// way (`spur_core::stream::arrival`).
 fn arrange() -> Result<(), String> {
     let name = ORIGIN.with(|o| match &*o.borrow() {
-        Origin::None => None,
-        Origin::Merged => Some(Some("merged log".to_string())),
-        Origin::Bytes { name, format, .. } => {
-            (*format != SourceFormat::Csv).then(|| Some(name.clone()))
-        }
+        Origin::Merged => Some("merged log".to_string()),
+        Origin::Bytes { name, format, .. } if *format != SourceFormat::Csv => Some(name.clone()),
         Origin::Source { index, .. } => with_source_bytes(*index, |name, format, _| {
-            (format != SourceFormat::Csv).then(|| Some(name.to_string()))
+            (format != SourceFormat::Csv).then(|| name.to_string())
         })
         .flatten(),
+        _ => None,
     });
-    let Some(name) = name.flatten() else {
+    let Some(name) = name else {
         return Ok(());
     };
     let bytes = crate::process::with_base(arrival::in_event_time_order)
         .ok_or("no log is loaded: load a log on the Process screen first")?;
-    ORIGIN.with(|o| {
-        *o.borrow_mut() = Origin::Bytes {
-            name,
-            format: SourceFormat::Csv,
-            bytes,
-            options: ImportOptions::default(),
-        }
-    });
-    ARRANGED.with(|a| a.set(true));
+    ORIGIN.with(|o| *o.borrow_mut() = Origin::Arranged { name, bytes });
     Ok(())
 }
 
@@ -242,7 +235,7 @@ fn open(name: &str, bytes: &[u8], options: &ImportOptions) -> Result<StreamSourc
         })
         .cloned()
         .unwrap_or_default();
-    let arranged = ARRANGED.with(Cell::get);
+    let arranged = ORIGIN.with(|o| matches!(&*o.borrow(), Origin::Arranged { .. }));
     let pick = |mapped: Option<String>, named: &str| match arranged {
         true => named.to_string(),
         false => mapped.unwrap_or_default(),
