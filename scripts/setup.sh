@@ -8,6 +8,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TOOLS="$ROOT/.tools"
 TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130
+WASM_OPT_VERSION=0.116.1 WASM_OPT_BINARYEN=116
 export PATH="$TOOLS/bin:$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export CARGO_TERM_PROGRESS_WHEN=never
 
@@ -27,7 +28,7 @@ apt_install() {
 
 command -v cargo >/dev/null || { echo "spur setup: cargo not found; install Rust with rustup first" >&2; exit 1; }
 command -v node >/dev/null || apt_install nodejs npm
-apt_install chromium chromium-driver curl
+apt_install chromium chromium-driver curl g++
 
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
@@ -39,9 +40,9 @@ rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup comp
 # into the project's .tools/, so a fresh clone on a warm machine (CI) starts in seconds.
 CACHE=${SPUR_TOOL_CACHE:-$HOME/.cache/spur-tools}
 mkdir -p "$TOOLS/bin"
-cargo_tool() { # cargo_tool CRATE VERSION BINARY MINUTES [cargo install flags…]
-  local crate=$1 version=$2 binary=$3 minutes=$4; shift 4
-  have_version "$binary" "$binary $version" && return 0
+cargo_tool() { # cargo_tool CRATE VERSION BINARY "BINARY --version TEXT" MINUTES [cargo install flags…]
+  local crate=$1 version=$2 binary=$3 says=$4 minutes=$5; shift 5
+  have_version "$binary" "$says" && return 0
   local root="$CACHE/$crate-$version"
   if [ ! -x "$root/bin/$binary" ]; then
     say "building $crate $version (about $minutes minutes on 2 cores, once per machine)"
@@ -49,15 +50,19 @@ cargo_tool() { # cargo_tool CRATE VERSION BINARY MINUTES [cargo install flags…
   fi
   cp -f "$root"/bin/* "$TOOLS/bin/"
 }
-cargo_tool trunk "$TRUNK_VERSION" trunk 10 --locked
+cargo_tool trunk "$TRUNK_VERSION" trunk "trunk $TRUNK_VERSION" 10 --locked
 # No --locked: one of wasm-bindgen-cli's locked dependencies is not served by the registry.
-cargo_tool wasm-bindgen-cli "$WASM_BINDGEN_VERSION" wasm-bindgen 5
+cargo_tool wasm-bindgen-cli "$WASM_BINDGEN_VERSION" wasm-bindgen "wasm-bindgen $WASM_BINDGEN_VERSION" 5
+# Native Binaryen (built from source by the wasm-opt crate): an -Oz pass of the 5 MB worker
+# module takes seconds, where npm's binaryen (Binaryen compiled to JS) took minutes. Debian's
+# Binaryen 108 breaks the pages (TOOLCHAIN.md); 116 is checked by the browser and edge suites.
+cargo_tool wasm-opt "$WASM_OPT_VERSION" wasm-opt "wasm-opt version $WASM_OPT_BINARYEN" 25 --locked
 
 # Node packages: reinstall only when package.json changed since the last install.
 stamp="$ROOT/node_modules/.spur-package-json.sha256"
 want=$(sha256sum "$ROOT/package.json" | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  say "installing Node packages (playwright-core, miniflare, binaryen)"
+  say "installing Node packages (playwright-core, miniflare)"
   (cd "$ROOT" && npm install --no-audit --no-fund --loglevel=error)
   echo "$want" > "$stamp"
 fi
@@ -67,5 +72,5 @@ fi
 
 # Trunk must use these tools, never download its own.
 export TRUNK_OFFLINE=true TRUNK_SKIP_VERSION_CHECK=true
-export TRUNK_TOOLS_WASM_BINDGEN=$WASM_BINDGEN_VERSION TRUNK_TOOLS_WASM_OPT=version_132
+export TRUNK_TOOLS_WASM_BINDGEN=$WASM_BINDGEN_VERSION TRUNK_TOOLS_WASM_OPT=version_$WASM_OPT_BINARYEN
 export CHROMEDRIVER=/usr/bin/chromedriver
