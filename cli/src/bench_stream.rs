@@ -188,14 +188,19 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     let mut n = 2_000_000usize;
     let mut keys = 100_000usize;
     let mut gap_us = 20usize;
+    let mut only: Option<String> = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
+        if a == "--only" {
+            only = it.next().cloned();
+            continue;
+        }
         let v = it.next().and_then(|v| v.parse::<usize>().ok());
         match (a.as_str(), v) {
             ("--events", Some(v)) => n = v,
             ("--keys", Some(v)) => keys = v.max(1),
             ("--gap-us", Some(v)) => gap_us = v.max(1),
-            _ => bail!("usage: spur bench stream [--events 2000000] [--keys 100000] [--gap-us 20]"),
+            _ => bail!("usage: spur bench stream [--events 2000000] [--keys 100000] [--gap-us 20] [--only SCENARIO-TEXT]"),
         }
     }
     let plain = events(n, keys, false, false);
@@ -207,24 +212,24 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         offset: 0,
     };
     let dense = events_dense(n, keys);
-    let mut rows = vec![
-        throughput(
-            "tumbling 1m, count, dense (~20 events per key-window)",
+    let mut plan: Vec<(String, StreamConfig, &[Event])> = vec![
+        (
+            "tumbling 1m, count, dense (~20 events per key-window)".into(),
             cfg(tumbling, vec![AggSpec::Count], false),
             &dense,
         ),
-        throughput(
-            "tumbling 1m, count",
+        (
+            "tumbling 1m, count".into(),
             cfg(tumbling, vec![AggSpec::Count], false),
             &plain,
         ),
-        throughput(
-            "tumbling 1m, count, ids (dedup)",
+        (
+            "tumbling 1m, count, ids (dedup)".into(),
             cfg(tumbling, vec![AggSpec::Count], true),
             &with_ids,
         ),
-        throughput(
-            "sliding 1m/10s, count",
+        (
+            "sliding 1m/10s, count".into(),
             cfg(
                 WindowSpec::Sliding {
                     size: 60_000,
@@ -236,8 +241,8 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
             ),
             &plain,
         ),
-        throughput(
-            "session 30s, count",
+        (
+            "session 30s, count".into(),
             cfg(
                 WindowSpec::Session { gap: 30_000 },
                 vec![AggSpec::Count],
@@ -265,12 +270,25 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         } else {
             vec![AggSpec::Count, agg]
         };
-        rows.push(throughput(
-            &format!("tumbling 1m, ids, {name}"),
+        plan.push((
+            format!("tumbling 1m, ids, {name}"),
             cfg(tumbling, aggs, true),
             &rich,
         ));
     }
+    // A scenario's exact name selects it alone; other text selects every name containing it.
+    let exact = only
+        .as_deref()
+        .is_some_and(|o| plan.iter().any(|(name, ..)| name == o));
+    let wanted = |name: &str| {
+        only.as_deref()
+            .is_none_or(|o| if exact { name == o } else { name.contains(o) })
+    };
+    let rows: Vec<Row> = plan
+        .into_iter()
+        .filter(|(name, ..)| wanted(name))
+        .map(|(name, cfg, evs)| throughput(&name, cfg, evs))
+        .collect();
     println!("events: {n} ({m} for the aggregate rows), keys: {keys}, one thread, push + poll per event\n");
     println!("| scenario | events | wall s | events/s (wall) | CPU s | events/s (CPU) | windows emitted | peak open windows | bytes per open window |");
     println!("|---|---|---|---|---|---|---|---|---|");
@@ -287,6 +305,9 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
             "| {} | {} | {:.3} | {wall:.2} M | {cpu} | {per_cpu} | {} | {} | {:.0} |",
             r.name, r.events, r.secs, r.windows, r.peak_open, r.bytes_per_window
         );
+    }
+    if !wanted("latency") {
+        return Ok(ExitCode::SUCCESS);
     }
     let lat_n = n.min(1_000_000);
     let rate = 1e6 / gap_us as f64;
