@@ -34,7 +34,8 @@ try {
     await page.setInputFiles("#reco-file", file);
     await page.waitForSelector("#reco-read:enabled", { timeout: 300_000 });
     await page.click("#reco-read");
-    await page.waitForSelector("#reco-clicks", { timeout: 600_000 });
+    await page.waitForSelector("#reco-clicks, #reco-error", { timeout: 600_000 });
+    if (await page.locator("#reco-error").count()) throw new Error(await page.locator("#reco-error").innerText());
     const readMs = Date.now() - t0;
     await page.fill("#reco-test-days", testDays);
     await page.locator("#reco-test-days").dispatchEvent("change");

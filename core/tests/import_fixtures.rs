@@ -398,3 +398,19 @@ fn mutated_inputs_never_panic() {
     }
     let _ = ImportError::Empty;
 }
+
+/// A clickstream's columns are found by name (case = session, activity = item), so the
+/// Recommendations screen and the CLI read a shop's `clicks.csv` without a mapping; a column
+/// named like an activity still wins over the item.
+#[test]
+fn clickstream_columns_are_found_by_name() {
+    let csv = b"session_id,customer,item_id,timestamp,event_type\nS1,C1,P1,1704067200,view\nS1,C1,P2,1704067260,cart\n";
+    let (log, _) = import_bytes("clicks.csv", csv, &ImportOptions::default()).expect("imports");
+    assert_eq!(log.num_cases(), 1);
+    assert!(log.case_ids().lookup("S1").is_some());
+    assert!(log.activities().lookup("P2").is_some());
+    assert!(log.event_attribute("customer").is_some());
+    let csv = b"session,item,activity,timestamp\nS1,P1,view,1704067200\n";
+    let (log, _) = import_bytes("clicks.csv", csv, &ImportOptions::default()).expect("imports");
+    assert!(log.activities().lookup("view").is_some());
+}

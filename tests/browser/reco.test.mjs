@@ -244,6 +244,23 @@ test("the Leads screen ships its model the same way; /leads/score serves its SHA
   await page.locator("#leads-model").screenshot({ path: new URL("reco-leads-shipped.png", SHOTS).pathname });
 });
 
+test("a shop's clicks.csv opened from disk is mapped by its column names (session, item) and read", async () => {
+  // `spur reco generate`'s file puts `customer` second: a positional guess made it the activity.
+  spur("reco", "generate", "-o", join(DIR, "shop"), "--sessions", "400", "--seed", "5");
+  await page.goto(server.url);
+  await page.click("#nav-reco");
+  await page.setInputFiles("#reco-file", join(DIR, "shop", "clicks.csv"));
+  await page.waitForSelector("#reco-read:enabled", { timeout: 60_000 });
+  const role = (c) => attr(`#reco-preview th[data-column="${c}"]`, "data-role");
+  assert.equal(await role("session_id"), "case");
+  assert.equal(await role("item_id"), "activity");
+  assert.equal(await page.locator("#reco-col-customer").inputValue(), "customer");
+  await page.click("#reco-read");
+  await page.waitForSelector("#reco-clicks, #reco-error", { timeout: 60_000 });
+  assert.equal(await page.locator("#reco-error").count(), 0, await page.locator("body").innerText());
+  assert.equal(await attr("#reco-clicks", "data-sessions"), "400");
+});
+
 test("no request left 127.0.0.1", () => {
   assert.ok(browser.requests.length > 3, "requests were recorded");
   assert.deepEqual(offMachine(browser.requests), []);

@@ -351,6 +351,9 @@ const CASE_NAMES: &[&str] = &[
     "trace",
     "processinstance",
     "instance",
+    // Clickstreams (issue 12: case = session, activity = item).
+    "session",
+    "sessionid",
 ];
 const ACTIVITY_NAMES: &[&str] = &[
     "concept:name",
@@ -363,6 +366,12 @@ const ACTIVITY_NAMES: &[&str] = &[
     "action",
     "operation",
     "step",
+    // Clickstreams: the item clicked is the activity when nothing above names one.
+    "item",
+    "itemid",
+    "product",
+    "productid",
+    "sku",
 ];
 const TIMESTAMP_NAMES: &[&str] = &[
     "time:timestamp",
