@@ -29,8 +29,6 @@ pub type JobId = u32;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ToWorker {
-    /// Read the event log in the transferred payload and count it.
-    Summarize { job: JobId, name: String },
     /// Generate the synthetic CRM (`leads::generate`), keep it as the current lead table and
     /// inspect it. No payload.
     LeadsDemo { job: JobId, rows: usize, seed: u64 },
@@ -166,10 +164,6 @@ pub enum FromWorker {
         job: JobId,
         done: u64,
         total: u64,
-    },
-    Summarized {
-        job: JobId,
-        summary: Summary,
     },
     Failed {
         job: JobId,
@@ -345,12 +339,46 @@ pub struct ErrorDto {
     pub message: String,
 }
 
+impl ToWorker {
+    /// Every request carries its job id, so any reply to it — even "not a request this worker
+    /// handles" — reaches exactly the call that sent it.
+    pub fn job(&self) -> JobId {
+        match self {
+            ToWorker::LeadsDemo { job, .. }
+            | ToWorker::LeadsOpen { job, .. }
+            | ToWorker::LeadsInspect { job, .. }
+            | ToWorker::LeadsTrain { job, .. }
+            | ToWorker::LeadsScore { job, .. }
+            | ToWorker::Import { job, .. }
+            | ToWorker::Map { job, .. }
+            | ToWorker::Variants { job, .. }
+            | ToWorker::Charts { job, .. }
+            | ToWorker::Replay { job, .. }
+            | ToWorker::SourcesClear { job, .. }
+            | ToWorker::SourceAdd { job, .. }
+            | ToWorker::SourcesLaundry { job, .. }
+            | ToWorker::SourcePreview { job, .. }
+            | ToWorker::SourceImport { job, .. }
+            | ToWorker::SourcesMerge { job, .. }
+            | ToWorker::SourceBytes { job, .. }
+            | ToWorker::ExportCsv { job, .. }
+            | ToWorker::CasePage { job, .. }
+            | ToWorker::CaseDetail { job, .. }
+            | ToWorker::Stream { job, .. }
+            | ToWorker::RecoDemo { job, .. }
+            | ToWorker::RecoRead { job, .. }
+            | ToWorker::RecoTrain { job, .. }
+            | ToWorker::RecoNeighbours { job, .. }
+            | ToWorker::RecoTry { job, .. } => *job,
+        }
+    }
+}
+
 impl FromWorker {
     pub fn job(&self) -> Option<JobId> {
         match self {
             FromWorker::Ready => None,
             FromWorker::Progress { job, .. }
-            | FromWorker::Summarized { job, .. }
             | FromWorker::Failed { job, .. }
             | FromWorker::LeadsInspected { job, .. }
             | FromWorker::LeadsTrained { job, .. }

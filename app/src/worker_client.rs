@@ -104,8 +104,11 @@ impl Client {
                 }
             };
             if let FromWorker::Failed { job: 0, error } = &reply {
-                // The worker could not read a request's job id.
-                fail_all(&mut s, &error.message);
+                // No call has job 0 (ids start at 1) and every request carries its id, so this
+                // answers none of the waiting calls: report it, and fail none of them.
+                web_sys::console::error_1(
+                    &format!("worker reply without a job: {}", error.message).into(),
+                );
                 return;
             }
             match reply.job() {

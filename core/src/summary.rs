@@ -29,11 +29,6 @@ pub enum SummaryError {
     Empty,
     #[error("line {line}: {message}")]
     Malformed { line: u64, message: String },
-    #[error("no {role} column in the header (looked for {candidates}); rename the column or map it explicitly")]
-    MissingColumn {
-        role: &'static str,
-        candidates: &'static str,
-    },
     /// Any other import failure (missing column, truncated gzip, broken XML, a limit, …).
     #[error("{0}")]
     Import(crate::import::ImportError),
@@ -45,7 +40,6 @@ impl SummaryError {
         match self {
             SummaryError::Empty => "empty_input",
             SummaryError::Malformed { .. } => "malformed_input",
-            SummaryError::MissingColumn { .. } => "missing_column",
             SummaryError::Import(e) => e.code(),
         }
     }

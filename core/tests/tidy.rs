@@ -1,6 +1,6 @@
 //! Repository hygiene, enforced by `cargo test`: core stays sans-IO and wasm-clean, every Rust
 //! file opens with a `//!` header that says what it does, and no test is hidden behind a
-//! should-panic or ignore attribute.
+//! should-panic or ignore attribute; the app's components never import its pages.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::path::{Path, PathBuf};
@@ -98,5 +98,26 @@ fn no_test_is_hidden() {
     assert!(
         offenders.is_empty(),
         "assert wrong behaviour instead of hiding tests: {offenders:?}"
+    );
+}
+
+/// The app's layers point one way: pages use components, components never reach into a page
+/// (a component that needs a page's state takes it as a prop or owns the type itself).
+#[test]
+fn app_components_do_not_import_pages() {
+    let mut files = Vec::new();
+    rust_files(&workspace().join("app/src/components"), &mut files);
+    assert!(!files.is_empty(), "app/src/components holds no Rust files");
+    let offenders: Vec<String> = files
+        .iter()
+        .filter(|f| {
+            std::fs::read_to_string(f)
+                .is_ok_and(|s| s.contains("crate::pages") || s.contains("super::super::pages"))
+        })
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(
+        offenders.is_empty(),
+        "components import from pages (move the type into the component, or pass it in): {offenders:?}"
     );
 }

@@ -114,6 +114,9 @@ test("compare has:reset vs the rest shows the numbers of `spur compare … --jso
   assert.equal(Number(await view.getAttribute("data-cases-b")), want.cases_b);
   assert.equal(Number(await view.locator(".cmp-a .cmp-cases").innerText()), want.cases_a);
   assert.equal(Number(await view.locator(".cmp-b .cmp-cases").innerText()), want.cases_b);
+  // Each group is named by its filter text, read from the step the notebook passes in.
+  assert.equal(await view.locator(".cmp-a h4 code").innerText(), "has:reset");
+  assert.equal(await view.locator(".cmp-b h4 code").innerText(), "the rest");
   // Attributes in the CLI's ranking, with the same effect, p-value and verdict.
   const attrs = await view.locator(".cmp-attr").evaluateAll((els) => els.map((e) => ({
     name: e.dataset.name, verdict: e.dataset.verdict, effect: Number(e.dataset.effect), p: Number(e.dataset.p),

@@ -71,20 +71,6 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) -> (FromWorker, Op
     };
     let lead = |(reply, bytes): leads::Reply| (reply, buffer(bytes));
     match request {
-        ToWorker::Summarize { job, name } => {
-            let bytes = payload();
-            let reply = match spur_core::summary::summarize(&name, &bytes) {
-                Ok(summary) => FromWorker::Summarized { job, summary },
-                Err(e) => FromWorker::Failed {
-                    job,
-                    error: ErrorDto {
-                        code: e.code().into(),
-                        message: format!("{name}: {e}"),
-                    },
-                },
-            };
-            (reply, None)
-        }
         // --- sources (Load screen): files kept in the worker, previewed, imported, merged.
         request @ (ToWorker::Import { .. }
         | ToWorker::SourcesClear { .. }

@@ -7,13 +7,21 @@
 use crate::components::ship_edge::ShipToEdge;
 use crate::download;
 use crate::latest::Latest;
-use crate::pages::reco::TrainedModel;
-use crate::protocol::reco::{Neighbours, Tried, TrySession};
+use crate::protocol::reco::{Neighbours, RecoTrained, Tried, TrySession};
 use crate::protocol::ErrorDto;
 use crate::worker_client::reco as worker;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use spur_core::model::ModelKind;
+
+/// A trained model as the screen keeps it: what the worker reported and the artifact it wrote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainedModel {
+    pub result: RecoTrained,
+    pub artifact: Vec<u8>,
+    /// The clickstream's name (for the download's file name).
+    pub name: String,
+}
 
 /// Recommendations asked for per tried session.
 const TRY_K: usize = 10;

@@ -1,5 +1,5 @@
-//! The detective views: how each recipe step's output is drawn, and the form that adds a view
-//! step (before/after, compare, roles, statistics, variants) to the recipe.
+//! The detective views: how each recipe step's output is drawn (before/after, compare, roles,
+//! statistics, variants). The form that adds one is the process page's (`pages/process/add_view.rs`).
 //!
 //! The notebook draws every cell's output with [`step_output`]; the outputs are core's serde
 //! structs as the worker's replay returned them, so the screen shows the numbers `spur run`
@@ -11,22 +11,20 @@
 //! the page: distribution rows `.dist-row[data-value][data-count]`, `.view-before-after
 //! [data-occurrences]`, `.view-compare[data-cases-a][data-cases-b]`, `.view-roles`.
 
-mod add;
 mod basic;
 mod before_after;
 pub mod chevrons;
 mod compare;
 mod roles;
 
-pub use add::AddView;
-
 use leptos::prelude::*;
-use spur_core::recipe::{Output, StepResult};
+use spur_core::recipe::{Op, Output, StepResult};
 use spur_core::toolkit::before_after::Quantiles;
 use spur_core::toolkit::Distribution;
 
-/// The drawing of one step's result (nothing for disabled steps).
-pub fn step_output(result: &StepResult) -> AnyView {
+/// The drawing of one step's result (nothing for disabled steps); `op` is the step as the recipe
+/// holds it (the compare view labels its groups with their filter texts).
+pub fn step_output(result: &StepResult, op: Option<&Op>) -> AnyView {
     let Some(output) = &result.output else {
         return ().into_any();
     };
@@ -38,7 +36,7 @@ pub fn step_output(result: &StepResult) -> AnyView {
         Output::Map(map) => basic::map(map).into_any(),
         Output::Variants(v) => frame(basic::variants(v).into_any()),
         Output::BeforeAfter(b) => frame(before_after::view(&id, b).into_any()),
-        Output::Compare(c) => frame(compare::view(&id, c, result.cases).into_any()),
+        Output::Compare(c) => frame(compare::view(&id, c, result.cases, op).into_any()),
         Output::Roles(r) => frame(roles::view(&id, r).into_any()),
     }
 }

@@ -6,6 +6,7 @@
 //! worker replays it (debounced, stale replies ignored) and, when the filtered log changed,
 //! [`ProcessCtx::revision`] is bumped, which makes every view ask again.
 
+mod add_view;
 mod cases;
 mod charts;
 mod ctx;
@@ -107,7 +108,7 @@ pub fn ProcessPage(
             data-revision=move || ctx.revision.get().to_string()>
             <div class="process-main">
                 <filter_panel::FilterPanel />
-                <crate::components::views::AddView />
+                <add_view::AddView />
                 <map::MapCard />
                 <variants::VariantsCard />
                 <cases::CasesCard />

@@ -7,13 +7,13 @@
 //! Every number comes from spur-core in the worker (`worker_client::reco`); this file holds the
 //! screen's state and wires the controls.
 
-use crate::components::reco_results::RecoResults;
+use crate::components::reco_results::{RecoResults, TrainedModel};
 use crate::latest::{Latest, Ticket};
 use crate::pages::load::preview::CsvPreviewEditor;
 use crate::pages::load::sources::size;
 use crate::pages::load::SourceRow;
 use crate::protocol::reco::{
-    ClicksRead, RecoStage, RecoTrainRequest, RecoTrained, DEMO_ITEMS, DEMO_SEED, DEMO_SESSIONS,
+    ClicksRead, RecoStage, RecoTrainRequest, DEMO_ITEMS, DEMO_SEED, DEMO_SESSIONS,
 };
 use crate::protocol::sources::{Preview, SourceInfo};
 use crate::protocol::ErrorDto;
@@ -62,15 +62,6 @@ const SHOP_COLUMNS: [(&str, &str, &[&str]); 5] = [
         &["in_stock", "stock", "available", "availability"],
     ),
 ];
-
-/// A trained model as the screen keeps it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TrainedModel {
-    pub result: RecoTrained,
-    pub artifact: Vec<u8>,
-    /// The clickstream's name (for the download's file name).
-    pub name: String,
-}
 
 /// Propose each shop column from the preview's column names.
 fn propose(preview: &Option<Preview>) -> Vec<String> {

@@ -438,7 +438,6 @@ fn plan_columns(
     let pick = |role: &'static str,
                 mapped: &Option<String>,
                 candidates: &[&str],
-                required: bool,
                 taken: &mut Vec<bool>|
      -> Result<Option<usize>, ImportError> {
         if let Some(m) = mapped {
@@ -465,57 +464,38 @@ fn plan_columns(
         });
         if let Some(i) = found {
             taken[i] = true;
-            return Ok(Some(i));
         }
-        if required {
-            return Err(ImportError::MissingColumn {
-                role,
-                candidates: candidates
-                    .iter()
-                    .take(5)
-                    .map(|c| format!("`{c}`"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                header: header.clone(),
-                hint: hint.clone(),
-            });
-        }
-        Ok(None)
+        Ok(found)
     };
     let by_name = has_header;
     let case = pick(
         "case",
         &mapping.case,
         if by_name { CASE_NAMES } else { &[] },
-        false,
         &mut taken,
     )?;
     let activity = pick(
         "activity",
         &mapping.activity,
         if by_name { ACTIVITY_NAMES } else { &[] },
-        false,
         &mut taken,
     )?;
     let mut ts = pick(
         "timestamp",
         &mapping.timestamp,
         if by_name { TIMESTAMP_NAMES } else { &[] },
-        false,
         &mut taken,
     )?;
     let resource = pick(
         "resource",
         &mapping.resource,
         if by_name { RESOURCE_NAMES } else { &[] },
-        false,
         &mut taken,
     )?;
     let start = pick(
         "start timestamp",
         &mapping.start_timestamp,
         if by_name { START_NAMES } else { &[] },
-        false,
         &mut taken,
     )?;
     // Timestamp from values: the first free column whose samples are all dates.

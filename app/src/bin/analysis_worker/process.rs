@@ -82,19 +82,12 @@ pub fn handle(
         }),
         other => (
             failed(
-                other_job(&other),
+                other.job(),
                 "protocol",
                 "this request is not a process-analysis request".into(),
             ),
             None,
         ),
-    }
-}
-
-fn other_job(request: &ToWorker) -> JobId {
-    match request {
-        ToWorker::Summarize { job, .. } => *job,
-        _ => 0,
     }
 }
 

@@ -4,7 +4,6 @@
 //! directly-follows difference as core's coloured picture (`map::dfg_diff`) and its top edges.
 
 use super::{pct, secs};
-use crate::pages::process::ProcessCtx;
 use leptos::prelude::*;
 use spur_core::map::{dfg_diff, DiffOptions};
 use spur_core::recipe::Op;
@@ -15,8 +14,8 @@ use spur_core::toolkit::compare::{
 /// Edges listed under the picture.
 const TOP_EDGES: usize = 15;
 
-pub fn view(id: &str, c: &Comparison, log_cases: usize) -> impl IntoView {
-    let (label_a, label_b) = labels(id);
+pub fn view(id: &str, c: &Comparison, log_cases: usize, op: Option<&Op>) -> impl IntoView {
+    let (label_a, label_b) = labels(op);
     let events = |group: usize| -> Option<u64> {
         let x = c.attributes.iter().find(|x| x.name == "events per case")?;
         match &x.detail {
@@ -81,12 +80,8 @@ pub fn view(id: &str, c: &Comparison, log_cases: usize) -> impl IntoView {
     }
 }
 
-/// The groups' filter texts, from the step in the recipe (A, B when it cannot be found).
-fn labels(id: &str) -> (String, String) {
-    let op = use_context::<ProcessCtx>().and_then(|ctx| {
-        ctx.recipe
-            .with_untracked(|r| r.steps.iter().find(|s| s.id == id).map(|s| s.op.clone()))
-    });
+/// The groups' filter texts, from the step in the recipe (A, B without it).
+fn labels(op: Option<&Op>) -> (String, String) {
     let text = |fs: &[spur_core::toolkit::filter::Filter]| {
         fs.iter()
             .map(ToString::to_string)
@@ -95,8 +90,8 @@ fn labels(id: &str) -> (String, String) {
     };
     match op {
         Some(Op::Compare { a, b, .. }) => (
-            text(&a),
-            b.map_or_else(|| "the rest".to_string(), |b| text(&b)),
+            text(a),
+            b.as_deref().map_or_else(|| "the rest".to_string(), text),
         ),
         _ => ("group A".into(), "group B".into()),
     }

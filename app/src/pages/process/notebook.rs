@@ -125,7 +125,9 @@ fn Cell(id: String) -> impl IntoView {
     let output = move || {
         let view_kind = !matches!(kind(), "import" | "filter" | "");
         result.with(|r| match r {
-            Some(r) if view_kind => Some(step_output(r)),
+            Some(r) if view_kind => {
+                Some(step.with(|s| step_output(r, s.as_ref().map(|(_, _, s)| &s.op))))
+            }
             _ => None,
         })
     };

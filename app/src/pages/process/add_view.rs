@@ -7,7 +7,7 @@
 //! them; errors only the log can reveal (an unknown attribute, an empty group) come back from
 //! the replay and are shown on the step.
 
-use crate::pages::process::ProcessCtx;
+use super::ProcessCtx;
 use leptos::prelude::*;
 use spur_core::recipe::Op;
 use spur_core::toolkit::before_after::{By, Condition, Preceded, Query, Scope, Side};
