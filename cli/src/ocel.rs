@@ -4,6 +4,8 @@
 //!   type (`--json`: the shape of `../shared/data/golden/ocel/*.json`);
 //! - `flatten FILE --type T -o OUT`: the log flattened on T, written in any event-log format;
 //! - `ocdfg FILE`: the object-centric DFG (pm4py's `discover_ocdfg`) as JSON;
+//! - `map FILE [--types A,B] [--measure M] [--max-edges N] -o MAP.svg`: the object-centric map
+//!   (every chosen type's OC-DFG in one picture, a colour per type) as SVG;
 //! - `objects FILE`: lifecycles per object type and the object interaction graph, as JSON;
 //! - `generate [--orders N] [--seed S] -o OUT.jsonocel`: the synthetic orders/items/packages
 //!   log with planted waits (its truth on stdout).
@@ -15,6 +17,7 @@
 
 use anyhow::{bail, Context};
 use spur_core::export::{self, ExportFormat};
+use spur_core::map::overlay::{overlay, OcMeasure, OverlayOptions};
 use spur_core::ocel::generate::{generate_orders, OrdersConfig};
 use spur_core::ocel::import::{import_ocel, OcelReport};
 use spur_core::ocel::{export::to_json, flatten::flatten, objects, ocdfg, stats, OcelLog};
@@ -24,6 +27,8 @@ use std::time::Instant;
 const HELP: &str = "usage: spur ocel stats FILE [--json]
        spur ocel flatten FILE --type T -o OUT
        spur ocel ocdfg FILE
+       spur ocel map FILE [--types A,B] [--measure event_couples|unique_objects|total_objects]
+                     [--max-edges N] -o MAP.svg
        spur ocel objects FILE
        spur ocel generate [--orders N] [--seed S] -o OUT.jsonocel
        spur ocel bench FILE [--repeats N]
@@ -142,6 +147,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     let (mut json, mut ty, mut out) = (false, None, None);
     let mut cfg = OrdersConfig::default();
     let mut repeats = 3usize;
+    let mut map_opts = OverlayOptions::default();
     let mut it = rest.iter();
     while let Some(a) = it.next() {
         let mut value = || {
@@ -152,6 +158,30 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         match a.as_str() {
             "--json" => json = true,
             "--type" => ty = Some(value()?),
+            "--types" => {
+                map_opts.types = value()?
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            }
+            "--measure" => {
+                let v = value()?;
+                map_opts.measure = OcMeasure::parse(&v).with_context(|| {
+                    format!(
+                        "--measure takes event_couples, unique_objects or total_objects, got `{v}`"
+                    )
+                })?
+            }
+            "--max-edges" => {
+                let v = value()?;
+                map_opts.max_edges = v
+                    .parse()
+                    .ok()
+                    .filter(|&n: &usize| (1..=10_000).contains(&n))
+                    .with_context(|| format!("--max-edges takes 1 to 10000, got `{v}`"))?
+            }
             "-o" | "--output" => out = Some(value()?),
             "--orders" => {
                 let v = value()?;
@@ -253,6 +283,52 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
             );
         }
         "ocdfg" => println!("{}", pretty(&ocdfg::discover_ocdfg(&log))?),
+        "map" => {
+            let Some(out) = out else {
+                bail!("spur ocel map needs -o MAP.svg\n\n{HELP}");
+            };
+            let drawn = overlay(&ocdfg::discover_ocdfg(&log), &map_opts);
+            if !drawn.unknown_types.is_empty() {
+                let types: Vec<&str> = log.object_types().iter().collect();
+                eprintln!(
+                    "spur: {file}: no object type {} (there are: {})",
+                    drawn
+                        .unknown_types
+                        .iter()
+                        .map(|t| format!("`{t}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    types.join(", ")
+                );
+                return Ok(ExitCode::from(1));
+            }
+            std::fs::write(&out, &drawn.svg).with_context(|| format!("cannot write {out}"))?;
+            let cut: Vec<String> = drawn
+                .types
+                .iter()
+                .filter(|t| t.edges_drawn < t.edges_total)
+                .map(|t| format!("{}: {} of {}", t.object_type, t.edges_drawn, t.edges_total))
+                .collect();
+            eprintln!(
+                "spur: wrote {out}: {} activities, {} object types ({}){}",
+                drawn.activities,
+                drawn.types.len(),
+                drawn
+                    .types
+                    .iter()
+                    .map(|t| format!("{} {}", t.object_type, t.color))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if cut.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; strongest paths only ({}; --max-edges N shows more)",
+                        cut.join(", ")
+                    )
+                }
+            );
+        }
         "objects" => {
             let v = serde_json::json!({
                 "objects_per_event": stats::objects_per_event(&log),

@@ -80,3 +80,55 @@ fn refusals_say_what_is_wrong() {
     let r = spur(&["ocel", "frobnicate", LOG]);
     assert_eq!(r.code, 2);
 }
+
+#[test]
+fn map_draws_every_type_and_refuses_unknown_ones() {
+    let svg = scratch("oc.svg");
+    let r = spur(&["ocel", "map", LOG, "-o", &svg]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("2 object types (item #4e79a7, order #f28e2b)"),
+        "{}",
+        r.stderr
+    );
+    let text = std::fs::read_to_string(&svg).expect("written");
+    assert!(text.starts_with("<svg") && text.contains(r#"class="ocdfg-map""#));
+    // place → pay of the one order; both items start and end at place.
+    assert!(text.contains(r#"data-kind="df" data-type="order" data-from="place" data-to="pay" data-event-couples="1""#), "{text}");
+    assert!(text.contains(r#"data-kind="start" data-type="item" data-from="item" data-to="place" data-event-couples="1" data-unique-objects="2""#), "{text}");
+
+    let only = spur(&[
+        "ocel",
+        "map",
+        LOG,
+        "--types",
+        "order",
+        "--measure",
+        "total-objects",
+        "-o",
+        &svg,
+    ]);
+    assert_eq!(only.code, 0, "{}", only.stderr);
+    assert!(!std::fs::read_to_string(&svg)
+        .expect("written")
+        .contains(r#"data-type="item""#));
+
+    let unknown = spur(&["ocel", "map", LOG, "--types", "order,parcel", "-o", &svg]);
+    assert_eq!(unknown.code, 1);
+    assert!(
+        unknown
+            .stderr
+            .contains("no object type `parcel` (there are: order, item)")
+            || unknown.stderr.contains("no object type `parcel`"),
+        "{}",
+        unknown.stderr
+    );
+    let bad = spur(&["ocel", "map", LOG, "--measure", "weight", "-o", &svg]);
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(
+        bad.stderr.contains("--measure takes event_couples"),
+        "{}",
+        bad.stderr
+    );
+}

@@ -9,10 +9,13 @@
 //!   no edge routes or node sizes, and the `dagre` port was too young to rely on).
 //! - [`svg`]: [`render_svg`] draws the map with stable `id`/`data-*` attributes.
 //! - [`diff`]: [`dfg_diff`] draws the directly-follows difference of two groups (compare).
+//! - [`overlay`]: [`overlay()`] draws the object-centric map: several object types' OC-DFGs in
+//!   one picture, a colour per type.
 
 pub mod diff;
 pub mod layout;
 pub mod model;
+pub mod overlay;
 pub mod svg;
 
 pub use diff::{dfg_diff, DfgDiff, DiffEdge, DiffOptions, Tone};

@@ -15,8 +15,9 @@
 //!
 //! Built by [`OcelBuilder`] (importers and the generator use it). Importers are in
 //! [`import`], writers in [`export`] (OCEL 2.0 JSON) and [`sqlite::write`] (OCEL 2.0 SQLite);
-//! pm4py-equal analyses in [`flatten`], [`stats`], [`ocdfg`] and [`objects`]; a synthetic log
-//! in [`generate`].
+//! pm4py-equal analyses in [`flatten`], [`stats`], [`ocdfg`] and [`objects`]; the first look an
+//! analyst gets in [`overview`]; a synthetic log in [`generate`]. The object-centric map is
+//! drawn by [`crate::map::overlay`].
 //!
 //! [`EventLog`]: crate::log::EventLog
 
@@ -28,6 +29,7 @@ pub mod import;
 mod json;
 pub mod objects;
 pub mod ocdfg;
+pub mod overview;
 pub mod sqlite;
 pub mod stats;
 mod xml;
