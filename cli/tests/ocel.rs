@@ -119,7 +119,7 @@ fn map_draws_every_type_and_refuses_unknown_ones() {
     assert!(
         unknown
             .stderr
-            .contains("no object type `parcel` (there are: order, item)")
+            .contains("no object type `parcel` (there are: order, item)"),
         "{}",
         unknown.stderr
     );
