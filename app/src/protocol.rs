@@ -7,6 +7,7 @@
 
 pub mod cases;
 pub mod leads;
+pub mod ocel;
 pub mod reco;
 pub mod sources;
 pub mod stream;
@@ -123,6 +124,11 @@ pub enum ToWorker {
     Stream {
         job: JobId,
         request: stream::StreamRequest,
+    },
+    // --- object-centric logs (issue 17): see [`ocel`].
+    Ocel {
+        job: JobId,
+        request: ocel::OcelRequest,
     },
     // --- recommendations (issue 12). The Recommendations screen has its own worker (its
     // Cancel restarts only that one); its clickstream is that worker's source 0, so the
@@ -270,6 +276,11 @@ pub enum FromWorker {
         job: JobId,
         reply: stream::StreamReply,
     },
+    // --- object-centric logs (issue 17), the reply to `Ocel` (except `Flatten`: `Imported`).
+    Ocel {
+        job: JobId,
+        reply: ocel::OcelReply,
+    },
     // --- recommendations (issue 12)
     RecoRead {
         job: JobId,
@@ -365,6 +376,7 @@ impl ToWorker {
             | ToWorker::CasePage { job, .. }
             | ToWorker::CaseDetail { job, .. }
             | ToWorker::Stream { job, .. }
+            | ToWorker::Ocel { job, .. }
             | ToWorker::RecoDemo { job, .. }
             | ToWorker::RecoRead { job, .. }
             | ToWorker::RecoTrain { job, .. }
@@ -399,6 +411,7 @@ impl FromWorker {
             FromWorker::CasePaged { job, .. } | FromWorker::CaseDetailed { job, .. } => Some(*job),
             // --- stream replay
             FromWorker::Streamed { job, .. } => Some(*job),
+            FromWorker::Ocel { job, .. } => Some(*job),
             // --- recommendations
             FromWorker::RecoRead { job, .. }
             | FromWorker::RecoProgress { job, .. }

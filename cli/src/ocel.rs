@@ -287,7 +287,11 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
             let Some(out) = out else {
                 bail!("spur ocel map needs -o MAP.svg\n\n{HELP}");
             };
-            let drawn = overlay(&ocdfg::discover_ocdfg(&log), &map_opts);
+            let drawn = overlay(
+                &ocdfg::discover_ocdfg(&log),
+                &stats::event_type_counts(&log),
+                &map_opts,
+            );
             if !drawn.unknown_types.is_empty() {
                 let types: Vec<&str> = log.object_types().iter().collect();
                 eprintln!(

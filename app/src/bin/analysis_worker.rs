@@ -3,7 +3,8 @@
 //! Receives `[header, ArrayBuffer]`, calls core, posts the result header back. All heavy work of
 //! the app runs here so that the page never freezes. The process-analysis requests (import,
 //! filters, map, variants, charts) and the log they work on live in [`process`]; the Load
-//! screen's sources (kept files, previews, imports, merges) in [`sources`]; the lead
+//! screen's sources (kept files, previews, imports, merges) in [`sources`]; an object-centric
+//! log (kept, mapped, flattened) in [`ocel`]; the lead
 //! table, training and scoring in [`leads`]; the Recommendations screen's clickstream and model
 //! in [`reco`] (that screen runs its own instance of this worker).
 
@@ -11,6 +12,8 @@
 mod cases;
 #[path = "analysis_worker/leads.rs"]
 mod leads;
+#[path = "analysis_worker/ocel.rs"]
+mod ocel;
 #[path = "analysis_worker/process.rs"]
 mod process;
 #[path = "analysis_worker/recipe.rs"]
@@ -100,6 +103,10 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) -> (FromWorker, Op
         ToWorker::CaseDetail { job, case } => cases::detail(job, &case),
         // --- stream replay
         ToWorker::Stream { job, request } => stream::handle(job, request),
+        // --- object-centric logs
+        ToWorker::Ocel { job, request } => {
+            ocel::handle(job, request, &|p| post_with(scope, &p, None))
+        }
         ToWorker::LeadsDemo { job, rows, seed } => lead(leads::demo(job, rows, seed)),
         ToWorker::LeadsOpen { job, name } => lead(leads::open(job, name, payload())),
         ToWorker::LeadsInspect { job, outcome } => lead(leads::inspect(job, outcome)),

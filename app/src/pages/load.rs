@@ -2,9 +2,11 @@
 //! the laundry demo's three sources. Each file is sent once to the worker, which keeps it
 //! (see `analysis_worker/sources.rs`): one CSV gets a preview with an editable dialect and
 //! column roles ([`preview`]), several files a source list with merge options ([`sources`]);
-//! XES/XES.gz/Parquet alone import directly. Import and merge run in the worker with a progress
+//! XES/XES.gz/Parquet alone import directly; an object-centric log (OCEL) opens as object types
+//! to map and flatten on ([`ocel`]). Import and merge run in the worker with a progress
 //! bar and a Cancel button; their report ([`report`]) and then the process screen follow.
 
+mod ocel;
 pub(crate) mod preview;
 mod report;
 pub(crate) mod sources;
@@ -14,6 +16,7 @@ use crate::latest::{Latest, Ticket};
 use crate::pages::process::ProcessPage;
 use crate::protocol::sources::{Preview, SourceFormat, SourceInfo, SourceSpec};
 use crate::protocol::ErrorDto;
+use crate::worker_client::ocel as ocel_worker;
 use crate::worker_client::process::{self as worker, ImportProgress};
 use crate::worker_client::sources as source_worker;
 use crate::worker_client::Lane;
@@ -21,6 +24,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use report::{ImportNotes, MergeReportView};
 use spur_core::import::{ImportOptions, Mapping};
+use spur_core::ocel::overview::OcelOverview;
 use spur_core::summary::Summary;
 use spur_core::toolkit::merge::{MergeOptions, MergeReport};
 use wasm_bindgen::JsCast;
@@ -28,6 +32,8 @@ use wasm_bindgen_futures::JsFuture;
 
 /// The bundled demo log, copied into `dist/demo/` by Trunk from `public/demo/`.
 const DEMO_LOG: &str = "demo/laundry-bookings.csv";
+/// Orders in the object-centric demo (about 11 events each).
+const OCEL_DEMO_ORDERS: u32 = 1000;
 
 /// One source as the Load screen edits it: what the worker said about it, the options the user
 /// chose, its `source` label and the latest preview under those options.
@@ -62,6 +68,11 @@ enum State {
     Preview,
     /// Several files (or the laundry demo): the source list, then Merge and import.
     Sources,
+    /// An object-centric log: its object types, map, and Flatten.
+    Ocel {
+        name: String,
+        overview: Box<OcelOverview>,
+    },
     Loaded {
         name: String,
         summary: Summary,
@@ -69,6 +80,8 @@ enum State {
         /// The recipe's import step (the CSV mapping used), if any.
         import: Option<Mapping>,
         merge: Option<Box<MergeReport>>,
+        /// The object-centric log this one was flattened from (still in the worker).
+        ocel: Option<(String, Box<OcelOverview>)>,
     },
     Failed(ErrorDto),
 }
@@ -115,6 +128,7 @@ pub fn LoadPage() -> impl IntoView {
                     notes,
                     import: None,
                     merge: None,
+                    ocel: None,
                 },
                 Err(e) => State::Failed(e),
             });
@@ -160,11 +174,79 @@ pub fn LoadPage() -> impl IntoView {
                     notes,
                     import: mapping,
                     merge: None,
+                    ocel: None,
                 },
                 Err(e) => State::Failed(e),
             });
         });
     };
+
+    // An object-centric log: read in the worker (events counted as they come), then its types.
+    let opened = move |generation: Ticket, result: Result<(String, OcelOverview), ErrorDto>| {
+        if !generation.is_current() {
+            return;
+        }
+        set_state.set(match result {
+            Ok((name, overview)) => State::Ocel {
+                name,
+                overview: Box::new(overview),
+            },
+            Err(e) => State::Failed(e),
+        });
+    };
+    let open_ocel = move |k: usize| {
+        let Some(row) = rows.with_untracked(|r| r.get(k).cloned()) else {
+            return;
+        };
+        let generation = begin(
+            format!("reading the object-centric log {}…", row.info.name),
+            row.info.bytes,
+        );
+        spawn_local(async move {
+            opened(
+                generation,
+                ocel_worker::open(row.info.index, on_progress(generation)).await,
+            );
+        });
+    };
+    let load_ocel_demo = move |_| {
+        let generation = begin(
+            format!(
+                "generating the orders demo ({OCEL_DEMO_ORDERS} orders, their items and packages)…"
+            ),
+            0,
+        );
+        spawn_local(async move {
+            opened(generation, ocel_worker::demo(OCEL_DEMO_ORDERS, 17).await);
+        });
+    };
+    let flatten_on = Callback::new(move |object_type: String| {
+        let from = state.with_untracked(|s| match s {
+            State::Ocel { name, overview } => Some((name.clone(), overview.clone())),
+            _ => None,
+        });
+        let Some((name, overview)) = from else {
+            return;
+        };
+        let generation = begin(format!("flattening {name} on {object_type}…"), 0);
+        spawn_local(async move {
+            let result = ocel_worker::flatten(object_type.clone()).await;
+            if !generation.is_current() {
+                return;
+            }
+            set_state.set(match result {
+                Ok((summary, notes)) => State::Loaded {
+                    name: format!("{name} · flattened on {object_type}"),
+                    summary,
+                    notes,
+                    import: None,
+                    merge: None,
+                    ocel: Some((name, overview)),
+                },
+                Err(e) => State::Failed(e),
+            });
+        });
+    });
 
     // Files chosen or dropped: each is sent to the worker once and kept there.
     let open_files = move |files: Vec<web_sys::File>| {
@@ -196,9 +278,21 @@ pub fn LoadPage() -> impl IntoView {
                 set_state.set(State::Failed(e));
                 return;
             }
+            let ocel = infos.iter().any(|i| i.format == SourceFormat::Ocel);
+            if ocel && infos.len() > 1 {
+                set_state.set(State::Failed(ErrorDto {
+                    code: "ocel_with_others".into(),
+                    message: "an object-centric log (OCEL) is opened alone: drop it without the \
+                              other files, then flatten it on an object type"
+                        .into(),
+                }));
+                return;
+            }
             let single_table = infos.len() == 1 && infos[0].format != SourceFormat::Csv;
             rows.set(infos.into_iter().map(SourceRow::from).collect());
-            if single_table {
+            if ocel {
+                open_ocel(0);
+            } else if single_table {
                 import_source(0);
             } else if rows.with_untracked(Vec::len) == 1 {
                 set_state.set(State::Preview);
@@ -272,6 +366,7 @@ pub fn LoadPage() -> impl IntoView {
                     notes: done.notes,
                     import: None,
                     merge: Some(Box::new(done.report)),
+                    ocel: None,
                 },
                 Err(e) => State::Failed(e),
             });
@@ -317,13 +412,14 @@ pub fn LoadPage() -> impl IntoView {
         <section class="card drop-zone" id="drop-zone" class:hover=hover
             on:dragover=on_drag_over on:dragleave=move |_| set_hover.set(false) on:drop=on_drop>
             <h2>"Load event logs"</h2>
-            <p class="status">"CSV/TSV (previewed: delimiter, header, encoding and column roles are editable), XES, XES.gz or Parquet. Drop one file or several (to merge them) here, or choose them. They are read in a background worker on this machine; nothing is uploaded."</p>
+            <p class="status">"CSV/TSV (previewed: delimiter, header, encoding and column roles are editable), XES, XES.gz or Parquet; or an object-centric log (OCEL 2.0 JSON, XML or SQLite; OCEL 1.0). Drop one file or several (to merge them) here, or choose them. They are read in a background worker on this machine; nothing is uploaded."</p>
             <div class="actions">
                 <button id="load-demo" on:click=load_demo disabled=busy>"Open the demo log"</button>
                 <button id="load-laundry" on:click=load_laundry disabled=busy>"Open the laundry demo (3 sources)"</button>
+                <button id="load-ocel-demo" on:click=load_ocel_demo disabled=busy>"Open the orders demo (object-centric)"</button>
                 <label class="file">
                     "Choose files…"
-                    <input id="file-input" type="file" multiple accept=".csv,.tsv,.txt,.xes,.gz,.parquet,.arrow,.feather" on:change=pick_file />
+                    <input id="file-input" type="file" multiple accept=".csv,.tsv,.txt,.xes,.gz,.parquet,.arrow,.feather,.jsonocel,.xmlocel,.sqlite,.json,.xml" on:change=pick_file />
                 </label>
             </div>
         </section>
@@ -352,9 +448,19 @@ pub fn LoadPage() -> impl IntoView {
                 }.into_any()
             }
             State::Sources => view! { <sources::SourceList rows entity closes on_merge=merge_now /> }.into_any(),
-            State::Loaded { name, summary, notes, import, merge } => {
+            State::Ocel { name, overview } => view! { <ocel::OcelView name overview=*overview on_flatten=flatten_on /> }.into_any(),
+            State::Loaded { name, summary, notes, import, merge, ocel } => {
                 let activities = summary.activities.iter().map(|a| a.name.clone()).collect();
+                let back = ocel.map(|(name, overview)| {
+                    let target = State::Ocel { name, overview };
+                    view! {
+                        <div class="actions">
+                            <button id="ocel-back" on:click=move |_| set_state.set(target.clone())>"← Back to the object types"</button>
+                        </div>
+                    }
+                });
                 view! {
+                    {back}
                     <SummaryView name summary />
                     {merge.map(|report| view! { <MergeReportView report=*report /> })}
                     <ImportNotes notes />
@@ -387,10 +493,18 @@ fn ImportBar(progress: ReadSignal<ImportProgress>) -> impl IntoView {
     view! {
         <progress id="import-progress"
             max=move || progress.get().total_bytes.max(1) as f64
-            value=move || progress.get().bytes as f64></progress>
+            value=move || {
+                // Readers that count events but not bytes (OCEL): an indeterminate bar.
+                let p = progress.get();
+                (p.bytes > 0 || p.events == 0).then_some(p.bytes as f64)
+            }></progress>
         <span class="status" id="import-counts">{move || {
             let p = progress.get();
-            format!("{} of {} · {} events", mb(p.bytes), mb(p.total_bytes), p.events)
+            if p.bytes == 0 && p.events > 0 {
+                format!("{} events read · {} file", p.events, mb(p.total_bytes))
+            } else {
+                format!("{} of {} · {} events", mb(p.bytes), mb(p.total_bytes), p.events)
+            }
         }}</span>
     }
 }

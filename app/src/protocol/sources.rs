@@ -20,6 +20,9 @@ pub enum SourceFormat {
     CsvGz,
     Parquet,
     ArrowIpc,
+    /// An object-centric log (OCEL 2.0 JSON/XML/SQLite, OCEL 1.0 JSON/XML): opened alone, as
+    /// object types to pick and flatten on.
+    Ocel,
 }
 
 impl SourceFormat {
@@ -31,6 +34,7 @@ impl SourceFormat {
             SourceFormat::CsvGz => "CSV.gz",
             SourceFormat::Parquet => "Parquet",
             SourceFormat::ArrowIpc => "Arrow IPC",
+            SourceFormat::Ocel => "OCEL",
         }
     }
 }

@@ -61,7 +61,8 @@ impl OcMeasure {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct OverlayOptions {
-    /// Object types to draw, in this order (their colours follow it); empty: every type.
+    /// Object types to draw; empty: every type. A type's colour is fixed by its place in the
+    /// OC-DFG, so it does not change when other types are shown or hidden.
     pub types: Vec<String>,
     pub measure: OcMeasure,
     /// Directly-follows edges drawn at most per type (default 40).
@@ -109,18 +110,20 @@ const PALETTE: [&str; 10] = [
 ];
 const FONT: &str = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif";
 
-/// The colour of the `k`-th drawn type.
+/// The colour of the `k`-th object type of the OC-DFG.
 pub fn type_color(k: usize) -> &'static str {
     PALETTE[k % PALETTE.len()]
 }
 
 enum Node<'a> {
     Activity(&'a str, u64),
-    TypeStart(&'a str),
-    TypeEnd(&'a str),
+    /// A type's start node, with its colour index.
+    TypeStart(&'a str, usize),
+    TypeEnd(&'a str, usize),
 }
 
 struct Edge<'a> {
+    /// The type's colour index.
     ty: usize,
     type_name: &'a str,
     from: usize,
@@ -144,7 +147,10 @@ impl Edge<'_> {
 }
 
 /// Select, lay out and draw the chosen types' OC-DFG (see the module documentation).
-pub fn overlay(dfg: &OcDfg, opts: &OverlayOptions) -> Overlay {
+/// `events` gives each activity's number of events in the whole log
+/// ([`event_type_counts`](crate::ocel::stats::event_type_counts)), shown on its node; an
+/// activity missing there shows the most any drawn type saw.
+pub fn overlay(dfg: &OcDfg, events: &[(String, u64)], opts: &OverlayOptions) -> Overlay {
     let mut unknown_types = Vec::new();
     let chosen: Vec<&OcTypeDfg> = if opts.types.is_empty() {
         dfg.object_types.iter().collect()
@@ -159,12 +165,17 @@ pub fn overlay(dfg: &OcDfg, opts: &OverlayOptions) -> Overlay {
         }
         seen
     };
-    // Activities: events of an activity are the same whatever type touches them; take the max.
+    // Activities of the chosen types, with their events (below: the whole log's count).
     let mut act_events: BTreeMap<&str, u64> = BTreeMap::new();
     for d in &chosen {
         for a in &d.activities {
             let slot = act_events.entry(a.activity.as_str()).or_default();
             *slot = (*slot).max(a.events);
+        }
+    }
+    for (name, n) in act_events.iter_mut() {
+        if let Some((_, all)) = events.iter().find(|(a, _)| a == name) {
+            *n = *all;
         }
     }
     let mut nodes: Vec<Node> = Vec::new();
@@ -177,16 +188,22 @@ pub fn overlay(dfg: &OcDfg, opts: &OverlayOptions) -> Overlay {
     let mut types = Vec::new();
     let measure_of = |a: &ActivityMeasures| (a.events, a.unique_objects, a.total_objects);
     for (k, d) in chosen.iter().enumerate() {
+        // A type keeps its colour whichever other types are chosen: its place in the OC-DFG.
+        let hue = dfg
+            .object_types
+            .iter()
+            .position(|t| t.object_type == d.object_type)
+            .unwrap_or(k);
         let start = nodes.len();
-        nodes.push(Node::TypeStart(&d.object_type));
+        nodes.push(Node::TypeStart(&d.object_type, hue));
         let end = nodes.len();
-        nodes.push(Node::TypeEnd(&d.object_type));
+        nodes.push(Node::TypeEnd(&d.object_type, hue));
         let at = |name: &str| act_index.get(name).copied();
         for a in &d.start_activities {
             if let Some(to) = at(&a.activity) {
                 let (couples, unique, total) = measure_of(a);
                 edges.push(Edge {
-                    ty: k,
+                    ty: hue,
                     type_name: &d.object_type,
                     from: start,
                     to,
@@ -204,7 +221,7 @@ pub fn overlay(dfg: &OcDfg, opts: &OverlayOptions) -> Overlay {
             .iter()
             .filter_map(|e| {
                 Some(Edge {
-                    ty: k,
+                    ty: hue,
                     type_name: &d.object_type,
                     from: at(&e.from)?,
                     to: at(&e.to)?,
@@ -233,7 +250,7 @@ pub fn overlay(dfg: &OcDfg, opts: &OverlayOptions) -> Overlay {
             if let Some(from) = at(&a.activity) {
                 let (couples, unique, total) = measure_of(a);
                 edges.push(Edge {
-                    ty: k,
+                    ty: hue,
                     type_name: &d.object_type,
                     from,
                     to: end,
@@ -248,7 +265,7 @@ pub fn overlay(dfg: &OcDfg, opts: &OverlayOptions) -> Overlay {
         }
         types.push(OverlayType {
             object_type: d.object_type.clone(),
-            color: type_color(k).to_string(),
+            color: type_color(hue).to_string(),
             edges_total,
             edges_drawn,
         });
@@ -264,8 +281,8 @@ pub fn overlay(dfg: &OcDfg, opts: &OverlayOptions) -> Overlay {
             .iter()
             .map(|n| match n {
                 Node::Activity(name, _) => node_size(NodeKind::Activity, name),
-                Node::TypeStart(t) => (pill_width(t), 30.0),
-                Node::TypeEnd(_) => (22.0, 22.0),
+                Node::TypeStart(t, _) => (pill_width(t), 30.0),
+                Node::TypeEnd(..) => (22.0, 22.0),
             })
             .collect(),
         edges: edges
@@ -422,8 +439,8 @@ fn render(
                     shown = esc(&fit_label(name, b.width)),
                 );
             }
-            Node::TypeStart(t) => {
-                let color = type_index(nodes, i).map(type_color).unwrap_or("#333333");
+            Node::TypeStart(t, hue) => {
+                let color = type_color(*hue);
                 let _ = writeln!(
                     s,
                     r##"<g class="node type-start" data-type="{n}"><title>{n} objects start here</title><rect x="{x}" y="{y}" width="{w}" height="{h}" rx="15" fill="{color}"/><text x="{cx}" y="{cy}" text-anchor="middle" fill="#ffffff" font-weight="700">{n}</text></g>"##,
@@ -436,8 +453,8 @@ fn render(
                     cy = num(b.y + 4.0),
                 );
             }
-            Node::TypeEnd(t) => {
-                let color = type_index(nodes, i).map(type_color).unwrap_or("#333333");
+            Node::TypeEnd(t, hue) => {
+                let color = type_color(*hue);
                 let _ = writeln!(
                     s,
                     r##"<g class="node type-end" data-type="{n}"><title>{n} objects end here</title><circle cx="{cx}" cy="{cy}" r="10" fill="#ffffff" stroke="{color}" stroke-width="3"/><circle cx="{cx}" cy="{cy}" r="5" fill="{color}"/></g>"##,
@@ -450,14 +467,6 @@ fn render(
     }
     s.push_str("</g>\n</svg>\n");
     s
-}
-
-/// The position among the type nodes of the type node at `i` (types add two nodes each).
-fn type_index(nodes: &[Node], i: usize) -> Option<usize> {
-    let first = nodes
-        .iter()
-        .position(|n| !matches!(n, Node::Activity(..)))?;
-    i.checked_sub(first).map(|k| k / 2)
 }
 
 #[cfg(test)]

@@ -221,10 +221,15 @@ fn with_source(job: JobId, index: usize, f: impl FnOnce(&Source) -> FromWorker) 
     })
 }
 
-/// Which reader a file goes to: table formats by magic or name, else core's push-importer
-/// detection.
+/// Which reader a file goes to: table formats by magic or name, OCEL by core's OCEL detection
+/// (never for a name that says XES), else core's push-importer detection.
 fn format_of(name: &str, bytes: &[u8]) -> SourceFormat {
     let head = &bytes[..bytes.len().min(512)];
+    let lower = name.to_ascii_lowercase();
+    let xes = lower.ends_with(".xes") || lower.ends_with(".xes.gz");
+    if !xes && spur_core::ocel::import::detect(name, bytes).is_some() {
+        return SourceFormat::Ocel;
+    }
     match arrow::table_format(name, head) {
         Some(TableFormat::Parquet) => SourceFormat::Parquet,
         Some(TableFormat::ArrowIpc) => SourceFormat::ArrowIpc,
@@ -332,6 +337,15 @@ fn read(
             events: span.events_before + events,
         })
     };
+    if format == SourceFormat::Ocel {
+        return Err(error(
+            "ocel_source",
+            format!(
+                "{name} is an object-centric log (OCEL): open it alone (not merged with other \
+                 files), then flatten it on an object type"
+            ),
+        ));
+    }
     let table = match format {
         SourceFormat::Parquet => Some(TableFormat::Parquet),
         SourceFormat::ArrowIpc => Some(TableFormat::ArrowIpc),

@@ -5,6 +5,7 @@
 use super::*;
 use crate::ocel::import::import_ocel;
 use crate::ocel::ocdfg::discover_ocdfg;
+use crate::ocel::stats::event_type_counts;
 
 /// An OCEL 2.0 JSON with two orders (o1: place → pack → ship, o2: place → ship) and items
 /// (i1, i2 in o1's place and pack; i3 in o2's place).
@@ -24,7 +25,7 @@ const LOG: &str = r#"{
 
 fn drawn(opts: &OverlayOptions) -> Overlay {
     let (log, _) = import_ocel("t.jsonocel", LOG.as_bytes()).expect("valid OCEL");
-    overlay(&discover_ocdfg(&log), opts)
+    overlay(&discover_ocdfg(&log), &event_type_counts(&log), opts)
 }
 
 /// `(kind, type, from, to, couples, unique, total)` of every drawn edge, sorted.
@@ -104,8 +105,10 @@ fn chosen_types_keep_their_order_and_unknown_ones_are_reported() {
     });
     assert_eq!(o.types.len(), 1);
     assert_eq!(o.types[0].object_type, "order");
-    assert_eq!(o.types[0].color, type_color(0));
+    assert_eq!(o.types[0].color, type_color(1), "order keeps its colour");
     assert_eq!(o.unknown_types, vec!["pallet".to_string()]);
+    // Nodes show the whole log's events of an activity, not only the drawn type's.
+    assert!(o.svg.contains(r#"data-activity="place" data-events="2""#));
     assert!(edges(&o.svg).iter().all(|e| e.1 == "order"));
 }
 
@@ -134,6 +137,7 @@ fn an_empty_dfg_draws_an_empty_map() {
         &OcDfg {
             object_types: Vec::new(),
         },
+        &[],
         &OverlayOptions::default(),
     );
     assert_eq!((o.activities, o.types.len()), (0, 0));
