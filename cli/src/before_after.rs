@@ -7,6 +7,7 @@
 //! shape documented in `spur_core::toolkit::before_after`); the human output shows the named side.
 
 use crate::convert::parse_options;
+use spur_core::text::pct_compact as pct;
 use spur_core::toolkit::before_after::Quantiles;
 use spur_core::toolkit::before_after::{
     before_after, BeforeAfter, Block, By, Condition, Preceded, Query, Scope, SideResult,
@@ -323,10 +324,6 @@ fn quantiles(q: &Quantiles) -> String {
         human(q.max),
         human(q.mean)
     )
-}
-
-fn pct(share: f64) -> String {
-    format!("{:.1}%", share * 100.0)
 }
 
 /// Seconds as a short duration: `45s`, `12.5m`, `3.2h`, `1.5d`.

@@ -35,4 +35,5 @@ pub mod reco;
 pub mod sim;
 pub mod stream;
 pub mod summary;
+pub mod text;
 pub mod toolkit;

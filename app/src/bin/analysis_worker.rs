@@ -141,7 +141,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) -> (FromWorker, Op
 }
 
 /// `performance.now()` (sub-millisecond, monotonic), else `Date.now()`.
-fn now_ms() -> f64 {
+pub(crate) fn now_ms() -> f64 {
     let performance = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("performance"));
     performance
         .ok()

@@ -3,10 +3,7 @@
 
 use crate::protocol::leads::LeadsTrained;
 use leptos::prelude::*;
-
-fn pct(x: f64) -> String {
-    format!("{:.1} %", 100.0 * x)
-}
+use spur_core::text::pct;
 
 /// One ranking's held-out numbers as a card of the side-by-side comparison.
 fn ranking_card(

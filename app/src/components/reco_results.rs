@@ -13,6 +13,7 @@ use crate::worker_client::reco as worker;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use spur_core::model::ModelKind;
+use spur_core::text::pct;
 
 /// A trained model as the screen keeps it: what the worker reported and the artifact it wrote.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,10 +26,6 @@ pub struct TrainedModel {
 
 /// Recommendations asked for per tried session.
 const TRY_K: usize = 10;
-
-fn pct(x: f64) -> String {
-    format!("{:.1} %", 100.0 * x)
-}
 
 #[component]
 pub fn RecoResults(trained: TrainedModel, on_error: Callback<ErrorDto>) -> impl IntoView {

@@ -19,6 +19,7 @@ mod roles;
 
 use leptos::prelude::*;
 use spur_core::recipe::{Op, Output, StepResult};
+pub(crate) use spur_core::text::pct_compact as pct;
 use spur_core::toolkit::before_after::Quantiles;
 use spur_core::toolkit::Distribution;
 
@@ -55,15 +56,6 @@ fn frame(inner: AnyView) -> AnyView {
         </div>
     }
     .into_any()
-}
-
-/// A share as a percentage with one decimal.
-pub(crate) fn pct(share: f64) -> String {
-    if share.is_finite() {
-        format!("{:.1}%", share * 100.0)
-    } else {
-        "–".into()
-    }
 }
 
 /// Seconds in a short human unit (`21 min`, `2.3 h`), as the map labels them.

@@ -16,7 +16,7 @@ use crate::latest::{Latest, Ticket};
 use crate::pages::process::ProcessPage;
 use crate::protocol::sources::{Preview, SourceFormat, SourceInfo, SourceSpec};
 use crate::protocol::ErrorDto;
-use crate::worker_client::ocel as ocel_worker;
+use crate::worker_client::ocel::{self as ocel_worker, Opened};
 use crate::worker_client::process::{self as worker, ImportProgress};
 use crate::worker_client::sources as source_worker;
 use crate::worker_client::Lane;
@@ -24,7 +24,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use report::{ImportNotes, MergeReportView};
 use spur_core::import::{ImportOptions, Mapping};
-use spur_core::ocel::overview::OcelOverview;
 use spur_core::summary::Summary;
 use spur_core::toolkit::merge::{MergeOptions, MergeReport};
 use wasm_bindgen::JsCast;
@@ -69,10 +68,7 @@ enum State {
     /// Several files (or the laundry demo): the source list, then Merge and import.
     Sources,
     /// An object-centric log: its object types, map, and Flatten.
-    Ocel {
-        name: String,
-        overview: Box<OcelOverview>,
-    },
+    Ocel(Box<Opened>),
     Loaded {
         name: String,
         summary: Summary,
@@ -81,7 +77,7 @@ enum State {
         import: Option<Mapping>,
         merge: Option<Box<MergeReport>>,
         /// The object-centric log this one was flattened from (still in the worker).
-        ocel: Option<(String, Box<OcelOverview>)>,
+        ocel: Option<Box<Opened>>,
     },
     Failed(ErrorDto),
 }
@@ -182,15 +178,12 @@ pub fn LoadPage() -> impl IntoView {
     };
 
     // An object-centric log: read in the worker (events counted as they come), then its types.
-    let opened = move |generation: Ticket, result: Result<(String, OcelOverview), ErrorDto>| {
+    let opened = move |generation: Ticket, result: Result<Opened, ErrorDto>| {
         if !generation.is_current() {
             return;
         }
         set_state.set(match result {
-            Ok((name, overview)) => State::Ocel {
-                name,
-                overview: Box::new(overview),
-            },
+            Ok(o) => State::Ocel(Box::new(o)),
             Err(e) => State::Failed(e),
         });
     };
@@ -222,12 +215,13 @@ pub fn LoadPage() -> impl IntoView {
     };
     let flatten_on = Callback::new(move |object_type: String| {
         let from = state.with_untracked(|s| match s {
-            State::Ocel { name, overview } => Some((name.clone(), overview.clone())),
+            State::Ocel(o) => Some(o.clone()),
             _ => None,
         });
-        let Some((name, overview)) = from else {
+        let Some(from) = from else {
             return;
         };
+        let name = from.name.clone();
         let generation = begin(format!("flattening {name} on {object_type}…"), 0);
         spawn_local(async move {
             let result = ocel_worker::flatten(object_type.clone()).await;
@@ -241,7 +235,7 @@ pub fn LoadPage() -> impl IntoView {
                     notes,
                     import: None,
                     merge: None,
-                    ocel: Some((name, overview)),
+                    ocel: Some(from),
                 },
                 Err(e) => State::Failed(e),
             });
@@ -448,11 +442,11 @@ pub fn LoadPage() -> impl IntoView {
                 }.into_any()
             }
             State::Sources => view! { <sources::SourceList rows entity closes on_merge=merge_now /> }.into_any(),
-            State::Ocel { name, overview } => view! { <ocel::OcelView name overview=*overview on_flatten=flatten_on /> }.into_any(),
+            State::Ocel(opened) => view! { <ocel::OcelView opened=*opened on_flatten=flatten_on /> }.into_any(),
             State::Loaded { name, summary, notes, import, merge, ocel } => {
                 let activities = summary.activities.iter().map(|a| a.name.clone()).collect();
-                let back = ocel.map(|(name, overview)| {
-                    let target = State::Ocel { name, overview };
+                let back = ocel.map(|opened| {
+                    let target = State::Ocel(opened);
                     view! {
                         <div class="actions">
                             <button id="ocel-back" on:click=move |_| set_state.set(target.clone())>"← Back to the object types"</button>

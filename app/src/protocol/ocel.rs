@@ -31,9 +31,16 @@ pub enum OcelReply {
     Opened {
         name: String,
         overview: Box<OcelOverview>,
+        /// Worker wall time of the import (or generation) alone, and of the overview.
+        read_ms: f64,
+        overview_ms: f64,
+        /// The worker's wasm linear memory after the import (it never shrinks: the peak so far).
+        memory_bytes: u64,
     },
     /// Payload: the SVG (UTF-8).
     Mapped {
+        /// Worker wall time of the OC-DFG (first map only; later maps reuse it) and drawing.
+        map_ms: f64,
         types: Vec<OverlayType>,
         activities: usize,
         width: f64,

@@ -11,9 +11,20 @@ use spur_core::ocel::overview::OcelOverview;
 use spur_core::summary::Summary;
 use wasm_bindgen::JsCast;
 
+/// An imported OCEL: its name, overview and the worker's timings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Opened {
+    pub name: String,
+    pub overview: OcelOverview,
+    pub read_ms: f64,
+    pub overview_ms: f64,
+    pub memory_bytes: u64,
+}
+
 /// A drawn object-centric map.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DrawnOverlay {
+    pub map_ms: f64,
     pub types: Vec<OverlayType>,
     pub activities: usize,
     pub svg: String,
@@ -28,12 +39,25 @@ async fn ask(
         .await
 }
 
-fn opened(reply: FromWorker) -> Result<(String, OcelOverview), ErrorDto> {
+fn opened(reply: FromWorker) -> Result<Opened, ErrorDto> {
     match reply {
         FromWorker::Ocel {
-            reply: OcelReply::Opened { name, overview },
+            reply:
+                OcelReply::Opened {
+                    name,
+                    overview,
+                    read_ms,
+                    overview_ms,
+                    memory_bytes,
+                },
             ..
-        } => Ok((name, *overview)),
+        } => Ok(Opened {
+            name,
+            overview: *overview,
+            read_ms,
+            overview_ms,
+            memory_bytes,
+        }),
         other => Err(unexpected(other)),
     }
 }
@@ -42,7 +66,7 @@ fn opened(reply: FromWorker) -> Result<(String, OcelOverview), ErrorDto> {
 pub async fn open(
     index: usize,
     on_progress: impl Fn(ImportProgress) + 'static,
-) -> Result<(String, OcelOverview), ErrorDto> {
+) -> Result<Opened, ErrorDto> {
     let progress = Box::new(move |m: &FromWorker| {
         if let FromWorker::ImportProgress {
             bytes,
@@ -62,7 +86,7 @@ pub async fn open(
 }
 
 /// Generate the orders demo as the worker's OCEL.
-pub async fn demo(orders: u32, seed: u64) -> Result<(String, OcelOverview), ErrorDto> {
+pub async fn demo(orders: u32, seed: u64) -> Result<Opened, ErrorDto> {
     opened(ask(OcelRequest::Demo { orders, seed }, None).await?.0)
 }
 
@@ -71,11 +95,16 @@ pub async fn map(options: OverlayOptions) -> Result<DrawnOverlay, ErrorDto> {
     let (reply, payload) = ask(OcelRequest::Map { options }, None).await?;
     match reply {
         FromWorker::Ocel {
-            reply: OcelReply::Mapped {
-                types, activities, ..
-            },
+            reply:
+                OcelReply::Mapped {
+                    map_ms,
+                    types,
+                    activities,
+                    ..
+                },
             ..
         } => Ok(DrawnOverlay {
+            map_ms,
             types,
             activities,
             svg: payload

@@ -11,6 +11,7 @@ use crate::convert::{parse_options, read_log};
 use anyhow::{bail, Context};
 use spur_core::leads::activities::findings::p_text;
 use spur_core::leads::activities::{self, ActivityFindings, ActivityOptions, FeatureEffect};
+use spur_core::text::pct;
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
@@ -109,10 +110,6 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
         _ => Ok(ExitCode::SUCCESS),
     }
-}
-
-fn pct(rate: f64) -> String {
-    format!("{:.1} %", 100.0 * rate)
 }
 
 fn human(f: &ActivityFindings) -> String {

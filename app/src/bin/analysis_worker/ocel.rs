@@ -5,6 +5,7 @@
 //! flatten on another one without reading the file again. Every decision is core's
 //! (`spur_core::ocel`, `spur_core::map::overlay`); this file only drives it.
 
+use crate::now_ms;
 use crate::process;
 use crate::sources::with_source_bytes;
 use js_sys::{ArrayBuffer, Uint8Array};
@@ -45,6 +46,7 @@ pub fn handle(
         OcelRequest::Demo { orders, seed } => (demo(job, orders, seed), None),
         OcelRequest::Map { options } => CURRENT.with(|c| match c.borrow_mut().as_mut() {
             Some(kept) => {
+                let t0 = now_ms();
                 let dfg = kept.dfg.get_or_insert_with(|| discover_ocdfg(&kept.log));
                 let drawn = overlay(dfg, &event_type_counts(&kept.log), &options);
                 let svg = Uint8Array::from(drawn.svg.as_bytes()).buffer();
@@ -52,6 +54,7 @@ pub fn handle(
                     FromWorker::Ocel {
                         job,
                         reply: OcelReply::Mapped {
+                            map_ms: now_ms() - t0,
                             types: drawn.types,
                             activities: drawn.activities,
                             width: drawn.width,
@@ -76,6 +79,7 @@ fn open(job: JobId, index: usize, progress: &dyn Fn(FromWorker)) -> FromWorker {
             ));
         }
         let total_bytes = bytes.len() as u64;
+        let t0 = now_ms();
         let mut report = |events: u64| {
             progress(FromWorker::ImportProgress {
                 job,
@@ -86,11 +90,11 @@ fn open(job: JobId, index: usize, progress: &dyn Fn(FromWorker)) -> FromWorker {
             true
         };
         import_ocel_with(name, bytes, &mut report)
-            .map(|(log, r)| (name.to_string(), log, r))
+            .map(|(log, r)| (name.to_string(), log, r, now_ms() - t0))
             .map_err(|e| (e.code(), format!("{name}: {e}")))
     });
     match read {
-        Some(Ok((name, log, report))) => keep(job, name, log, &report),
+        Some(Ok((name, log, report, read_ms))) => keep(job, name, log, &report, read_ms),
         Some(Err((code, message))) => process::failed(job, code, message),
         None => process::failed(
             job,
@@ -110,6 +114,7 @@ fn demo(job: JobId, orders: u32, seed: u64) -> FromWorker {
             format!("the orders demo takes 1 to {MAX_DEMO_ORDERS} orders, not {orders}"),
         );
     }
+    let t0 = now_ms();
     let (log, _) = generate_orders(&OrdersConfig {
         orders,
         seed,
@@ -122,11 +127,20 @@ fn demo(job: JobId, orders: u32, seed: u64) -> FromWorker {
         issues: Vec::new(),
         issue_count: 0,
     };
-    keep(job, format!("orders demo ({orders} orders)"), log, &report)
+    let read_ms = now_ms() - t0;
+    keep(
+        job,
+        format!("orders demo ({orders} orders)"),
+        log,
+        &report,
+        read_ms,
+    )
 }
 
-fn keep(job: JobId, name: String, log: OcelLog, report: &OcelReport) -> FromWorker {
+fn keep(job: JobId, name: String, log: OcelLog, report: &OcelReport, read_ms: f64) -> FromWorker {
+    let t0 = now_ms();
     let overview = Box::new(overview(&log, report));
+    let overview_ms = now_ms() - t0;
     CURRENT.with(|c| {
         *c.borrow_mut() = Some(Kept {
             name: name.clone(),
@@ -136,7 +150,13 @@ fn keep(job: JobId, name: String, log: OcelLog, report: &OcelReport) -> FromWork
     });
     FromWorker::Ocel {
         job,
-        reply: OcelReply::Opened { name, overview },
+        reply: OcelReply::Opened {
+            name,
+            overview,
+            read_ms,
+            overview_ms,
+            memory_bytes: memory_bytes(),
+        },
     }
 }
 
@@ -172,6 +192,18 @@ fn flatten_on(job: JobId, object_type: &str) -> FromWorker {
         }
         Some(Err(message)) => process::failed(job, "unknown_type", message),
         None => no_ocel(job),
+    }
+}
+
+/// The size of the worker's wasm memory (grown, never shrunk: its peak).
+fn memory_bytes() -> u64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        core::arch::wasm32::memory_size(0) as u64 * 65_536
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0
     }
 }
 

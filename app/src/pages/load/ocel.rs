@@ -5,22 +5,27 @@
 
 use crate::components::download;
 use crate::protocol::ErrorDto;
-use crate::worker_client::ocel as worker;
+use crate::worker_client::ocel::{self as worker, Opened};
 use leptos::prelude::*;
 use spur_core::map::overlay::{OcMeasure, OverlayOptions};
 use spur_core::map::{format_count, human_duration};
-use spur_core::ocel::overview::OcelOverview;
 
 /// Types drawn at first: the most frequent ones, so the first picture stays readable.
 const FIRST_TYPES: usize = 4;
 
 #[component]
 pub fn OcelView(
-    name: String,
-    overview: OcelOverview,
+    opened: Opened,
     /// Called with the object type to flatten on.
     on_flatten: Callback<String>,
 ) -> impl IntoView {
+    let Opened {
+        name,
+        overview,
+        read_ms,
+        overview_ms,
+        memory_bytes,
+    } = opened;
     let all: Vec<String> = overview
         .object_types
         .iter()
@@ -155,7 +160,9 @@ pub fn OcelView(
     };
 
     view! {
-        <section class="card" id="ocel" data-format=format!("{:?}", overview.format).to_lowercase()>
+        <section class="card" id="ocel" data-format=format!("{:?}", overview.format).to_lowercase()
+            data-read-ms=format!("{read_ms:.0}") data-overview-ms=format!("{overview_ms:.0}")
+            data-memory-bytes=memory_bytes.to_string()>
             <h2>{format!("{name} · {}", overview.format.label())}</h2>
             <div class="counts">
                 <div class="count"><b id="ocel-events">{overview.events}</b><span>"events"</span></div>
@@ -164,6 +171,7 @@ pub fn OcelView(
                 <div class="count"><b id="ocel-o2o">{overview.o2o}</b><span>"object–object relations"</span></div>
             </div>
             {issues}
+            <p class="status" id="ocel-timing">{format!("Read in {:.2} s, overview in {:.2} s, in this browser.", read_ms / 1000.0, overview_ms / 1000.0)}</p>
             <p class="status">"An object-centric log: each event may touch several objects. Pick the object types to draw; flatten on one type to analyse it as an ordinary process (one case per object)."</p>
             <div class="ocel-tables">
                 <table id="ocel-object-types">
@@ -212,7 +220,7 @@ pub fn OcelView(
                     let shown: Vec<String> = d.types.iter().map(|t| t.object_type.clone()).collect();
                     view! {
                         <p class="status" id="ocel-map-status">{status}</p>
-                        <div class="ocel-map-box" id="ocel-map" data-types=shown.join(",") inner_html=d.svg.clone()></div>
+                        <div class="ocel-map-box" id="ocel-map" data-types=shown.join(",") data-map-ms=format!("{:.0}", d.map_ms) inner_html=d.svg.clone()></div>
                     }.into_any()
                 }
             }}

@@ -17,6 +17,7 @@
 
 use super::features::{Bucket, FeatureEffect, FeatureKind};
 use super::{ActivityOptions, Outcome, OutcomeMarker};
+use crate::text::pct;
 use serde::{Deserialize, Serialize};
 
 /// What a finding says.
@@ -44,11 +45,6 @@ pub struct Finding {
     /// The buckets compared: higher and lower win rate.
     pub high: Option<Bucket>,
     pub low: Option<Bucket>,
-}
-
-/// Percentage with one decimal: `12.3 %`.
-pub fn pct(rate: f64) -> String {
-    format!("{:.1} %", 100.0 * rate)
 }
 
 /// `p < 0.001`, `p = 0.004`, `p = 0.61`.
