@@ -30,7 +30,7 @@ use web_sys::{ErrorEvent, MessageEvent, Worker};
 const WORKER_URL: &str = "./analysis_worker_loader.js";
 
 /// Sees a job's intermediate messages.
-type OnMessage = Box<dyn Fn(&FromWorker)>;
+pub(crate) type OnMessage = Box<dyn Fn(&FromWorker)>;
 /// Called with `(done, total)` for each `Progress` message of a job (the Leads screen).
 type OnProgress = Rc<dyn Fn(u64, u64)>;
 

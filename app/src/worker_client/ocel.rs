@@ -2,7 +2,7 @@
 //! draw the object-centric map, flatten on a type into the process screen's log.
 
 use super::process::ImportProgress;
-use super::{client, unexpected};
+use super::{client, unexpected, OnMessage};
 use crate::protocol::ocel::{OcelReply, OcelRequest};
 use crate::protocol::{ErrorDto, FromWorker, ToWorker};
 use js_sys::{ArrayBuffer, Uint8Array};
@@ -32,7 +32,7 @@ pub struct DrawnOverlay {
 
 async fn ask(
     request: OcelRequest,
-    progress: Option<Box<dyn Fn(&FromWorker)>>,
+    progress: Option<OnMessage>,
 ) -> Result<(FromWorker, wasm_bindgen::JsValue), ErrorDto> {
     client()?
         .call_with(|job| ToWorker::Ocel { job, request }, None, progress)
