@@ -77,6 +77,9 @@ for (const f of FILES) {
       rows.map((r) => [r.cells[0].innerText.trim(), Number(r.cells[1].innerText.replace(/[^\d]/g, ""))])));
     assert.deepEqual(await table("#ocel-object-types"), golden.object_types);
     assert.deepEqual(await table("#ocel-event-types"), golden.activities);
+    // Objects per event add up to every event.
+    const perEvent = [...(await text("#ocel-objects-per-event")).matchAll(/(\d+) events? with/g)];
+    assert.equal(perEvent.reduce((n, m) => n + Number(m[1]), 0), golden.events);
 
     // The map: per type, the directly-follows pairs of pm4py's flattening on it, each with the
     // number of objects that took it (pm4py's `total objects` = the flattened DFG's count).

@@ -138,6 +138,19 @@ pub fn OcelView(
             }
         })
         .collect_view();
+    let per_event = overview
+        .objects_per_event
+        .iter()
+        .map(|(objects, events)| {
+            format!(
+                "{} event{} with {objects} object{}",
+                format_count(*events),
+                if *events == 1 { "" } else { "s" },
+                if *objects == 1 { "" } else { "s" }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" · ");
     let issues = (overview.issue_count > 0).then(|| {
         let lines = overview
             .issues
@@ -183,6 +196,7 @@ pub fn OcelView(
                     <tbody>{event_rows}</tbody>
                 </table>
             </div>
+            <p class="status" id="ocel-objects-per-event">{format!("Objects per event: {per_event}")}</p>
             {(!overview.interactions.is_empty()).then(|| view! {
                 <details id="ocel-interactions"><summary>"Which object types meet"</summary><ul>{interactions}</ul></details>
             })}
