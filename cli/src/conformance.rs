@@ -1,5 +1,5 @@
-//! `spur conformance LOG MODEL.pnml [--method tbr|alignments|both] [--json]`: how well the log
-//! fits a Petri net (spur-core's `conformance`, pm4py semantics): token-based replay fitness
+//! `spur conformance LOG MODEL.pnml|MODEL.bpmn [--method tbr|alignments|both] [--json]`: how well
+//! the log fits a Petri net (a BPMN diagram is converted as pm4py converts it) (spur-core's `conformance`, pm4py semantics): token-based replay fitness
 //! and ETConformance precision, optimal alignments, deviations per activity, fitness per case.
 
 use crate::convert::parse_options;
@@ -8,12 +8,13 @@ use serde::Serialize;
 use spur_core::conformance::{
     alignment_fitness, etc_precision, token_replay_fitness, DEFAULT_ALIGNMENT_BUDGET,
 };
-use spur_core::discovery::{read_pnml, PnmlLimits};
+use spur_core::discovery::{bpmn_to_net, read_bpmn, read_pnml, BpmnLimits, PnmlLimits};
 use std::process::ExitCode;
 
-const HELP: &str = "usage: spur conformance LOG MODEL.pnml [--method tbr|alignments|both] [--budget STATES] [--json]
+const HELP: &str = "usage: spur conformance LOG MODEL.pnml|MODEL.bpmn [--method tbr|alignments|both] [--budget STATES] [--json]
   token-based replay (fitness, ETConformance precision) and/or optimal alignments (pm4py's
   standard costs; --budget: search states per trace, default 1000000, exhaustion is reported).
+  A .bpmn model becomes a Petri net as pm4py's convert_to_petri_net makes it.
   deviations: per activity, log moves and model moves (from alignments; with --method tbr, the
   events replay had to force). cases: fitness per case (alignments when computed, else tbr).
   --timing: milliseconds of each computation on stderr.
@@ -103,7 +104,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     }
     let [path, model] = files.as_slice() else {
         eprintln!(
-            "spur: conformance takes LOG and MODEL.pnml (got {} files)\n\n{HELP}",
+            "spur: conformance takes LOG and MODEL.pnml or MODEL.bpmn (got {} files)\n\n{HELP}",
             files.len()
         );
         return Ok(ExitCode::from(2));
@@ -117,7 +118,14 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         eprintln!("spur: {model}: not UTF-8 text");
         return Ok(ExitCode::from(1));
     };
-    let net = match read_pnml(&text, &PnmlLimits::default()) {
+    let read = if model.ends_with(".bpmn") {
+        read_bpmn(&text, &BpmnLimits::default())
+            .map(|b| bpmn_to_net(&b))
+            .map_err(|e| e.to_string())
+    } else {
+        read_pnml(&text, &PnmlLimits::default()).map_err(|e| e.to_string())
+    };
+    let net = match read {
         Ok(n) => n,
         Err(e) => {
             eprintln!("spur: {model}: {e}");

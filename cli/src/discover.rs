@@ -1,16 +1,22 @@
-//! `spur discover LOG [--noise X] [-o MODEL.pnml|MODEL.ptree] [--json]`: the inductive miner
-//! (pm4py's IM, or IMf with a noise threshold) and its workflow net (spur-core's `discovery`).
+//! `spur discover LOG [--noise X] [-o MODEL.pnml|MODEL.bpmn|MODEL.ptree] [--json]`: the
+//! inductive miner (pm4py's IM, or IMf with a noise threshold) and its workflow net or BPMN
+//! diagram (spur-core's `discovery`).
 
 use crate::convert::parse_options;
 use anyhow::Context;
 use serde::Serialize;
-use spur_core::discovery::{discover_tree, tree_to_net, write_pnml, InductiveOptions};
+use spur_core::discovery::{
+    discover_tree, tree_to_bpmn, tree_to_net, write_bpmn, write_pnml, InductiveOptions,
+};
 use std::process::ExitCode;
 
-const HELP: &str = "usage: spur discover LOG [--noise X] [-o MODEL.pnml|MODEL.ptree] [--json]
+const HELP: &str =
+    "usage: spur discover LOG [--noise X] [-o MODEL.pnml|MODEL.bpmn|MODEL.ptree] [--json]
   discover a process tree with the inductive miner (pm4py 2.7 semantics: IM, or IMf when
   --noise X > 0, e.g. 0.2) and convert it to a workflow net as pm4py does.
-  -o MODEL.pnml writes the net (pm4py/ProM PNML), -o MODEL.ptree the tree in pm4py's syntax.
+  -o MODEL.pnml writes the net (pm4py/ProM PNML), -o MODEL.bpmn the BPMN 2.0 diagram pm4py's
+  convert_to_bpmn makes, laid out for bpmn.io/Camunda Modeler, -o MODEL.ptree the tree in
+  pm4py's syntax.
   --json prints {tree, places, transitions, visible_transitions, arcs}. --timing: milliseconds
   of mining and conversion on stderr.
   --case C --activity A --timestamp T   column roles of the log";
@@ -90,8 +96,10 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
             format!("{tree}\n")
         } else if o.ends_with(".pnml") {
             write_pnml(&net)
+        } else if o.ends_with(".bpmn") {
+            write_bpmn(&tree_to_bpmn(&tree))
         } else {
-            eprintln!("spur: -o takes a .pnml or .ptree file, got `{o}`\n\n{HELP}");
+            eprintln!("spur: -o takes a .pnml, .bpmn or .ptree file, got `{o}`\n\n{HELP}");
             return Ok(ExitCode::from(2));
         };
         std::fs::write(o, text).with_context(|| format!("cannot write {o}"))?;
