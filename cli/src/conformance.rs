@@ -4,9 +4,9 @@
 
 use crate::convert::parse_options;
 use anyhow::Context;
-use serde::Serialize;
 use spur_core::conformance::{
-    alignment_fitness, etc_precision, token_replay_fitness, DEFAULT_ALIGNMENT_BUDGET,
+    alignment_fitness, etc_precision, token_replay_fitness, ConformanceReport, Method,
+    DEFAULT_ALIGNMENT_BUDGET,
 };
 use spur_core::discovery::{bpmn_to_net, read_bpmn, read_pnml, BpmnLimits, PnmlLimits};
 use std::process::ExitCode;
@@ -16,48 +16,11 @@ const HELP: &str = "usage: spur conformance LOG MODEL.pnml|MODEL.bpmn [--method 
   standard costs; --budget: search states per trace, default 1000000, exhaustion is reported).
   A .bpmn model becomes a Petri net as pm4py's convert_to_petri_net makes it.
   deviations: per activity, log moves and model moves (from alignments; with --method tbr, the
-  events replay had to force). cases: fitness per case (alignments when computed, else tbr).
+  events replay had to force). edge_deviations: the same per directly-follows edge of the log
+  (from/to null: the case's start/end; a log move counts on the edge entering it). cases:
+  fitness per case (alignments when computed, else tbr).
   --timing: milliseconds of each computation on stderr.
   --case C --activity A --timestamp T   column roles of the log";
-
-#[derive(Serialize)]
-struct Tbr {
-    log_fitness: f64,
-    average_trace_fitness: f64,
-    percentage_of_fitting_traces: f64,
-    precision: f64,
-}
-
-#[derive(Serialize)]
-struct Alignments {
-    log_fitness: f64,
-    average_trace_fitness: f64,
-    percentage_of_fitting_traces: f64,
-    exhausted: u64,
-}
-
-#[derive(Serialize)]
-struct Deviation {
-    activity: String,
-    log_moves: u64,
-    model_moves: u64,
-}
-
-#[derive(Serialize)]
-struct Case {
-    case: String,
-    fitness: Option<f64>,
-}
-
-#[derive(Serialize)]
-struct Out {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    tbr: Option<Tbr>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    alignments: Option<Alignments>,
-    deviations: Vec<Deviation>,
-    cases: Vec<Case>,
-}
 
 pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     if args.iter().any(|a| a == "--help" || a == "-h") {
@@ -65,12 +28,8 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let (options, rest) = parse_options(args)?;
-    let (mut method, mut json, mut budget, mut files) = (
-        "both".to_string(),
-        false,
-        DEFAULT_ALIGNMENT_BUDGET,
-        Vec::new(),
-    );
+    let (mut method, mut json, mut budget, mut files) =
+        (Method::Both, false, DEFAULT_ALIGNMENT_BUDGET, Vec::new());
     let mut timing = false;
     let mut it = rest.iter();
     while let Some(a) = it.next() {
@@ -83,11 +42,11 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
                     return Ok(ExitCode::from(2));
                 };
                 if a == "--method" {
-                    if !matches!(v.as_str(), "tbr" | "alignments" | "both") {
+                    let Some(m) = Method::parse(v) else {
                         eprintln!("spur: --method is tbr, alignments or both, got `{v}`\n\n{HELP}");
                         return Ok(ExitCode::from(2));
-                    }
-                    method = v.clone();
+                    };
+                    method = m;
                 } else if let Ok(n) = v.parse() {
                     budget = n;
                 } else {
@@ -132,13 +91,6 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     };
-    let mut out = Out {
-        tbr: None,
-        alignments: None,
-        deviations: Vec::new(),
-        cases: Vec::new(),
-    };
-    let mut case_fit: Vec<Option<f64>> = Vec::new();
     let clock = std::time::Instant::now();
     let lap = |what: &str, from: std::time::Instant| {
         if timing {
@@ -148,58 +100,22 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
             );
         }
     };
-    if method != "alignments" {
+    let mut tbr = None;
+    if method != Method::Alignments {
         let f = token_replay_fitness(&log, &net);
         lap("token replay fitness", clock);
         let clock = std::time::Instant::now();
         let precision = etc_precision(&log, &net);
         lap("precision", clock);
-        out.tbr = Some(Tbr {
-            log_fitness: f.log_fitness,
-            average_trace_fitness: f.average_trace_fitness,
-            percentage_of_fitting_traces: f.percentage_of_fitting_traces,
-            precision,
-        });
-        out.deviations = f
-            .problems
-            .into_iter()
-            .map(|(activity, n)| Deviation {
-                activity,
-                log_moves: n,
-                model_moves: 0,
-            })
-            .collect();
-        case_fit = f.case_fitness.into_iter().map(Some).collect();
+        tbr = Some((f, precision));
     }
-    if method != "tbr" {
+    let mut alignments = None;
+    if method != Method::Tbr {
         let clock = std::time::Instant::now();
-        let a = alignment_fitness(&log, &net, budget);
+        alignments = Some(alignment_fitness(&log, &net, budget));
         lap("alignments", clock);
-        out.alignments = Some(Alignments {
-            log_fitness: a.log_fitness,
-            average_trace_fitness: a.average_trace_fitness,
-            percentage_of_fitting_traces: a.percentage_of_fitting_traces,
-            exhausted: a.exhausted,
-        });
-        out.deviations = a
-            .deviations
-            .into_iter()
-            .map(|(activity, l, m)| Deviation {
-                activity,
-                log_moves: l,
-                model_moves: m,
-            })
-            .collect();
-        case_fit = a.case_fitness;
     }
-    out.cases = case_fit
-        .into_iter()
-        .enumerate()
-        .map(|(c, fitness)| Case {
-            case: log.case_ids().resolve(c as u32).to_string(),
-            fitness,
-        })
-        .collect();
+    let out = ConformanceReport::from_parts(&log, tbr, alignments);
     if json {
         println!("{}", serde_json::to_string_pretty(&out)?);
     } else {

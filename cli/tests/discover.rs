@@ -98,6 +98,16 @@ fn discover_to_bpmn_then_conformance_on_the_bpmn() {
     );
     assert_eq!(v["deviations"][0]["activity"], "b");
     assert_eq!(v["deviations"][0]["model_moves"], 1);
+    // ... on one directly-follows edge of case 3 (a → c or c → end: both are optimal).
+    let edges = v["edge_deviations"].as_array().unwrap();
+    assert_eq!(edges.len(), 1, "{edges:?}");
+    assert_eq!(
+        (
+            edges[0]["log_moves"].as_u64(),
+            edges[0]["model_moves"].as_u64()
+        ),
+        (Some(0), Some(1))
+    );
     // Hostile BPMN is refused with the line.
     std::fs::write(&bpmn, "<definitions><process id='p'>\n<startEvent id='s'/><endEvent id='e'/>\n<sequenceFlow id='f' sourceRef='s' targetRef='x'/>\n</process></definitions>").unwrap();
     let (code, _, stderr) =
