@@ -4,9 +4,9 @@
 
 use crate::convert::parse_options;
 use anyhow::Context;
-use serde::Serialize;
 use spur_core::discovery::{
-    discover_tree, tree_to_bpmn, tree_to_net, write_bpmn, write_pnml, InductiveOptions,
+    discover_tree, tree_to_bpmn, tree_to_net, write_bpmn, write_pnml, DiscoveryReport,
+    InductiveOptions,
 };
 use std::process::ExitCode;
 
@@ -20,15 +20,6 @@ const HELP: &str =
   --json prints {tree, places, transitions, visible_transitions, arcs}. --timing: milliseconds
   of mining and conversion on stderr.
   --case C --activity A --timestamp T   column roles of the log";
-
-#[derive(Serialize)]
-struct Out {
-    tree: String,
-    places: usize,
-    transitions: usize,
-    visible_transitions: usize,
-    arcs: usize,
-}
 
 pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     if args.iter().any(|a| a == "--help" || a == "-h") {
@@ -106,7 +97,8 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     }
     let size = net.size();
     if json {
-        let out = Out {
+        // The struct the recipe step `discover` outputs (core's `discovery_report`).
+        let out = DiscoveryReport {
             tree: tree.to_string(),
             places: size.places,
             transitions: size.transitions,

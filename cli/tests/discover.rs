@@ -1,5 +1,6 @@
 //! Transcript tests of `spur discover` and `spur conformance`: a model discovered from a log,
-//! written as PNML, and the log checked against it.
+//! written as PNML or BPMN, and the log checked against it; the recipe steps `discover` and
+//! `conformance` replayed by `spur run` print exactly the same JSON.
 
 mod support;
 use support::spur_parts;
@@ -115,6 +116,74 @@ fn discover_to_bpmn_then_conformance_on_the_bpmn() {
     assert_eq!(code, 1);
     assert!(
         stderr.contains("BPMN line 3: sequence flow 'f'"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn recipe_steps_replay_to_the_numbers_of_the_commands() {
+    let dir = std::env::temp_dir().join(format!("spur-discover-recipe-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("log.csv");
+    // Mostly a → (b ∥ c) → d, some cases loop on b, one skips d, one has a stray x: IMf (0.2)
+    // keeps the main behaviour, so conformance finds deviations.
+    let traces = [
+        "a b c d",
+        "a c b d",
+        "a b c d",
+        "a c b d",
+        "a b c d",
+        "a b b c d",
+        "a b c",
+        "a x b c d",
+        "a c b d",
+        "a b c d",
+    ];
+    let mut csv = String::from("case,activity,time\n");
+    for (c, t) in traces.iter().enumerate() {
+        for (i, a) in t.split(' ').enumerate() {
+            csv.push_str(&format!("{c},{a},2024-01-01T00:00:{i:02}\n"));
+        }
+    }
+    std::fs::write(&log, csv).unwrap();
+    let (log_s, pnml) = (
+        log.to_str().unwrap(),
+        dir.join("model.pnml").to_string_lossy().into_owned(),
+    );
+    let run = |args: &[&str]| {
+        let (code, stdout, stderr) = spur_parts(args);
+        assert_eq!((code, stderr.as_str()), (0, ""), "{args:?}");
+        serde_json::from_str::<serde_json::Value>(&stdout).unwrap()
+    };
+    let discovered = run(&["discover", log_s, "--noise", "0.2", "-o", &pnml, "--json"]);
+    let checked = run(&["conformance", log_s, &pnml, "--json"]);
+    assert!(checked["edge_deviations"]
+        .as_array()
+        .is_some_and(|e| !e.is_empty()));
+    let recipe = serde_json::json!({
+        "version": 1,
+        "steps": [
+            {"id": "model", "kind": "discover", "noise": 0.2},
+            {"id": "check", "kind": "conformance", "model": std::fs::read_to_string(&pnml).unwrap()},
+            {"id": "tbr", "kind": "conformance", "method": "tbr", "model": std::fs::read_to_string(&pnml).unwrap()}
+        ]
+    });
+    let recipe_path = dir.join("recipe.json");
+    std::fs::write(&recipe_path, recipe.to_string()).unwrap();
+    let replay = run(&["run", recipe_path.to_str().unwrap(), log_s, "--json"]);
+    assert_eq!(replay["steps"][0]["output"], discovered);
+    assert_eq!(replay["steps"][1]["output"], checked);
+    let tbr_only = run(&["conformance", log_s, &pnml, "--method", "tbr", "--json"]);
+    assert_eq!(replay["steps"][2]["output"], tbr_only);
+    // A model that is not PNML stops the replay at that step, located.
+    let bad = serde_json::json!({"version": 1, "steps": [
+        {"id": "check", "kind": "conformance", "model": "<pnml><net id='n'>"}]});
+    std::fs::write(&recipe_path, bad.to_string()).unwrap();
+    let (code, _, stderr) = spur_parts(&["run", recipe_path.to_str().unwrap(), log_s]);
+    assert_ne!(code, 0);
+    assert!(
+        stderr.contains("recipe step 0 (`check`, conformance): model: PNML line 1"),
         "{stderr}"
     );
     let _ = std::fs::remove_dir_all(&dir);
