@@ -64,7 +64,7 @@ commands:
                         what precedes / follows every ACTIVITY, in the case or on the entity
   roles LOG [--role F] [--json]
                         activity x resource/role matrix, handover of work, per-role timing
-  discover LOG [--noise X] [-o MODEL.pnml|MODEL.bpmn|MODEL.ptree] [--json]
+  discover LOG [--noise X | --variant imd] [-o MODEL.pnml|MODEL.bpmn|MODEL.ptree] [--json]
                         inductive miner (pm4py IM/IMf) → process tree and workflow net
   conformance LOG MODEL.pnml|MODEL.bpmn [--method tbr|alignments|both] [--json]
                         token replay fitness + precision, alignments, deviations, case fitness

@@ -36,6 +36,19 @@ fn discover_then_conformance_fits_perfectly() {
         ),
         (Some(6), Some(4), Some(3), Some(10))
     );
+    // IMd, from the DFG alone, finds the same tree here; it takes no noise.
+    let (code, stdout, _) = spur_parts(&["discover", log.to_str().unwrap(), "--variant", "imd"]);
+    assert_eq!(code, 0);
+    assert!(stdout.starts_with("->( 'a', +( 'b', 'c' ) )\n"), "{stdout}");
+    let (code, _, _) = spur_parts(&[
+        "discover",
+        log.to_str().unwrap(),
+        "--variant",
+        "imd",
+        "--noise",
+        "0.2",
+    ]);
+    assert_eq!(code, 2);
     let (code, stdout, stderr) = spur_parts(&[
         "conformance",
         log.to_str().unwrap(),

@@ -12,6 +12,7 @@ mod bpmn_read;
 mod bpmn_to_petri;
 mod bpmn_write;
 mod cuts;
+mod imd;
 mod inductive;
 mod net_build;
 pub mod petri;
@@ -26,6 +27,7 @@ pub use bpmn::{tree_to_bpmn, Bpmn, BpmnFlow, BpmnKind, BpmnNode, GatewayDirectio
 pub use bpmn_read::{read_bpmn, BpmnError, BpmnLimits};
 pub use bpmn_to_petri::bpmn_to_net;
 pub use bpmn_write::write_bpmn;
+pub use imd::discover_tree_imd;
 pub use inductive::{discover_tree, discover_tree_from_variants, InductiveOptions};
 pub use petri::{Arc, NetSize, PetriNet, Place, Transition};
 pub use pnml::{read_pnml, write_pnml, PnmlError, PnmlLimits};
