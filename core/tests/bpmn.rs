@@ -59,6 +59,45 @@ fn a_hundred_thousand_tasks_are_refused_at_the_limit() {
 }
 
 #[test]
+fn a_diagram_at_the_node_limit_converts_in_bounded_time() {
+    // 19,998 tasks in a chain: ~60k places and transitions before pm4py's reduction, which
+    // must cost the degree of the nodes it touches (it took minutes when it scanned the net).
+    let mut doc = String::from("<definitions><process id=\"p\"><startEvent id=\"s\"/>\n");
+    let mut prev = "s".to_string();
+    for i in 0..19_998 {
+        let _ = writeln!(
+            doc,
+            "<task id=\"t{i}\" name=\"a{i}\"/><sequenceFlow id=\"f{i}\" sourceRef=\"{prev}\" targetRef=\"t{i}\"/>"
+        );
+        prev = format!("t{i}");
+    }
+    let _ = writeln!(
+        doc,
+        "<endEvent id=\"e\"/><sequenceFlow id=\"fe\" sourceRef=\"{prev}\" targetRef=\"e\"/></process></definitions>"
+    );
+    let b = read_bpmn(&doc, &BpmnLimits::default()).expect("at the limit, accepted");
+    let clock = std::time::Instant::now();
+    let net = bpmn_to_net(&b);
+    assert_eq!(net.size().visible_transitions, 19_998);
+    assert!(clock.elapsed().as_secs() < 60, "{:?}", clock.elapsed());
+    let mut over = doc.replace("<endEvent", "<task id=\"x1\"/><task id=\"x2\"/><endEvent");
+    over.push('\n');
+    let e = read_bpmn(&over, &BpmnLimits::default()).unwrap_err();
+    assert!(e.message.contains("more than 20000 nodes"), "{e}");
+}
+
+#[test]
+fn documents_above_the_byte_limit_are_refused_unread() {
+    let limits = BpmnLimits {
+        max_bytes: 100,
+        ..BpmnLimits::default()
+    };
+    let e = read_bpmn(&" ".repeat(101), &limits).unwrap_err();
+    assert_eq!(e.line, 0);
+    assert!(e.message.contains("above the limit of 100"), "{e}");
+}
+
+#[test]
 fn written_diagrams_read_back_equal() {
     for tree in [
         "->( 'a', X( 'b', tau ), *( 'c', 'd' ), +( 'e', 'f <&> \"g\"' ) )",
