@@ -189,6 +189,15 @@ fn recipe_steps_replay_to_the_numbers_of_the_commands() {
     assert_eq!(replay["steps"][1]["output"], checked);
     let tbr_only = run(&["conformance", log_s, &pnml, "--method", "tbr", "--json"]);
     assert_eq!(replay["steps"][2]["output"], tbr_only);
+    // A BPMN model inline works the same way.
+    let bpmn = dir.join("model.bpmn").to_string_lossy().into_owned();
+    run(&["discover", log_s, "--noise", "0.2", "-o", &bpmn, "--json"]);
+    let checked_bpmn = run(&["conformance", log_s, &bpmn, "--json"]);
+    let recipe = serde_json::json!({"version": 1, "steps": [
+        {"id": "check", "kind": "conformance", "model": std::fs::read_to_string(&bpmn).unwrap()}]});
+    std::fs::write(&recipe_path, recipe.to_string()).unwrap();
+    let replay = run(&["run", recipe_path.to_str().unwrap(), log_s, "--json"]);
+    assert_eq!(replay["steps"][0]["output"], checked_bpmn);
     // A model that is not PNML stops the replay at that step, located.
     let bad = serde_json::json!({"version": 1, "steps": [
         {"id": "check", "kind": "conformance", "model": "<pnml><net id='n'>"}]});

@@ -28,7 +28,7 @@ pub use replay::{
 };
 
 use crate::conformance::Method;
-use crate::discovery::PnmlError;
+use crate::discovery::{BpmnError, PnmlError};
 use crate::import::Mapping;
 use crate::map::MapOptions;
 use crate::toolkit::before_after::{BeforeAfterError, FieldError, Query};
@@ -114,7 +114,8 @@ pub enum Op {
         #[serde(default)]
         noise: f64,
     },
-    /// The current log checked against a model given inline as PNML text, with `method`
+    /// The current log checked against a model given inline as PNML or BPMN 2.0 text (told
+    /// apart by the root element; BPMN converted as pm4py does), with `method`
     /// `tbr`, `alignments` or `both` (default), as `spur conformance --json`.
     Conformance {
         model: String,
@@ -197,6 +198,8 @@ pub enum StepError {
     Noise(f64),
     #[error("model: {0}")]
     Model(#[from] PnmlError),
+    #[error("model: {0}")]
+    BpmnModel(#[from] BpmnError),
 }
 
 impl Recipe {

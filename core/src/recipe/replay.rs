@@ -2,7 +2,9 @@
 
 use super::{Op, Recipe, RecipeError, StepError};
 use crate::conformance::{conformance_report, ConformanceReport, DEFAULT_ALIGNMENT_BUDGET};
-use crate::discovery::{discovery_report, read_pnml, DiscoveryReport, PnmlLimits};
+use crate::discovery::{
+    bpmn_to_net, discovery_report, read_bpmn, read_pnml, BpmnLimits, DiscoveryReport, PnmlLimits,
+};
 use crate::import::Mapping;
 use crate::log::EventLog;
 use crate::map::{process_map, ProcessMap};
@@ -226,7 +228,16 @@ fn run_step(log: &EventLog, op: &Op) -> Result<(Option<EventLog>, Output), StepE
         }
         Op::Conformance { model, method } => {
             // The CLI's defaults: PNML limits and the alignment state budget.
-            let net = read_pnml(model, &PnmlLimits::default())?;
+            let net = match read_pnml(model, &PnmlLimits::default()) {
+                Ok(net) => net,
+                // A BPMN document's root is <definitions>; anything else keeps the PNML error.
+                Err(e)
+                    if e.message.contains("not <pnml>") && e.message.contains("<definitions>") =>
+                {
+                    bpmn_to_net(&read_bpmn(model, &BpmnLimits::default())?)
+                }
+                Err(e) => return Err(e.into()),
+            };
             let report = conformance_report(log, &net, *method, DEFAULT_ALIGNMENT_BUDGET);
             (None, Output::Conformance(Box::new(report)))
         }
