@@ -4,7 +4,9 @@
 //! Layers are longest paths from the start events after dropping the edges a depth-first search
 //! finds going back (the loops' redo flows), so every forward flow points right; within a layer
 //! nodes are ordered once by the mean row of their predecessors (a barycenter sweep), which keeps
-//! branches of a gateway side by side. Back flows are routed below both ends.
+//! branches of a gateway side by side. A flow spanning several layers holds a row slot in each
+//! (a dummy vertex), so it never crosses a node; vertical segments run in the gaps between
+//! layers, and back flows (loops) along lanes below all rows.
 
 use super::bpmn::{Bpmn, BpmnKind};
 
@@ -85,18 +87,36 @@ pub fn layout(b: &Bpmn) -> BpmnLayout {
         }
     }
     let layers = layer.iter().copied().max().map_or(0, |m| m + 1);
+    // A forward flow across several layers gets a dummy vertex in each layer between, so it
+    // takes a row slot there instead of crossing the nodes (vertices n.. are dummies).
+    let mut preds: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut chains: Vec<Vec<usize>> = vec![Vec::new(); b.flows.len()];
+    let mut dummy_layer: Vec<usize> = Vec::new();
+    for (k, f) in b.flows.iter().enumerate() {
+        if back[k] {
+            continue;
+        }
+        let mut prev = f.source;
+        for l in layer[f.source] + 1..layer[f.target] {
+            let d = n + dummy_layer.len();
+            dummy_layer.push(l);
+            preds.push(vec![prev]);
+            chains[k].push(d);
+            prev = d;
+        }
+        preds[f.target].push(prev);
+    }
+    let total = n + dummy_layer.len();
+    let layer_of = |v: usize| if v < n { layer[v] } else { dummy_layer[v - n] };
     let mut rows: Vec<Vec<usize>> = vec![Vec::new(); layers];
     for &v in order.iter().rev() {
         rows[layer[v]].push(v);
     }
-    // One barycenter sweep left to right.
-    let mut row_of = vec![0.0f64; n];
-    let mut preds: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for (k, f) in b.flows.iter().enumerate() {
-        if !back[k] {
-            preds[f.target].push(f.source);
-        }
+    for d in n..total {
+        rows[layer_of(d)].push(d);
     }
+    // One barycenter sweep left to right.
+    let mut row_of = vec![0.0f64; total];
     for row in rows.iter_mut() {
         let key = |v: usize, pos: usize| {
             if preds[v].is_empty() {
@@ -117,23 +137,25 @@ pub fn layout(b: &Bpmn) -> BpmnLayout {
         }
     }
     let tallest = rows.iter().map(Vec::len).max().unwrap_or(1).max(1) as f64;
-    let mut nodes = vec![
-        Bounds {
-            x: 0.0,
-            y: 0.0,
-            width: 0.0,
-            height: 0.0
-        };
-        n
-    ];
+    let zero = Bounds {
+        x: 0.0,
+        y: 0.0,
+        width: 0.0,
+        height: 0.0,
+    };
+    let mut boxes = vec![zero; total];
     for (l, row) in rows.iter().enumerate() {
         // Rows of a short layer are centered on the tallest one.
         let offset = (tallest - row.len() as f64) * ROW_H / 2.0;
         for (pos, &v) in row.iter().enumerate() {
-            let (w, h) = size(&b.nodes[v].kind);
+            let (w, h) = if v < n {
+                size(&b.nodes[v].kind)
+            } else {
+                (0.0, 0.0)
+            };
             let cx = MARGIN + LAYER_W * l as f64 + 50.0;
             let cy = MARGIN + offset + ROW_H * pos as f64 + 40.0;
-            nodes[v] = Bounds {
+            boxes[v] = Bounds {
                 x: cx - w / 2.0,
                 y: cy - h / 2.0,
                 width: w,
@@ -141,31 +163,47 @@ pub fn layout(b: &Bpmn) -> BpmnLayout {
             };
         }
     }
+    // Vertical segments run in the gaps between layers; back flows along a lane below all rows.
+    let gap_after = |l: usize| MARGIN + LAYER_W * l as f64 + 50.0 + LAYER_W / 2.0;
+    let bottom = MARGIN + tallest * ROW_H + 10.0;
+    let mid_y = |v: usize| boxes[v].y + boxes[v].height / 2.0;
+    let mut back_lane = 0.0;
     let flows = b
         .flows
         .iter()
         .enumerate()
         .map(|(k, f)| {
-            let (s, t) = (nodes[f.source], nodes[f.target]);
-            let (scx, scy) = (s.x + s.width / 2.0, s.y + s.height / 2.0);
-            let (tcx, tcy) = (t.x + t.width / 2.0, t.y + t.height / 2.0);
-            if back[k] || t.x <= s.x {
-                let below = (s.y + s.height).max(t.y + t.height) + 25.0;
-                vec![
-                    (scx, s.y + s.height),
-                    (scx, below),
-                    (tcx, below),
-                    (tcx, t.y + t.height),
-                ]
-            } else if (scy - tcy).abs() < 0.5 {
-                vec![(s.x + s.width, scy), (t.x, tcy)]
+            let (s, t) = (boxes[f.source], boxes[f.target]);
+            let (ls, lt) = (layer[f.source], layer[f.target]);
+            let (sy, ty) = (mid_y(f.source), mid_y(f.target));
+            let mut pts = vec![(s.x + s.width, sy)];
+            if back[k] || lt <= ls {
+                back_lane += 12.0;
+                let lane = bottom + back_lane;
+                let before_t = gap_after(lt) - LAYER_W;
+                pts.extend([
+                    (gap_after(ls), sy),
+                    (gap_after(ls), lane),
+                    (before_t, lane),
+                    (before_t, ty),
+                ]);
             } else {
-                // Leave the source sideways, turn once in the gap before the target.
-                let mid = t.x - 25.0;
-                vec![(s.x + s.width, scy), (mid, scy), (mid, tcy), (t.x, tcy)]
+                let mut y = sy;
+                for (i, &d) in chains[k].iter().chain([&f.target]).enumerate() {
+                    let next = mid_y(d);
+                    if (next - y).abs() >= 0.5 {
+                        let gx = gap_after(ls + i);
+                        pts.extend([(gx, y), (gx, next)]);
+                    }
+                    y = next;
+                }
             }
+            pts.push((t.x, ty));
+            pts
         })
         .collect();
+    boxes.truncate(n);
+    let nodes = boxes;
     BpmnLayout { nodes, flows }
 }
 
@@ -183,6 +221,24 @@ mod tests {
             let (s, e) = (l.nodes[f.source], l.nodes[f.target]);
             let back = b.nodes[f.target].id.ends_with("_join") && b.nodes[f.source].name == "c";
             assert_eq!(e.x > s.x, !back, "{:?}", l.flows[k]);
+        }
+        // No flow runs through a node: a long branch (e beside b → c → d) takes its own row.
+        let t =
+            ProcessTree::parse("->( 'a', X( ->( 'b', 'c', 'd' ), 'e' ), *( 'f', 'g' ) )").unwrap();
+        let b2 = tree_to_bpmn(&t);
+        let l2 = layout(&b2);
+        for (k, pts) in l2.flows.iter().enumerate() {
+            for w in pts.windows(2) {
+                let ((x0, y0), (x1, y1)) = (w[0], w[1]);
+                for (i, r) in l2.nodes.iter().enumerate() {
+                    let (lo_x, hi_x, lo_y, hi_y) = (x0.min(x1), x0.max(x1), y0.min(y1), y0.max(y1));
+                    let inside = lo_x < r.x + r.width - 0.5
+                        && hi_x > r.x + 0.5
+                        && lo_y < r.y + r.height - 0.5
+                        && hi_y > r.y + 0.5;
+                    assert!(!inside, "flow {k} {pts:?} crosses node {i} {r:?}");
+                }
+            }
         }
         // No two nodes overlap.
         for i in 0..l.nodes.len() {
