@@ -87,6 +87,28 @@ fn a_diagram_at_the_node_limit_converts_in_bounded_time() {
 }
 
 #[test]
+fn a_diagram_with_many_long_flows_is_laid_out_in_bounded_time() {
+    // A 3,000-task chain plus a flow from the start to every task: the flows span 4.5M layer
+    // gaps, past the layout's bound for row slots, so they are drawn straight.
+    let mut doc = String::from("<definitions><process id=\"p\"><startEvent id=\"s\"/>\n");
+    let mut prev = "s".to_string();
+    for i in 0..3_000 {
+        let _ = writeln!(
+            doc,
+            "<task id=\"t{i}\" name=\"a\"/><sequenceFlow id=\"f{i}\" sourceRef=\"{prev}\" targetRef=\"t{i}\"/><sequenceFlow id=\"g{i}\" sourceRef=\"s\" targetRef=\"t{i}\"/>"
+        );
+        prev = format!("t{i}");
+    }
+    let _ = writeln!(
+        doc,
+        "<endEvent id=\"e\"/><sequenceFlow id=\"fe\" sourceRef=\"{prev}\" targetRef=\"e\"/></process></definitions>"
+    );
+    let b = read_bpmn(&doc, &BpmnLimits::default()).expect("accepted");
+    let back = read_bpmn(&write_bpmn(&b), &BpmnLimits::default()).expect("reads back");
+    assert_eq!((back.nodes.len(), back.flows.len()), (3_002, 6_001));
+}
+
+#[test]
 fn documents_above_the_byte_limit_are_refused_unread() {
     let limits = BpmnLimits {
         max_bytes: 100,

@@ -29,6 +29,8 @@ pub struct BpmnLayout {
 const LAYER_W: f64 = 160.0;
 const ROW_H: f64 = 110.0;
 const MARGIN: f64 = 60.0;
+/// At most this many row slots for long flows.
+const MAX_DUMMIES: usize = 200_000;
 
 fn size(kind: &BpmnKind) -> (f64, f64) {
     match kind {
@@ -92,12 +94,27 @@ pub fn layout(b: &Bpmn) -> BpmnLayout {
     let mut preds: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut chains: Vec<Vec<usize>> = vec![Vec::new(); b.flows.len()];
     let mut dummy_layer: Vec<usize> = Vec::new();
+    // Bounded: a hostile diagram (many flows over many layers) is drawn with straight long
+    // flows instead of growing quadratically.
+    let spans: usize = b
+        .flows
+        .iter()
+        .enumerate()
+        .filter(|&(k, _)| !back[k])
+        .map(|(_, f)| layer[f.target].saturating_sub(layer[f.source] + 1))
+        .fold(0usize, usize::saturating_add);
+    let use_dummies = spans <= MAX_DUMMIES;
     for (k, f) in b.flows.iter().enumerate() {
         if back[k] {
             continue;
         }
         let mut prev = f.source;
-        for l in layer[f.source] + 1..layer[f.target] {
+        let between = if use_dummies {
+            layer[f.source] + 1..layer[f.target]
+        } else {
+            0..0
+        };
+        for l in between {
             let d = n + dummy_layer.len();
             dummy_layer.push(l);
             preds.push(vec![prev]);
