@@ -1,8 +1,9 @@
 //! BPMN: hostile documents give a located error or a bounded refusal (`test_data/bpmn/err/`,
 //! each `.bpmn` with the expected message in the `.txt` beside it); diagrams Spur writes read
 //! back to the same diagram; and on every golden log, the IM and IMf trees taken through BPMN
-//! (tree → BPMN → XML → BPMN → net, as a pm4py user would) fit the log exactly as the tree's own
-//! net does.
+//! (tree → BPMN → XML → BPMN → net, as a pm4py user would) align to the log exactly as the
+//! tree's own net does (trace fitness and fitting traces; token replay is structure-dependent and
+//! is compared with pm4py's instead, by `bench/pm4py_readback.sh`).
 
 mod support;
 use spur_core::conformance::{alignment_fitness, token_replay_fitness, DEFAULT_ALIGNMENT_BUDGET};
