@@ -1,62 +1,26 @@
-//! `spur conformance LOG MODEL.pnml [--method tbr|alignments|both] [--json]`: how well the log
-//! fits a Petri net (spur-core's `conformance`, pm4py semantics): token-based replay fitness
+//! `spur conformance LOG MODEL.pnml|MODEL.bpmn [--method tbr|alignments|both] [--json]`: how well
+//! the log fits a Petri net (a BPMN diagram is converted as pm4py converts it) (spur-core's `conformance`, pm4py semantics): token-based replay fitness
 //! and ETConformance precision, optimal alignments, deviations per activity, fitness per case.
 
 use crate::convert::parse_options;
 use anyhow::Context;
-use serde::Serialize;
 use spur_core::conformance::{
-    alignment_fitness, etc_precision, token_replay_fitness, DEFAULT_ALIGNMENT_BUDGET,
+    alignment_fitness, etc_precision, token_replay_fitness, ConformanceReport, Method,
+    DEFAULT_ALIGNMENT_BUDGET,
 };
-use spur_core::discovery::{read_pnml, PnmlLimits};
+use spur_core::discovery::{bpmn_to_net, read_bpmn, read_pnml, BpmnLimits, PnmlLimits};
 use std::process::ExitCode;
 
-const HELP: &str = "usage: spur conformance LOG MODEL.pnml [--method tbr|alignments|both] [--budget STATES] [--json]
+const HELP: &str = "usage: spur conformance LOG MODEL.pnml|MODEL.bpmn [--method tbr|alignments|both] [--budget STATES] [--json]
   token-based replay (fitness, ETConformance precision) and/or optimal alignments (pm4py's
   standard costs; --budget: search states per trace, default 1000000, exhaustion is reported).
+  A .bpmn model becomes a Petri net as pm4py's convert_to_petri_net makes it.
   deviations: per activity, log moves and model moves (from alignments; with --method tbr, the
-  events replay had to force). cases: fitness per case (alignments when computed, else tbr).
+  events replay had to force). edge_deviations: the same per directly-follows edge of the log
+  (from/to null: the case's start/end; a log move counts on the edge entering it). cases:
+  fitness per case (alignments when computed, else tbr).
   --timing: milliseconds of each computation on stderr.
   --case C --activity A --timestamp T   column roles of the log";
-
-#[derive(Serialize)]
-struct Tbr {
-    log_fitness: f64,
-    average_trace_fitness: f64,
-    percentage_of_fitting_traces: f64,
-    precision: f64,
-}
-
-#[derive(Serialize)]
-struct Alignments {
-    log_fitness: f64,
-    average_trace_fitness: f64,
-    percentage_of_fitting_traces: f64,
-    exhausted: u64,
-}
-
-#[derive(Serialize)]
-struct Deviation {
-    activity: String,
-    log_moves: u64,
-    model_moves: u64,
-}
-
-#[derive(Serialize)]
-struct Case {
-    case: String,
-    fitness: Option<f64>,
-}
-
-#[derive(Serialize)]
-struct Out {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    tbr: Option<Tbr>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    alignments: Option<Alignments>,
-    deviations: Vec<Deviation>,
-    cases: Vec<Case>,
-}
 
 pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     if args.iter().any(|a| a == "--help" || a == "-h") {
@@ -64,12 +28,8 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let (options, rest) = parse_options(args)?;
-    let (mut method, mut json, mut budget, mut files) = (
-        "both".to_string(),
-        false,
-        DEFAULT_ALIGNMENT_BUDGET,
-        Vec::new(),
-    );
+    let (mut method, mut json, mut budget, mut files) =
+        (Method::Both, false, DEFAULT_ALIGNMENT_BUDGET, Vec::new());
     let mut timing = false;
     let mut it = rest.iter();
     while let Some(a) = it.next() {
@@ -82,11 +42,11 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
                     return Ok(ExitCode::from(2));
                 };
                 if a == "--method" {
-                    if !matches!(v.as_str(), "tbr" | "alignments" | "both") {
+                    let Some(m) = Method::parse(v) else {
                         eprintln!("spur: --method is tbr, alignments or both, got `{v}`\n\n{HELP}");
                         return Ok(ExitCode::from(2));
-                    }
-                    method = v.clone();
+                    };
+                    method = m;
                 } else if let Ok(n) = v.parse() {
                     budget = n;
                 } else {
@@ -103,7 +63,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     }
     let [path, model] = files.as_slice() else {
         eprintln!(
-            "spur: conformance takes LOG and MODEL.pnml (got {} files)\n\n{HELP}",
+            "spur: conformance takes LOG and MODEL.pnml or MODEL.bpmn (got {} files)\n\n{HELP}",
             files.len()
         );
         return Ok(ExitCode::from(2));
@@ -117,20 +77,20 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         eprintln!("spur: {model}: not UTF-8 text");
         return Ok(ExitCode::from(1));
     };
-    let net = match read_pnml(&text, &PnmlLimits::default()) {
+    let read = if model.ends_with(".bpmn") {
+        read_bpmn(&text, &BpmnLimits::default())
+            .map(|b| bpmn_to_net(&b))
+            .map_err(|e| e.to_string())
+    } else {
+        read_pnml(&text, &PnmlLimits::default()).map_err(|e| e.to_string())
+    };
+    let net = match read {
         Ok(n) => n,
         Err(e) => {
             eprintln!("spur: {model}: {e}");
             return Ok(ExitCode::from(1));
         }
     };
-    let mut out = Out {
-        tbr: None,
-        alignments: None,
-        deviations: Vec::new(),
-        cases: Vec::new(),
-    };
-    let mut case_fit: Vec<Option<f64>> = Vec::new();
     let clock = std::time::Instant::now();
     let lap = |what: &str, from: std::time::Instant| {
         if timing {
@@ -140,58 +100,22 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
             );
         }
     };
-    if method != "alignments" {
+    let mut tbr = None;
+    if method != Method::Alignments {
         let f = token_replay_fitness(&log, &net);
         lap("token replay fitness", clock);
         let clock = std::time::Instant::now();
         let precision = etc_precision(&log, &net);
         lap("precision", clock);
-        out.tbr = Some(Tbr {
-            log_fitness: f.log_fitness,
-            average_trace_fitness: f.average_trace_fitness,
-            percentage_of_fitting_traces: f.percentage_of_fitting_traces,
-            precision,
-        });
-        out.deviations = f
-            .problems
-            .into_iter()
-            .map(|(activity, n)| Deviation {
-                activity,
-                log_moves: n,
-                model_moves: 0,
-            })
-            .collect();
-        case_fit = f.case_fitness.into_iter().map(Some).collect();
+        tbr = Some((f, precision));
     }
-    if method != "tbr" {
+    let mut alignments = None;
+    if method != Method::Tbr {
         let clock = std::time::Instant::now();
-        let a = alignment_fitness(&log, &net, budget);
+        alignments = Some(alignment_fitness(&log, &net, budget));
         lap("alignments", clock);
-        out.alignments = Some(Alignments {
-            log_fitness: a.log_fitness,
-            average_trace_fitness: a.average_trace_fitness,
-            percentage_of_fitting_traces: a.percentage_of_fitting_traces,
-            exhausted: a.exhausted,
-        });
-        out.deviations = a
-            .deviations
-            .into_iter()
-            .map(|(activity, l, m)| Deviation {
-                activity,
-                log_moves: l,
-                model_moves: m,
-            })
-            .collect();
-        case_fit = a.case_fitness;
     }
-    out.cases = case_fit
-        .into_iter()
-        .enumerate()
-        .map(|(c, fitness)| Case {
-            case: log.case_ids().resolve(c as u32).to_string(),
-            fitness,
-        })
-        .collect();
+    let out = ConformanceReport::from_parts(&log, tbr, alignments);
     if json {
         println!("{}", serde_json::to_string_pretty(&out)?);
     } else {

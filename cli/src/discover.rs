@@ -1,28 +1,26 @@
-//! `spur discover LOG [--noise X] [-o MODEL.pnml|MODEL.ptree] [--json]`: the inductive miner
-//! (pm4py's IM, or IMf with a noise threshold) and its workflow net (spur-core's `discovery`).
+//! `spur discover LOG [--noise X | --variant imd] [-o MODEL.pnml|MODEL.bpmn|MODEL.ptree] [--json]`:
+//! the inductive miner (pm4py's IM, IMf with a noise threshold, or IMd from the DFG alone) and its workflow net or BPMN
+//! diagram (spur-core's `discovery`).
 
 use crate::convert::parse_options;
 use anyhow::Context;
-use serde::Serialize;
-use spur_core::discovery::{discover_tree, tree_to_net, write_pnml, InductiveOptions};
+use spur_core::discovery::{
+    discover_tree, discover_tree_imd, tree_to_bpmn, tree_to_net, write_bpmn, write_pnml,
+    DiscoveryReport, InductiveOptions,
+};
 use std::process::ExitCode;
 
-const HELP: &str = "usage: spur discover LOG [--noise X] [-o MODEL.pnml|MODEL.ptree] [--json]
+const HELP: &str =
+    "usage: spur discover LOG [--noise X] [-o MODEL.pnml|MODEL.bpmn|MODEL.ptree] [--json]
   discover a process tree with the inductive miner (pm4py 2.7 semantics: IM, or IMf when
-  --noise X > 0, e.g. 0.2) and convert it to a workflow net as pm4py does.
-  -o MODEL.pnml writes the net (pm4py/ProM PNML), -o MODEL.ptree the tree in pm4py's syntax.
+  --noise X > 0, e.g. 0.2; --variant imd: IMd, from the directly-follows graph alone, for logs
+  too large to keep) and convert it to a workflow net as pm4py does.
+  -o MODEL.pnml writes the net (pm4py/ProM PNML), -o MODEL.bpmn the BPMN 2.0 diagram pm4py's
+  convert_to_bpmn makes, laid out for bpmn.io/Camunda Modeler, -o MODEL.ptree the tree in
+  pm4py's syntax.
   --json prints {tree, places, transitions, visible_transitions, arcs}. --timing: milliseconds
   of mining and conversion on stderr.
   --case C --activity A --timestamp T   column roles of the log";
-
-#[derive(Serialize)]
-struct Out {
-    tree: String,
-    places: usize,
-    transitions: usize,
-    visible_transitions: usize,
-    arcs: usize,
-}
 
 pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     if args.iter().any(|a| a == "--help" || a == "-h") {
@@ -31,12 +29,22 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     }
     let (options, rest) = parse_options(args)?;
     let (mut noise, mut out, mut json, mut files) = (0.0f64, None::<String>, false, Vec::new());
-    let mut timing = false;
+    let (mut timing, mut variant) = (false, None::<String>);
     let mut it = rest.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--json" => json = true,
             "--timing" => timing = true,
+            "--variant" => match it.next().map(String::as_str) {
+                Some(v @ ("im" | "imf" | "imd")) => variant = Some(v.to_string()),
+                other => {
+                    eprintln!(
+                        "spur: --variant is im, imf or imd, got `{}`\n\n{HELP}",
+                        other.unwrap_or("")
+                    );
+                    return Ok(ExitCode::from(2));
+                }
+            },
             "--noise" | "-o" => {
                 let Some(v) = it.next() else {
                     eprintln!("spur: {a} needs a value\n\n{HELP}");
@@ -75,7 +83,15 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         Err(code) => return Ok(code),
     };
     let clock = std::time::Instant::now();
-    let tree = discover_tree(&log, InductiveOptions { noise });
+    let tree = if variant.as_deref() == Some("imd") {
+        if noise > 0.0 {
+            eprintln!("spur: --noise is for IMf, not --variant imd\n\n{HELP}");
+            return Ok(ExitCode::from(2));
+        }
+        discover_tree_imd(&log)
+    } else {
+        discover_tree(&log, InductiveOptions { noise })
+    };
     let mined = clock.elapsed();
     let net = tree_to_net(&tree);
     if timing {
@@ -90,15 +106,18 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
             format!("{tree}\n")
         } else if o.ends_with(".pnml") {
             write_pnml(&net)
+        } else if o.ends_with(".bpmn") {
+            write_bpmn(&tree_to_bpmn(&tree))
         } else {
-            eprintln!("spur: -o takes a .pnml or .ptree file, got `{o}`\n\n{HELP}");
+            eprintln!("spur: -o takes a .pnml, .bpmn or .ptree file, got `{o}`\n\n{HELP}");
             return Ok(ExitCode::from(2));
         };
         std::fs::write(o, text).with_context(|| format!("cannot write {o}"))?;
     }
     let size = net.size();
     if json {
-        let out = Out {
+        // The struct the recipe step `discover` outputs (core's `discovery_report`).
+        let out = DiscoveryReport {
             tree: tree.to_string(),
             places: size.places,
             transitions: size.transitions,

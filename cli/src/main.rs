@@ -64,9 +64,9 @@ commands:
                         what precedes / follows every ACTIVITY, in the case or on the entity
   roles LOG [--role F] [--json]
                         activity x resource/role matrix, handover of work, per-role timing
-  discover LOG [--noise X] [-o MODEL.pnml|MODEL.ptree] [--json]
+  discover LOG [--noise X | --variant imd] [-o MODEL.pnml|MODEL.bpmn|MODEL.ptree] [--json]
                         inductive miner (pm4py IM/IMf) → process tree and workflow net
-  conformance LOG MODEL.pnml [--method tbr|alignments|both] [--json]
+  conformance LOG MODEL.pnml|MODEL.bpmn [--method tbr|alignments|both] [--json]
                         token replay fitness + precision, alignments, deviations, case fitness
   stream LOG --key COL --time COL [--id COL] --window tumbling:10m|sliding:10m/1m|session:30m
          [--agg count,sum:COL,…,topk:COL:5,dfg] [--out-of-order 30s] [--lateness 5m]

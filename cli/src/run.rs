@@ -188,6 +188,23 @@ fn summary(s: &StepResult) -> String {
             )
         }
         Some(Output::Roles(r)) => format!("{} resources", r.resources.len()),
+        Some(Output::Discover(d)) => format!(
+            "{}; net {} places, {} transitions",
+            d.tree, d.places, d.transitions
+        ),
+        Some(Output::Conformance(c)) => {
+            let mut parts = Vec::new();
+            if let Some(t) = &c.tbr {
+                parts.push(format!(
+                    "token replay fitness {:.4}, precision {:.4}",
+                    t.log_fitness, t.precision
+                ));
+            }
+            if let Some(a) = &c.alignments {
+                parts.push(format!("alignment fitness {:.4}", a.log_fitness));
+            }
+            parts.join(", ")
+        }
     };
     format!(
         "#{} {} ({}): {} cases, {} events — {what}",

@@ -5,14 +5,21 @@
 //! `../shared/data/golden/discovery` to 1e-9).
 
 pub mod alignments;
+mod deviations;
 mod net;
 mod precision;
+mod report;
 mod token_replay;
 
 use crate::discovery::PetriNet;
 use crate::log::EventLog;
+pub use deviations::EdgeDeviation;
 use hashbrown::HashMap;
 use net::ReplayNet;
+pub use report::{
+    conformance_report, AlignmentSummary, CaseFitness, ConformanceReport, Deviation, Method,
+    TbrSummary,
+};
 use serde::{Deserialize, Serialize};
 
 /// Token-based replay fitness, as pm4py's `fitness_token_based_replay`.
@@ -105,6 +112,8 @@ pub struct AlignmentFitness {
     pub case_fitness: Vec<Option<f64>>,
     /// Per activity: (activity, log moves, model moves), most deviating first.
     pub deviations: Vec<(String, u64, u64)>,
+    /// Per directly-follows edge of the log, most deviating first (see [`EdgeDeviation`]).
+    pub edge_deviations: Vec<EdgeDeviation>,
 }
 
 /// Default per-trace budget of alignment search states.
@@ -113,7 +122,7 @@ pub const DEFAULT_ALIGNMENT_BUDGET: usize = 1_000_000;
 /// Align every case (each variant once) and aggregate as pm4py: trace fitness
 /// 1 − ⌊cost/10000⌋ / ⌊(10000·len + best-worst cost)/10000⌋, log fitness 1 − Σcost / Σbwc.
 pub fn alignment_fitness(log: &EventLog, net: &PetriNet, budget: usize) -> AlignmentFitness {
-    use alignments::{align, Aligned, Move, MOVE_COST};
+    use alignments::{align, Aligned, MOVE_COST};
     let rn = ReplayNet::new(net);
     let traces = label_traces(log);
     let bwc = match align(&rn, &[], budget) {
@@ -124,7 +133,7 @@ pub fn alignment_fitness(log: &EventLog, net: &PetriNet, budget: usize) -> Align
     let (mut n, mut fit, mut sum_fit, mut sum_cost, mut sum_bwc, mut exhausted) =
         (0u64, 0u64, 0.0f64, 0.0f64, 0.0f64, 0u64);
     let mut case_fitness = Vec::with_capacity(traces.len());
-    let mut dev: HashMap<&str, (u64, u64)> = HashMap::new();
+    let mut tally = deviations::Tally::default();
     for t in &traces {
         let a = cache
             .entry(t.as_slice())
@@ -147,17 +156,7 @@ pub fn alignment_fitness(log: &EventLog, net: &PetriNet, budget: usize) -> Align
         sum_cost += *cost as f64;
         sum_bwc += ltrace_bwc as f64;
         case_fitness.push(Some(f));
-        for mv in moves {
-            match *mv {
-                Move::Log(i) => dev.entry(t[i]).or_default().0 += 1,
-                Move::Model(tr) => {
-                    if let Some(l) = net.transitions[tr].label.as_deref() {
-                        dev.entry(l).or_default().1 += 1;
-                    }
-                }
-                Move::Sync(_) => {}
-            }
-        }
+        tally.add(t, moves, net);
     }
     let (mut perc, mut avg, mut logf) = (0.0, 0.0, 0.0);
     if n > 0 {
@@ -170,11 +169,7 @@ pub fn alignment_fitness(log: &EventLog, net: &PetriNet, budget: usize) -> Align
                 0.0
             };
     }
-    let mut deviations: Vec<(String, u64, u64)> = dev
-        .into_iter()
-        .map(|(a, (l, m))| (a.to_string(), l, m))
-        .collect();
-    deviations.sort_by(|a, b| (b.1 + b.2).cmp(&(a.1 + a.2)).then_with(|| a.0.cmp(&b.0)));
+    let (deviations, edge_deviations) = tally.finish();
     AlignmentFitness {
         log_fitness: logf,
         average_trace_fitness: avg,
@@ -182,5 +177,6 @@ pub fn alignment_fitness(log: &EventLog, net: &PetriNet, budget: usize) -> Align
         exhausted,
         case_fitness,
         deviations,
+        edge_deviations,
     }
 }

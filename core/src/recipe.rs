@@ -27,6 +27,8 @@ pub use replay::{
     replay, replay_view, MapResult, Output, Replay, StepResult, VariantRow, VariantsResult,
 };
 
+use crate::conformance::Method;
+use crate::discovery::{BpmnError, PnmlError};
 use crate::import::Mapping;
 use crate::map::MapOptions;
 use crate::toolkit::before_after::{BeforeAfterError, FieldError, Query};
@@ -106,6 +108,20 @@ pub enum Op {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         role: Option<String>,
     },
+    /// The inductive miner's tree and net sizes (IMf when `noise` > 0), as
+    /// `spur discover --json`.
+    Discover {
+        #[serde(default)]
+        noise: f64,
+    },
+    /// The current log checked against a model given inline as PNML or BPMN 2.0 text (told
+    /// apart by the root element; BPMN converted as pm4py does), with `method`
+    /// `tbr`, `alignments` or `both` (default), as `spur conformance --json`.
+    Conformance {
+        model: String,
+        #[serde(default)]
+        method: Method,
+    },
 }
 
 impl Op {
@@ -120,6 +136,8 @@ impl Op {
             Op::BeforeAfter { .. } => "before_after",
             Op::Compare { .. } => "compare",
             Op::Roles { .. } => "roles",
+            Op::Discover { .. } => "discover",
+            Op::Conformance { .. } => "conformance",
         }
     }
 }
@@ -176,6 +194,12 @@ pub enum StepError {
     Compare(#[from] CompareError),
     #[error(transparent)]
     Roles(#[from] FieldError),
+    #[error("noise is {0}, not a number in [0, 1)")]
+    Noise(f64),
+    #[error("model: {0}")]
+    Model(#[from] PnmlError),
+    #[error("model: {0}")]
+    BpmnModel(#[from] BpmnError),
 }
 
 impl Recipe {

@@ -39,6 +39,16 @@ pub fn step_output(result: &StepResult, op: Option<&Op>) -> AnyView {
         Output::BeforeAfter(b) => frame(before_after::view(&id, b).into_any()),
         Output::Compare(c) => frame(compare::view(&id, c, result.cases, op).into_any()),
         Output::Roles(r) => frame(roles::view(&id, r).into_any()),
+        Output::Discover(d) => view! {
+            <p class="view-discover" data-tree=d.tree.clone()>
+                {format!("{} · net: {} places, {} transitions", d.tree, d.places, d.transitions)}
+            </p>
+        }
+        .into_any(),
+        Output::Conformance(c) => view! {
+            <pre class="view-conformance">{serde_json::to_string_pretty(c).unwrap_or_default()}</pre>
+        }
+        .into_any(),
     }
 }
 

@@ -3,76 +3,9 @@
 //! single-entry/single-exit silent transitions, then removal of dangling places), so place,
 //! transition and arc counts equal pm4py's.
 
-use super::petri::{Arc, PetriNet, Place, Transition};
+use super::net_build::{finish, reduce, Node, Work};
+use super::petri::PetriNet;
 use super::tree::{Operator, ProcessTree};
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Node {
-    P(usize),
-    T(usize),
-}
-
-/// A net under construction: removed places/transitions/arcs are tombstoned.
-struct Work {
-    places: Vec<(String, bool)>,
-    transitions: Vec<(String, Option<String>, bool)>,
-    /// (from, to, alive)
-    arcs: Vec<(Node, Node, bool)>,
-    n_places: usize,
-    n_hidden: usize,
-    n_visible: usize,
-}
-
-impl Work {
-    fn new_place(&mut self) -> usize {
-        self.n_places += 1;
-        self.places.push((format!("p_{}", self.n_places), true));
-        self.places.len() - 1
-    }
-    fn new_hidden(&mut self, kind: &str) -> usize {
-        self.n_hidden += 1;
-        self.transitions
-            .push((format!("{kind}_{}", self.n_hidden), None, true));
-        self.transitions.len() - 1
-    }
-    fn new_visible(&mut self, label: &str) -> usize {
-        self.n_visible += 1;
-        self.transitions.push((
-            format!("t_{}", self.n_visible),
-            Some(label.to_string()),
-            true,
-        ));
-        self.transitions.len() - 1
-    }
-    fn arc(&mut self, from: Node, to: Node) {
-        self.arcs.push((from, to, true));
-    }
-    fn in_arcs(&self, n: Node) -> impl Iterator<Item = usize> + '_ {
-        self.arcs
-            .iter()
-            .enumerate()
-            .filter(move |(_, a)| a.2 && a.1 == n)
-            .map(|(i, _)| i)
-    }
-    fn out_arcs(&self, n: Node) -> impl Iterator<Item = usize> + '_ {
-        self.arcs
-            .iter()
-            .enumerate()
-            .filter(move |(_, a)| a.2 && a.0 == n)
-            .map(|(i, _)| i)
-    }
-    fn remove(&mut self, n: Node) {
-        for a in self.arcs.iter_mut() {
-            if a.0 == n || a.1 == n {
-                a.2 = false;
-            }
-        }
-        match n {
-            Node::P(p) => self.places[p].1 = false,
-            Node::T(t) => self.transitions[t].2 = false,
-        }
-    }
-}
 
 fn first_child(t: &ProcessTree) -> Option<&ProcessTree> {
     match t {
@@ -162,14 +95,7 @@ fn tau_mandatory(t: &ProcessTree, first: bool) -> bool {
 
 /// Convert a process tree into a workflow net with pm4py's construction.
 pub fn tree_to_net(tree: &ProcessTree) -> PetriNet {
-    let mut w = Work {
-        places: Vec::new(),
-        transitions: Vec::new(),
-        arcs: Vec::new(),
-        n_places: 0,
-        n_hidden: 0,
-        n_visible: 0,
-    };
+    let mut w = Work::new();
     let source = w.new_place();
     w.places[source].0 = "source".into();
     let sink = w.new_place();
@@ -331,130 +257,4 @@ fn add(w: &mut Work, tree: &ProcessTree, init: Node, fin: Option<Node>) -> usize
         }
     }
     final_place
-}
-
-/// pm4py's `apply_simple_reduction`: merge silent transitions with one input place that only
-/// they consume (into the place's producer), and with one output place that only they produce
-/// (into the place's consumer), until nothing changes.
-fn reduce(w: &mut Work) {
-    loop {
-        let before = (alive_t(w), alive_p(w));
-        while reduce_once(w, true) {}
-        while reduce_once(w, false) {}
-        if (alive_t(w), alive_p(w)) == before {
-            return;
-        }
-    }
-}
-
-fn alive_t(w: &Work) -> usize {
-    w.transitions.iter().filter(|t| t.2).count()
-}
-fn alive_p(w: &Work) -> usize {
-    w.places.iter().filter(|p| p.1).count()
-}
-
-fn reduce_once(w: &mut Work, entry: bool) -> bool {
-    for t in 0..w.transitions.len() {
-        if !w.transitions[t].2 || w.transitions[t].1.is_some() {
-            continue;
-        }
-        let tn = Node::T(t);
-        let side: Vec<usize> = if entry {
-            w.in_arcs(tn).collect()
-        } else {
-            w.out_arcs(tn).collect()
-        };
-        let [arc] = side.as_slice() else { continue };
-        let place = if entry {
-            w.arcs[*arc].0
-        } else {
-            w.arcs[*arc].1
-        };
-        let (far, near): (Vec<usize>, Vec<usize>) = if entry {
-            (w.in_arcs(place).collect(), w.out_arcs(place).collect())
-        } else {
-            (w.out_arcs(place).collect(), w.in_arcs(place).collect())
-        };
-        if far.len() != 1 {
-            continue;
-        }
-        // The place's other side must be this transition only (as a set).
-        let only_t = near.iter().all(|&a| {
-            if entry {
-                w.arcs[a].1 == tn
-            } else {
-                w.arcs[a].0 == tn
-            }
-        });
-        if near.is_empty() || !only_t {
-            continue;
-        }
-        let other = if entry {
-            w.arcs[far[0]].0
-        } else {
-            w.arcs[far[0]].1
-        };
-        let rewire: Vec<Node> = if entry {
-            w.out_arcs(tn).map(|a| w.arcs[a].1).collect()
-        } else {
-            w.in_arcs(tn).map(|a| w.arcs[a].0).collect()
-        };
-        w.remove(tn);
-        w.remove(place);
-        for p in rewire {
-            if entry {
-                w.arc(other, p);
-            } else {
-                w.arc(p, other);
-            }
-        }
-        return true;
-    }
-    false
-}
-
-fn finish(w: Work, source: usize, sink: usize) -> PetriNet {
-    let mut pmap = vec![usize::MAX; w.places.len()];
-    let mut net = PetriNet {
-        name: "spur_net".into(),
-        ..PetriNet::default()
-    };
-    for (i, (name, alive)) in w.places.iter().enumerate() {
-        if *alive {
-            pmap[i] = net.places.len();
-            net.places.push(Place { name: name.clone() });
-        }
-    }
-    let mut tmap = vec![usize::MAX; w.transitions.len()];
-    for (i, (name, label, alive)) in w.transitions.iter().enumerate() {
-        if *alive {
-            tmap[i] = net.transitions.len();
-            net.transitions.push(Transition {
-                name: name.clone(),
-                label: label.clone(),
-            });
-        }
-    }
-    for &(from, to, alive) in &w.arcs {
-        if !alive {
-            continue;
-        }
-        match (from, to) {
-            (Node::P(p), Node::T(t)) => net.arcs.push(Arc::In {
-                place: pmap[p],
-                transition: tmap[t],
-                weight: 1,
-            }),
-            (Node::T(t), Node::P(p)) => net.arcs.push(Arc::Out {
-                transition: tmap[t],
-                place: pmap[p],
-                weight: 1,
-            }),
-            _ => {}
-        }
-    }
-    net.initial_marking = vec![(pmap[source], 1)];
-    net.final_marking = vec![(pmap[sink], 1)];
-    net
 }

@@ -1,6 +1,10 @@
 //! Replaying a recipe on a log: filters narrow the current log in order, views compute on it.
 
 use super::{Op, Recipe, RecipeError, StepError};
+use crate::conformance::{conformance_report, ConformanceReport, DEFAULT_ALIGNMENT_BUDGET};
+use crate::discovery::{
+    bpmn_to_net, discovery_report, read_bpmn, read_pnml, BpmnLimits, DiscoveryReport, PnmlLimits,
+};
 use crate::import::Mapping;
 use crate::log::EventLog;
 use crate::map::{process_map, ProcessMap};
@@ -44,6 +48,8 @@ pub enum Output {
     BeforeAfter(Box<BeforeAfter>),
     Compare(Box<Comparison>),
     Roles(Box<Roles>),
+    Discover(Box<DiscoveryReport>),
+    Conformance(Box<ConformanceReport>),
 }
 
 /// The process map with its size.
@@ -120,6 +126,8 @@ const KINDS: &[&str] = &[
     "before_after",
     "compare",
     "roles",
+    "discover",
+    "conformance",
 ];
 
 fn decode_output(kind: &str, v: &str) -> Result<Output, serde_json::Error> {
@@ -132,6 +140,8 @@ fn decode_output(kind: &str, v: &str) -> Result<Output, serde_json::Error> {
         "variants" => Output::Variants(from_value(v)?),
         "before_after" => Output::BeforeAfter(from_value(v)?),
         "compare" => Output::Compare(from_value(v)?),
+        "discover" => Output::Discover(from_value(v)?),
+        "conformance" => Output::Conformance(from_value(v)?),
         _ => Output::Roles(from_value(v)?),
     })
 }
@@ -209,6 +219,28 @@ fn run_step(log: &EventLog, op: &Op) -> Result<(Option<EventLog>, Output), StepE
             (None, Output::Compare(Box::new(result)))
         }
         Op::Roles { role } => (None, Output::Roles(Box::new(roles(log, role.as_deref())?))),
+        Op::Discover { noise } => {
+            if !(0.0..1.0).contains(noise) {
+                return Err(StepError::Noise(*noise));
+            }
+            let report = discovery_report(log, *noise);
+            (None, Output::Discover(Box::new(report)))
+        }
+        Op::Conformance { model, method } => {
+            // The CLI's defaults: PNML limits and the alignment state budget.
+            let net = match read_pnml(model, &PnmlLimits::default()) {
+                Ok(net) => net,
+                // A BPMN document's root is <definitions>; anything else keeps the PNML error.
+                Err(e)
+                    if e.message.contains("not <pnml>") && e.message.contains("<definitions>") =>
+                {
+                    bpmn_to_net(&read_bpmn(model, &BpmnLimits::default())?)
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let report = conformance_report(log, &net, *method, DEFAULT_ALIGNMENT_BUDGET);
+            (None, Output::Conformance(Box::new(report)))
+        }
     })
 }
 

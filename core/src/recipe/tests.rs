@@ -67,6 +67,8 @@ fn render(r: &Replay) -> String {
                 c.attributes.first().map_or("", |a| a.name.as_str())
             ),
             Some(Output::Roles(r)) => format!("{} resources", r.resources.len()),
+            Some(Output::Discover(d)) => d.tree.clone(),
+            Some(Output::Conformance(c)) => format!("{} cases", c.cases.len()),
         };
         out.push_str(&format!(
             "{} {} {} [{} cases, {} events] {}\n",
@@ -193,7 +195,7 @@ fn hostile_recipes_get_located_errors() {
         recipe version 2 is not supported; this build reads version 1
         recipe version "1" is not supported; this build reads version 1
         recipe: at `extra`: unknown field `extra`, expected one of `version`, `name`, `steps`
-        recipe: at `steps[0]`: (step `a`, pivot) unknown variant `pivot`, expected one of `import`, `filter`, `stats`, `map`, `variants`, `before_after`, `compare`, `roles`
+        recipe: at `steps[0]`: (step `a`, pivot) unknown variant `pivot`, expected one of `import`, `filter`, `stats`, `map`, `variants`, `before_after`, `compare`, `roles`, `discover`, `conformance`
         recipe: at `steps[0]`: (step `a`, variants) unknown field `topp`, expected `top`
         recipe: at `steps[0]`: (step `a`, filter) missing field `activities`
         recipe step 1 (`a`): the id is used by an earlier step; ids must be unique

@@ -190,6 +190,8 @@ fn summary(op: &Op) -> String {
             let b = b.as_deref().map_or("the other cases".to_string(), group);
             format!("A: {} vs B: {b}", group(a))
         }
+        Op::Discover { noise } => format!("inductive miner, noise {noise}"),
+        Op::Conformance { method, .. } => format!("conformance to the given model ({method:?})"),
         other => params(other),
     }
 }
