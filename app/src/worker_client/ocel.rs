@@ -1,7 +1,7 @@
 //! Typed calls for object-centric logs (issue 17): open a kept OCEL source or the orders demo,
 //! draw the object-centric map, flatten on a type into the process screen's log.
 
-use super::process::ImportProgress;
+use super::process::{import_progress, ImportProgress};
 use super::{client, unexpected, OnMessage};
 use crate::protocol::ocel::{OcelReply, OcelRequest};
 use crate::protocol::{ErrorDto, FromWorker, ToWorker};
@@ -67,21 +67,7 @@ pub async fn open(
     index: usize,
     on_progress: impl Fn(ImportProgress) + 'static,
 ) -> Result<Opened, ErrorDto> {
-    let progress = Box::new(move |m: &FromWorker| {
-        if let FromWorker::ImportProgress {
-            bytes,
-            total_bytes,
-            events,
-            ..
-        } = m
-        {
-            on_progress(ImportProgress {
-                bytes: *bytes,
-                total_bytes: *total_bytes,
-                events: *events,
-            });
-        }
-    });
+    let progress = import_progress(on_progress);
     opened(ask(OcelRequest::Open { index }, Some(progress)).await?.0)
 }
 

@@ -25,13 +25,10 @@ pub struct DrawnMap {
     pub height: f64,
 }
 
-/// Import the log in `bytes` (transferred) as the worker's current log.
-pub async fn import(
-    name: String,
-    bytes: ArrayBuffer,
-    on_progress: impl Fn(ImportProgress) + 'static,
-) -> Result<(Summary, Vec<String>), ErrorDto> {
-    let progress = Box::new(move |m: &FromWorker| {
+/// The intermediate-message handler of an import: `f` sees each `ImportProgress` (every
+/// importing call — logs, sources, clickstreams, OCEL — reports the same way).
+pub(super) fn import_progress(f: impl Fn(ImportProgress) + 'static) -> super::OnMessage {
+    Box::new(move |m: &FromWorker| {
         if let FromWorker::ImportProgress {
             bytes,
             total_bytes,
@@ -39,13 +36,22 @@ pub async fn import(
             ..
         } = m
         {
-            on_progress(ImportProgress {
+            f(ImportProgress {
                 bytes: *bytes,
                 total_bytes: *total_bytes,
                 events: *events,
             });
         }
-    });
+    })
+}
+
+/// Import the log in `bytes` (transferred) as the worker's current log.
+pub async fn import(
+    name: String,
+    bytes: ArrayBuffer,
+    on_progress: impl Fn(ImportProgress) + 'static,
+) -> Result<(Summary, Vec<String>), ErrorDto> {
+    let progress = import_progress(on_progress);
     let (reply, _) = client()?
         .call_with(
             |job| ToWorker::Import { job, name },

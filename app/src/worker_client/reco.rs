@@ -2,7 +2,7 @@
 //! is kept there as source 0 (sent once, then previewed and read by options), and so is the
 //! model just trained; the artifact comes back as a transferred buffer.
 
-use super::process::ImportProgress;
+use super::process::{import_progress, ImportProgress};
 use super::sources::listing_on;
 use super::{client_on, restart_lane, unexpected, Lane};
 use crate::protocol::reco::{
@@ -53,21 +53,7 @@ pub async fn read(
     columns: ClickColumns,
     on_progress: impl Fn(ImportProgress) + 'static,
 ) -> Result<ClicksRead, ErrorDto> {
-    let progress = Box::new(move |m: &FromWorker| {
-        if let FromWorker::ImportProgress {
-            bytes,
-            total_bytes,
-            events,
-            ..
-        } = m
-        {
-            on_progress(ImportProgress {
-                bytes: *bytes,
-                total_bytes: *total_bytes,
-                events: *events,
-            });
-        }
-    });
+    let progress = import_progress(on_progress);
     let (reply, _) = client_on(LANE)?
         .call_with(
             |job| ToWorker::RecoRead {

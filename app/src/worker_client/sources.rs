@@ -1,7 +1,7 @@
 //! Typed calls for the Load screen's sources: files are sent to the worker once
 //! ([`add`]) and then previewed, imported or merged by index.
 
-use super::process::ImportProgress;
+use super::process::{import_progress, ImportProgress};
 use super::{client, client_on, unexpected, Lane};
 use crate::protocol::sources::{MergeDone, Preview, SourceInfo, SourceSpec};
 use crate::protocol::{ErrorDto, FromWorker, ToWorker};
@@ -79,24 +79,6 @@ pub async fn preview(
     }
 }
 
-fn on_progress(f: impl Fn(ImportProgress) + 'static) -> Box<dyn Fn(&FromWorker)> {
-    Box::new(move |m: &FromWorker| {
-        if let FromWorker::ImportProgress {
-            bytes,
-            total_bytes,
-            events,
-            ..
-        } = m
-        {
-            f(ImportProgress {
-                bytes: *bytes,
-                total_bytes: *total_bytes,
-                events: *events,
-            });
-        }
-    })
-}
-
 /// Import source `index` with `options` as the current log.
 pub async fn import(
     index: usize,
@@ -111,7 +93,7 @@ pub async fn import(
                 options,
             },
             None,
-            Some(on_progress(progress)),
+            Some(import_progress(progress)),
         )
         .await?;
     match reply {
@@ -134,7 +116,7 @@ pub async fn merge(
                 merge,
             },
             None,
-            Some(on_progress(progress)),
+            Some(import_progress(progress)),
         )
         .await?;
     match reply {
