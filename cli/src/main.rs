@@ -78,12 +78,25 @@ commands:
   help                  this text";
 
 fn main() -> ExitCode {
+    restore_sigpipe();
     match run(std::env::args().skip(1).collect()) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("spur: {e:#}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// Rust ignores SIGPIPE, so a `println!` into a closed pipe (`spur … --json | head`) panics.
+/// A command-line tool should stop quietly there instead, as `cat` and `grep` do: restore the
+/// default action, which ends the process when the reader has gone.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in `main`, before any thread exists; `signal` with `SIG_DFL`
+    // only resets the disposition of SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 
