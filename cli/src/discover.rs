@@ -1,23 +1,23 @@
-//! `spur discover LOG [--noise X | --variant imd] [-o MODEL.pnml|MODEL.bpmn|MODEL.ptree] [--json]`:
+//! `spur discover LOG [--noise X | --variant imd] [-o MODEL.pnml|MODEL.bpmn|MODEL.ptree|MODEL.svg] [--json]`:
 //! the inductive miner (pm4py's IM, IMf with a noise threshold, or IMd from the DFG alone) and its workflow net or BPMN
 //! diagram (spur-core's `discovery`).
 
 use crate::convert::parse_options;
 use anyhow::Context;
 use spur_core::discovery::{
-    discover_tree, discover_tree_imd, tree_to_bpmn, tree_to_net, write_bpmn, write_pnml,
-    DiscoveryReport, InductiveOptions,
+    discover_tree, discover_tree_imd, render_bpmn_svg, tree_to_bpmn, tree_to_net, write_bpmn,
+    write_pnml, DiscoveryReport, InductiveOptions,
 };
 use std::process::ExitCode;
 
 const HELP: &str =
-    "usage: spur discover LOG [--noise X] [-o MODEL.pnml|MODEL.bpmn|MODEL.ptree] [--json]
+    "usage: spur discover LOG [--noise X] [-o MODEL.pnml|MODEL.bpmn|MODEL.ptree|MODEL.svg] [--json]
   discover a process tree with the inductive miner (pm4py 2.7 semantics: IM, or IMf when
   --noise X > 0, e.g. 0.2; --variant imd: IMd, from the directly-follows graph alone, for logs
   too large to keep) and convert it to a workflow net as pm4py does.
   -o MODEL.pnml writes the net (pm4py/ProM PNML), -o MODEL.bpmn the BPMN 2.0 diagram pm4py's
   convert_to_bpmn makes, laid out for bpmn.io/Camunda Modeler, -o MODEL.ptree the tree in
-  pm4py's syntax.
+  pm4py's syntax, -o MODEL.svg that BPMN diagram drawn (the browser's Model card picture).
   --json prints {tree, places, transitions, visible_transitions, arcs}. --timing: milliseconds
   of mining and conversion on stderr.
   --case C --activity A --timestamp T   column roles of the log";
@@ -108,8 +108,10 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
             write_pnml(&net)
         } else if o.ends_with(".bpmn") {
             write_bpmn(&tree_to_bpmn(&tree))
+        } else if o.ends_with(".svg") {
+            render_bpmn_svg(&tree_to_bpmn(&tree))
         } else {
-            eprintln!("spur: -o takes a .pnml, .bpmn or .ptree file, got `{o}`\n\n{HELP}");
+            eprintln!("spur: -o takes a .pnml, .bpmn, .ptree or .svg file, got `{o}`\n\n{HELP}");
             return Ok(ExitCode::from(2));
         };
         std::fs::write(o, text).with_context(|| format!("cannot write {o}"))?;

@@ -9,6 +9,7 @@
 pub mod bpmn;
 pub mod bpmn_layout;
 mod bpmn_read;
+mod bpmn_svg;
 mod bpmn_to_petri;
 mod bpmn_write;
 mod cuts;
@@ -25,6 +26,7 @@ pub mod tree;
 
 pub use bpmn::{tree_to_bpmn, Bpmn, BpmnFlow, BpmnKind, BpmnNode, GatewayDirection};
 pub use bpmn_read::{read_bpmn, BpmnError, BpmnLimits};
+pub use bpmn_svg::render_bpmn_svg;
 pub use bpmn_to_petri::bpmn_to_net;
 pub use bpmn_write::write_bpmn;
 pub use imd::discover_tree_imd;
