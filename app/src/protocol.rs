@@ -7,6 +7,7 @@
 
 pub mod cases;
 pub mod leads;
+pub mod model;
 pub mod ocel;
 pub mod reco;
 pub mod sources;
@@ -129,6 +130,11 @@ pub enum ToWorker {
     Ocel {
         job: JobId,
         request: ocel::OcelRequest,
+    },
+    // --- the process screen's Model card (issue 14): see [`model`].
+    Model {
+        job: JobId,
+        request: model::ModelRequest,
     },
     // --- recommendations (issue 12). The Recommendations screen has its own worker (its
     // Cancel restarts only that one); its clickstream is that worker's source 0, so the
@@ -281,6 +287,11 @@ pub enum FromWorker {
         job: JobId,
         reply: ocel::OcelReply,
     },
+    // --- the Model card (issue 14), the reply to `Model`.
+    Model {
+        job: JobId,
+        reply: model::ModelReply,
+    },
     // --- recommendations (issue 12)
     RecoRead {
         job: JobId,
@@ -377,6 +388,7 @@ impl ToWorker {
             | ToWorker::CaseDetail { job, .. }
             | ToWorker::Stream { job, .. }
             | ToWorker::Ocel { job, .. }
+            | ToWorker::Model { job, .. }
             | ToWorker::RecoDemo { job, .. }
             | ToWorker::RecoRead { job, .. }
             | ToWorker::RecoTrain { job, .. }
@@ -411,7 +423,7 @@ impl FromWorker {
             FromWorker::CasePaged { job, .. } | FromWorker::CaseDetailed { job, .. } => Some(*job),
             // --- stream replay
             FromWorker::Streamed { job, .. } => Some(*job),
-            FromWorker::Ocel { job, .. } => Some(*job),
+            FromWorker::Ocel { job, .. } | FromWorker::Model { job, .. } => Some(*job),
             // --- recommendations
             FromWorker::RecoRead { job, .. }
             | FromWorker::RecoProgress { job, .. }

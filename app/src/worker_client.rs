@@ -9,6 +9,7 @@
 
 pub mod cases;
 pub mod leads;
+pub mod model;
 pub mod ocel;
 pub mod process;
 pub mod recipe;

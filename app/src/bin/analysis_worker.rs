@@ -4,7 +4,8 @@
 //! the app runs here so that the page never freezes. The process-analysis requests (import,
 //! filters, map, variants, charts) and the log they work on live in [`process`]; the Load
 //! screen's sources (kept files, previews, imports, merges) in [`sources`]; an object-centric
-//! log (kept, mapped, flattened) in [`ocel`]; the lead
+//! log (kept, mapped, flattened) in [`ocel`]; the Model card's discovery and conformance
+//! checks on the process view in [`model`]; the lead
 //! table, training and scoring in [`leads`]; the Recommendations screen's clickstream and model
 //! in [`reco`] (that screen runs its own instance of this worker).
 
@@ -12,6 +13,8 @@
 mod cases;
 #[path = "analysis_worker/leads.rs"]
 mod leads;
+#[path = "analysis_worker/model.rs"]
+mod model;
 #[path = "analysis_worker/ocel.rs"]
 mod ocel;
 #[path = "analysis_worker/process.rs"]
@@ -101,6 +104,10 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) -> (FromWorker, Op
             limit,
         } => cases::page(job, sort, descending, search, offset, limit),
         ToWorker::CaseDetail { job, case } => cases::detail(job, &case),
+        // --- the process screen's Model card
+        ToWorker::Model { job, request } => {
+            model::handle(job, request, parts.get(1), &|p| post_with(scope, &p, None))
+        }
         // --- stream replay
         ToWorker::Stream { job, request } => stream::handle(job, request),
         // --- object-centric logs
