@@ -1,6 +1,6 @@
 //! The process screen (issue 6): a notebook side panel holding the recipe (every filter and view
 //! the analyst applied, as cells), the filter panel, and the views of the filtered log —
-//! process map, variants, statistics.
+//! process map, the discovered model (with conformance checks), variants, statistics.
 //!
 //! The log lives in the worker; this screen holds only the recipe. When its steps change the
 //! worker replays it (debounced, stale replies ignored) and, when the filtered log changed,
@@ -13,6 +13,7 @@ mod ctx;
 mod filter_form;
 mod filter_panel;
 mod map;
+mod model;
 mod notebook;
 mod recipe_bar;
 mod store;
@@ -110,6 +111,7 @@ pub fn ProcessPage(
                 <filter_panel::FilterPanel />
                 <add_view::AddView />
                 <map::MapCard />
+                <model::ModelCard />
                 <variants::VariantsCard />
                 <cases::CasesCard />
                 <charts::ChartsCard />
