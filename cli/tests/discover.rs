@@ -1,5 +1,5 @@
 //! Transcript tests of `spur discover` and `spur conformance`: a model discovered from a log,
-//! written as PNML or BPMN, and the log checked against it; the recipe steps `discover` and
+//! written as PNML, BPMN or its SVG picture, and the log checked against it; the recipe steps `discover` and
 //! `conformance` replayed by `spur run` print exactly the same JSON.
 
 mod support;
@@ -36,6 +36,21 @@ fn discover_then_conformance_fits_perfectly() {
         ),
         (Some(6), Some(4), Some(3), Some(10))
     );
+    // -o MODEL.svg draws the BPMN diagram: a task per activity, the ∧ split and join.
+    let svg = dir.join("model.svg");
+    let (code, _, stderr) = spur_parts(&[
+        "discover",
+        log.to_str().unwrap(),
+        "-o",
+        svg.to_str().unwrap(),
+    ]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    let drawn = std::fs::read_to_string(&svg).unwrap();
+    assert!(drawn.starts_with("<svg"), "{drawn}");
+    for a in ["a", "b", "c"] {
+        assert_eq!(drawn.matches(&format!("data-activity=\"{a}\"")).count(), 1);
+    }
+    assert_eq!(drawn.matches("data-kind=\"and\"").count(), 2);
     // IMd, from the DFG alone, finds the same tree here; it takes no noise.
     let (code, stdout, _) = spur_parts(&["discover", log.to_str().unwrap(), "--variant", "imd"]);
     assert_eq!(code, 0);
