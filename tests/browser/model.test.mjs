@@ -1,0 +1,142 @@
+// Browser end-to-end of the process screen's Model card (issue 14) on the demo laundry log: the
+// discovered tree and net sizes equal `spur discover LOG --json` (IM at noise 0, IMf at 0.2);
+// the picture draws one task per activity of the tree; the PNML downloaded from the card,
+// uploaded back as the reference model, fits (token-replay log fitness 1) and every number
+// shown equals `spur conformance LOG THAT.pnml --json`; the downloaded BPMN does the same; so
+// does a model of the cases without `reset` (fitness < 1, `reset` among the deviations); a
+// file that is not XML gives a located error and the card keeps working. No request leaves
+// 127.0.0.1.
+import { after, afterEach, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { serveStatic } from "../support/static-server.mjs";
+import { assertNoPageErrors, launch, offMachine } from "../support/browser.mjs";
+import { spur } from "../support/cli.mjs";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+const SHOTS = new URL("../../out/screenshots/", import.meta.url);
+const LOG = join(ROOT, "public/demo/laundry-bookings.csv");
+const DIR = mkdtempSync(join(tmpdir(), "spur-model-"));
+let server, browser, page;
+
+const spurJson = (...args) => JSON.parse(spur(...args, "--json"));
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  server = await serveStatic(join(ROOT, "dist"));
+  browser = await launch();
+  page = await browser.context.newPage();
+  page.on("pageerror", (e) => console.error("page error:", e.message));
+  await page.setViewportSize({ width: 1400, height: 1000 });
+});
+afterEach(() => assertNoPageErrors(browser));
+after(async () => {
+  await browser?.context.close();
+  await server?.close();
+});
+
+/** The card's model once it shows the tree of `want` (the card rediscovers on every change). */
+async function waitForTree(want) {
+  await page.waitForFunction(
+    (t) => document.querySelector("#model-tree")?.textContent === t,
+    want.tree,
+    { timeout: 60_000 },
+  );
+  const sizes = page.locator("#model-sizes");
+  for (const [attr, key] of [["data-places", "places"], ["data-transitions", "transitions"],
+    ["data-visible-transitions", "visible_transitions"], ["data-arcs", "arcs"]]) {
+    assert.equal(Number(await sizes.getAttribute(attr)), want[key], key);
+  }
+}
+
+/** Upload `file` as the reference model and wait for the report (or an error). */
+async function check(file) {
+  await page.setInputFiles("#model-file", file);
+  await page.waitForSelector("#model-card .model-check, #model-check-error", { timeout: 60_000 });
+}
+
+/** Every number the card shows equals `spur conformance LOG model --json`. */
+async function assertReportEquals(want) {
+  const fit = page.locator("#model-fitness");
+  assert.equal(Number(await fit.getAttribute("data-log-fitness")), want.tbr.log_fitness);
+  assert.equal(Number(await fit.getAttribute("data-fitting")), want.tbr.percentage_of_fitting_traces);
+  assert.equal(Number(await fit.getAttribute("data-average")), want.tbr.average_trace_fitness);
+  assert.equal(Number(await page.locator("#model-precision").getAttribute("data-precision")), want.tbr.precision);
+  const al = page.locator("#model-alignment-fitness");
+  assert.equal(Number(await al.getAttribute("data-log-fitness")), want.alignments.log_fitness);
+  assert.equal(Number(await al.getAttribute("data-fitting")), want.alignments.percentage_of_fitting_traces);
+  const rows = await page.$$eval("#model-deviations tbody tr", (trs) =>
+    trs.map((r) => [r.dataset.activity, Number(r.dataset.logMoves), Number(r.dataset.modelMoves)]));
+  const expected = want.deviations.slice(0, 10).map((d) => [d.activity, d.log_moves, d.model_moves]);
+  assert.deepEqual(rows, expected);
+}
+
+test("the demo log's model equals `spur discover --json` (tree, net sizes) and is drawn", async () => {
+  await page.goto(server.url);
+  await page.click("#load-demo");
+  await page.waitForSelector("#model-card", { timeout: 30_000 });
+  const want = spurJson("discover", LOG);
+  await waitForTree(want);
+  // One task per activity of the tree (the tree is the same string, so the same activities).
+  const leaves = [...want.tree.matchAll(/'([^']*)'/g)].map((m) => m[1]).sort();
+  const tasks = (await page.$$eval("#model-svg [data-activity]", (g) => g.map((e) => e.dataset.activity))).sort();
+  assert.deepEqual(tasks, leaves);
+  assert.ok(await page.locator("#model-svg [data-kind=start]").count() === 1);
+  await page.locator("#model-card").screenshot({ path: new URL("model-card.png", SHOTS).pathname });
+});
+
+test("noise 0.2 gives IMf's tree as `spur discover --noise 0.2`", async () => {
+  await page.selectOption("#model-noise", "0.2");
+  await waitForTree(spurJson("discover", LOG, "--noise", "0.2"));
+  await page.selectOption("#model-noise", "0");
+  await waitForTree(spurJson("discover", LOG));
+});
+
+test("the downloaded PNML, uploaded back, fits with the CLI's numbers", async () => {
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#model-download-pnml")]);
+  assert.match(download.suggestedFilename(), /\.pnml$/);
+  const pnml = join(DIR, "browser-model.pnml");
+  await download.saveAs(pnml);
+  await check(pnml);
+  const want = spurJson("conformance", LOG, pnml);
+  assert.equal(want.tbr.log_fitness, 1);
+  await assertReportEquals(want);
+});
+
+test("the downloaded BPMN, uploaded back, gives `spur conformance LOG THAT.bpmn`'s numbers", async () => {
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#model-download-bpmn")]);
+  const bpmn = join(DIR, "browser-model.bpmn");
+  await download.saveAs(bpmn);
+  await check(bpmn);
+  await assertReportEquals(spurJson("conformance", LOG, bpmn));
+});
+
+test("a model without `reset` shows the CLI's fitness, precision and top deviations", async () => {
+  // The model of the cases without `reset` (discovered by the CLI): `reset` events are log moves.
+  const partialLog = join(DIR, "no-reset.csv");
+  const partial = join(DIR, "no-reset.pnml");
+  spur("filter", LOG, "not:has:reset", "-o", partialLog);
+  spur("discover", partialLog, "-o", partial);
+  await check(partial);
+  const want = spurJson("conformance", LOG, partial);
+  assert.ok(want.deviations.some((d) => d.activity === "reset" && d.log_moves > 0));
+  assert.ok(want.tbr.log_fitness < 1);
+  await assertReportEquals(want);
+  await page.locator("#model-card").screenshot({ path: new URL("model-check.png", SHOTS).pathname });
+});
+
+test("a model file that is not XML gives a located error and the card keeps working", async () => {
+  const bad = join(DIR, "notes.pnml");
+  writeFileSync(bad, "these are my notes, not a model\n");
+  await check(bad);
+  const error = page.locator("#model-check-error");
+  await error.waitFor();
+  assert.match(await error.innerText(), /notes\.pnml: .*line 1/i);
+  // Still usable: a good model checks again.
+  await check(join(DIR, "browser-model.pnml"));
+  await page.waitForSelector("#model-fitness", { timeout: 60_000 });
+  assert.equal(Number(await page.locator("#model-fitness").getAttribute("data-log-fitness")), 1);
+  assert.deepEqual(offMachine(browser.requests), []);
+});
