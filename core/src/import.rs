@@ -19,6 +19,7 @@
 
 pub mod csv;
 mod gz;
+pub(crate) mod lines;
 pub mod timestamp;
 pub mod xes;
 

@@ -7,6 +7,7 @@
 //! past [`BpmnLimits`] are refused with an error naming the line.
 
 use super::bpmn::{Bpmn, BpmnFlow, BpmnKind, BpmnNode, GatewayDirection};
+use crate::import::lines::Lines;
 use hashbrown::HashMap;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
@@ -75,16 +76,8 @@ pub fn read_bpmn(text: &str, limits: &BpmnLimits) -> Result<Bpmn, BpmnError> {
             ),
         });
     }
-    let mut counted = (0usize, 1usize);
-    let mut line_at = |pos: u64| {
-        let pos = (pos as usize).min(text.len());
-        if pos < counted.0 {
-            counted = (0, 1);
-        }
-        counted.1 += memchr::memchr_iter(b'\n', &text.as_bytes()[counted.0..pos]).count();
-        counted.0 = pos;
-        counted.1
-    };
+    let mut lines = Lines::new(text.as_bytes());
+    let mut line_at = |pos: u64| lines.at(pos) as usize;
     let mut reader = Reader::from_str(text);
     let mut stack: Vec<String> = Vec::new();
     let mut bpmn = Bpmn::default();

@@ -9,6 +9,7 @@
 //! names its line.
 
 use super::import::{attribute_time, parse_time, typed_text, AttrType, Ctx, OcelError, OcelFormat};
+use crate::import::lines::Lines;
 use hashbrown::HashMap;
 use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::{BytesStart, Event};
@@ -65,24 +66,6 @@ impl Pending {
     }
 }
 
-struct Lines<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-    line: u64,
-}
-
-impl Lines<'_> {
-    /// The 1-based line of byte `offset` (offsets only move forward, so this is linear).
-    fn at(&mut self, offset: u64) -> u64 {
-        let to = (offset as usize).min(self.bytes.len());
-        if to >= self.pos {
-            self.line += memchr::memchr_iter(b'\n', &self.bytes[self.pos..to]).count() as u64;
-            self.pos = to;
-        }
-        self.line
-    }
-}
-
 pub(crate) fn read(bytes: &[u8], format: OcelFormat, ctx: &mut Ctx<'_>) -> Result<(), OcelError> {
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
@@ -97,11 +80,7 @@ pub(crate) fn read(bytes: &[u8], format: OcelFormat, ctx: &mut Ctx<'_>) -> Resul
     let mut r = XmlReader {
         ctx,
         v1: format == OcelFormat::Xml1,
-        lines: Lines {
-            bytes,
-            pos: 0,
-            line: 1,
-        },
+        lines: Lines::new(bytes),
         stack: Vec::new(),
         event_decl: HashMap::new(),
         object_decl: HashMap::new(),
