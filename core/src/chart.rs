@@ -9,11 +9,11 @@ pub mod timeline;
 
 use crate::import::timestamp::format_iso;
 use crate::map::svg::esc;
+use crate::map::svg::FONT;
 use crate::map::{format_count, human_duration};
 use crate::mining::EventsOverTime;
 use std::fmt::Write as _;
 
-const FONT: &str = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif";
 const BAR: &str = "#1e5a96";
 const WIDTH: f64 = 640.0;
 

@@ -7,10 +7,10 @@
 //! reading the exact numbers; a hover title gives the value at the marked `k`.
 
 use crate::map::svg::esc;
+use crate::map::svg::FONT;
 use crate::reco::evaluate::Curve;
 use std::fmt::Write as _;
 
-const FONT: &str = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif";
 const WIDTH: f64 = 720.0;
 const HEIGHT: f64 = 300.0; // TOP + PLOT_H + the k axis
 const PANEL_W: f64 = 300.0;

@@ -17,6 +17,7 @@
 
 use super::layout::{layered, node_size, LayoutGraph, LayoutOptions, Point};
 use super::model::NodeKind;
+use super::svg::FONT;
 use super::svg::{arrowhead, blend, esc, fit_label, num, path};
 use crate::toolkit::compare::EdgeDifference;
 use serde::{Deserialize, Serialize};
@@ -105,7 +106,6 @@ pub struct DfgDiff {
 }
 
 const SIMILAR: &str = "#9aa5b1";
-const FONT: &str = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif";
 
 /// Select, colour, lay out and draw the edges (see the module documentation).
 pub fn dfg_diff(edges: &[EdgeDifference], opts: &DiffOptions) -> DfgDiff {

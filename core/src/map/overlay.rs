@@ -17,6 +17,7 @@
 
 use super::layout::{layered, node_size, LayoutGraph, LayoutOptions, Point};
 use super::model::NodeKind;
+use super::svg::FONT;
 use super::svg::{arrowhead, esc, fit_label, format_count, num, path};
 use crate::ocel::ocdfg::{ActivityMeasures, OcDfg, OcTypeDfg};
 use serde::{Deserialize, Serialize};
@@ -108,7 +109,6 @@ const PALETTE: [&str; 10] = [
     "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
     "#9c755f", "#bab0ac",
 ];
-const FONT: &str = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif";
 
 /// The colour of the `k`-th object type of the OC-DFG.
 pub fn type_color(k: usize) -> &'static str {

@@ -23,7 +23,8 @@ pub struct SvgOptions {
     pub hide_edge_labels: bool,
 }
 
-const FONT: &str = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif";
+/// The font stack of every SVG core draws (maps, charts, models), so they look alike.
+pub(crate) const FONT: &str = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif";
 const EDGE_FREQ: &str = "#4a5d70";
 const EDGE_PERF: &str = "#b4462b";
 const EDGE_NONE: &str = "#aab4be";
