@@ -57,9 +57,12 @@ pub fn OcelView(
             worker::map(options).await
         }
     });
+    // Read in place: a clone of the reply would copy the whole SVG for every swatch.
     let color_of = move |t: &str| -> Option<String> {
-        map.get().and_then(|r| {
-            r.ok()?
+        map.with(|r| {
+            r.as_ref()?
+                .as_ref()
+                .ok()?
                 .types
                 .iter()
                 .find(|d| d.object_type == t)
