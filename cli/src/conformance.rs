@@ -1,17 +1,24 @@
 //! `spur conformance LOG MODEL.pnml|MODEL.bpmn [--method tbr|alignments|both] [--json]`: how well
-//! the log fits a Petri net (a BPMN diagram is converted as pm4py converts it) (spur-core's `conformance`, pm4py semantics): token-based replay fitness
-//! and ETConformance precision, optimal alignments, deviations per activity, fitness per case.
+//! the log fits a Petri net (a BPMN diagram is converted as pm4py converts it) with spur-core's
+//! `conformance` (pm4py semantics): token-based replay fitness and ETConformance precision,
+//! optimal alignments, deviations per activity and path, fitness per case; the model and the
+//! map drawn with the deviations marked (`-o`, `--map`).
 
 use crate::convert::parse_options;
+use crate::meter::Meter;
 use anyhow::Context;
 use spur_core::conformance::{
-    alignment_fitness, etc_precision, token_replay_fitness, ConformanceReport, Method,
+    etc_precision, token_replay_fitness, AlignmentRun, ConformanceReport, Method,
     DEFAULT_ALIGNMENT_BUDGET,
 };
-use spur_core::discovery::{bpmn_to_net, read_bpmn, read_pnml, BpmnLimits, PnmlLimits};
+use spur_core::discovery::{read_model, ModelMarks};
+use spur_core::map::{
+    layout_map, process_map, render_svg_marked, LayoutOptions, MapMarks, MapOptions, SvgOptions,
+};
 use std::process::ExitCode;
 
 const HELP: &str = "usage: spur conformance LOG MODEL.pnml|MODEL.bpmn [--method tbr|alignments|both] [--budget STATES] [--json]
+                        [-o MODEL.svg] [--map MAP.svg]
   token-based replay (fitness, ETConformance precision) and/or optimal alignments (pm4py's
   standard costs; --budget: search states per trace, default 1000000, exhaustion is reported).
   A .bpmn model becomes a Petri net as pm4py's convert_to_petri_net makes it.
@@ -19,6 +26,9 @@ const HELP: &str = "usage: spur conformance LOG MODEL.pnml|MODEL.bpmn [--method 
   events replay had to force). edge_deviations: the same per directly-follows edge of the log
   (from/to null: the case's start/end; a log move counts on the edge entering it). cases:
   fitness per case (alignments when computed, else tbr).
+  -o MODEL.svg: the model as given (BPMN diagram or Petri net), deviating tasks marked with
+  their skips and out-of-place events. --map MAP.svg: the process map (all paths), deviating
+  paths and activities in red.
   --timing: milliseconds of each computation on stderr.
   --case C --activity A --timestamp T   column roles of the log";
 
@@ -31,17 +41,22 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     let (mut method, mut json, mut budget, mut files) =
         (Method::Both, false, DEFAULT_ALIGNMENT_BUDGET, Vec::new());
     let mut timing = false;
+    let (mut model_svg, mut map_svg) = (None::<String>, None::<String>);
     let mut it = rest.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--json" => json = true,
             "--timing" => timing = true,
-            "--method" | "--budget" => {
+            "--method" | "--budget" | "-o" | "--map" => {
                 let Some(v) = it.next() else {
                     eprintln!("spur: {a} needs a value\n\n{HELP}");
                     return Ok(ExitCode::from(2));
                 };
-                if a == "--method" {
+                if a == "-o" {
+                    model_svg = Some(v.clone());
+                } else if a == "--map" {
+                    map_svg = Some(v.clone());
+                } else if a == "--method" {
                     let Some(m) = Method::parse(v) else {
                         eprintln!("spur: --method is tbr, alignments or both, got `{v}`\n\n{HELP}");
                         return Ok(ExitCode::from(2));
@@ -77,20 +92,14 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         eprintln!("spur: {model}: not UTF-8 text");
         return Ok(ExitCode::from(1));
     };
-    let read = if model.ends_with(".bpmn") {
-        read_bpmn(&text, &BpmnLimits::default())
-            .map(|b| bpmn_to_net(&b))
-            .map_err(|e| e.to_string())
-    } else {
-        read_pnml(&text, &PnmlLimits::default()).map_err(|e| e.to_string())
-    };
-    let net = match read {
-        Ok(n) => n,
+    let model_file = match read_model(model, &text) {
+        Ok(m) => m,
         Err(e) => {
             eprintln!("spur: {model}: {e}");
             return Ok(ExitCode::from(1));
         }
     };
+    let net = &model_file.net;
     let clock = std::time::Instant::now();
     let lap = |what: &str, from: std::time::Instant| {
         if timing {
@@ -102,20 +111,42 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     };
     let mut tbr = None;
     if method != Method::Alignments {
-        let f = token_replay_fitness(&log, &net);
+        let f = token_replay_fitness(&log, net);
         lap("token replay fitness", clock);
         let clock = std::time::Instant::now();
-        let precision = etc_precision(&log, &net);
+        let precision = etc_precision(&log, net);
         lap("precision", clock);
         tbr = Some((f, precision));
     }
     let mut alignments = None;
     if method != Method::Tbr {
         let clock = std::time::Instant::now();
-        alignments = Some(alignment_fitness(&log, &net, budget));
+        let mut run = AlignmentRun::new(&log, net, budget);
+        let mut meter = Meter::new();
+        while !run.step(16) {
+            meter.show("aligning variants", run.done() as u64, run.total() as u64);
+        }
+        meter.done();
+        alignments = Some(run.finish());
         lap("alignments", clock);
     }
     let out = ConformanceReport::from_parts(&log, tbr, alignments);
+    let rows = || {
+        out.deviations
+            .iter()
+            .map(|d| (d.activity.as_str(), d.log_moves, d.model_moves))
+    };
+    if let Some(path) = &model_svg {
+        let svg = model_file.render_svg(&ModelMarks::new(rows()));
+        std::fs::write(path, svg).with_context(|| format!("cannot write {path}"))?;
+    }
+    if let Some(path) = &map_svg {
+        let map = process_map(&log, &MapOptions::default());
+        let layout = layout_map(&map, &LayoutOptions::default());
+        let marks = MapMarks::new(&out.edge_deviations, rows());
+        let svg = render_svg_marked(&map, &layout, &SvgOptions::default(), &marks);
+        std::fs::write(path, svg).with_context(|| format!("cannot write {path}"))?;
+    }
     if json {
         println!("{}", serde_json::to_string_pretty(&out)?);
     } else {

@@ -16,6 +16,7 @@ mod filter;
 mod leads;
 mod map;
 mod merge;
+mod meter;
 mod ocel;
 mod reco;
 mod roles;

@@ -4,6 +4,7 @@
 //! Computing is spur-core's (`reco`); this module reads files, parses flags, shows progress
 //! on a terminal and prints text or JSON. Refused input exits 1, usage and I/O trouble 2.
 
+use crate::meter::Meter;
 use anyhow::{bail, Context};
 use spur_core::import::{import_bytes, timestamp, ImportOptions, Mapping};
 use spur_core::reco::blend::BlendWeights;
@@ -15,7 +16,6 @@ use spur_core::reco::recommend::{recommend, BusinessRules, Request};
 use spur_core::reco::response::{ModelInfo, RecommendResponse};
 use spur_core::reco::tune::Control;
 use spur_core::reco::{artifact, train::TrainOptions};
-use std::io::IsTerminal;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
@@ -185,34 +185,6 @@ fn read_clicks(path: &str, f: &Flags) -> anyhow::Result<Result<ClickLog, ExitCod
         Err(e) => {
             eprintln!("spur: {path}: {e}");
             Ok(Err(ExitCode::from(1)))
-        }
-    }
-}
-
-/// A progress line on a terminal (nothing when stderr is a file or pipe).
-struct Meter {
-    on: bool,
-    last: Option<std::time::Instant>,
-}
-
-impl Meter {
-    fn new() -> Self {
-        Meter {
-            on: std::io::stderr().is_terminal(),
-            last: None,
-        }
-    }
-    fn show(&mut self, what: &str, done: u64, total: u64) {
-        if !self.on || self.last.is_some_and(|t| t.elapsed().as_millis() < 100) {
-            return;
-        }
-        self.last = Some(std::time::Instant::now());
-        let pct = 100.0 * done as f64 / total.max(1) as f64;
-        eprint!("\r{what} {pct:5.1} %   ");
-    }
-    fn done(&self) {
-        if self.on && self.last.is_some() {
-            eprint!("\r{:40}\r", "");
         }
     }
 }

@@ -223,5 +223,52 @@ fn recipe_steps_replay_to_the_numbers_of_the_commands() {
         stderr.contains("recipe step 0 (`check`, conformance): model: PNML line 1"),
         "{stderr}"
     );
+    // The fitness step keeps exactly the cases `conformance` says do not fit.
+    let unfit = checked["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["fitness"].as_f64().is_none_or(|f| f < 1.0))
+        .count();
+    assert!(unfit > 0);
+    let recipe = serde_json::json!({"version": 1, "steps": [
+        {"id": "unfit", "kind": "fitness", "model": std::fs::read_to_string(&pnml).unwrap()}]});
+    std::fs::write(&recipe_path, recipe.to_string()).unwrap();
+    let replay = run(&["run", recipe_path.to_str().unwrap(), log_s, "--json"]);
+    assert_eq!(replay["steps"][0]["cases"], unfit);
+    // The pictures mark what the JSON reports: one marked task per deviating activity the
+    // model has, one marked path per deviating edge of the log.
+    let (model_svg, map_svg) = (dir.join("dev.svg"), dir.join("map.svg"));
+    let (code, _, stderr) = spur_parts(&[
+        "conformance",
+        log_s,
+        &pnml,
+        "-o",
+        model_svg.to_str().unwrap(),
+        "--map",
+        map_svg.to_str().unwrap(),
+    ]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    let model_svg = std::fs::read_to_string(&model_svg).unwrap();
+    let map_svg = std::fs::read_to_string(&map_svg).unwrap();
+    let deviating = checked["deviations"].as_array().unwrap();
+    for d in deviating {
+        let a = d["activity"].as_str().unwrap();
+        let marked = format!(
+            "data-activity=\"{a}\" data-log-moves=\"{}\" data-model-moves=\"{}\"",
+            d["log_moves"], d["model_moves"]
+        );
+        let drawn = model_svg.contains(&format!("data-activity=\"{a}\""));
+        assert_eq!(model_svg.contains(&marked), drawn, "{a}");
+        if !drawn {
+            let note = format!("Not in the model (events out of place): {a} (");
+            assert!(model_svg.contains(&note), "{a}");
+        }
+    }
+    let edges = checked["edge_deviations"].as_array().unwrap().len();
+    assert_eq!(
+        map_svg.matches("data-model-moves").count(),
+        edges + deviating.len()
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

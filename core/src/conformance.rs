@@ -4,6 +4,7 @@
 //! Equality with pm4py is the contract (`tests/discovery_golden.rs` checks the figures of
 //! `../shared/data/golden/discovery` to 1e-9).
 
+mod alignment_run;
 pub mod alignments;
 mod deviations;
 mod net;
@@ -13,12 +14,13 @@ mod token_replay;
 
 use crate::discovery::PetriNet;
 use crate::log::EventLog;
+pub use alignment_run::AlignmentRun;
 pub use deviations::EdgeDeviation;
 use hashbrown::HashMap;
 use net::ReplayNet;
 pub use report::{
-    conformance_report, AlignmentSummary, CaseFitness, ConformanceReport, Deviation, Method,
-    TbrSummary,
+    case_fitness, conformance_report, AlignmentSummary, CaseFitness, ConformanceReport, Deviation,
+    Method, TbrSummary,
 };
 use serde::{Deserialize, Serialize};
 
@@ -119,64 +121,7 @@ pub struct AlignmentFitness {
 /// Default per-trace budget of alignment search states.
 pub const DEFAULT_ALIGNMENT_BUDGET: usize = 1_000_000;
 
-/// Align every case (each variant once) and aggregate as pm4py: trace fitness
-/// 1 − ⌊cost/10000⌋ / ⌊(10000·len + best-worst cost)/10000⌋, log fitness 1 − Σcost / Σbwc.
+/// Align every case (each variant once) and aggregate as pm4py (see [`AlignmentRun::finish`]).
 pub fn alignment_fitness(log: &EventLog, net: &PetriNet, budget: usize) -> AlignmentFitness {
-    use alignments::{align, Aligned, MOVE_COST};
-    let rn = ReplayNet::new(net);
-    let traces = label_traces(log);
-    let bwc = match align(&rn, &[], budget) {
-        Aligned::Done { cost, .. } => Some(cost),
-        _ => None,
-    };
-    let mut cache: HashMap<&[&str], Aligned> = HashMap::new();
-    let (mut n, mut fit, mut sum_fit, mut sum_cost, mut sum_bwc, mut exhausted) =
-        (0u64, 0u64, 0.0f64, 0.0f64, 0.0f64, 0u64);
-    let mut case_fitness = Vec::with_capacity(traces.len());
-    let mut tally = deviations::Tally::default();
-    for t in &traces {
-        let a = cache
-            .entry(t.as_slice())
-            .or_insert_with(|| align(&rn, t, budget));
-        let (Aligned::Done { cost, moves }, Some(bwc)) = (&*a, bwc) else {
-            exhausted += matches!(a, Aligned::Exhausted) as u64;
-            case_fitness.push(None);
-            continue;
-        };
-        let ltrace_bwc = MOVE_COST * t.len() as u64 + bwc;
-        let (num, den) = (cost / MOVE_COST, ltrace_bwc / MOVE_COST);
-        let f = if den > 0 {
-            1.0 - num as f64 / den as f64
-        } else {
-            0.0
-        };
-        n += 1;
-        fit += (f == 1.0) as u64;
-        sum_fit += f;
-        sum_cost += *cost as f64;
-        sum_bwc += ltrace_bwc as f64;
-        case_fitness.push(Some(f));
-        tally.add(t, moves, net);
-    }
-    let (mut perc, mut avg, mut logf) = (0.0, 0.0, 0.0);
-    if n > 0 {
-        perc = 100.0 * fit as f64 / n as f64;
-        avg = sum_fit / n as f64;
-        logf = 1.0
-            - if sum_bwc > 0.0 {
-                sum_cost / sum_bwc
-            } else {
-                0.0
-            };
-    }
-    let (deviations, edge_deviations) = tally.finish();
-    AlignmentFitness {
-        log_fitness: logf,
-        average_trace_fitness: avg,
-        percentage_of_fitting_traces: perc,
-        exhausted,
-        case_fitness,
-        deviations,
-        edge_deviations,
-    }
+    AlignmentRun::new(log, net, budget).finish()
 }

@@ -7,13 +7,15 @@
 //! - [`layout`]: [`layout_map`] / [`layered`] place nodes and route edges with a deterministic
 //!   Sugiyama pipeline written here (no Graphviz; `rust-sugiyama` pulls petgraph and returns
 //!   no edge routes or node sizes, and the `dagre` port was too young to rely on).
-//! - [`svg`]: [`render_svg`] draws the map with stable `id`/`data-*` attributes.
+//! - [`svg`]: [`render_svg`] draws the map with stable `id`/`data-*` attributes;
+//!   [`render_svg_marked`] also draws a conformance check's deviations ([`MapMarks`]).
 //! - [`diff`]: [`dfg_diff`] draws the directly-follows difference of two groups (compare).
 //! - [`overlay`]: [`overlay()`] draws the object-centric map: several object types' OC-DFGs in
 //!   one picture, a colour per type.
 
 pub mod diff;
 pub mod layout;
+mod marks;
 pub mod model;
 pub mod overlay;
 pub mod svg;
@@ -22,10 +24,11 @@ pub use diff::{dfg_diff, DfgDiff, DiffEdge, DiffOptions, Tone};
 pub use layout::{
     layered, layout_map, node_size, EdgeRoute, Layout, LayoutGraph, LayoutOptions, NodeBox, Point,
 };
+pub use marks::MapMarks;
 pub use model::{
     assemble, process_map, MapEdge, MapNode, MapOptions, MapView, NodeKind, Parts, ProcessMap,
 };
-pub use svg::{format_count, human_duration, render_svg, SvgOptions};
+pub use svg::{format_count, human_duration, render_svg, render_svg_marked, SvgOptions};
 
 #[cfg(test)]
 mod tests;

@@ -28,7 +28,7 @@ pub use replay::{
 };
 
 use crate::conformance::Method;
-use crate::discovery::{BpmnError, PnmlError};
+use crate::discovery::ModelError;
 use crate::import::Mapping;
 use crate::map::MapOptions;
 use crate::toolkit::before_after::{BeforeAfterError, FieldError, Query};
@@ -122,6 +122,30 @@ pub enum Op {
         #[serde(default)]
         method: Method,
     },
+    /// Keep the cases that do not fit the model given inline (as `conformance`): fitness below
+    /// `below` (default 1, every case that does not fit perfectly) by alignments (`method`
+    /// `alignments` or `both`, the default) or token replay (`tbr`). A case whose alignment ran
+    /// out of search budget is not shown to fit and is kept. `fitting: true` keeps the other
+    /// cases instead; `name` is the model's file name, for people.
+    Fitness {
+        model: String,
+        #[serde(default = "one")]
+        below: f64,
+        #[serde(default)]
+        method: Method,
+        #[serde(default, skip_serializing_if = "is_false")]
+        fitting: bool,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        name: String,
+    },
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 impl Op {
@@ -138,6 +162,7 @@ impl Op {
             Op::Roles { .. } => "roles",
             Op::Discover { .. } => "discover",
             Op::Conformance { .. } => "conformance",
+            Op::Fitness { .. } => "fitness",
         }
     }
 }
@@ -197,9 +222,11 @@ pub enum StepError {
     #[error("noise is {0}, not a number in [0, 1)")]
     Noise(f64),
     #[error("model: {0}")]
-    Model(#[from] PnmlError),
-    #[error("model: {0}")]
-    BpmnModel(#[from] BpmnError),
+    Model(#[from] ModelError),
+    #[error(
+        "`below` is {0}: give a fitness in [0, 1] (1 keeps every case that does not fit perfectly)"
+    )]
+    Below(f64),
 }
 
 impl Recipe {

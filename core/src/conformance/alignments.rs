@@ -7,8 +7,8 @@
 //! Every search has a budget of visited states: when it runs out the trace is reported as
 //! exhausted instead of searching on.
 
-use super::net::ReplayNet;
-use hashbrown::HashMap;
+use crate::discovery::PetriNet;
+use hashbrown::{HashMap, HashSet};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -41,52 +41,78 @@ pub enum Aligned {
     Unreachable,
 }
 
+/// What the search needs of a net, owned, so a long run (see [`super::AlignmentRun`]) can keep
+/// it between slices without borrowing the net.
+#[derive(Debug, Clone)]
+pub(crate) struct AlignNet {
+    start: Vec<u32>,
+    goal: Vec<u32>,
+    pre: Vec<Vec<(u32, u32)>>,
+    post: Vec<Vec<(u32, u32)>>,
+    /// Label of each transition (`None`: silent).
+    pub labels: Vec<Option<String>>,
+    known: HashSet<String>,
+}
+
+impl AlignNet {
+    pub fn new(net: &PetriNet) -> AlignNet {
+        let arcs = |sets: Vec<Vec<(usize, u32)>>| -> Vec<Vec<(u32, u32)>> {
+            sets.into_iter()
+                .map(|v| v.into_iter().map(|(p, w)| (p as u32, w)).collect())
+                .collect()
+        };
+        let marking = |m: &[(usize, u32)]| {
+            let mut out = vec![0u32; net.places.len()];
+            for &(p, n) in m {
+                if let Some(slot) = out.get_mut(p) {
+                    *slot = slot.saturating_add(n);
+                }
+            }
+            out
+        };
+        let labels: Vec<Option<String>> = net.transitions.iter().map(|t| t.label.clone()).collect();
+        AlignNet {
+            start: marking(&net.initial_marking),
+            goal: marking(&net.final_marking),
+            pre: arcs(net.presets()),
+            post: arcs(net.postsets()),
+            known: labels.iter().flatten().cloned().collect(),
+            labels,
+        }
+    }
+}
+
 type State = (Vec<u32>, u32);
 
 /// Align `trace` (labels) on the net, visiting at most `budget` states.
-pub(crate) fn align(rn: &ReplayNet<'_>, trace: &[&str], budget: usize) -> Aligned {
-    let n_places = rn.net.places.len();
-    let mut start = vec![0u32; n_places];
-    for &(p, n) in &rn.initial.0 {
-        start[p as usize] += n as u32;
-    }
-    let mut goal = vec![0u32; n_places];
-    for &(p, n) in &rn.final_marking.0 {
-        goal[p as usize] += n as u32;
-    }
+pub(crate) fn align<S: AsRef<str>>(an: &AlignNet, trace: &[S], budget: usize) -> Aligned {
     // Lower bound on the rest of the trace: events no transition can mirror.
     let mut h = vec![0u64; trace.len() + 1];
     for i in (0..trace.len()).rev() {
         h[i] = h[i + 1]
-            + if rn.by_label.contains_key(trace[i]) {
+            + if an.known.contains(trace[i].as_ref()) {
                 0
             } else {
                 MOVE_COST
             };
     }
-    let silent: Vec<bool> = rn
-        .net
-        .transitions
-        .iter()
-        .map(|t| t.label.is_none())
-        .collect();
-    let enabled = |m: &[u32], t: usize| rn.pre[t].iter().all(|&(p, w)| m[p as usize] as i64 >= w);
+    let enabled = |m: &[u32], t: usize| an.pre[t].iter().all(|&(p, w)| m[p as usize] >= w);
     let fire = |m: &[u32], t: usize| {
         let mut out = m.to_vec();
-        for &(p, w) in &rn.pre[t] {
-            out[p as usize] -= w as u32;
+        for &(p, w) in &an.pre[t] {
+            out[p as usize] -= w;
         }
-        for &(p, w) in &rn.post[t] {
-            out[p as usize] = out[p as usize].saturating_add(w as u32);
+        for &(p, w) in &an.post[t] {
+            out[p as usize] = out[p as usize].saturating_add(w);
         }
         out
     };
     // Arena of states: (state, parent index, move into it).
     let mut arena: Vec<(State, usize, Option<Move>)> = Vec::new();
     let mut best: HashMap<State, u64> = HashMap::new();
-    let mut closed: hashbrown::HashSet<usize> = hashbrown::HashSet::new();
+    let mut closed: HashSet<usize> = HashSet::new();
     let mut heap: BinaryHeap<Reverse<(u64, u64, usize)>> = BinaryHeap::new();
-    let s0: State = (start, 0);
+    let s0: State = (an.start.clone(), 0);
     best.insert(s0.clone(), 0);
     arena.push((s0, usize::MAX, None));
     heap.push(Reverse((h[0], 0, 0)));
@@ -96,7 +122,7 @@ pub(crate) fn align(rn: &ReplayNet<'_>, trace: &[&str], budget: usize) -> Aligne
         if best.get(&(m.clone(), pos)).is_some_and(|&b| b < g) || !closed.insert(idx) {
             continue;
         }
-        if pos as usize == trace.len() && m == goal {
+        if pos as usize == trace.len() && m == an.goal {
             let mut moves = Vec::new();
             let mut i = idx;
             while let Some(mv) = arena[i].2.clone() {
@@ -134,16 +160,16 @@ pub(crate) fn align(rn: &ReplayNet<'_>, trace: &[&str], budget: usize) -> Aligne
                 &mut heap,
             );
         }
-        for (t, &is_silent) in silent.iter().enumerate() {
+        for (t, label) in an.labels.iter().enumerate() {
             if !enabled(&m, t) {
                 continue;
             }
             let next = fire(&m, t);
-            if is_silent {
+            let Some(label) = label else {
                 push((next, pos), TAU_COST, Move::Model(t), &mut arena, &mut heap);
                 continue;
-            }
-            if p < trace.len() && rn.net.transitions[t].label.as_deref() == Some(trace[p]) {
+            };
+            if p < trace.len() && label == trace[p].as_ref() {
                 push(
                     (next.clone(), pos + 1),
                     0,

@@ -8,7 +8,6 @@
 //! model moves are not deviations and are not counted.
 
 use super::alignments::Move;
-use crate::discovery::PetriNet;
 use hashbrown::HashMap;
 use serde::{Deserialize, Serialize};
 
@@ -35,24 +34,34 @@ pub(crate) struct Tally<'a> {
 
 impl<'a> Tally<'a> {
     /// Count the deviations of one aligned trace.
-    pub(crate) fn add(&mut self, trace: &[&'a str], moves: &[Move], net: &'a PetriNet) {
+    pub(crate) fn add(
+        &mut self,
+        trace: &'a [String],
+        moves: &[Move],
+        labels: &'a [Option<String>],
+    ) {
         let mut pos = 0usize; // events consumed so far
         for mv in moves {
-            let prev = pos.checked_sub(1).and_then(|i| trace.get(i)).copied();
+            let prev = pos
+                .checked_sub(1)
+                .and_then(|i| trace.get(i))
+                .map(String::as_str);
             match *mv {
                 Move::Sync(_) => pos += 1,
                 Move::Log(i) => {
-                    let Some(&a) = trace.get(i) else { continue };
+                    let Some(a) = trace.get(i).map(String::as_str) else {
+                        continue;
+                    };
                     self.activities.entry(a).or_default().0 += 1;
                     self.edges.entry((prev, Some(a))).or_default().0 += 1;
                     pos += 1;
                 }
                 Move::Model(t) => {
-                    let Some(l) = net.transitions.get(t).and_then(|t| t.label.as_deref()) else {
+                    let Some(l) = labels.get(t).and_then(|l| l.as_deref()) else {
                         continue;
                     };
                     self.activities.entry(l).or_default().1 += 1;
-                    let next = trace.get(pos).copied();
+                    let next = trace.get(pos).map(String::as_str);
                     self.edges.entry((prev, next)).or_default().1 += 1;
                 }
             }

@@ -154,3 +154,22 @@ pub fn conformance_report(
     let alignments = (method != Method::Tbr).then(|| alignment_fitness(log, net, budget));
     ConformanceReport::from_parts(log, tbr, alignments)
 }
+
+/// Each case's fitness (case-code order) by alignments, or by token replay with `Method::Tbr`;
+/// `None`: the alignment ran out of budget or the final marking is unreachable.
+pub fn case_fitness(
+    log: &EventLog,
+    net: &PetriNet,
+    method: Method,
+    budget: usize,
+) -> Vec<Option<f64>> {
+    if method == Method::Tbr {
+        token_replay_fitness(log, net)
+            .case_fitness
+            .into_iter()
+            .map(Some)
+            .collect()
+    } else {
+        alignment_fitness(log, net, budget).case_fitness
+    }
+}

@@ -11,7 +11,8 @@
 
 use super::bpmn::{Bpmn, BpmnKind};
 use super::bpmn_layout::layout;
-use crate::map::svg::esc;
+use super::marks::{ModelMarks, DEVIATION};
+use crate::map::svg::{esc, FONT};
 use std::fmt::Write as _;
 
 /// Characters per label line in a task box (100 units wide at 11px).
@@ -59,6 +60,12 @@ fn label_lines(label: &str) -> Vec<String> {
 
 /// Draw the diagram as a standalone SVG document (its own `viewBox`, no external styles).
 pub fn render_bpmn_svg(b: &Bpmn) -> String {
+    render_bpmn_svg_marked(b, &ModelMarks::default())
+}
+
+/// [`render_bpmn_svg`] with deviations marked: deviating tasks outlined and labelled with their
+/// skips and out-of-place events, and a note naming deviating activities the diagram lacks.
+pub fn render_bpmn_svg_marked(b: &Bpmn, marks: &ModelMarks) -> String {
     let lay = layout(b);
     let (mut max_x, mut max_y) = (0.0f64, 0.0f64);
     for r in &lay.nodes {
@@ -71,11 +78,18 @@ pub fn render_bpmn_svg(b: &Bpmn) -> String {
             max_y = max_y.max(y);
         }
     }
-    let (w, h) = (max_x + 40.0, max_y + 40.0);
+    let mut note = String::new();
+    let is_task = |a: &str| {
+        b.nodes
+            .iter()
+            .any(|n| n.kind == BpmnKind::Task && n.name == a)
+    };
+    let note_h = marks.note(&mut note, &is_task, max_y + 24.0);
+    let (w, h) = (max_x + 40.0, max_y + 40.0 + note_h);
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"bpmn\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" font-family=\"sans-serif\" font-size=\"11\">"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"bpmn\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" font-family=\"{FONT}\" font-size=\"11\">"
     );
     o.push_str("<defs><marker id=\"bpmn-arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#444\"/></marker></defs>\n");
     for (f, pts) in b.flows.iter().zip(&lay.flows) {
@@ -97,7 +111,12 @@ pub fn render_bpmn_svg(b: &Bpmn) -> String {
             esc(&n.id)
         );
         if n.kind == BpmnKind::Task {
-            let _ = write!(o, " data-activity=\"{}\"", esc(&n.name));
+            let _ = write!(
+                o,
+                " data-activity=\"{}\"{}",
+                esc(&n.name),
+                marks.attributes(&n.name)
+            );
         }
         o.push('>');
         let diamond = format!(
@@ -121,11 +140,16 @@ pub fn render_bpmn_svg(b: &Bpmn) -> String {
                 );
             }
             BpmnKind::Task => {
+                let (stroke, sw) = match marks.get(&n.name) {
+                    Some(_) => (DEVIATION, 3.0),
+                    None => ("#2b4c7e", 1.5),
+                };
                 let _ = write!(
                     o,
-                    "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"10\" fill=\"#eef4ff\" stroke=\"#2b4c7e\" stroke-width=\"1.5\"/>",
+                    "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"10\" fill=\"#eef4ff\" stroke=\"{stroke}\" stroke-width=\"{sw}\"/>",
                     r.x, r.y, r.width, r.height
                 );
+                marks.badge(&mut o, &n.name, r.x, r.y, r.width);
                 let lines = label_lines(&n.name);
                 let top = cy - 7.0 * (lines.len() as f64 - 1.0) + 4.0;
                 let _ = write!(o, "<title>{}</title>", esc(&n.name));
@@ -177,6 +201,7 @@ pub fn render_bpmn_svg(b: &Bpmn) -> String {
         }
         o.push_str("</g>\n");
     }
+    o.push_str(&note);
     o.push_str("</svg>\n");
     o
 }

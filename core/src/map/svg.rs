@@ -10,6 +10,7 @@
 //! `class="edge" data-from="{node id}" data-to="{node id}" data-count`. All text is XML-escaped.
 
 use super::layout::{Layout, Point, CHAR_WIDTH, NODE_PADDING};
+use super::marks::{MapMarks, DEVIATION};
 use super::model::{MapView, NodeKind, ProcessMap};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
@@ -32,6 +33,18 @@ const EDGE_NONE: &str = "#aab4be";
 /// Render `map` at the positions of `layout` (which must come from the same map; nodes or
 /// edges missing from it are left out).
 pub fn render_svg(map: &ProcessMap, layout: &Layout, opts: &SvgOptions) -> String {
+    render_svg_marked(map, layout, opts, &MapMarks::default())
+}
+
+/// [`render_svg`] with a conformance check's deviations drawn: deviating paths in red with
+/// their moves in the label and `data-log-moves`/`data-model-moves`, deviating activities
+/// outlined in red.
+pub fn render_svg_marked(
+    map: &ProcessMap,
+    layout: &Layout,
+    opts: &SvgOptions,
+    marks: &MapMarks,
+) -> String {
     let mut s = String::with_capacity(512 + 600 * (map.nodes.len() + map.edges.len()));
     let (w, h) = (num(layout.width), num(layout.height));
     let _ = write!(
@@ -71,19 +84,28 @@ pub fn render_svg(map: &ProcessMap, layout: &Layout, opts: &SvgOptions) -> Strin
             Some(_) => (EDGE_FREQ, 1.2, ""),
             None => (EDGE_NONE, 1.0, r#" stroke-dasharray="4 3""#),
         };
-        let label = match (opts.view, value) {
+        let mut label = match (opts.view, value) {
             (MapView::Frequency, _) => format_count(e.count),
             (_, Some(v)) => human_duration(v),
             (_, None) => String::new(),
         };
+        let deviation = marks.edge(from, to);
+        let (color, width) = match deviation {
+            Some((l, m)) => {
+                label.push_str(&format!(" \u{26a0} {}", format_count(l + m)));
+                (DEVIATION, width.max(2.5))
+            }
+            None => (color, width),
+        };
         let (d, tip, dir) = path(&route.points, route.self_loop, 7.0 + width);
         let _ = write!(
             s,
-            r#"<g class="edge{rev}" id="e-{fi}-{ti}" data-from="{fi}" data-to="{ti}" data-count="{count}">"#,
+            r#"<g class="edge{rev}" id="e-{fi}-{ti}" data-from="{fi}" data-to="{ti}" data-count="{count}"{dev}>"#,
             rev = if route.reversed { " back" } else { "" },
             fi = esc(&from.id),
             ti = esc(&to.id),
             count = e.count,
+            dev = moves_attributes(deviation),
         );
         let _ = write!(
             s,
@@ -100,6 +122,14 @@ pub fn render_svg(map: &ProcessMap, layout: &Layout, opts: &SvgOptions) -> Strin
             if let Some(v) = v {
                 let _ = write!(s, ", {name} {}", human_duration(v));
             }
+        }
+        if let Some((l, m)) = deviation {
+            let _ = write!(
+                s,
+                "; deviations: {} out of place, {} skipped",
+                format_count(l),
+                format_count(m)
+            );
         }
         let _ = write!(
             s,
@@ -175,12 +205,23 @@ pub fn render_svg(map: &ProcessMap, layout: &Layout, opts: &SvgOptions) -> Strin
                 let fill = blend((232, 241, 250), (30, 90, 150), t);
                 let ink = if t > 0.55 { "#ffffff" } else { "#1d2a36" };
                 let shown = fit_label(&node.label, b.width);
+                let deviation = marks.activity(&node.label);
+                let (stroke, sw) = match deviation {
+                    Some(_) => (DEVIATION, 3),
+                    None => ("#1e4f7f", 1),
+                };
                 let _ = writeln!(
                     s,
-                    r##"<g class="node activity" id="n-{id}" data-node="{id}" data-activity="{name}" data-count="{c}"><title>{name}: {count} events</title><rect x="{x}" y="{y}" width="{w}" height="{h}" rx="8" fill="{fill}" stroke="#1e4f7f" stroke-width="1"/><text x="{cx}" y="{ly}" text-anchor="middle" fill="{ink}" font-weight="600">{shown}</text><text x="{cx}" y="{cy}" text-anchor="middle" fill="{ink}" font-size="11">{count}</text></g>"##,
+                    r##"<g class="node activity" id="n-{id}" data-node="{id}" data-activity="{name}" data-count="{c}"{dev}><title>{name}: {count} events{why}</title><rect x="{x}" y="{y}" width="{w}" height="{h}" rx="8" fill="{fill}" stroke="{stroke}" stroke-width="{sw}"/><text x="{cx}" y="{ly}" text-anchor="middle" fill="{ink}" font-weight="600">{shown}</text><text x="{cx}" y="{cy}" text-anchor="middle" fill="{ink}" font-size="11">{count}</text></g>"##,
                     name = esc(&node.label),
                     c = node.count,
                     count = format_count(node.count),
+                    dev = moves_attributes(deviation),
+                    why = deviation.map_or(String::new(), |(l, m)| format!(
+                        "; deviations: {} out of place, {} skipped",
+                        format_count(l),
+                        format_count(m)
+                    )),
                     x = num(b.x - b.width / 2.0),
                     y = num(b.y - b.height / 2.0),
                     w = num(b.width),
@@ -311,6 +352,13 @@ pub(super) fn fit_label(label: &str, width: f64) -> String {
 }
 
 /// Escape text and attribute values (`& < > " '`).
+/// `data-log-moves`/`data-model-moves` of a deviating path or activity.
+fn moves_attributes(moves: Option<(u64, u64)>) -> String {
+    moves.map_or(String::new(), |(l, m)| {
+        format!(r#" data-log-moves="{l}" data-model-moves="{m}""#)
+    })
+}
+
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {

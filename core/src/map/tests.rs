@@ -365,3 +365,50 @@ proptest::proptest! {
         proptest::prop_assert_eq!(&l, &layered(&g, &LayoutOptions::default()));
     }
 }
+
+#[test]
+fn deviations_are_drawn_on_the_paths_and_activities_where_they_happen() {
+    use crate::conformance::{alignment_fitness, DEFAULT_ALIGNMENT_BUDGET};
+    use crate::discovery::{tree_to_net, ProcessTree};
+    // Model a → b → c: case 3 (`a c`) skips b on the path a → c; case 4 (`a b b c`) repeats b,
+    // a log move entering the second b (the path b → b).
+    let net = tree_to_net(&ProcessTree::parse("->( 'a', 'b', 'c' )").unwrap());
+    let log = abc();
+    let check = alignment_fitness(&log, &net, DEFAULT_ALIGNMENT_BUDGET);
+    let rows = check
+        .deviations
+        .iter()
+        .map(|(a, l, m)| (a.as_str(), *l, *m));
+    let marks = MapMarks::new(&check.edge_deviations, rows);
+    let map = process_map(&log, &MapOptions::default());
+    let layout = layout_map(&map, &LayoutOptions::default());
+    let plain = render_svg(&map, &layout, &SvgOptions::default());
+    let marked = render_svg_marked(&map, &layout, &SvgOptions::default(), &marks);
+    assert_eq!(
+        render_svg_marked(&map, &layout, &SvgOptions::default(), &MapMarks::default()),
+        plain
+    );
+    assert_eq!(count(&plain, "data-log-moves"), 0);
+    assert_eq!(
+        count(&marked, r#"data-log-moves="0" data-model-moves="1""#),
+        1
+    ); // path a→c
+    assert_eq!(
+        count(&marked, r#"data-log-moves="1" data-model-moves="0""#),
+        1
+    ); // path b→b
+    assert_eq!(
+        count(&marked, r#"data-log-moves="1" data-model-moves="1""#),
+        1
+    ); // activity b
+    assert!(marked.contains("data-activity=\"b\" data-count=\"4\" data-log-moves"));
+    assert_eq!(marks.hidden(&map), 0);
+    let narrow = process_map(
+        &log,
+        &MapOptions {
+            path_share: 0.0,
+            ..MapOptions::default()
+        },
+    );
+    assert!(marks.hidden(&narrow) > 0);
+}

@@ -1,10 +1,10 @@
 //! Replaying a recipe on a log: filters narrow the current log in order, views compute on it.
 
 use super::{Op, Recipe, RecipeError, StepError};
-use crate::conformance::{conformance_report, ConformanceReport, DEFAULT_ALIGNMENT_BUDGET};
-use crate::discovery::{
-    bpmn_to_net, discovery_report, read_bpmn, read_pnml, BpmnLimits, DiscoveryReport, PnmlLimits,
+use crate::conformance::{
+    case_fitness, conformance_report, ConformanceReport, Method, DEFAULT_ALIGNMENT_BUDGET,
 };
+use crate::discovery::{discovery_report, read_model, DiscoveryReport};
 use crate::import::Mapping;
 use crate::log::EventLog;
 use crate::map::{process_map, ProcessMap};
@@ -128,6 +128,7 @@ const KINDS: &[&str] = &[
     "roles",
     "discover",
     "conformance",
+    "fitness",
 ];
 
 fn decode_output(kind: &str, v: &str) -> Result<Output, serde_json::Error> {
@@ -142,6 +143,7 @@ fn decode_output(kind: &str, v: &str) -> Result<Output, serde_json::Error> {
         "compare" => Output::Compare(from_value(v)?),
         "discover" => Output::Discover(from_value(v)?),
         "conformance" => Output::Conformance(from_value(v)?),
+        "fitness" => Output::Filter(from_value(v)?),
         _ => Output::Roles(from_value(v)?),
     })
 }
@@ -227,19 +229,43 @@ fn run_step(log: &EventLog, op: &Op) -> Result<(Option<EventLog>, Output), StepE
             (None, Output::Discover(Box::new(report)))
         }
         Op::Conformance { model, method } => {
-            // The CLI's defaults: PNML limits and the alignment state budget.
-            let net = match read_pnml(model, &PnmlLimits::default()) {
-                Ok(net) => net,
-                // A BPMN document's root is <definitions>; anything else keeps the PNML error.
-                Err(e)
-                    if e.message.contains("not <pnml>") && e.message.contains("<definitions>") =>
-                {
-                    bpmn_to_net(&read_bpmn(model, &BpmnLimits::default())?)
-                }
-                Err(e) => return Err(e.into()),
-            };
+            // The CLI's defaults: PNML/BPMN limits and the alignment state budget.
+            let net = read_model("", model)?.net;
             let report = conformance_report(log, &net, *method, DEFAULT_ALIGNMENT_BUDGET);
             (None, Output::Conformance(Box::new(report)))
+        }
+        Op::Fitness {
+            model,
+            below,
+            method,
+            fitting,
+            name,
+        } => {
+            if !(0.0..=1.0).contains(below) {
+                return Err(StepError::Below(*below));
+            }
+            let net = read_model(name, model)?.net;
+            let fitness = case_fitness(log, &net, *method, DEFAULT_ALIGNMENT_BUDGET);
+            let keep: Vec<bool> = fitness
+                .iter()
+                .map(|f| f.is_none_or(|f| f < *below) != *fitting)
+                .collect();
+            let kept = log.select_cases(&keep);
+            let how = if *method == Method::Tbr {
+                "token replay"
+            } else {
+                "alignments"
+            };
+            let model = if name.is_empty() { "the model" } else { name };
+            let relation = if *fitting { ">=" } else { "<" };
+            let step = FilterStep {
+                filter: format!("fitness{relation}{below} to {model} ({how})"),
+                cases_before: log.num_cases(),
+                cases_after: kept.num_cases(),
+                events_before: log.num_events(),
+                events_after: kept.num_events(),
+            };
+            (Some(kept), Output::Filter(step))
         }
     })
 }
