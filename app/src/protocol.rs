@@ -54,10 +54,13 @@ pub enum ToWorker {
     /// [`FromWorker::ImportProgress`] is posted while it runs.
     Import { job: JobId, name: String },
     /// The process map of the filtered log; the SVG comes back as the payload (UTF-8 bytes).
+    /// `deviations`: draw the last conformance check's deviations on it.
     Map {
         job: JobId,
         options: MapOptions,
         view: MapView,
+        #[serde(default)]
+        deviations: bool,
     },
     /// The `top` most frequent variants of the filtered log.
     Variants { job: JobId, top: usize },

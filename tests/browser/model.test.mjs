@@ -5,7 +5,9 @@
 // shown equals `spur conformance LOG THAT.pnml --json`; the downloaded BPMN does the same; so
 // does a model of the cases without `reset` (fitness < 1, `reset` among the deviations); a
 // file that is not XML gives a located error and the card keeps working. With the shared data:
-// Cancel stops a long alignment check on BPIC 2012 and the app stays usable. No request leaves
+// Cancel stops a long alignment check on BPIC 2012 (after per-variant progress) and the log
+// stays loaded. A check draws the uploaded model with the CLI's deviations, draws them on the
+// map, and "Show the cases that do not fit" keeps the CLI's unfit cases. No request leaves
 // 127.0.0.1.
 import { after, afterEach, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -129,6 +131,46 @@ test("a model without `reset` shows the CLI's fitness, precision and top deviati
   assert.ok(want.tbr.log_fitness < 1);
   await assertReportEquals(want);
   await page.locator("#model-card").screenshot({ path: new URL("model-check.png", SHOTS).pathname });
+  // The uploaded model is drawn with the CLI's deviations: each activity it has is marked with
+  // its moves; those it lacks (`reset`) are named under the picture.
+  const drawn = page.locator("#model-check-svg svg");
+  for (const d of want.deviations) {
+    const task = drawn.locator(`[data-activity="${d.activity}"]`);
+    if (await task.count()) {
+      assert.equal(Number(await task.first().getAttribute("data-log-moves")), d.log_moves, d.activity);
+      assert.equal(Number(await task.first().getAttribute("data-model-moves")), d.model_moves, d.activity);
+    } else {
+      assert.match(await drawn.locator(".deviation-note").textContent(), new RegExp(`${d.activity} \\(`));
+    }
+  }
+  // On the map: every deviating path of the log (all paths are shown) carries its moves.
+  await page.check("#model-deviations-on-map");
+  await page.waitForSelector("#map-canvas g.edge[data-log-moves], #map-canvas g.edge[data-model-moves]", { timeout: 60_000 });
+  const names = await page.$$eval("#map-canvas g.node", (ns) =>
+    Object.fromEntries(ns.map((n) => [n.dataset.node, n.dataset.activity ?? null])));
+  const marked = await page.$$eval("#map-canvas g.edge[data-log-moves]", (es) =>
+    es.map((e) => [e.dataset.from, e.dataset.to, Number(e.dataset.logMoves), Number(e.dataset.modelMoves)]));
+  const key = ([from, to, l, m]) => `${from}→${to}:${l}/${m}`;
+  assert.deepEqual(
+    marked.map(([f, t, l, m]) => key([names[f], names[t], l, m])).sort(),
+    want.edge_deviations.map((e) => key([e.from, e.to, e.log_moves, e.model_moves])).sort(),
+  );
+  await page.locator("#map").screenshot({ path: new URL("map-deviations.png", SHOTS).pathname });
+  // "Show the cases that do not fit" keeps exactly the cases the CLI scores below 1.
+  const unfit = want.cases.filter((c) => c.fitness === null || c.fitness < 1).length;
+  assert.ok(unfit > 0);
+  await page.click("#model-show-unfit");
+  await page.waitForFunction((n) => document.querySelector("#filtered-cases")?.textContent === n, String(unfit), { timeout: 60_000 });
+  // The check no longer describes the view: its map marks go away and the card says so.
+  await page.waitForSelector("#model-stale");
+  assert.equal(await page.isChecked("#model-deviations-on-map"), false);
+  await page.waitForFunction(() => !document.querySelector("#map-canvas g.edge[data-log-moves]"), null, { timeout: 60_000 });
+  const cell = "#cells li[data-kind=fitness]";
+  assert.equal(await page.getAttribute(cell, "data-cases"), String(unfit));
+  // Back to the whole log for the next tests: delete the step again.
+  await page.$eval(`${cell} .cell-delete`, (b) => b.click());
+  const all = String(spurJson("stats", LOG).cases);
+  await page.waitForFunction((n) => document.querySelector("#filtered-cases")?.textContent === n, all, { timeout: 60_000 });
 });
 
 test("a model file that is not XML gives a located error and the card keeps working", async () => {
@@ -154,12 +196,24 @@ test("Cancel stops a long alignment check on BPIC 2012; the app stays usable", {
   await page.waitForFunction(() => (document.querySelector("#model-tree")?.textContent ?? "").includes("A_SUBMITTED"), null, { timeout: 60_000 });
   await page.selectOption("#model-method", "alignments");
   await page.setInputFiles("#model-file", model);
-  await page.waitForSelector("#model-cancel", { timeout: 10_000 });
+  // Progress counts the variants aligned, while the page stays responsive.
+  await page.waitForFunction(() => Number(document.querySelector("#model-progress")?.dataset.done) > 0, null, { timeout: 60_000 });
+  const progress = page.locator("#model-progress");
+  assert.match(await progress.innerText(), /aligning variants: \d+ of \d+/);
+  const total = Number(await progress.getAttribute("data-total"));
+  assert.ok(total > 1000, `BPIC 2012 has thousands of variants, progress says ${total}`);
   await page.click("#model-cancel");
   const error = page.locator("#model-check-error[data-code=cancelled]");
   await error.waitFor({ timeout: 10_000 });
-  assert.match(await error.innerText(), /load it again/);
-  // The demo loads and its model is discovered again.
-  await page.click("#load-demo");
-  await waitForTree(spurJson("discover", LOG));
+  assert.match(await error.innerText(), /still loaded/);
+  // The log stays loaded: a token-replay check of the same model runs on it with the CLI's
+  // numbers, and the model is rediscovered at another noise without loading again.
+  await page.selectOption("#model-method", "tbr");
+  await check(model);
+  await page.waitForSelector("#model-fitness", { timeout: 60_000 });
+  const want = spurJson("conformance", BIG, model, "--method", "tbr");
+  assert.equal(Number(await page.locator("#model-fitness").getAttribute("data-log-fitness")), want.tbr.log_fitness);
+  assert.equal(await page.locator("#summary h2").textContent(), "bpic2012.xes.gz");
+  await page.selectOption("#model-noise", "0.2");
+  await waitForTree(spurJson("discover", BIG, "--noise", "0.2"));
 });

@@ -39,8 +39,10 @@ fn main() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let reply_scope = scope.clone();
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |msg: MessageEvent| {
-        let (reply, payload) = handle(&reply_scope, &msg.data());
-        post_with(&reply_scope, &reply, payload.as_ref());
+        // `None`: the job answers later by itself (a check's sliced alignments).
+        if let Some((reply, payload)) = handle(&reply_scope, &msg.data()) {
+            post_with(&reply_scope, &reply, payload.as_ref());
+        }
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
@@ -52,7 +54,10 @@ fn buffer(bytes: Option<Vec<u8>>) -> Option<ArrayBuffer> {
     bytes.map(|b| Uint8Array::from(b.as_slice()).buffer())
 }
 
-fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) -> (FromWorker, Option<ArrayBuffer>) {
+fn handle(
+    scope: &DedicatedWorkerGlobalScope,
+    data: &JsValue,
+) -> Option<(FromWorker, Option<ArrayBuffer>)> {
     let parts = Array::from(data);
     let payload = || match parts.get(1).dyn_into::<ArrayBuffer>() {
         Ok(buf) => Uint8Array::new(&buf).to_vec(),
@@ -72,11 +77,11 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) -> (FromWorker, Op
                 .and_then(|v| v.get("job")?.as_u64())
                 .and_then(|j| u32::try_from(j).ok())
                 .unwrap_or(0);
-            return (FromWorker::Failed { job, error }, None);
+            return Some((FromWorker::Failed { job, error }, None));
         }
     };
     let lead = |(reply, bytes): leads::Reply| (reply, buffer(bytes));
-    match request {
+    Some(match request {
         // --- sources (Load screen): files kept in the worker, previewed, imported, merged.
         request @ (ToWorker::Import { .. }
         | ToWorker::SourcesClear { .. }
@@ -106,7 +111,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) -> (FromWorker, Op
         ToWorker::CaseDetail { job, case } => cases::detail(job, &case),
         // --- the process screen's Model card
         ToWorker::Model { job, request } => {
-            model::handle(job, request, parts.get(1), &|p| post_with(scope, &p, None))
+            return model::handle(job, request, parts.get(1), &|p| post_with(scope, &p, None))
         }
         // --- stream replay
         ToWorker::Stream { job, request } => stream::handle(job, request),
@@ -144,7 +149,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) -> (FromWorker, Op
         }
         ToWorker::RecoNeighbours { job, item } => (reco::neighbours(job, &item), None),
         ToWorker::RecoTry { job, session } => (reco::try_session(job, session, &now_ms), None),
-    }
+    })
 }
 
 /// `performance.now()` (sub-millisecond, monotonic), else `Date.now()`.

@@ -1,10 +1,9 @@
 //! Typed calls for the process screen's Model card (issue 14): discover a model on the current
-//! view, and check the view against an uploaded PNML/BPMN model. Cancel is the process lane's
-//! restart ([`super::process::cancel`]): a running alignment is synchronous in the worker, so
-//! only terminating it stops it.
+//! view, and check the view against an uploaded PNML/BPMN model. The worker aligns in slices,
+//! so [`cancel_check`] stops a check and the loaded log stays.
 
 use super::{client, unexpected, OnMessage};
-use crate::protocol::model::{DiscoveredModel, ModelReply, ModelRequest};
+use crate::protocol::model::{CheckTimes, DiscoveredModel, ModelReply, ModelRequest};
 use crate::protocol::{ErrorDto, FromWorker, ToWorker};
 use js_sys::ArrayBuffer;
 use spur_core::conformance::{ConformanceReport, Method};
@@ -24,14 +23,23 @@ pub async fn discover(noise: f64) -> Result<DiscoveredModel, ErrorDto> {
     }
 }
 
+/// A finished check: core's report and the checked model drawn with its deviations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked {
+    pub report: ConformanceReport,
+    pub svg: String,
+    pub times: CheckTimes,
+}
+
 /// Check the current view against the model file `name` whose bytes are `bytes` (transferred);
-/// `on_progress(done, total)` sees the conformance parts finished so far.
+/// `on_progress(done, total)` counts token replay and precision (unless only alignments run),
+/// then each variant aligned.
 pub async fn check(
     name: String,
     bytes: ArrayBuffer,
     method: Method,
     on_progress: impl Fn(u64, u64) + 'static,
-) -> Result<ConformanceReport, ErrorDto> {
+) -> Result<Checked, ErrorDto> {
     let request = ModelRequest::Check { name, method };
     let progress: OnMessage = Box::new(move |m: &FromWorker| {
         if let FromWorker::Progress { done, total, .. } = m {
@@ -47,9 +55,28 @@ pub async fn check(
         .await?;
     match reply {
         FromWorker::Model {
-            reply: ModelReply::Checked { report },
+            reply: ModelReply::Checked { report, svg, times },
             ..
-        } => Ok(*report),
+        } => Ok(Checked {
+            report: *report,
+            svg,
+            times,
+        }),
+        other => Err(unexpected(other)),
+    }
+}
+
+/// Stop the running check (its `check` call fails with code `cancelled`); true if one ran.
+pub async fn cancel_check() -> Result<bool, ErrorDto> {
+    let request = ModelRequest::Cancel;
+    let (reply, _) = client()?
+        .call_with(|job| ToWorker::Model { job, request }, None, None)
+        .await?;
+    match reply {
+        FromWorker::Model {
+            reply: ModelReply::Cancelled { running },
+            ..
+        } => Ok(running),
         other => Err(unexpected(other)),
     }
 }

@@ -70,11 +70,20 @@ pub fn cancel() {
     super::restart("cancelled");
 }
 
-/// The process map of the filtered log, drawn.
-pub async fn map(options: MapOptions, view: MapView) -> Result<DrawnMap, ErrorDto> {
-    let (reply, payload) = client()?
-        .call_with(|job| ToWorker::Map { job, options, view }, None, None)
-        .await?;
+/// The process map of the filtered log, drawn (with the last check's deviations when
+/// `deviations`).
+pub async fn map(
+    options: MapOptions,
+    view: MapView,
+    deviations: bool,
+) -> Result<DrawnMap, ErrorDto> {
+    let call = |job| ToWorker::Map {
+        job,
+        options,
+        view,
+        deviations,
+    };
+    let (reply, payload) = client()?.call_with(call, None, None).await?;
     match reply {
         FromWorker::Mapped {
             map, width, height, ..

@@ -85,6 +85,18 @@ impl ConformanceReport {
         tbr: Option<(TbrFitness, f64)>,
         alignments: Option<AlignmentFitness>,
     ) -> ConformanceReport {
+        let ids = log.case_ids();
+        Self::from_parts_named(|c| ids.resolve(c).to_string(), tbr, alignments)
+    }
+
+    /// [`Self::from_parts`] with the case ids from `case_name(case code)`: for a shell that
+    /// finishes a check after the log it came from may have changed (the browser's sliced
+    /// alignments), having kept the names.
+    pub fn from_parts_named(
+        case_name: impl Fn(u32) -> String,
+        tbr: Option<(TbrFitness, f64)>,
+        alignments: Option<AlignmentFitness>,
+    ) -> ConformanceReport {
         let mut out = ConformanceReport {
             tbr: None,
             alignments: None,
@@ -134,7 +146,7 @@ impl ConformanceReport {
             .into_iter()
             .enumerate()
             .map(|(c, fitness)| CaseFitness {
-                case: log.case_ids().resolve(c as u32).to_string(),
+                case: case_name(c as u32),
                 fitness,
             })
             .collect();

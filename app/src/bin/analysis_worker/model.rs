@@ -1,29 +1,38 @@
 //! The worker side of the process screen's Model card (issue 14): discover a model on the current
 //! (filtered) view and check the view against an uploaded model. Core does all of it, exactly as
 //! `spur discover` and `spur conformance` call it, so the card's numbers equal the CLI's; this
-//! module only reads the uploaded bytes, picks the reader and reports which part is running.
+//! module reads the uploaded bytes, reports progress, and drives core's `AlignmentRun` a slice
+//! of variants at a time (a `setTimeout(0)` between slices), so a Cancel message is read between
+//! slices and stops the check while the log stays loaded. The last check's deviations are kept
+//! for the map ([`with_marks`]).
 
 use super::process::{failed, with_view};
+use super::{now_ms, post_with};
 use js_sys::{ArrayBuffer, Uint8Array};
-use spur_app::protocol::model::{DiscoveredModel, ModelReply, ModelRequest};
+use spur_app::protocol::model::{CheckTimes, DiscoveredModel, ModelReply, ModelRequest};
 use spur_app::protocol::{FromWorker, JobId};
 use spur_core::conformance::{
-    alignment_fitness, etc_precision, token_replay_fitness, ConformanceReport, Method,
+    etc_precision, token_replay_fitness, AlignmentRun, ConformanceReport, Method, TbrFitness,
     DEFAULT_ALIGNMENT_BUDGET,
 };
 use spur_core::discovery::{
-    bpmn_to_net, discover_tree, read_bpmn, read_pnml, render_bpmn_svg, tree_to_bpmn, tree_to_net,
-    write_bpmn, write_pnml, BpmnLimits, DiscoveryReport, InductiveOptions, PetriNet, PnmlLimits,
+    discover_tree, read_model, render_bpmn_svg, tree_to_bpmn, tree_to_net, write_bpmn, write_pnml,
+    DiscoveryReport, InductiveOptions, ModelFile, ModelMarks,
 };
+use spur_core::map::MapMarks;
+use std::cell::RefCell;
+use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::{JsCast, JsValue};
+use web_sys::DedicatedWorkerGlobalScope;
 
-/// Answer one Model-card request; `progress` posts an intermediate message.
+/// Answer one Model-card request; `post` sends a message (progress, or another job's
+/// answer). `None`: the answer comes later (a check's alignments run in slices).
 pub fn handle(
     job: JobId,
     request: ModelRequest,
     payload: JsValue,
-    progress: &dyn Fn(FromWorker),
-) -> (FromWorker, Option<ArrayBuffer>) {
+    post: &dyn Fn(FromWorker),
+) -> Option<(FromWorker, Option<ArrayBuffer>)> {
     let reply = match request {
         ModelRequest::Discover { noise } => discover(job, noise),
         ModelRequest::Check { name, method } => {
@@ -31,10 +40,11 @@ pub fn handle(
                 Some(buf) => Uint8Array::new(buf).to_vec(),
                 None => Vec::new(),
             };
-            check(job, &name, &bytes, method, progress)
+            check(job, &name, &bytes, method, post)?
         }
+        ModelRequest::Cancel => cancel(job, post),
     };
-    (reply, None)
+    Some((reply, None))
 }
 
 fn no_log(job: JobId) -> FromWorker {
@@ -50,7 +60,9 @@ fn discover(job: JobId, noise: f64) -> FromWorker {
         );
     }
     with_view(|log| {
+        let start = now_ms();
         let tree = discover_tree(log, InductiveOptions { noise });
+        let mined_ms = now_ms() - start;
         let net = tree_to_net(&tree);
         let bpmn = tree_to_bpmn(&tree);
         let size = net.size();
@@ -65,6 +77,7 @@ fn discover(job: JobId, noise: f64) -> FromWorker {
             svg: render_bpmn_svg(&bpmn),
             pnml: write_pnml(&net),
             bpmn: write_bpmn(&bpmn),
+            mined_ms,
         };
         FromWorker::Model {
             job,
@@ -76,25 +89,32 @@ fn discover(job: JobId, noise: f64) -> FromWorker {
     .unwrap_or_else(|| no_log(job))
 }
 
-/// Read the uploaded model: BPMN when the file says so by its name or its root element, PNML
-/// otherwise (as `spur conformance` decides by the extension). Errors name the file and line.
-fn read_model(name: &str, bytes: &[u8]) -> Result<PetriNet, String> {
-    let Ok(text) = std::str::from_utf8(bytes) else {
-        return Err(format!(
-            "{name}: not UTF-8 text: choose a PNML or BPMN file (XML)"
-        ));
-    };
-    let is_bpmn = name.to_ascii_lowercase().ends_with(".bpmn")
-        || (!text.contains("<pnml") && text.contains("definitions"));
-    let read = if is_bpmn {
-        read_bpmn(text, &BpmnLimits::default())
-            .map(|b| bpmn_to_net(&b))
-            .map_err(|e| e.to_string())
-    } else {
-        read_pnml(text, &PnmlLimits::default()).map_err(|e| e.to_string())
-    };
-    read.map_err(|e| format!("{name}: {e}; choose a PNML or BPMN 2.0 file"))
+/// A check whose alignments are still running, resumed slice by slice.
+struct Running {
+    job: JobId,
+    /// Steps before the alignments (token replay and precision), for the progress count.
+    offset: u64,
+    run: AlignmentRun,
+    tbr: Option<(TbrFitness, f64)>,
+    model: ModelFile,
+    /// Case ids of the checked view, kept in case the view changes before the end.
+    cases: Vec<String>,
+    times: CheckTimes,
 }
+
+thread_local! {
+    static RUNNING: RefCell<Option<Running>> = const { RefCell::new(None) };
+    /// The last finished check's deviations, drawn on the map on request.
+    static MARKS: RefCell<Option<MapMarks>> = const { RefCell::new(None) };
+}
+
+/// The last check's deviations, for the map (`None`: no check yet).
+pub(crate) fn with_marks<R>(f: impl FnOnce(Option<&MapMarks>) -> R) -> R {
+    MARKS.with(|m| f(m.borrow().as_ref()))
+}
+
+/// How long one slice of alignments may run before the worker looks at its messages again.
+const SLICE_MS: f64 = 60.0;
 
 fn check(
     job: JobId,
@@ -102,38 +122,167 @@ fn check(
     bytes: &[u8],
     method: Method,
     progress: &dyn Fn(FromWorker),
-) -> FromWorker {
-    let net = match read_model(name, bytes) {
-        Ok(net) => net,
-        Err(message) => return failed(job, "bad_model", message),
+) -> Option<FromWorker> {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        let message = format!("{name}: not UTF-8 text: choose a PNML or BPMN file (XML)");
+        return Some(failed(job, "bad_model", message));
     };
-    let total = match method {
-        Method::Tbr => 2,
-        Method::Alignments => 1,
-        Method::Both => 3,
+    let model = match read_model(name, text) {
+        Ok(m) => m,
+        Err(e) => {
+            let message = format!("{name}: {e}; choose a PNML or BPMN 2.0 file");
+            return Some(failed(job, "bad_model", message));
+        }
     };
-    let step = |done: u64| progress(FromWorker::Progress { job, done, total });
-    with_view(|log| {
-        // The parts `spur conformance` runs, in its order; a progress message before each so
-        // the card can say which one is running (alignments are the long one).
+    // A new check replaces a running one, which is answered as cancelled.
+    if let Some(old) = RUNNING.with(|r| r.borrow_mut().take()) {
+        progress(cancelled(old.job));
+    }
+    let started = with_view(|log| {
+        let offset = if method == Method::Alignments { 0 } else { 2 };
+        let variants = if method == Method::Tbr {
+            0
+        } else {
+            spur_core::mining::variant_counts(log).len() as u64
+        };
+        let total = offset + variants;
+        let step = |done: u64| progress(FromWorker::Progress { job, done, total });
+        // The parts `spur conformance` runs, in its order.
         step(0);
         let mut tbr = None;
+        let mut times = CheckTimes::default();
         if method != Method::Alignments {
-            let fitness = token_replay_fitness(log, &net);
+            let start = now_ms();
+            let fitness = token_replay_fitness(log, &model.net);
+            times.tbr_ms = Some(now_ms() - start);
             step(1);
-            let precision = etc_precision(log, &net);
+            let start = now_ms();
+            let precision = etc_precision(log, &model.net);
+            times.precision_ms = Some(now_ms() - start);
             step(2);
             tbr = Some((fitness, precision));
         }
-        let alignments =
-            (method != Method::Tbr).then(|| alignment_fitness(log, &net, DEFAULT_ALIGNMENT_BUDGET));
-        let report = ConformanceReport::from_parts(log, tbr, alignments);
-        FromWorker::Model {
-            job,
-            reply: ModelReply::Checked {
-                report: Box::new(report),
-            },
+        let start = now_ms();
+        let ids = log.case_ids();
+        let cases = (0..log.num_cases() as u32)
+            .map(|c| ids.resolve(c).to_string())
+            .collect();
+        let run = AlignmentRun::new(log, &model.net, DEFAULT_ALIGNMENT_BUDGET);
+        if method != Method::Tbr {
+            times.alignments_ms = Some(now_ms() - start);
         }
-    })
-    .unwrap_or_else(|| no_log(job))
+        Running {
+            job,
+            offset,
+            run,
+            tbr,
+            model: model.clone(),
+            cases,
+            times,
+        }
+    });
+    let Some(mut running) = started else {
+        return Some(no_log(job));
+    };
+    if method == Method::Tbr {
+        return Some(finish(running, false));
+    }
+    if running.run.total() == 0 {
+        running.run.step(0);
+        return Some(finish(running, true));
+    }
+    RUNNING.with(|r| *r.borrow_mut() = Some(running));
+    schedule();
+    None
+}
+
+/// Run the next slice after the worker has looked at its messages (a Cancel among them).
+fn schedule() {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let tick = Closure::once_into_js(tick);
+    let _ = scope.set_timeout_with_callback_and_timeout_and_arguments_0(tick.unchecked_ref(), 0);
+}
+
+fn tick() {
+    let Some(mut running) = RUNNING.with(|r| r.borrow_mut().take()) else {
+        return; // cancelled
+    };
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let start = now_ms();
+    let mut finished = false;
+    while now_ms() - start < SLICE_MS && !finished {
+        finished = running.run.step(1);
+    }
+    if let Some(ms) = running.times.alignments_ms.as_mut() {
+        *ms += now_ms() - start;
+    }
+    let (job, done) = (running.job, running.offset + running.run.done() as u64);
+    let total = running.offset + running.run.total() as u64;
+    post_with(&scope, &FromWorker::Progress { job, done, total }, None);
+    if finished {
+        post_with(&scope, &finish(running, true), None);
+    } else {
+        RUNNING.with(|r| *r.borrow_mut() = Some(running));
+        schedule();
+    }
+}
+
+fn finish(running: Running, aligned: bool) -> FromWorker {
+    let Running {
+        job,
+        run,
+        tbr,
+        model,
+        cases,
+        mut times,
+        ..
+    } = running;
+    let start = now_ms();
+    let alignments = aligned.then(|| run.finish());
+    if let Some(ms) = times.alignments_ms.as_mut() {
+        *ms += now_ms() - start;
+    }
+    let report = ConformanceReport::from_parts_named(
+        |c| cases.get(c as usize).cloned().unwrap_or_default(),
+        tbr,
+        alignments,
+    );
+    let rows = || {
+        report
+            .deviations
+            .iter()
+            .map(|d| (d.activity.as_str(), d.log_moves, d.model_moves))
+    };
+    let svg = model.render_svg(&ModelMarks::new(rows()));
+    let marks = MapMarks::new(&report.edge_deviations, rows());
+    MARKS.with(|m| *m.borrow_mut() = Some(marks));
+    FromWorker::Model {
+        job,
+        reply: ModelReply::Checked {
+            report: Box::new(report),
+            svg,
+            times,
+        },
+    }
+}
+
+fn cancelled(job: JobId) -> FromWorker {
+    failed(
+        job,
+        "cancelled",
+        "Cancelled: the log is still loaded; check again when ready".into(),
+    )
+}
+
+/// Stop the running check: its caller gets `cancelled`, this request whether one ran.
+fn cancel(job: JobId, progress: &dyn Fn(FromWorker)) -> FromWorker {
+    let old = RUNNING.with(|r| r.borrow_mut().take());
+    let running = old.is_some();
+    if let Some(old) = old {
+        progress(cancelled(old.job));
+    }
+    FromWorker::Model {
+        job,
+        reply: ModelReply::Cancelled { running },
+    }
 }

@@ -7,7 +7,9 @@
 use js_sys::{ArrayBuffer, Uint8Array};
 use spur_app::protocol::{Charts, ErrorDto, FromWorker, JobId, ToWorker, VariantList, VariantRow};
 use spur_core::log::EventLog;
-use spur_core::map::{layout_map, process_map, render_svg, LayoutOptions, SvgOptions};
+use spur_core::map::{
+    layout_map, process_map, render_svg, render_svg_marked, LayoutOptions, SvgOptions,
+};
 use spur_core::summary::{ActivityCount, Summary};
 use spur_core::{chart, mining};
 use std::cell::RefCell;
@@ -47,17 +49,22 @@ pub fn handle(
     _progress: &dyn Fn(FromWorker),
 ) -> (FromWorker, Option<ArrayBuffer>) {
     match request {
-        ToWorker::Map { job, options, view } => with_log(job, |log| {
+        ToWorker::Map {
+            job,
+            options,
+            view,
+            deviations,
+        } => with_log(job, |log| {
             let map = process_map(log, &options);
             let layout = layout_map(&map, &LayoutOptions::default());
-            let svg = render_svg(
-                &map,
-                &layout,
-                &SvgOptions {
-                    view,
-                    hide_edge_labels: false,
-                },
-            );
+            let opts = SvgOptions {
+                view,
+                hide_edge_labels: false,
+            };
+            let svg = super::model::with_marks(|marks| match marks {
+                Some(marks) if deviations => render_svg_marked(&map, &layout, &opts, marks),
+                _ => render_svg(&map, &layout, &opts),
+            });
             let buf = Uint8Array::from(svg.as_bytes()).buffer();
             let reply = FromWorker::Mapped {
                 job,

@@ -32,6 +32,9 @@ pub struct ProcessCtx {
     pub revision: RwSignal<u32>,
     /// The activities of the loaded log, most frequent first (for pickers).
     pub activities: RwSignal<Vec<String>>,
+    /// Draw the Model card's last conformance check on the map (only while that check
+    /// describes the current view: the card turns it off when the view changes).
+    pub deviations: RwSignal<bool>,
 }
 
 impl ProcessCtx {
@@ -43,6 +46,7 @@ impl ProcessCtx {
             error: RwSignal::new(None),
             revision: RwSignal::new(0),
             activities: RwSignal::new(activities),
+            deviations: RwSignal::new(false),
         }
     }
 

@@ -78,13 +78,14 @@ pub fn MapCard() -> impl IntoView {
         let revision = ctx.revision.get();
         let options = options.get();
         let view = view_kind.get();
+        let deviations = ctx.deviations.get();
         if revision == 0 {
             return;
         }
         let n = requested.next();
         busy.set(true);
         spawn_local(async move {
-            let result = worker::map(options, view).await;
+            let result = worker::map(options, view, deviations).await;
             if !n.is_current() {
                 return;
             }

@@ -4,19 +4,21 @@
 //! precision, alignment fitness and the most deviating activities. The worker computes all of it
 //! with core exactly as `spur discover` / `spur conformance` do, so the numbers equal the CLI's.
 //!
-//! A check can take long (alignments are synchronous in the worker), so it shows which part is
-//! running and offers Cancel, which restarts the worker — the only way to stop it — and loses
-//! the loaded log; the card says so and what to do next.
+//! A check can take long: it shows which part is running and how many variants are aligned,
+//! and Cancel stops it (the worker aligns in slices and reads Cancel between them), keeping the
+//! loaded log. A finished check draws the uploaded model with its deviations, can draw them on
+//! the map, and "Show the cases that do not fit" adds the recipe step that keeps them.
 
 use super::ProcessCtx;
 use crate::components::download;
 use crate::latest::Latest;
 use crate::protocol::model::DiscoveredModel;
 use crate::protocol::ErrorDto;
-use crate::worker_client::{model as worker, process::cancel};
+use crate::worker_client::model::{self as worker, Checked};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use spur_core::conformance::{ConformanceReport, Method};
+use spur_core::recipe::Op;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
@@ -35,15 +37,41 @@ enum Check {
         done: u64,
         total: u64,
     },
-    Done(Box<ConformanceReport>),
+    Done(Box<Done>),
     Failed(ErrorDto),
 }
 
-fn running_part(method: Method, done: u64) -> &'static str {
-    match (method, done) {
-        (Method::Alignments, _) | (Method::Both, 2..) => "aligning every variant",
-        (_, 0) => "token replay",
-        _ => "precision (ETConformance)",
+/// A finished check and what the card needs to act on it.
+#[derive(Debug, Clone, PartialEq)]
+struct Done {
+    checked: Checked,
+    /// The view's revision it was computed on (its deviations describe that view only).
+    revision: u32,
+    name: String,
+    /// The model file's text, for the recipe step that keeps the cases that do not fit.
+    text: String,
+    method: Method,
+}
+
+/// Steps a check counts before the alignments (token replay and precision).
+fn offset(method: Method) -> u64 {
+    if method == Method::Alignments {
+        0
+    } else {
+        2
+    }
+}
+
+fn running_part(method: Method, done: u64, total: u64) -> String {
+    let skip = offset(method);
+    match done {
+        d if d >= skip && method != Method::Tbr => format!(
+            "aligning variants: {} of {}",
+            d - skip,
+            total.saturating_sub(skip)
+        ),
+        0 => "token replay".into(),
+        _ => "precision (ETConformance)".into(),
     }
 }
 
@@ -114,9 +142,13 @@ pub fn ModelCard() -> impl IntoView {
             done: 0,
             total: 1,
         });
+        let revision = ctx.revision.get_untracked();
         spawn_local(async move {
+            let mut text = String::new();
             let result = match JsFuture::from(file.array_buffer()).await {
                 Ok(buf) => {
+                    text = String::from_utf8_lossy(&js_sys::Uint8Array::new(&buf).to_vec())
+                        .into_owned();
                     let progress_name = name.clone();
                     let on_progress = move |done, total| {
                         if n.is_current() {
@@ -127,7 +159,7 @@ pub fn ModelCard() -> impl IntoView {
                             });
                         }
                     };
-                    worker::check(name, buf.unchecked_into(), how, on_progress).await
+                    worker::check(name.clone(), buf.unchecked_into(), how, on_progress).await
                 }
                 Err(e) => Err(ErrorDto {
                     code: "read_failed".into(),
@@ -137,20 +169,35 @@ pub fn ModelCard() -> impl IntoView {
             if !n.is_current() {
                 return;
             }
+            ctx.deviations.set(false);
             check.set(match result {
-                Ok(report) => Check::Done(Box::new(report)),
+                Ok(checked) => Check::Done(Box::new(Done {
+                    checked,
+                    revision,
+                    name,
+                    text,
+                    method: how,
+                })),
                 Err(e) => Check::Failed(e),
             });
         });
     };
+    // The worker answers the running check with `cancelled`, which the card then shows.
     let stop = move |_| {
-        checking.next();
-        cancel();
-        check.set(Check::Failed(ErrorDto {
-            code: "cancelled".into(),
-            message: "Cancelled: the worker was restarted and no longer holds the log; load it again (Load screen) to continue".into(),
-        }));
+        spawn_local(async move {
+            if let Err(e) = worker::cancel_check().await {
+                error.set(Some(e));
+            }
+        });
     };
+    // A check describes the view it ran on: a changed view stops drawing its deviations.
+    Effect::new(move |_| {
+        let revision = ctx.revision.get();
+        let stale = check.with_untracked(|c| matches!(c, Check::Done(d) if d.revision != revision));
+        if stale {
+            ctx.deviations.set(false);
+        }
+    });
 
     let noise_options = NOISES
         .iter()
@@ -169,7 +216,7 @@ pub fn ModelCard() -> impl IntoView {
                 view! {
                     <div class="model-svg" id="model-svg" inner_html=m.svg.clone()></div>
                     <pre class="model-tree" id="model-tree">{r.tree.clone()}</pre>
-                    <p class="status" id="model-sizes" data-places=r.places data-transitions=r.transitions
+                    <p class="status" id="model-sizes" data-mined-ms=m.mined_ms data-places=r.places data-transitions=r.transitions
                         data-visible-transitions=r.visible_transitions data-arcs=r.arcs>{sizes}</p>
                 }
             })
@@ -206,7 +253,7 @@ pub fn ModelCard() -> impl IntoView {
                     <input id="model-file" type="file" accept=".pnml,.bpmn,.xml" on:change=pick_model />
                 </label>
             </div>
-            {move || check_view(check.get(), method.get_untracked(), stop)}
+            {move || check_view(check.get(), method.get_untracked(), stop, ctx)}
         </section>
     }
 }
@@ -215,12 +262,14 @@ fn check_view(
     check: Check,
     method: Method,
     stop: impl Fn(leptos::ev::MouseEvent) + 'static,
+    ctx: ProcessCtx,
 ) -> AnyView {
     match check {
         Check::Idle => ().into_any(),
         Check::Running { name, done, total } => view! {
             <p class="status" id="model-progress" data-done=done data-total=total>
-                {format!("checking {name}: {} ({done} of {total} parts done)…", running_part(method, done))}
+                {format!("checking {name}: {}…", running_part(method, done, total))}
+                " "<progress max=total.max(1) value=done></progress>
                 " "<button id="model-cancel" on:click=stop>"Cancel"</button>
             </p>
         }
@@ -229,8 +278,62 @@ fn check_view(
             view! { <p class="error" id="model-check-error" data-code=e.code>{e.message}</p> }
                 .into_any()
         }
-        Check::Done(report) => report_view(&report),
+        Check::Done(done) => done_view(*done, ctx),
     }
+}
+
+/// The report, the model drawn with its deviations, and what to do with them.
+fn done_view(done: Done, ctx: ProcessCtx) -> AnyView {
+    let Done {
+        checked,
+        revision,
+        name,
+        text,
+        method,
+    } = done;
+    let stale = move || ctx.revision.get() != revision;
+    let unfit = checked
+        .report
+        .cases
+        .iter()
+        .filter(|c| c.fitness.is_none_or(|f| f < 1.0))
+        .count();
+    let method = if method == Method::Tbr {
+        Method::Tbr
+    } else {
+        Method::Alignments
+    };
+    let show_unfit = move |_| {
+        ctx.push(Op::Fitness {
+            model: text.clone(),
+            below: 1.0,
+            method,
+            fitting: false,
+            name: name.clone(),
+        });
+    };
+    let t = checked.times;
+    let ms = |v: Option<f64>| v.map(|v| v.to_string());
+    view! {
+        <div id="model-check-times" hidden data-tbr-ms=ms(t.tbr_ms) data-precision-ms=ms(t.precision_ms)
+            data-alignments-ms=ms(t.alignments_ms)></div>
+        {report_view(&checked.report)}
+        <div class="toolbar">
+            <label>
+                <input type="checkbox" id="model-deviations-on-map" disabled=stale
+                    prop:checked=move || ctx.deviations.get()
+                    on:change=move |ev| ctx.deviations.set(event_target_checked(&ev)) />
+                " Draw the deviations on the map"
+            </label>
+            <button id="model-show-unfit" data-cases=unfit disabled=move || stale() || unfit == 0
+                on:click=show_unfit>{format!("Show the {unfit} cases that do not fit")}</button>
+            {move || stale().then(|| view! {
+                <span class="status" id="model-stale">"The view changed since this check: check again to see its deviations."</span>
+            })}
+        </div>
+        <div class="model-svg" id="model-check-svg" inner_html=checked.svg></div>
+    }
+    .into_any()
 }
 
 fn report_view(r: &ConformanceReport) -> AnyView {

@@ -123,7 +123,7 @@ fn Cell(id: String) -> impl IntoView {
         )
     };
     let output = move || {
-        let view_kind = !matches!(kind(), "import" | "filter" | "");
+        let view_kind = !matches!(kind(), "import" | "filter" | "fitness" | "");
         result.with(|r| match r {
             Some(r) if view_kind => {
                 Some(step.with(|s| step_output(r, s.as_ref().map(|(_, _, s)| &s.op))))
@@ -166,6 +166,7 @@ fn label(kind: &str) -> &str {
         "before_after" => "before / after",
         "compare" => "compare",
         "roles" => "roles",
+        "fitness" => "fitness filter",
         other => other,
     }
 }
@@ -192,6 +193,30 @@ fn summary(op: &Op) -> String {
         }
         Op::Discover { noise } => format!("inductive miner, noise {noise}"),
         Op::Conformance { method, .. } => format!("conformance to the given model ({method:?})"),
+        Op::Fitness {
+            below,
+            fitting,
+            name,
+            method,
+            ..
+        } => {
+            let (who, rel) = if *fitting {
+                ("fit", "≥")
+            } else {
+                ("do not fit", "<")
+            };
+            let how = if *method == spur_core::conformance::Method::Tbr {
+                "token replay"
+            } else {
+                "alignments"
+            };
+            let model = if name.is_empty() {
+                "the given model"
+            } else {
+                name
+            };
+            format!("cases that {who} {model} (fitness {rel} {below}, {how})")
+        }
         other => params(other),
     }
 }
