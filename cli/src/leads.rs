@@ -175,8 +175,17 @@ fn train_config(f: &Flags) -> TrainConfig {
     config
 }
 
-/// One warning per suspected leak on stderr, saying whether it was left out and how to use it.
-fn warn_leaks(leaks: &[Leak], rows: &str) {
+/// One warning per suspected leak on stderr, saying whether it was left out and how to use it;
+/// and one per `--include-column` that names no suspected leak (it has no effect).
+fn warn_leaks(leaks: &[Leak], rows: &str, include: &[String]) {
+    for name in include
+        .iter()
+        .filter(|n| !leaks.iter().any(|l| &l.column == *n))
+    {
+        eprintln!(
+            "spur: note: --include-column {name}: not a suspected leak on {rows}, nothing to include"
+        );
+    }
     for l in leaks {
         let what = if l.included {
             "used because you asked (--include-column)".to_string()
@@ -212,7 +221,7 @@ fn evaluate_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
         return emit(&o);
     }
     let pct = |x: f64| format!("{:.1} %", 100.0 * x);
-    warn_leaks(&e.leaks, "the training part");
+    warn_leaks(&e.leaks, "the training part", &f.include);
     say!(
         o,
         "{} rows: {} to train, {} held out (split: {}); held-out win rate {}",
@@ -358,7 +367,7 @@ fn train_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
     };
     let started = std::time::Instant::now();
     let (m, leaks) = ranking::train_screened(&imp.dataset, &train_config(f));
-    warn_leaks(&leaks, "every row");
+    warn_leaks(&leaks, "every row", &f.include);
     let seconds = started.elapsed().as_secs_f64();
     let now_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

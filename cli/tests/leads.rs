@@ -157,7 +157,7 @@ fn evaluate_flags_the_planted_leak_and_include_column_uses_it() {
     let leaky = v["auc"].as_f64().expect("auc");
     assert!(leaky > 0.9 && leaky > honest + 0.15, "{leaky} vs {honest}");
 
-    // train reports the leak and leaves it out of the model the same way.
+    // train reports the leak and leaves it out of the model the same way (stderr warns too).
     let model = scratch("leak.spur");
     let r = spur(&[
         "leads",
@@ -170,8 +170,18 @@ fn evaluate_flags_the_planted_leak_and_include_column_uses_it() {
         "-o",
         s(&model),
         "--json",
+        "--include-column",
+        "industry",
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
+    // Naming a column that is no suspected leak changes nothing, and says so.
+    assert!(
+        r.stderr.contains(
+            "spur: note: --include-column industry: not a suspected leak on every row, nothing to include"
+        ),
+        "{}",
+        r.stderr
+    );
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
     assert_eq!(v["leaks"][0]["column"], "stage_after_call");
     let features = v["summary"]["features"].as_array().expect("features");
