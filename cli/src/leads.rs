@@ -5,6 +5,7 @@
 
 use anyhow::{bail, Context};
 use spur_core::leads::evaluate::{self, EvalConfig};
+use spur_core::leads::leaks::Leak;
 use spur_core::leads::ranking::{self, TrainConfig};
 use spur_core::leads::table::{self, ImportConfig};
 use spur_core::leads::{generate, score_table};
@@ -14,8 +15,11 @@ use std::process::ExitCode;
 mod activities;
 
 const USAGE: &str = "usage:
-  spur leads evaluate LEADS.csv --outcome COL [--value COL] [--exclude COL,…] [--date COL] [--seed N] [--json]
-  spur leads train LEADS.csv --outcome COL [--value COL] [--exclude COL,…] [--max-leaves N] [--no-blend] -o MODEL
+  spur leads evaluate LEADS.csv --outcome COL [--value COL] [--exclude COL,…] [--include-column COL]… [--date COL] [--seed N] [--json]
+  spur leads train LEADS.csv --outcome COL [--value COL] [--exclude COL,…] [--include-column COL]… [--max-leaves N] [--no-blend] -o MODEL
+                                                  a column that alone predicts the outcome almost perfectly
+                                                  (AUC > 0.9 on the training rows) is a suspected leak and is
+                                                  left out; --include-column COL (repeatable) uses it anyway
   spur leads score MODEL NEW_LEADS.csv [--json]   ranked CSV: rank,id,score,expected_value,segment,rule,reasons
                                                   (--json: the scores in rank order, full precision)
   spur leads clusters LEADS.csv --outcome COL [--value COL] [--exclude COL,…] [--mixed] [--k N] [--seed N] [--json]
@@ -46,6 +50,7 @@ struct Flags {
     outcome: Option<String>,
     value: Option<String>,
     exclude: Vec<String>,
+    include: Vec<String>,
     date: Option<String>,
     seed: u64,
     json: bool,
@@ -78,6 +83,7 @@ fn flags(args: &[String]) -> anyhow::Result<Flags> {
                     .map(|s| s.trim().to_string())
                     .filter(|s| !s.is_empty()),
             ),
+            "--include-column" => f.include.push(value()?.trim().to_string()),
             "--date" => f.date = Some(value()?.clone()),
             "--seed" => f.seed = value()?.parse().context("--seed takes a number")?,
             "--rows" => f.rows = value()?.parse().context("--rows takes a number")?,
@@ -165,7 +171,32 @@ fn train_config(f: &Flags) -> TrainConfig {
     if let Some(n) = f.max_leaves {
         config.tree.max_leaves = n;
     }
+    config.leaks.include = f.include.clone();
     config
+}
+
+/// One warning per suspected leak on stderr, saying whether it was left out and how to use it;
+/// and one per `--include-column` that names no suspected leak (it has no effect).
+fn warn_leaks(leaks: &[Leak], rows: &str, include: &[String]) {
+    for name in include
+        .iter()
+        .filter(|n| !leaks.iter().any(|l| &l.column == *n))
+    {
+        eprintln!(
+            "spur: note: --include-column {name}: not a suspected leak on {rows}, nothing to include"
+        );
+    }
+    for l in leaks {
+        let what = if l.included {
+            "used because you asked (--include-column)".to_string()
+        } else {
+            format!("left out; to use it anyway: --include-column {}", l.column)
+        };
+        eprintln!(
+            "spur: warning: column `{}`: {} (AUC {:.3} alone on {rows}); {what}",
+            l.column, l.reason, l.auc
+        );
+    }
 }
 
 fn evaluate_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
@@ -190,9 +221,7 @@ fn evaluate_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
         return emit(&o);
     }
     let pct = |x: f64| format!("{:.1} %", 100.0 * x);
-    for column in &e.suspected_leaks {
-        eprintln!("spur: warning: `{column}` alone predicts the outcome almost perfectly: a leak? (--exclude {column})");
-    }
+    warn_leaks(&e.leaks, "the training part", &f.include);
     say!(
         o,
         "{} rows: {} to train, {} held out (split: {}); held-out win rate {}",
@@ -202,6 +231,20 @@ fn evaluate_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
         e.split,
         pct(e.test_win_rate)
     );
+    for l in &e.leaks {
+        let state = if l.included {
+            "used (--include-column)".to_string()
+        } else {
+            format!("left out (use it anyway: --include-column {})", l.column)
+        };
+        say!(
+            o,
+            "  column {:<28} {} (AUC {:.3} alone); {state}",
+            l.column,
+            l.reason,
+            l.auc
+        );
+    }
     for c in imp
         .columns
         .iter()
@@ -322,11 +365,9 @@ fn train_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
         Ok(imp) => imp,
         Err(code) => return Ok(code),
     };
-    for column in evaluate::suspected_leaks(&imp.dataset, 20.0) {
-        eprintln!("spur: warning: `{column}` alone predicts the outcome almost perfectly: a leak? (--exclude {column})");
-    }
     let started = std::time::Instant::now();
-    let m = ranking::train(&imp.dataset, &train_config(f));
+    let (m, leaks) = ranking::train_screened(&imp.dataset, &train_config(f));
+    warn_leaks(&leaks, "every row", &f.include);
     let seconds = started.elapsed().as_secs_f64();
     let now_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -337,7 +378,7 @@ fn train_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
     let header = model::read_header(&bytes)?;
     if f.json {
         let v = serde_json::json!({"model": out, "bytes": bytes.len(), "sha256": header.sha256, "seconds": seconds,
-            "summary": header.summary, "segments": evaluate::segments(&m)});
+            "summary": header.summary, "segments": evaluate::segments(&m), "leaks": leaks});
         say!(o, "{}", serde_json::to_string_pretty(&v)?);
     } else {
         say!(

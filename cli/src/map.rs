@@ -3,11 +3,15 @@
 //!
 //! Without `-o` the SVG goes to stdout; with `-o` stdout gets a one-line summary. `--json` prints
 //! `{"map": ProcessMap, "layout": Layout}` instead (and still writes `-o` when given).
+//!
+//! Without `--activities`/`--paths` the map opens readable (`spur_core::map::readable`): every
+//! activity and the most frequent paths up to about two per node; stderr then says how many
+//! paths are hidden, and the JSON carries the choice under `readable`.
 
 use anyhow::Context;
 use spur_core::map::{
-    layout_map, process_map, render_svg, Layout, LayoutOptions, MapOptions, MapView, ProcessMap,
-    SvgOptions,
+    layout_map, process_map, readable_map, render_svg, Layout, LayoutOptions, MapOptions, MapView,
+    ProcessMap, Readable, SvgOptions,
 };
 use std::process::ExitCode;
 
@@ -15,8 +19,10 @@ const HELP: &str = "usage: spur map LOG [-o OUT.svg] [--activities SHARE] [--pat
                 [--view frequency|mean|median|total] [--json]
                 [--case C] [--activity A] [--timestamp T] [--resource R] [--delimiter D]
   LOG: a CSV/TSV, XES, XES.gz, Parquet or Arrow IPC event log.
-  --activities: keep the most frequent activities covering this share of events (0..1, default 1).
-  --paths: keep the most frequent paths covering this share of transitions (0..1, default 1);
+  Without --activities and --paths the map is readable: every activity, and the most frequent
+  paths up to two per node (stderr says how many are hidden); --paths 1 shows every path.
+  --activities: keep the most frequent activities covering this share of events (0..1).
+  --paths: keep the most frequent paths covering this share of transitions (0..1);
            every activity keeps its strongest incoming and outgoing path.
   --view: what the paths show (default frequency). --json prints the map and its layout.";
 
@@ -24,12 +30,17 @@ const HELP: &str = "usage: spur map LOG [-o OUT.svg] [--activities SHARE] [--pat
 struct Output<'a> {
     map: &'a ProcessMap,
     layout: &'a Layout,
+    /// The slider positions chosen when the user gave none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    readable: Option<&'a Readable>,
 }
 
 struct Args {
     path: String,
     out: Option<String>,
     map: MapOptions,
+    /// Whether `--activities` or `--paths` was given (else the readable default).
+    shares_given: bool,
     view: MapView,
     json: bool,
 }
@@ -47,6 +58,7 @@ fn parse_args(rest: &[String]) -> Result<Args, String> {
         path: String::new(),
         out: None,
         map: MapOptions::default(),
+        shares_given: false,
         view: MapView::Frequency,
         json: false,
     };
@@ -56,8 +68,14 @@ fn parse_args(rest: &[String]) -> Result<Args, String> {
         match a.as_str() {
             "--json" => args.json = true,
             "-o" | "--out" => args.out = Some(it.next().ok_or("-o needs a file name")?.clone()),
-            "--activities" => args.map.activity_share = share(a, it.next())?,
-            "--paths" => args.map.path_share = share(a, it.next())?,
+            "--activities" => {
+                args.map.activity_share = share(a, it.next())?;
+                args.shares_given = true;
+            }
+            "--paths" => {
+                args.map.path_share = share(a, it.next())?;
+                args.shares_given = true;
+            }
             "--view" => {
                 let v = it
                     .next()
@@ -101,7 +119,18 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     for note in &read.notes {
         eprintln!("{}: {note}", args.path);
     }
-    let map = process_map(&read.log, &args.map);
+    let (map, readable) = if args.shares_given {
+        (process_map(&read.log, &args.map), None)
+    } else {
+        let (map, r) = readable_map(&read.log);
+        if r.paths_shown < r.paths_total {
+            eprintln!(
+                "spur map: {} (every activity, the most frequent paths up to two per node); --paths 1 shows all",
+                r.sentence.split(" — ").next().unwrap_or(&r.sentence)
+            );
+        }
+        (map, Some(r))
+    };
     let layout = layout_map(&map, &LayoutOptions::default());
     let svg = render_svg(
         &map,
@@ -118,6 +147,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         let text = serde_json::to_string_pretty(&Output {
             map: &map,
             layout: &layout,
+            readable: readable.as_ref(),
         })?;
         println!("{text}");
     } else if let Some(out) = &args.out {

@@ -79,6 +79,118 @@ fn generate_evaluate_json_shape() {
     }
 }
 
+/// The synthetic CRM's planted leak: listed under `leaks`, left out (the honest held-out AUC),
+/// the human output says how to use it, and `--include-column` uses it (the AUC jumps).
+#[test]
+fn evaluate_flags_the_planted_leak_and_include_column_uses_it() {
+    let leads = scratch("leak.csv");
+    let r = spur(&[
+        "leads",
+        "generate",
+        "-o",
+        s(&leads),
+        "--rows",
+        "3000",
+        "--seed",
+        "5",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "leads",
+            "evaluate",
+            s(&leads),
+            "--outcome",
+            "won",
+            "--value",
+            "deal_value",
+        ];
+        args.extend_from_slice(extra);
+        spur(&args)
+    };
+    let r = run(&["--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    let leaks = v["leaks"].as_array().expect("leaks");
+    assert_eq!(leaks.len(), 1, "{leaks:?}");
+    assert_eq!(leaks[0]["column"], "stage_after_call");
+    assert!(leaks[0]["auc"].as_f64() > Some(0.9));
+    assert_eq!(
+        leaks[0]["reason"],
+        "suspected leak: predicts the outcome almost perfectly on its own — filled in after the outcome?"
+    );
+    assert_eq!(leaks[0]["included"], false);
+    let honest = v["auc"].as_f64().expect("auc");
+    assert!(honest < 0.85, "{honest}");
+    assert_ne!(v["baseline_rule"]["column"], "stage_after_call");
+    // Identifiers stay excluded and are not leaks.
+    let columns = v["columns"].as_array().expect("columns");
+    for id in ["id", "company"] {
+        let c = columns.iter().find(|c| c["name"] == id).expect("column");
+        assert_eq!(c["role"], "identifier");
+    }
+
+    let r = run(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("spur: warning: column `stage_after_call`: suspected leak: predicts the outcome almost perfectly on its own — filled in after the outcome? (AUC 0.9"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("left out; to use it anyway: --include-column stage_after_call"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stdout
+            .contains("left out (use it anyway: --include-column stage_after_call)"),
+        "{}",
+        r.stdout
+    );
+
+    let r = run(&["--include-column", "stage_after_call", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    assert_eq!(v["leaks"][0]["included"], true);
+    let leaky = v["auc"].as_f64().expect("auc");
+    assert!(leaky > 0.9 && leaky > honest + 0.15, "{leaky} vs {honest}");
+
+    // train reports the leak and leaves it out of the model the same way (stderr warns too).
+    let model = scratch("leak.spur");
+    let r = spur(&[
+        "leads",
+        "train",
+        s(&leads),
+        "--outcome",
+        "won",
+        "--value",
+        "deal_value",
+        "-o",
+        s(&model),
+        "--json",
+        "--include-column",
+        "industry",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Naming a column that is no suspected leak changes nothing, and says so.
+    assert!(
+        r.stderr.contains(
+            "spur: note: --include-column industry: not a suspected leak on every row, nothing to include"
+        ),
+        "{}",
+        r.stderr
+    );
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    assert_eq!(v["leaks"][0]["column"], "stage_after_call");
+    let features = v["summary"]["features"].as_array().expect("features");
+    assert!(
+        !features.iter().any(|f| f == "stage_after_call"),
+        "{features:?}"
+    );
+}
+
 #[test]
 fn train_then_score_matches_the_edge_call() {
     let (leads, model, new) = (

@@ -1,5 +1,6 @@
 //! Transcript tests of `spur map`: the SVG file it writes (one element per node and path), the
-//! JSON shape, the sliders and the usage errors of the real binary.
+//! JSON shape, the sliders, the readable default on a spaghetti log and the usage errors of the
+//! real binary.
 
 mod support;
 use support::{scratch, spur};
@@ -74,4 +75,72 @@ fn usage_errors() {
     std::fs::write(&bad, "a,b\n").expect("write");
     let r = spur(&["map", bad.to_str().expect("utf-8")]);
     assert_eq!(r.code, 1, "{}", r.stderr);
+}
+
+/// With no shares, a spaghetti log (45 activities, > 1,000 paths) opens readable: every
+/// activity, at most 2.5 paths per node, stderr says what is hidden; `--paths 1` shows all.
+#[test]
+fn spaghetti_opens_readable_and_paths_1_shows_all() {
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    let mut csv = String::from("case,activity,timestamp\n");
+    for case in 0..1500u64 {
+        let mut a = next(45);
+        for step in 0..(8 + next(23)) {
+            let t = 1_704_067_200 + case * 86_400 + step * 600;
+            csv.push_str(&format!("c{case},act {a:02},{t}\n"));
+            // Half the steps follow a backbone, the rest jump (skewed to low numbers).
+            a = if next(2) == 0 {
+                (a + 1) % 45
+            } else {
+                let bound = next(45) + 1;
+                next(bound)
+            };
+        }
+    }
+    let log = scratch("spaghetti.csv");
+    std::fs::write(&log, csv).expect("write");
+    let log_s = log.to_str().expect("utf-8");
+
+    let r = spur(&["map", log_s, "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    let map = &v["map"];
+    let (nodes, edges) = (
+        map["nodes"].as_array().expect("nodes").len(),
+        map["edges"].as_array().expect("edges").len(),
+    );
+    let total = map["paths_total"].as_u64().expect("total");
+    assert!(total >= 1000, "{total}");
+    assert_eq!(map["activities_shown"], 45);
+    assert_eq!(map["activities_total"], 45);
+    assert!(
+        edges as f64 <= 2.5 * nodes as f64,
+        "{edges} edges, {nodes} nodes"
+    );
+    assert_eq!(v["readable"]["paths_shown"].as_u64(), Some(edges as u64));
+    assert_eq!(v["readable"]["options"]["activity_share"], 1.0);
+    let sentence = v["readable"]["sentence"].as_str().expect("sentence");
+    assert!(
+        sentence.ends_with(" paths — drag to show more"),
+        "{sentence}"
+    );
+    assert!(
+        r.stderr
+            .starts_with(&format!("spur map: showing {edges} of ")),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("--paths 1 shows all"), "{}", r.stderr);
+
+    let r = spur(&["map", log_s, "--json", "--paths", "1"]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    assert_eq!(v["map"]["paths_shown"].as_u64(), Some(total));
+    assert!(v.get("readable").is_none());
 }

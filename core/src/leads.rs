@@ -17,7 +17,9 @@
 //! [`table::Dataset`]), [`encode`] (features → numbers), [`kmeans`] and [`kprototypes`]
 //! (clusters), [`profile`] (what distinguishes a cluster, attribute effects), [`tree`]
 //! (segments as readable rules), [`logistic`] (the stronger scorer), [`ranking`] (training and
-//! scoring), [`metrics`] and [`evaluate`] (held-out comparison), [`generate`] (synthetic CRM),
+//! scoring), [`metrics`] and [`evaluate`] (held-out comparison), [`leaks`] (columns that give
+//! the outcome away, screened on the training rows and left out by default), [`generate`]
+//! (synthetic CRM),
 //! [`rng`] (the seeded generator every random choice uses), [`activities`] (sales-activity
 //! mining: the actions and timings that separate won from lost leads, on the event-log
 //! toolkit).
@@ -34,6 +36,7 @@ pub mod generate;
 mod hostile;
 pub mod kmeans;
 pub mod kprototypes;
+pub mod leaks;
 pub mod logistic;
 pub mod metrics;
 pub mod profile;

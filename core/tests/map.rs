@@ -88,6 +88,56 @@ fn map_paths_equal_the_golden_dfg() {
     }
 }
 
+/// The readable first map on the real logs: every activity, at most 2.5 paths per node (the
+/// acceptance bound; the chooser aims at 2), every activity connected, and the sentence.
+#[test]
+fn readable_first_map_of_real_logs() {
+    use spur_core::map::{readable_map, NodeKind};
+    let Some(dir) = shared_data("map readable") else {
+        return;
+    };
+    for name in [
+        "running-example.xes",
+        "receipt.xes",
+        "roadtraffic100traces.xes",
+        "reviewing.xes",
+        "bpic2012.xes.gz",
+    ] {
+        let bytes = std::fs::read(dir.join("eventlogs").join(name)).expect("log readable");
+        let (log, _) = import_bytes(name, &bytes, &ImportOptions::default()).expect("imports");
+        let (map, r) = readable_map(&log);
+        let (nodes, edges) = (map.nodes.len(), map.edges.len());
+        eprintln!(
+            "{name}: {} activities, {} paths at 100 %; readable: {nodes} nodes, {edges} edges ({:.2} per node), path share {:.4}: {}",
+            map.activities_total,
+            map.paths_total,
+            edges as f64 / nodes as f64,
+            r.options.path_share,
+            r.sentence
+        );
+        assert_eq!(map.activities_shown, map.activities_total, "{name}");
+        assert!(
+            edges as f64 <= 2.5 * nodes as f64,
+            "{name}: {edges} edges, {nodes} nodes"
+        );
+        for (i, n) in map.nodes.iter().enumerate() {
+            let has_in = map.edges.iter().any(|e| e.to == i && e.from != i);
+            let has_out = map.edges.iter().any(|e| e.from == i && e.to != i);
+            if n.kind == NodeKind::Activity {
+                assert!(has_in && has_out, "{name}: {} floats", n.label);
+            }
+        }
+        assert_eq!(map, process_map(&log, &r.options), "{name}");
+        if map.paths_shown < map.paths_total {
+            assert!(
+                r.sentence.ends_with("paths — drag to show more"),
+                "{}",
+                r.sentence
+            );
+        }
+    }
+}
+
 /// A 1000-node, 4000-edge random graph (many cycles, long edges) lays out without blowing up
 /// (iterations are capped; the time is printed, not asserted: see docs/BENCHMARKS.md).
 #[test]

@@ -49,8 +49,11 @@ test("demo leads: columns proposed, trained in the worker, Spur beats the rule a
   await page.waitForSelector("#leads-columns", { timeout: 60_000 });
   assert.equal(await page.locator("#leads-outcome").inputValue(), "won");
   assert.equal(await page.locator("#leads-value").inputValue(), "deal_value");
-  assert.match(await text("#leads-rows"), /^20000 leads, 11 columns/);
+  assert.match(await text("#leads-rows"), /^20000 leads, 12 columns/);
   assert.ok(await page.locator('input.leads-exclude[data-column="id"]').isChecked(), "ids are excluded");
+  // The synthetic CRM's planted leak is flagged and excluded to start with.
+  assert.match(await text('#leads-columns tr[data-column="stage_after_call"]'), /suspected leak/);
+  assert.ok(await page.locator('input.leads-exclude[data-column="stage_after_call"]').isChecked(), "the leak is excluded");
   assert.match(await text('#leads-columns tr[data-column="created_at"]'), /date/);
   await shot("leads-setup.png");
 

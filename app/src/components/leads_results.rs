@@ -86,14 +86,25 @@ pub fn TrainedView(result: LeadsTrained, wall_seconds: f64) -> impl IntoView {
             </section>
         }
     });
-    let leaks = (!e.suspected_leaks.is_empty()).then(|| {
+    let leaks = (!e.leaks.is_empty()).then(|| {
+        let lines = e
+            .leaks
+            .iter()
+            .map(|l| {
+                let state = if l.included {
+                    "used because you included it"
+                } else {
+                    "left out of every ranking above"
+                };
+                view! {
+                    <li data-leak=l.column.clone()>
+                        {format!("{}: {} (AUC {:.3} alone on the training part); {state}.", l.column, l.reason, l.auc)}
+                    </li>
+                }
+            })
+            .collect_view();
         view! {
-            <p class="error" id="leads-leak-warning">
-                {format!(
-                    "Suspected leaks among the features: {}. They alone predict the outcome almost perfectly; exclude them unless they are known before the deal is decided.",
-                    e.suspected_leaks.join(", ")
-                )}
-            </p>
+            <div class="error" id="leads-leak-warning"><ul>{lines}</ul></div>
         }
     });
     view! {

@@ -155,6 +155,18 @@ pub fn LeadsPage() -> impl IntoView {
                     .cloned()
                     .collect()
             }),
+            // A suspected leak the user did not leave excluded is one they chose to use.
+            include: table.with_untracked(|t| {
+                t.as_ref().map_or_else(Vec::new, |t| {
+                    exclude.with_untracked(|ex| {
+                        t.suspected_leaks
+                            .iter()
+                            .filter(|c| !ex.contains(c))
+                            .cloned()
+                            .collect()
+                    })
+                })
+            }),
             seed: 0,
         };
         error.set(None);

@@ -31,7 +31,8 @@ pub struct LeadTable {
     pub outcome: String,
     /// The proposed deal-value column.
     pub value: Option<String>,
-    /// Columns that alone nearly decide the outcome (core's `suspected_leaks`).
+    /// Columns that alone nearly decide the outcome on every row (core's `leaks::detect`);
+    /// training screens the training rows again and leaves them out unless included.
     pub suspected_leaks: Vec<String>,
     pub rejected: usize,
     /// The first [`SHOWN_REJECTED`] rejected rows.
@@ -44,6 +45,9 @@ pub struct LeadsTrainRequest {
     pub outcome: String,
     pub value: Option<String>,
     pub exclude: Vec<String>,
+    /// Suspected leaks to use anyway (core's `LeakConfig::include`); others are left out.
+    #[serde(default)]
+    pub include: Vec<String>,
     /// Seed of the stratified held-out split (unused when the table has a date column).
     pub seed: u64,
 }

@@ -36,7 +36,8 @@ fn as_lead(l: &SyntheticLead) -> Lead {
 fn import_finds_the_roles_of_generated_columns() {
     let (_, data) = synthetic(2000, 1);
     let names: Vec<&str> = data.features.iter().map(|f| f.name.as_str()).collect();
-    // id and company are identifier-like, created_at is the date, won/deal_value are targets.
+    // id and company are identifier-like, created_at is the date, won/deal_value are targets;
+    // the planted leak `stage_after_call` is a feature until training screens it out.
     assert_eq!(
         names,
         [
@@ -45,7 +46,8 @@ fn import_finds_the_roles_of_generated_columns() {
             "channel",
             "hours_to_first_response",
             "response_weekday",
-            "response_channel"
+            "response_channel",
+            "stage_after_call"
         ]
     );
     assert_eq!(data.date_column.as_deref(), Some("created_at"));

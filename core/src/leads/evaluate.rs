@@ -6,9 +6,13 @@
 //! Compared on the same held-out rows: Spur's ranking (segments blended with the scorer), the
 //! segments alone, the best single-attribute rule (chosen on the training part), and the plain
 //! k-means-cluster win rate (k chosen by sampled silhouette on the training part).
+//!
+//! Suspected leaks ([`super::leaks`]) are screened on the training part and left out of every
+//! ranking (unless `train.leaks.include` names them), so the held-out figures are the honest ones.
 
 use super::encode::{Encoder, Raw};
 use super::kmeans::{self, KChoice, KMeansConfig};
+use super::leaks::{self, Leak};
 use super::metrics::{self, CalibrationBin};
 use super::profile::{self, AttributeEffect, ClusterProfile};
 use super::ranking::{self, LeadModel, TrainConfig};
@@ -97,9 +101,10 @@ pub struct Evaluation {
     pub cluster_rank: ClusterRank,
     pub segments: Vec<SegmentSummary>,
     pub effects: Vec<AttributeEffect>,
-    /// Columns that alone nearly decide the outcome on the training part (AUC ≥ 0.95): most
-    /// likely recorded after the fact (a leak); exclude them or name them as the value column.
-    pub suspected_leaks: Vec<String>,
+    /// Columns that alone nearly decide the outcome on the training part (single-column AUC
+    /// above `train.leaks.threshold`): most likely recorded after the fact. Every ranking above
+    /// was computed without those not `included`.
+    pub leaks: Vec<Leak>,
 }
 
 /// Row indices of the training and held-out parts, and how they were split.
@@ -135,9 +140,10 @@ pub fn split(data: &Dataset, test_share: f64, seed: u64) -> (Vec<usize>, Vec<usi
 /// Train on the training part of `data` and compare rankings on the held-out part.
 pub fn evaluate(data: &Dataset, config: &EvalConfig) -> Evaluation {
     let (train_idx, test_idx, split_kind) = split(data, config.test_share, config.seed);
-    let train = data.subset(&train_idx);
-    let test = data.subset(&test_idx);
-    let model = ranking::train(&train, &config.train);
+    let prior = config.train.tree.prior_strength;
+    let (train, leaks) = leaks::screen(&data.subset(&train_idx), &config.train.leaks, prior);
+    let test = leaks::without(&data.subset(&test_idx), &leaks::excluded(&leaks));
+    let model = ranking::fit(&train, &config.train);
     let enc = &model.encoder;
     let test_raw: Vec<Vec<Raw>> = (0..test.rows()).map(|i| enc.raw_row(&test, i)).collect();
     let scores: Vec<f64> = test_raw.iter().map(|r| model.probability_raw(r)).collect();
@@ -164,20 +170,12 @@ pub fn evaluate(data: &Dataset, config: &EvalConfig) -> Evaluation {
         win_rate_at_20: metrics::win_rate_at(&scores, y, 0.2),
         calibration: metrics::calibration(&scores, y, 10),
         segments_only: ranked(&seg_scores),
-        baseline_rule: best_single_rule(&train, &test, config.train.tree.prior_strength),
+        baseline_rule: best_single_rule(&train, &test, prior),
         cluster_rank: cluster_rank(&model, &train, &test, config),
         segments: segments(&model),
         effects: profile::attribute_effects(&train, 5),
-        suspected_leaks: suspected_leaks(&train, config.train.tree.prior_strength),
+        leaks,
     }
-}
-
-/// Feature columns whose one-attribute rule reaches AUC ≥ 0.95 on `data` itself.
-pub fn suspected_leaks(data: &Dataset, prior: f64) -> Vec<String> {
-    (0..data.features.len())
-        .filter(|&f| metrics::auc(&rule_scores(data, data, f, prior), &data.outcome) >= 0.95)
-        .map(|f| data.features[f].name.clone())
-        .collect()
 }
 
 /// The segments of a model as summary rows.
@@ -197,7 +195,7 @@ pub fn segments(model: &LeadModel) -> Vec<SegmentSummary> {
 }
 
 /// Smoothed win rate per group of one attribute, learnt on `train`, as a scorer.
-fn rule_scores(train: &Dataset, other: &Dataset, f: usize, prior: f64) -> Vec<f64> {
+pub(crate) fn rule_scores(train: &Dataset, other: &Dataset, f: usize, prior: f64) -> Vec<f64> {
     let base = train.win_rate();
     let rate = |w: f64, n: f64| (w + prior * base) / (n + prior);
     match (&train.features[f].data, &other.features[f].data) {

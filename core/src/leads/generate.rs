@@ -7,7 +7,11 @@
 //!   within 4 hours, 0.7 within 24 hours, 0.4 later;
 //! - a weekday effect: × 1.0 for a response Monday–Thursday, 0.75 on Friday, 0.5 at weekends;
 //! - a useless acquisition `channel` and `response_channel` (no effect at all), an identifier-
-//!   like `company` and an `id`.
+//!   like `company` and an `id`;
+//! - a planted leak, `stage_after_call`: the stage the sales team records once the deal is
+//!   decided ([`leak_stage`]), which alone ranks won above lost leads with an AUC of about 0.95
+//!   and which no new lead has. It is the last column, drawn from its own random stream, so
+//!   every other column is what it was before the leak was planted.
 //!
 //! Columns match [`super::request::Lead`]'s field names, so a model trained on generated data
 //! scores API leads directly. The activity log (per-lead sales actions) can be written as CSV
@@ -54,6 +58,24 @@ pub struct SyntheticLead {
     pub deal_value: Option<f64>,
     /// The planted probability this lead was won with.
     pub probability: f64,
+    /// The planted leak: filled in from the outcome, see [`leak_stage`].
+    pub stage_after_call: &'static str,
+}
+
+/// Stages of the planted leak column `stage_after_call`.
+pub const LEAK_STAGES: [&str; 3] = ["contract sent", "no answer", "not interested"];
+/// Share of leads whose `stage_after_call` disagrees with the outcome.
+pub const LEAK_NOISE: f64 = 0.05;
+
+/// The planted leak: "contract sent" for won leads, "no answer" or "not interested" for lost
+/// ones, except for a [`LEAK_NOISE`] share drawn from the other side.
+pub fn leak_stage(won: bool, rng: &mut Rng) -> &'static str {
+    let looks_won = won != rng.chance(LEAK_NOISE);
+    if looks_won {
+        LEAK_STAGES[0]
+    } else {
+        LEAK_STAGES[1 + rng.below(2)]
+    }
 }
 
 /// The planted segment of a lead: 0 energy & ≥ 500, 1 software & < 50, 2 finance, 3 other.
@@ -100,6 +122,8 @@ pub fn planted_probability(industry: &str, company_size: f64, hours: f64, weekda
 /// Generate `rows` leads with `seed`, created over two years from 2024-01-01.
 pub fn leads(rows: usize, seed: u64) -> Vec<SyntheticLead> {
     let mut rng = Rng::new(seed);
+    // The leak has its own stream so that the planted columns do not depend on it.
+    let mut leak_rng = Rng::new(seed ^ 0x1EA4_5747_A6E5_0001);
     let start = 1_704_067_200_000i64; // 2024-01-01T00:00:00Z
     let span = 730 * 86_400_000i64;
     (0..rows)
@@ -138,6 +162,7 @@ pub fn leads(rows: usize, seed: u64) -> Vec<SyntheticLead> {
                 won,
                 deal_value,
                 probability,
+                stage_after_call: leak_stage(won, &mut leak_rng),
             }
         })
         .collect()
@@ -161,16 +186,17 @@ pub fn weekday_index(ms: i64) -> usize {
 }
 
 /// The CSV header of [`leads_csv`].
-pub const HEADER: &str = "id,company,company_size,industry,channel,hours_to_first_response,response_weekday,response_channel,created_at,won,deal_value";
+pub const HEADER: &str = "id,company,company_size,industry,channel,hours_to_first_response,response_weekday,response_channel,created_at,won,deal_value,stage_after_call";
 
-/// Leads as CSV (outcome column `won`, value column `deal_value`, date column `created_at`).
+/// Leads as CSV (outcome column `won`, value column `deal_value`, date column `created_at`,
+/// the planted leak `stage_after_call` last).
 pub fn leads_csv(leads: &[SyntheticLead]) -> String {
-    let mut out = String::with_capacity(leads.len() * 110);
+    let mut out = String::with_capacity(leads.len() * 125);
     out.push_str(HEADER);
     out.push('\n');
     for l in leads {
         out.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{},{},{},{},{},{}\n",
             l.id,
             l.company,
             l.company_size,
@@ -181,7 +207,8 @@ pub fn leads_csv(leads: &[SyntheticLead]) -> String {
             l.response_channel,
             iso_date(l.created_at_ms),
             l.won,
-            l.deal_value.map(|v| v.to_string()).unwrap_or_default()
+            l.deal_value.map(|v| v.to_string()).unwrap_or_default(),
+            l.stage_after_call
         ));
     }
     out

@@ -11,6 +11,7 @@
 //! ([`crate::model`]); the browser, the edge and the CLI call the same `score`.
 
 use super::encode::{Encoder, FeatureSpec, Raw, Record};
+use super::leaks::{self, Leak, LeakConfig};
 use super::logistic::{self, sigmoid, Logistic};
 use super::request::{self, Lead, RequestError};
 use super::table::Dataset;
@@ -28,6 +29,9 @@ pub struct TrainConfig {
     pub blend: bool,
     /// L2 penalty of the logistic regression.
     pub l2: f64,
+    /// Leak screening: suspected leaks are left out unless named in `leaks.include`.
+    #[serde(default)]
+    pub leaks: LeakConfig,
 }
 
 impl Default for TrainConfig {
@@ -36,6 +40,7 @@ impl Default for TrainConfig {
             tree: TreeConfig::default(),
             blend: true,
             l2: 1.0,
+            leaks: LeakConfig::default(),
         }
     }
 }
@@ -94,8 +99,20 @@ pub struct TrainingSummary {
     pub features: Vec<String>,
 }
 
-/// Learn a lead model from `data`.
+/// Learn a lead model from `data`, without the suspected leaks it does not include
+/// ([`train_screened`] also says which they were).
 pub fn train(data: &Dataset, config: &TrainConfig) -> LeadModel {
+    train_screened(data, config).0
+}
+
+/// Screen `data` for leaks ([`leaks::screen`] on every row given), then [`fit`] on the rest.
+pub fn train_screened(data: &Dataset, config: &TrainConfig) -> (LeadModel, Vec<Leak>) {
+    let (kept, leaks) = leaks::screen(data, &config.leaks, config.tree.prior_strength);
+    (fit(&kept, config), leaks)
+}
+
+/// Learn a lead model from every feature of `data` (no leak screening).
+pub fn fit(data: &Dataset, config: &TrainConfig) -> LeadModel {
     let encoder = Encoder::fit(data);
     let n = data.rows();
     let raws: Vec<Vec<Raw>> = (0..n).map(|i| encoder.raw_row(data, i)).collect();

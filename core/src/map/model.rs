@@ -324,14 +324,8 @@ fn simplify_paths(num_nodes: usize, edges: Vec<MapEdge>, share: f64) -> Vec<MapE
     if share >= 1.0 {
         return edges;
     }
-    let mut order: Vec<usize> = (0..edges.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (x, y) = (&edges[a], &edges[b]);
-        y.count
-            .cmp(&x.count)
-            .then((x.from, x.to).cmp(&(y.from, y.to)))
-    });
-    let mut keep = vec![false; edges.len()];
+    let order = path_order(&edges);
+    let mut keep = strongest_paths(num_nodes, &edges, &order);
     let total: u64 = edges.iter().map(|e| e.count).sum();
     let goal = share * total as f64;
     let mut sum = 0u64;
@@ -342,8 +336,30 @@ fn simplify_paths(num_nodes: usize, edges: Vec<MapEdge>, share: f64) -> Vec<MapE
         keep[i] = true;
         sum += edges[i].count;
     }
-    // The first edge in `order` touching a node in a direction is its strongest there
-    // (self-loops connect nothing).
+    edges
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(e, k)| k.then_some(e))
+        .collect()
+}
+
+/// Indices of `edges` in the order the path slider adds them: count descending, then
+/// `(from, to)`.
+pub(crate) fn path_order(edges: &[MapEdge]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..edges.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&edges[a], &edges[b]);
+        y.count
+            .cmp(&x.count)
+            .then((x.from, x.to).cmp(&(y.from, y.to)))
+    });
+    order
+}
+
+/// Per edge: whether it is some node's strongest outgoing or incoming path (the first edge in
+/// `order` touching the node in that direction; self-loops connect nothing), kept at any share.
+pub(crate) fn strongest_paths(num_nodes: usize, edges: &[MapEdge], order: &[usize]) -> Vec<bool> {
+    let mut keep = vec![false; edges.len()];
     let (mut has_out, mut has_in) = (vec![false; num_nodes], vec![false; num_nodes]);
     for &i in order.iter().filter(|&&i| edges[i].from != edges[i].to) {
         let e = &edges[i];
@@ -356,9 +372,17 @@ fn simplify_paths(num_nodes: usize, edges: Vec<MapEdge>, share: f64) -> Vec<MapE
             keep[i] = true;
         }
     }
-    edges
-        .into_iter()
-        .zip(keep)
-        .filter_map(|(e, k)| k.then_some(e))
-        .collect()
+    keep
+}
+
+/// `full` (a map of every path) with its paths simplified by `path_share`: the same map as
+/// [`process_map`] with that share and every activity, without mining the log again.
+pub fn with_path_share(full: &ProcessMap, path_share: f64) -> ProcessMap {
+    let edges = simplify_paths(full.nodes.len(), full.edges.clone(), path_share);
+    ProcessMap {
+        nodes: full.nodes.clone(),
+        paths_shown: edges.len(),
+        edges,
+        ..*full
+    }
 }

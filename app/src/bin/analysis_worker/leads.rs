@@ -11,6 +11,7 @@ use spur_app::protocol::leads::{
 };
 use spur_app::protocol::{ErrorDto, FromWorker, JobId};
 use spur_core::leads::evaluate::{self, EvalConfig};
+use spur_core::leads::leaks::{self, LeakConfig};
 use spur_core::leads::ranking::{self, LeadModel, TrainConfig};
 use spur_core::leads::score_table::{self, ScoredTable};
 use spur_core::leads::table::{self, ColumnKind, Import, ImportConfig, Rejected, TableError};
@@ -175,7 +176,10 @@ fn inspect_with(
     Ok(LeadTable {
         name: name.to_string(),
         rows: imp.dataset.rows(),
-        suspected_leaks: evaluate::suspected_leaks(&imp.dataset, prior),
+        suspected_leaks: leaks::detect(&imp.dataset, &LeakConfig::default(), prior)
+            .into_iter()
+            .map(|l| l.column)
+            .collect(),
         columns: imp.columns,
         outcome: outcome.to_string(),
         value,
@@ -205,11 +209,12 @@ pub fn train(
         Err(e) => return failed(job, e),
     };
     progress(1, TRAIN_STAGES);
-    let eval_config = EvalConfig {
+    let mut eval_config = EvalConfig {
         seed: request.seed,
         train: TrainConfig::default(),
         ..EvalConfig::default()
     };
+    eval_config.train.leaks.include = request.include.clone();
     let t0 = now_ms();
     let evaluation = evaluate::evaluate(&imp.dataset, &eval_config);
     let t1 = now_ms();
