@@ -27,7 +27,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use spur_core::import::Mapping;
 use spur_core::recipe::{Op, Recipe, Step};
-use spur_core::toolkit::filter::Filter;
 use std::time::Duration;
 
 /// Recipe edits closer together than this are replayed once.
@@ -61,7 +60,7 @@ pub fn ProcessPage(
     // Requests are answered in order; only the newest replay is applied.
     let sent = Latest::new();
     let pending = RwSignal::new(true);
-    let replayed_filters = StoredValue::new(None::<Vec<Filter>>);
+    let replayed_filters = StoredValue::new(None::<Vec<Op>>);
     Effect::new(move |_| {
         let steps = steps.get();
         let n = sent.next();
@@ -121,14 +120,12 @@ pub fn ProcessPage(
     }
 }
 
-/// The enabled filters of `steps`, in order: what the worker's view depends on.
-fn enabled_filters(steps: &[Step]) -> Vec<Filter> {
+/// The enabled steps of `steps` that narrow the log (filters and fitness filters), in order:
+/// what the worker's view depends on.
+fn enabled_filters(steps: &[Step]) -> Vec<Op> {
     steps
         .iter()
-        .filter(|s| s.enabled)
-        .filter_map(|s| match &s.op {
-            Op::Filter { filter } => Some(filter.clone()),
-            _ => None,
-        })
+        .filter(|s| s.enabled && matches!(s.op, Op::Filter { .. } | Op::Fitness { .. }))
+        .map(|s| s.op.clone())
         .collect()
 }
