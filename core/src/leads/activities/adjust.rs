@@ -11,9 +11,63 @@
 //! buckets compared (one comparison for two buckets). The bucket reported is the one with the
 //! largest |ln odds ratio| among the significant ones with at least `min_bucket` leads on
 //! either side, else the one of smallest p.
+//!
+//! [`verdict`] then says whether the feature is an action (it separates won from lost within
+//! stages), a stage effect (only raw), or makes no difference.
 
+use super::ActivityOptions;
 use crate::toolkit::compare::stats_tests::chi2_sf;
 use serde::{Deserialize, Serialize};
+
+/// What a feature says once the funnel stage is taken into account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Separates won from lost leads among leads at the same stage: something to act on.
+    Action,
+    /// Separates won from lost leads only through how far they got (or is a milestone's
+    /// presence or count): a stage effect, not ranked as an action.
+    Stage,
+    /// Makes no (or negligible) difference.
+    NoDifference,
+    /// Fewer than two tested buckets have leads, or one holds nearly all.
+    Constant,
+}
+
+/// What [`verdict`] needs to know of a feature besides its adjusted comparison.
+pub(super) struct Flags {
+    pub constant: bool,
+    /// The raw chi-square flags it informative.
+    pub informative: bool,
+    /// A milestone's presence or count: a stage effect whatever the numbers.
+    pub stage_by_definition: bool,
+    /// The leads fall into more than one stratum (there are stages).
+    pub stratified: bool,
+}
+
+/// Action when the adjusted comparison is significant and its odds ratio at least
+/// `min_odds_ratio` from 1 (without stages: also when the raw test separates); stage when only
+/// the raw test separates; else no difference (or constant).
+pub(super) fn verdict(adjusted: Option<&Adjusted>, f: Flags, opts: &ActivityOptions) -> Verdict {
+    let acts_on = adjusted.is_some_and(|a| {
+        a.p_value < opts.alpha && a.odds_ratio.ln().abs() >= opts.min_odds_ratio.ln()
+    });
+    if f.constant {
+        Verdict::Constant
+    } else if f.stage_by_definition {
+        if f.informative {
+            Verdict::Stage
+        } else {
+            Verdict::NoDifference
+        }
+    } else if acts_on || (!f.stratified && f.informative) {
+        Verdict::Action
+    } else if f.informative {
+        Verdict::Stage
+    } else {
+        Verdict::NoDifference
+    }
+}
 
 /// The stage-adjusted comparison of one bucket with the rest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -31,7 +31,8 @@
 //! One pass over the events fills dense `activity × case` arrays (first event, count) for the
 //! chosen activities; each feature is then one pass over the cases, on codes.
 
-use super::adjust::{adjust, Adjusted, Counts};
+pub use super::adjust::Verdict;
+use super::adjust::{adjust, verdict, Adjusted, Counts, Flags};
 use super::timing::{chosen_cuts, hour_bucket, local_weekday, HOUR_LABELS};
 pub use super::timing::{time_bucket, time_labels};
 use super::ActivityOptions;
@@ -54,21 +55,6 @@ pub enum FeatureKind {
     AttributeOfFirst {
         attribute: String,
     },
-}
-
-/// What a feature says once the funnel stage is taken into account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    /// Separates won from lost leads among leads at the same stage: something to act on.
-    Action,
-    /// Separates won from lost leads only through how far they got (or is a milestone's
-    /// presence or count): a stage effect, not ranked as an action.
-    Stage,
-    /// Makes no (or negligible) difference.
-    NoDifference,
-    /// Fewer than two tested buckets have leads, or one holds nearly all.
-    Constant,
 }
 
 /// Leads in one bucket of a feature and how many were won.
@@ -499,26 +485,17 @@ impl Feature<'_> {
                 opts.alpha,
             )
         };
-        let acts_on = adjusted.as_ref().is_some_and(|a| {
-            a.p_value < opts.alpha && a.odds_ratio.ln().abs() >= opts.min_odds_ratio.ln()
-        });
-        let stratified = self.strata.names.len() > 1;
         let presence = matches!(kind, FeatureKind::Has | FeatureKind::Count);
-        let verdict = if constant {
-            Verdict::Constant
-        } else if self.milestone && presence {
-            if informative {
-                Verdict::Stage
-            } else {
-                Verdict::NoDifference
-            }
-        } else if acts_on || (!stratified && informative) {
-            Verdict::Action
-        } else if informative {
-            Verdict::Stage
-        } else {
-            Verdict::NoDifference
-        };
+        let verdict = verdict(
+            adjusted.as_ref(),
+            Flags {
+                constant,
+                informative,
+                stage_by_definition: self.milestone && presence,
+                stratified: self.strata.names.len() > 1,
+            },
+            opts,
+        );
         FeatureEffect {
             adjusted,
             verdict,
