@@ -2,17 +2,18 @@
 //! among leads that reached the same funnel stage?
 //!
 //! For a feature with buckets and a stratum per lead (the furthest stage it reached), each
-//! tested bucket is compared with the rest of the tested leads in a 2 × 2 table per stratum
+//! tested bucket (and each pooled group given, such as Sat–Sun) is compared with the rest of
+//! the tested leads in a 2 × 2 table per stratum
 //! (bucket / rest × won / lost). The Cochran–Mantel–Haenszel test (with continuity correction)
 //! pools the strata, the Mantel–Haenszel common odds ratio is the adjusted effect, and the
 //! win rates are standardised to the strata's sizes. A stratum with only won or only lost
 //! leads, or with leads in only one group, carries no information and is left out of the
 //! rates (it adds nothing to the test either). The p-value is Bonferroni-corrected over the
-//! buckets compared (one comparison for two buckets). The bucket reported is the one with the
+//! comparisons (one for two buckets, plus the groups). The bucket reported is the one with the
 //! largest |ln odds ratio| among the significant ones with at least `min_bucket` leads on
 //! either side, else the one of smallest p.
 //!
-//! [`verdict`] then says whether the feature is an action (it separates won from lost within
+//! `verdict` then says whether the feature is an action (it separates won from lost within
 //! stages), a stage effect (only raw), or makes no difference.
 
 use super::ActivityOptions;
@@ -125,6 +126,7 @@ pub(super) fn adjust(
     counts: &Counts,
     tested: &[usize],
     labels: &[String],
+    groups: &[(String, Vec<usize>)],
     stratum_names: &[String],
     min_bucket: u64,
     alpha: f64,
@@ -132,15 +134,21 @@ pub(super) fn adjust(
     if tested.len() < 2 {
         return None;
     }
-    let candidates: &[usize] = if tested.len() == 2 {
+    // Each bucket (one of two suffices: the other is its rest), then the pooled groups.
+    let singles = if tested.len() == 2 {
         &tested[..1]
     } else {
         tested
     };
+    let mut candidates: Vec<(String, Vec<usize>)> = singles
+        .iter()
+        .filter_map(|&b| Some((labels.get(b)?.clone(), vec![b])))
+        .collect();
+    candidates.extend(groups.iter().cloned());
     let comparisons = candidates.len() as u32;
     let all: Vec<Adjusted> = candidates
         .iter()
-        .filter_map(|&b| one(counts, b, tested, labels, stratum_names, comparisons))
+        .filter_map(|(label, group)| one(counts, group, tested, label, stratum_names, comparisons))
         .filter(|a| a.leads_bucket >= min_bucket && a.leads_rest >= min_bucket)
         .collect();
     let strength = |a: &Adjusted| a.odds_ratio.ln().abs();
@@ -153,28 +161,32 @@ pub(super) fn adjust(
         .cloned()
 }
 
-/// Bucket `b` vs the rest of `tested`.
+/// The buckets of `group` vs the rest of `tested`.
 fn one(
     counts: &Counts,
-    b: usize,
+    group: &[usize],
     tested: &[usize],
-    labels: &[String],
+    label: &str,
     stratum_names: &[String],
     comparisons: u32,
 ) -> Option<Adjusted> {
-    // Per stratum: a = won in b, bb = lost in b, c = won in rest, d = lost in rest.
+    // Per stratum: a = won in the group, bb = lost in it, c = won in the rest, d = lost in it.
     let mut tables = Vec::new();
     for s in 0..counts.strata {
         let at = |k: usize| {
             let i = s * counts.buckets + k;
             (counts.leads[i], counts.won[i])
         };
-        let (lb, wb) = at(b);
-        let (mut lr, mut wr) = (0, 0);
-        for &k in tested.iter().filter(|&&k| k != b) {
+        let (mut lb, mut wb, mut lr, mut wr) = (0, 0, 0, 0);
+        for &k in tested {
             let (l, w) = at(k);
-            lr += l;
-            wr += w;
+            if group.contains(&k) {
+                lb += l;
+                wb += w;
+            } else {
+                lr += l;
+                wr += w;
+            }
         }
         let (a, bb, c, d) = (wb, lb - wb, wr, lr - wr);
         let informative = lb > 0 && lr > 0 && a + c > 0 && bb + d > 0;
@@ -225,7 +237,7 @@ fn one(
         1.0
     };
     Some(Adjusted {
-        bucket: labels.get(b)?.clone(),
+        bucket: label.to_string(),
         odds_ratio,
         chi_square,
         p_value: (p * f64::from(comparisons)).min(1.0),
@@ -266,7 +278,7 @@ mod tests {
         put(2, 1, 0, 70);
         let labels = vec!["fast".to_string(), "slow".to_string()];
         let names: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
-        let a = adjust(&c, &[0, 1], &labels, &names, 30, 0.05).expect("comparable");
+        let a = adjust(&c, &[0, 1], &labels, &[], &names, 30, 0.05).expect("comparable");
         assert_eq!(a.bucket, "fast");
         assert!((a.odds_ratio - 4.0).abs() < 0.02, "{}", a.odds_ratio);
         assert!(a.p_value < 1e-6 && a.comparisons == 1);
@@ -287,7 +299,7 @@ mod tests {
                 c.add(s, b, i < won);
             }
         }
-        let a = adjust(&c, &[0, 1], &labels, &names, 30, 0.05).expect("comparable");
+        let a = adjust(&c, &[0, 1], &labels, &[], &names, 30, 0.05).expect("comparable");
         assert!(a.p_value > 0.5 && (a.odds_ratio - 1.0).abs() < 1e-9);
     }
 }

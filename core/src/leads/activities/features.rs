@@ -326,6 +326,23 @@ fn labels(names: &[&str]) -> Vec<String> {
     names.iter().map(|s| s.to_string()).collect()
 }
 
+/// Pooled groups a feature's stage-adjusted comparison also tries: Mon–Thu and Sat–Sun for a
+/// weekday.
+fn pooled(kind: &FeatureKind, labels: &[String]) -> Vec<(String, Vec<usize>)> {
+    if *kind != FeatureKind::WeekdayOfFirst {
+        return Vec::new();
+    }
+    let of = |days: &[&str]| -> Vec<usize> {
+        (0..labels.len())
+            .filter(|&i| days.contains(&labels[i].as_str()))
+            .collect()
+    };
+    vec![
+        ("Mon–Thu".to_string(), of(&["Mon", "Tue", "Wed", "Thu"])),
+        ("Sat–Sun".to_string(), of(&["Sat", "Sun"])),
+    ]
+}
+
 /// Mon–Thu, Fri and Sat–Sun pooled from the day buckets.
 fn day_groups(days: &[Bucket]) -> Vec<Bucket> {
     [
@@ -480,6 +497,7 @@ impl Feature<'_> {
                 &strat,
                 &tested_codes,
                 &all_labels,
+                &pooled(&kind, &all_labels),
                 self.strata.names,
                 opts.min_bucket,
                 opts.alpha,

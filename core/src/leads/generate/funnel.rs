@@ -16,7 +16,7 @@
 //! - **Follow-ups are a stage effect only.** After every milestone but the last one it reached,
 //!   a lead gets 0, 1 or 2 `follow-up`s (equally likely, 1–72 h apart, a random channel), won or
 //!   lost alike: won leads have more follow-ups only because they got further.
-//! - **Offer speed is an action effect within the stage.** The offer comes [`offer_delay`]-ish
+//! - **Offer speed is an action effect within the stage.** The offer comes a delay
 //!   after the lead's previous event: fast (uniform 2–48 h) with probability
 //!   [`OFFER_FAST_WON`] for won and [`OFFER_FAST_LOST`] for lost leads, else slow (uniform
 //!   48–240 h); [`offer_delay_cdf`] is the planted distribution, so the odds ratio of any delay
