@@ -152,8 +152,8 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// The funnel table: per stage the leads that reached it, their share, win rate and the lost
-/// leads that stopped there.
+/// The funnel table: per stage the leads that reached it, their share, win rate, the share
+/// that went no further and the lost leads that stopped there.
 fn funnel(o: &mut String, f: &ActivityFindings) {
     let fun = &f.funnel;
     if fun.stages.is_empty() {
@@ -168,17 +168,18 @@ fn funnel(o: &mut String, f: &ActivityFindings) {
     let _ = writeln!(o, "\nFunnel ({source} stages):");
     let _ = writeln!(
         o,
-        "  {:<32} {:>8} {:>8} {:>9} {:>12}",
-        "stage", "reached", "share", "won rate", "lost stopped"
+        "  {:<32} {:>8} {:>8} {:>9} {:>9} {:>12}",
+        "stage", "reached", "share", "won rate", "drop-off", "lost stopped"
     );
     for s in &fun.stages {
         let _ = writeln!(
             o,
-            "  {:<32} {:>8} {:>8} {:>9} {:>12}",
+            "  {:<32} {:>8} {:>8} {:>9} {:>9} {:>12}",
             s.activity,
             s.reached,
             pct(s.reached_share),
             pct(s.won_rate),
+            s.drop_off.map(pct).unwrap_or_default(),
             s.lost_stopped
         );
     }

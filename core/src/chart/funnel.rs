@@ -72,6 +72,7 @@ mod tests {
             reached_share: reached as f64 / 100.0,
             lost_stopped: 0,
             won_stopped: 0,
+            drop_off: None,
         };
         let svg = funnel_chart(
             "Funnel",

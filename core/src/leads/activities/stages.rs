@@ -34,6 +34,8 @@ pub struct Stage {
     pub lost_stopped: u64,
     /// Won leads whose furthest stage is this one.
     pub won_stopped: u64,
+    /// Share of the leads that reached this stage and not the next (`None` at the last stage).
+    pub drop_off: Option<f64>,
 }
 
 /// Which stages, where they came from, and how far the leads got.
@@ -121,6 +123,7 @@ pub(super) fn funnel(
         .enumerate()
         .map(|(i, &a)| {
             let reached: u64 = at[i + 1..].iter().sum();
+            let next: u64 = at[(i + 2).min(k + 1)..].iter().sum();
             let won: u64 = at_won[i + 1..].iter().sum();
             Stage {
                 activity: log.activities().resolve(a).to_string(),
@@ -134,6 +137,8 @@ pub(super) fn funnel(
                 reached_share: reached as f64 / total,
                 lost_stopped: at[i + 1] - at_won[i + 1],
                 won_stopped: at_won[i + 1],
+                drop_off: (i + 1 < k && reached > 0)
+                    .then(|| (reached - next) as f64 / reached as f64),
             }
         })
         .collect();

@@ -53,6 +53,12 @@ fn planted_funnel_and_within_stage_effects_are_recovered() {
             .iter()
             .map(|s| (s.reached - s.won) as f64)
             .collect();
+        let drop: Vec<Option<f64>> = f.funnel.stages.iter().map(|s| s.drop_off).collect();
+        assert_eq!((drop[0], drop[4]), (Some(0.0), None), "seed {seed}");
+        for (s, next) in f.funnel.stages.iter().zip(&f.funnel.stages[1..]) {
+            let want = 1.0 - next.reached as f64 / s.reached as f64;
+            assert!(s.drop_off.is_some_and(|d| (d - want).abs() < 1e-12));
+        }
         for w in lost_reached[1..].windows(2) {
             let advance = w[1] / w[0];
             assert!(
