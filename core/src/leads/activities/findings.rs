@@ -421,12 +421,7 @@ fn adjusted_stats(a: &Adjusted) -> String {
 
 /// An action: the bucket vs the rest among leads at the same stage.
 fn action(f: &FeatureEffect, a: &Adjusted, adjusted_for: &[String]) -> Finding {
-    let among = among(a);
-    let mut among_chars = among.chars();
-    let among = among_chars
-        .next()
-        .map(|c| c.to_uppercase().collect::<String>() + among_chars.as_str())
-        .unwrap_or_default();
+    let among = format!("A{}", &among(a)[1..]); // "among …" is ASCII at its start
     Finding {
         kind: FindingKind::Action,
         activity: f.activity.clone(),
@@ -452,17 +447,13 @@ fn action(f: &FeatureEffect, a: &Adjusted, adjusted_for: &[String]) -> Finding {
 fn stage_only(f: &FeatureEffect, opts: &ActivityOptions) -> Option<Finding> {
     let raw = separates(f, opts)?;
     let raw_text = raw.text.trim_end_matches('.');
-    let why = match (&f.kind, &f.adjusted) {
-        (FeatureKind::Has | FeatureKind::Count, _) if f.milestone => format!(
-            ": `{}` is a funnel stage, so this says how far a lead got, not what to do.",
-            f.activity
-        ),
-        (_, Some(a)) => format!(
+    let why = match &f.adjusted {
+        Some(a) => format!(
             ", but {} the difference is gone ({}): it says how far a lead got, not what to do.",
             among(a),
             adjusted_stats(a)
         ),
-        (_, None) => ", but within a stage nearly all or too few leads have it, so it cannot separate leads at the same stage: it says how far a lead got, not what to do.".into(),
+        None => ", but within a stage nearly all or too few leads have it, so it cannot separate leads at the same stage: it says how far a lead got, not what to do.".into(),
     };
     Some(Finding {
         kind: FindingKind::Stage,
