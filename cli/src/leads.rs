@@ -25,8 +25,10 @@ const USAGE: &str = "usage:
   spur leads clusters LEADS.csv --outcome COL [--value COL] [--exclude COL,…] [--mixed] [--k N] [--seed N] [--json]
                                                   k-means (or k-prototypes with --mixed), k by sampled silhouette
   spur leads generate -o FILE [--rows N] [--seed N] [--activity FILE]
-  spur leads activities LEADS.csv ACTIVITY_LOG --outcome COL [--id COL] [--json]
-                                                  actions and timings that separate won from lost leads";
+  spur leads activities LEADS.csv ACTIVITY_LOG --outcome COL [--id COL] [--stages A,B,…] [--tz OFFSET]
+                      [-o FUNNEL.svg] [--json]
+                                                  the funnel, and the actions and timings that separate won
+                                                  from lost leads among leads at the same stage";
 
 /// `println!` into a buffer that [`emit`] writes at the end (a closed pipe is not an error).
 macro_rules! say {

@@ -1,6 +1,7 @@
 //! Transcript tests of `spur leads activities`: the generator writes leads and their activity
-//! log, the command states the planted effects (readable and `--json`), and refusals exit with
-//! the documented codes and messages.
+//! log (a funnel), the command states the funnel and the planted within-stage effects
+//! (readable, `--json` and the `-o` chart), takes the user's stages and time zone, and refusals
+//! exit with the documented codes and messages.
 
 mod support;
 use support::{s, scratch, spur};
@@ -37,11 +38,16 @@ fn generated_activity_log_states_the_planted_effects() {
         r.stdout
     );
     for needle in [
-        "\nFindings:\n  1. `deal lost` occurs in 0.0 % of won and 100.0 % of lost leads",
-        ". Leads whose first `first response` came within 4 h were won ",
-        ". Leads whose first `first response` fell on Mon–Thu were won ",
-        ". The channel of the first `first response` makes no difference",
-        "\nWin rate by bucket, top 5 features:\n",
+        "\nFunnel (detected stages):\n  stage ",
+        "\n  negotiation ",
+        "\nFindings (weekday and hour in UTC; actions compare leads that reached the same stage):\n  1. [marker] `deal lost` occurs in 0.0 % of won and 100.0 % of lost leads",
+        " of lost leads never got past `first response` (",
+        ". [action] Among leads that reached the same stage (`offer`, `negotiation`), those whose first `offer` came ",
+        ". [stage] Leads with 3 or more `follow-up` were won ",
+        "the difference is gone",
+        ". [no difference] The channel of the first `first response` makes no difference",
+        "\nWin rate by bucket (all stages), top 5 actions:\n",
+        "\n    within stages: `",
         "\nVariants (without outcome markers):\n",
         "\nDirectly-follows difference, share of won vs lost leads:\n",
     ] {
@@ -51,6 +57,7 @@ fn generated_activity_log_states_the_planted_effects() {
             r.stdout
         );
     }
+    let svg = scratch("funnel.svg");
     let r = spur(&[
         "leads",
         "activities",
@@ -61,6 +68,8 @@ fn generated_activity_log_states_the_planted_effects() {
         "--id",
         "id",
         "--json",
+        "-o",
+        s(&svg),
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
@@ -72,7 +81,54 @@ fn generated_activity_log_states_the_planted_effects() {
         .iter()
         .map(|m| m["activity"].as_str().expect("name"))
         .collect();
-    assert_eq!(markers, ["deal lost", "deal won", "offer"]);
+    assert_eq!(markers, ["deal lost", "deal won"]);
+    // The funnel: the planted milestones, fewer leads at each, all of them at the first.
+    let stages = v["stages"].as_array().expect("stages");
+    let names: Vec<&str> = stages
+        .iter()
+        .map(|x| x["activity"].as_str().expect("name"))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "lead created",
+            "first response",
+            "meeting",
+            "offer",
+            "negotiation"
+        ]
+    );
+    let reached: Vec<u64> = stages
+        .iter()
+        .map(|x| x["reached"].as_u64().expect("count"))
+        .collect();
+    assert_eq!(reached[0], 8000);
+    assert!(reached.windows(2).all(|w| w[0] >= w[1]) && reached[4] < reached[2]);
+    assert!(stages.iter().all(|x| x["won_rate"].is_f64()));
+    assert_eq!(
+        (v["time_zone"].as_str(), v["stages_given"].as_bool()),
+        (Some("UTC"), Some(false))
+    );
+    // The chart draws the same numbers.
+    let chart = std::fs::read_to_string(&svg).expect("chart written");
+    for (name, n) in names.iter().zip(&reached) {
+        let bar = format!(r#"data-label="{name}" data-count="{n}""#);
+        assert!(chart.contains(&bar), "{bar} not in the chart");
+    }
+    // Findings: each has a kind and what it is adjusted for; actions are stage-adjusted.
+    let findings = v["findings"].as_array().expect("findings");
+    let kinds: Vec<&str> = findings
+        .iter()
+        .map(|x| x["kind"].as_str().expect("kind"))
+        .collect();
+    assert_eq!(&kinds[..3], ["outcome_marker", "outcome_marker", "stage"]);
+    let action = findings
+        .iter()
+        .find(|x| x["kind"] == "action")
+        .expect("an action");
+    assert_eq!(action["adjusted_for"], serde_json::json!(["stage"]));
+    assert_eq!(action["activity"], "offer");
+    assert!(action["adjusted"]["odds_ratio"].is_f64());
     let feature = v["features"]
         .as_array()
         .expect("features")
@@ -80,13 +136,73 @@ fn generated_activity_log_states_the_planted_effects() {
         .find(|f| f["name"] == "hours to first first response")
         .expect("response-time feature");
     assert_eq!(feature["kind"], "hours_to_first");
-    assert_eq!(feature["buckets"][0]["label"], "≤ 4 h");
-    assert!(feature["informative"].as_bool().expect("flag"));
+    assert_eq!(feature["verdict"], "action");
+    assert!(feature["cuts_hours"]
+        .as_array()
+        .is_some_and(|c| !c.is_empty()));
     for key in ["findings", "variants"] {
         assert!(v[key].as_array().is_some_and(|a| !a.is_empty()), "{key}");
     }
     assert!(v["comparison"]["dfg"].is_array());
     assert!(v["findings"][0]["text"].is_string() && v["findings"][0]["kind"] == "outcome_marker");
+}
+
+#[test]
+fn given_stages_and_time_zone() {
+    let (leads, acts) = (scratch("s-leads.csv"), scratch("s-acts.csv"));
+    let r = spur(&[
+        "leads",
+        "generate",
+        "-o",
+        s(&leads),
+        "--activity",
+        s(&acts),
+        "--rows",
+        "1500",
+        "--seed",
+        "4",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "leads",
+            "activities",
+            s(&leads),
+            s(&acts),
+            "--outcome",
+            "won",
+        ];
+        args.extend_from_slice(extra);
+        spur(&args)
+    };
+    let r = run(&["--stages", "meeting, offer", "--tz", "+02:00", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    let names: Vec<&str> = v["stages"]
+        .as_array()
+        .expect("stages")
+        .iter()
+        .map(|x| x["activity"].as_str().expect("name"))
+        .collect();
+    assert_eq!(names, ["meeting", "offer"]);
+    assert_eq!(v["stages_given"], true);
+    assert_eq!(v["time_zone"], "UTC+02:00");
+    let r = run(&["--stages", "meeting,demo"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .starts_with("spur: stage `demo` is no activity of the log (activities: "),
+        "{}",
+        r.stderr
+    );
+    let r = run(&["--tz", "Europe/Berlin"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .starts_with("spur: --tz: time zone `Europe/Berlin` is not an offset"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]

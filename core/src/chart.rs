@@ -5,6 +5,7 @@
 //! and `data-count` for tests, and all text is XML-escaped.
 
 pub mod curves;
+pub mod funnel;
 pub mod timeline;
 
 use crate::import::timestamp::format_iso;

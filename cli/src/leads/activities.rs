@@ -1,27 +1,39 @@
-//! `spur leads activities LEADS.csv ACTIVITY_LOG --outcome COL [--id COL] [--json]`: which
-//! sales actions and timings separate won from lost leads.
+//! `spur leads activities LEADS.csv ACTIVITY_LOG --outcome COL [--id COL] [--stages A,B,…]
+//! [--tz OFFSET] [-o FUNNEL.svg] [--json]`: the sales funnel, and which actions and timings
+//! separate won from lost leads among leads that reached the same stage.
 //!
 //! Reads the lead table (the id and outcome columns only) and the activity log (any format
 //! `spur convert` reads; role flags `--case --activity --timestamp --resource` as in `spur
-//! stats`), calls `spur_core::leads::activities::mine`, and prints numbered findings and a
-//! win-rate table per top feature, or `--json` the whole `ActivityFindings`. Refused input
-//! (unreadable table or log, no matching lead, one outcome only) exits 1; usage and I/O 2.
+//! stats`), calls `spur_core::leads::activities::mine`, and prints the funnel, numbered
+//! findings (each tagged stage or action) and a win-rate table per top action, or `--json` the
+//! whole `ActivityFindings`; `-o` writes the funnel chart (`chart::funnel`). Refused input
+//! (unreadable table or log, no matching lead, one outcome only, unknown stage) exits 1; usage
+//! and I/O 2.
 
 use crate::convert::{parse_options, read_log};
 use anyhow::{bail, Context};
+use spur_core::chart::funnel::funnel_chart;
 use spur_core::leads::activities::findings::p_text;
-use spur_core::leads::activities::{self, ActivityFindings, ActivityOptions, FeatureEffect};
+use spur_core::leads::activities::timing::parse_tz;
+use spur_core::leads::activities::{
+    self, ActivityFindings, ActivityOptions, FeatureEffect, FindingKind, Verdict,
+};
 use spur_core::text::pct;
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
 const HELP: &str =
     "usage: spur leads activities LEADS.csv ACTIVITY_LOG --outcome COL [--id COL] [--json]
+                   [--stages A,B,…] [--tz OFFSET] [-o FUNNEL.svg]
                    [--case C] [--activity A] [--timestamp T] [--resource R]
   Joins each case of ACTIVITY_LOG (one case per lead) to the lead with that id in LEADS.csv
-  (--id, default `id`) and compares won with lost leads: outcome markers, win rate by presence,
-  count, time since lead creation, weekday and channel of each action, variants, and the
-  directly-follows difference.";
+  (--id, default `id`) and compares won with lost leads: outcome markers, the funnel (the
+  stage each lead reached: --stages names the milestone activities in order, else they are
+  detected from the log), and per action its presence, count, time since creation and since
+  the previous step, weekday, hour, channel and resource, compared among leads that reached
+  the same stage (Cochran-Mantel-Haenszel); variants and the directly-follows difference.
+  --tz reads weekday and hour at a UTC offset (UTC, +02:00, -05:30; default UTC).
+  -o writes the funnel as an SVG chart.";
 
 /// Top features shown as tables in the readable output.
 const TABLES: usize = 5;
@@ -33,6 +45,8 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     }
     let (options, rest) = parse_options(args)?;
     let (mut outcome, mut id, mut json, mut files) = (None, "id".to_string(), false, Vec::new());
+    let mut opts = ActivityOptions::default();
+    let mut chart: Option<String> = None;
     let mut it = rest.iter();
     while let Some(a) = it.next() {
         let mut value = || {
@@ -44,6 +58,23 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
             "--outcome" => outcome = Some(value()?),
             "--id" => id = value()?,
             "--json" => json = true,
+            "--stages" => {
+                let list = value()?;
+                let names: Vec<String> = list
+                    .split(',')
+                    .map(|n| n.trim().to_string())
+                    .filter(|n| !n.is_empty())
+                    .collect();
+                if names.is_empty() {
+                    bail!("--stages needs activity names separated by commas\n\n{HELP}");
+                }
+                opts.stages = Some(names);
+            }
+            "--tz" => {
+                let tz = value()?;
+                opts.tz_offset_minutes = parse_tz(&tz).map_err(|e| anyhow::anyhow!("--tz: {e}"))?;
+            }
+            "-o" | "--output" => chart = Some(value()?),
             s if s.starts_with('-') => {
                 bail!("unknown option `{s}` for `spur leads activities`\n\n{HELP}")
             }
@@ -93,13 +124,22 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     for note in &read.notes {
         eprintln!("spur: {log_path}: {note}");
     }
-    let found = match activities::mine(&read.log, &leads.outcomes, &ActivityOptions::default()) {
+    let found = match activities::mine(&read.log, &leads.outcomes, &opts) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("spur: {e}");
             return Ok(ExitCode::from(1));
         }
     };
+    if let Some(path) = &chart {
+        let title = format!(
+            "Funnel: {} leads, win rate {}",
+            found.join.analysed,
+            pct(found.win_rate)
+        );
+        std::fs::write(path, funnel_chart(&title, &found.funnel.stages))
+            .with_context(|| format!("cannot write {path}"))?;
+    }
     let text = if json {
         serde_json::to_string_pretty(&found)? + "\n"
     } else {
@@ -109,6 +149,46 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     match std::io::stdout().lock().write_all(text.as_bytes()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
         _ => Ok(ExitCode::SUCCESS),
+    }
+}
+
+/// The funnel table: per stage the leads that reached it, their share, win rate, the share
+/// that went no further and the lost leads that stopped there.
+fn funnel(o: &mut String, f: &ActivityFindings) {
+    let fun = &f.funnel;
+    if fun.stages.is_empty() {
+        let _ = writeln!(o, "\nNo funnel stages (none given, none detected).");
+        return;
+    }
+    let source = if fun.stages_given {
+        "given"
+    } else {
+        "detected"
+    };
+    let _ = writeln!(o, "\nFunnel ({source} stages):");
+    let _ = writeln!(
+        o,
+        "  {:<32} {:>8} {:>8} {:>9} {:>9} {:>12}",
+        "stage", "reached", "share", "won rate", "drop-off", "lost stopped"
+    );
+    for s in &fun.stages {
+        let _ = writeln!(
+            o,
+            "  {:<32} {:>8} {:>8} {:>9} {:>9} {:>12}",
+            s.activity,
+            s.reached,
+            pct(s.reached_share),
+            pct(s.won_rate),
+            s.drop_off.map(pct).unwrap_or_default(),
+            s.lost_stopped
+        );
+    }
+    if fun.before_first_stage > 0 {
+        let _ = writeln!(
+            o,
+            "  {} leads reached no stage ({} won)",
+            fun.before_first_stage, fun.before_first_stage_won
+        );
     }
 }
 
@@ -156,18 +236,38 @@ fn human(f: &ActivityFindings) -> String {
             j.cases_only_markers
         );
     }
-    let _ = writeln!(o, "\nFindings:");
+    funnel(&mut o, f);
+    let _ = writeln!(
+        o,
+        "\nFindings (weekday and hour in {}; actions compare leads {}):",
+        f.time_zone,
+        if f.adjusted_for.is_empty() {
+            "without stages"
+        } else {
+            "that reached the same stage"
+        }
+    );
     for (i, x) in f.findings.iter().enumerate() {
-        let _ = writeln!(o, "{:>3}. {}", i + 1, x.text);
+        let tag = match x.kind {
+            FindingKind::OutcomeMarker => "marker",
+            FindingKind::Stage => "stage",
+            FindingKind::Action => "action",
+            FindingKind::NoDifference => "no difference",
+        };
+        let _ = writeln!(o, "{:>3}. [{tag}] {}", i + 1, x.text);
     }
     let top: Vec<&FeatureEffect> = f
         .features
         .iter()
-        .filter(|x| x.informative)
+        .filter(|x| x.verdict == Verdict::Action)
         .take(TABLES)
         .collect();
     if !top.is_empty() {
-        let _ = writeln!(o, "\nWin rate by bucket, top {} features:", top.len());
+        let _ = writeln!(
+            o,
+            "\nWin rate by bucket (all stages), top {} actions:",
+            top.len()
+        );
     }
     for x in top {
         let _ = writeln!(
@@ -192,6 +292,17 @@ fn human(f: &ActivityFindings) -> String {
                 b.leads,
                 b.won,
                 pct(b.win_rate)
+            );
+        }
+        if let Some(a) = &x.adjusted {
+            let _ = writeln!(
+                o,
+                "    within stages: `{}` {} vs the rest {}, common odds ratio {:.2}, CMH {}",
+                a.bucket,
+                pct(a.rate_bucket),
+                pct(a.rate_rest),
+                a.odds_ratio,
+                p_text(a.p_value)
             );
         }
     }

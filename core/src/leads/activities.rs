@@ -13,27 +13,44 @@
 //!    Rule: it occurs in at least [`ActivityOptions::marker_min_share`] of one group's leads
 //!    and in the other group at most [`ActivityOptions::marker_leak_ratio`] times as often
 //!    (by share of leads). How often it ends its case is reported alongside.
-//! 3. **Per-lead features** for each remaining activity (see [`features`]): whether the lead has
-//!    it, how often, hours from lead creation (the case's first event) to its first occurrence,
-//!    the weekday (UTC) of that first occurrence, and every categorical event attribute and the
-//!    resource of that first occurrence. Each feature is a table of win rates per bucket with a
-//!    chi-square test (won × bucket) and Cramér's V, ranked like `toolkit::compare`.
-//! 4. **Process views**, from the toolkit on the log without markers: the most frequent
+//! 3. **Funnel stages** (see [`stages`]): the ordered milestone activities, given
+//!    ([`ActivityOptions::stages`]) or detected from the log's order, each lead's furthest stage,
+//!    and per stage how many leads reached it and how many of those were won.
+//! 4. **Per-lead features** for each remaining activity (see [`features`]): whether the lead has
+//!    it, how often, hours from lead creation (the case's first event) and from the previous
+//!    step to its first occurrence (bucketed at cut points chosen from the data, see
+//!    [`timing`]), the weekday and hour of day of that first occurrence in the user's time zone
+//!    (a fixed offset, default UTC, stated in [`ActivityFindings::time_zone`]), and every
+//!    categorical event attribute and the resource of that first occurrence. Each feature is a
+//!    table of win rates per bucket with a chi-square test (won × bucket) and Cramér's V, and a
+//!    **stage-adjusted** comparison (see [`adjust`]): Cochran–Mantel–Haenszel over the leads'
+//!    furthest stages, common odds ratio and standardised win rates. Its [`Verdict`]: `action`
+//!    when it separates won from lost among leads at the same stage, `stage` when it does so
+//!    only through how far leads got (and always for a milestone's presence or count).
+//! 5. **Process views**, from the toolkit on the log without markers: the most frequent
 //!    variants with their win rates, and `toolkit::compare` of won (A) vs lost (B) leads
 //!    (attribute ranking and directly-follows difference).
-//! 5. **Findings**: deterministic sentences, with their numbers, that state the actions that
-//!    separate won from lost leads and the ones that make no difference (see [`findings`]).
+//! 6. **Findings**: deterministic sentences, with their numbers, each of kind `stage` or
+//!    `action` (or marker / no difference) and what it is `adjusted_for` (see [`findings`]).
+//!
+//! [`mine_with_progress`] reports how far it got, for a web worker's progress bar; the result
+//! is plain serde data.
 //!
 //! Lead outcomes come as `(id, won)` pairs; [`outcomes_from_csv`] reads them from a lead table
 //! with the lead table's CSV reader and outcome spelling (true/false, 1/0, yes/no, won/lost).
 
+pub mod adjust;
 pub mod features;
 pub mod findings;
+pub mod stages;
 #[cfg(test)]
 mod tests;
+pub mod timing;
 
-pub use features::{Bucket, FeatureEffect, FeatureKind, NumericTest};
+pub use adjust::Adjusted;
+pub use features::{Bucket, FeatureEffect, FeatureKind, NumericTest, Verdict};
 pub use findings::{Finding, FindingKind};
+pub use stages::{Funnel, Stage};
 
 use super::csv::{self as lead_csv, CsvError};
 use super::table::{is_missing, parse_outcome, Rejected};
@@ -46,10 +63,29 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ActivityOptions {
-    /// Cut points (hours, increasing) of the time-to-first-occurrence buckets. Default 4, 24,
-    /// 72: `≤ 4 h`, `4–24 h`, `1–3 d`, `> 3 d`.
+    /// Cut points (hours, increasing) of the time buckets, e.g. 4, 24, 72: `≤ 4 h`, `4–24 h`,
+    /// `1–3 d`, `> 3 d`. Default empty: chosen per feature from the data (quartiles snapped to
+    /// round durations, see `timing::chosen_cuts`).
     pub time_cuts_hours: Vec<f64>,
-    /// A marker occurs in at least this share of one outcome group's leads. Default 0.2.
+    /// The funnel's milestone activities in order; `None` (default): detected from the log.
+    pub stages: Option<Vec<String>>,
+    /// Minutes east of UTC in which weekday and hour of day are read. Default 0 (UTC).
+    pub tz_offset_minutes: i32,
+    /// A detected milestone is in at least this share of the leads. Default 0.05.
+    pub stage_min_share: f64,
+    /// ... occurs once in at least this share of the leads that have it. Default 0.9.
+    pub stage_once_share: f64,
+    /// ... and nearly all leads with it (this share) have the previous milestone, first
+    /// occurring before it. Default 0.95.
+    pub stage_consistency: f64,
+    /// At most this many detected milestones. Default 8.
+    pub max_stages: usize,
+    /// A stage-adjusted odds ratio must be at least this far from 1 (or its inverse) to make an
+    /// action. Default 1.25.
+    pub min_odds_ratio: f64,
+    /// Sentences about features that separate won from lost only through the stage. Default 3.
+    pub max_stage_findings: usize,
+    /// A marker occurs in at least this share of one outcome group's leads. Default 0.05.
     pub marker_min_share: f64,
     /// ... and in the other group's leads at most this ratio as often. Default 0.02.
     pub marker_leak_ratio: f64,
@@ -80,8 +116,16 @@ pub struct ActivityOptions {
 impl Default for ActivityOptions {
     fn default() -> Self {
         ActivityOptions {
-            time_cuts_hours: vec![4.0, 24.0, 72.0],
-            marker_min_share: 0.2,
+            time_cuts_hours: Vec::new(),
+            stages: None,
+            tz_offset_minutes: 0,
+            stage_min_share: 0.05,
+            stage_once_share: 0.9,
+            stage_consistency: 0.95,
+            max_stages: 8,
+            min_odds_ratio: 1.25,
+            max_stage_findings: 3,
+            marker_min_share: 0.05,
             marker_leak_ratio: 0.02,
             min_activity_share: 0.01,
             max_activities: 30,
@@ -125,6 +169,14 @@ pub enum ActivityError {
     OneOutcome { leads: u64, outcome: &'static str },
     #[error("time cut points must be finite, positive and increasing, got {0:?}")]
     BadCuts(Vec<f64>),
+    #[error("stage `{name}` is no activity of the log (activities: {known}…)")]
+    NoSuchStage { name: String, known: String },
+    #[error("stage `{0}` is named twice")]
+    StageRepeated(String),
+    #[error("stage `{0}` marks the outcome (it is an outcome marker), so it cannot be a stage")]
+    StageIsMarker(String),
+    #[error("time zone offset {0} minutes is out of range (−14:00 … +14:00)")]
+    BadTimeZone(i32),
     #[error(transparent)]
     Compare(#[from] CompareError),
 }
@@ -283,7 +335,16 @@ pub struct ActivityFindings {
     pub variants: Vec<VariantOutcome>,
     /// `toolkit::compare` of won (A) vs lost (B) leads on the log without markers.
     pub comparison: Comparison,
+    /// The given cut points (empty: chosen per feature, see each feature's `cuts_hours`).
     pub time_cuts_hours: Vec<f64>,
+    /// The funnel (`stages`: milestones in order, how many leads reached each, their win
+    /// rate), where the stages came from, and the leads before the first one.
+    #[serde(flatten)]
+    pub funnel: Funnel,
+    /// What the action findings are adjusted for: `["stage"]`, or empty without stages.
+    pub adjusted_for: Vec<String>,
+    /// The time zone weekday and hour are read in (`UTC`, `UTC+02:00`).
+    pub time_zone: String,
 }
 
 /// Mine `log` (one case per lead) against the leads' `outcomes`.
@@ -292,10 +353,25 @@ pub fn mine(
     outcomes: &[(String, bool)],
     opts: &ActivityOptions,
 ) -> Result<ActivityFindings, ActivityError> {
+    mine_with_progress(log, outcomes, opts, &mut |_, _| {})
+}
+
+/// [`mine`], telling `progress(done, step)` how far it got (`done` in 0..=1, `step` names the
+/// step), e.g. for a web worker's progress bar.
+pub fn mine_with_progress(
+    log: &EventLog,
+    outcomes: &[(String, bool)],
+    opts: &ActivityOptions,
+    progress: &mut dyn FnMut(f64, &str),
+) -> Result<ActivityFindings, ActivityError> {
     let cuts = &opts.time_cuts_hours;
     if cuts.iter().any(|c| !c.is_finite() || *c <= 0.0) || cuts.windows(2).any(|w| w[0] >= w[1]) {
         return Err(ActivityError::BadCuts(cuts.clone()));
     }
+    if opts.tz_offset_minutes.abs() > 14 * 60 {
+        return Err(ActivityError::BadTimeZone(opts.tz_offset_minutes));
+    }
+    progress(0.0, "join");
     let mut join = JoinReport::default();
     let mut by_id: HashMap<&str, (bool, bool)> = HashMap::with_capacity(outcomes.len());
     for (id, won) in outcomes {
@@ -369,13 +445,49 @@ pub fn mine(
     join.won = won.iter().filter(|&&w| w).count() as u64;
     join.lost = join.analysed - join.won;
     one_outcome(join.analysed, join.won)?;
+    progress(0.1, "stages");
+    let marker_names: Vec<String> = outcome_markers.iter().map(|m| m.activity.clone()).collect();
+    let milestones = stages::milestones(&sub, &won, opts.stages.as_deref(), &marker_names, opts)?;
+    let furthest = stages::furthest(&sub, &milestones);
+    let funnel = stages::funnel(&sub, &milestones, &furthest, &won, opts.stages.is_some());
+    let mut stratum_names = vec!["(before the first stage)".to_string()];
+    stratum_names.extend(funnel.stages.iter().map(|s| s.activity.clone()));
+    let mut milestone = vec![false; sub.activities().len()];
+    for &a in &milestones {
+        milestone[a as usize] = true;
+    }
+    let strata = features::Strata {
+        of: &furthest,
+        names: &stratum_names,
+        milestone: &milestone,
+    };
+    progress(0.15, "compare");
     let lost: Vec<bool> = won.iter().map(|w| !w).collect();
     let comparison = compare::compare(&sub, &won, &lost, &opts.compare)?;
-    let features = features::features(&sub, &won, opts);
+    progress(0.3, "features");
+    let features = features::features(&sub, &won, &strata, opts, &mut |done| {
+        progress(0.3 + 0.65 * done, "features")
+    });
     let variants = variants(&sub, &won, opts.top_variants);
     let win_rate = join.won as f64 / join.analysed as f64;
-    let findings = findings::findings(&outcome_markers, &features, join.analysed, opts);
+    let adjusted_for: Vec<String> = if milestones.is_empty() {
+        Vec::new()
+    } else {
+        vec!["stage".to_string()]
+    };
+    let findings = findings::findings(
+        &outcome_markers,
+        &funnel,
+        &features,
+        join.analysed,
+        &adjusted_for,
+        opts,
+    );
+    progress(1.0, "done");
     Ok(ActivityFindings {
+        funnel,
+        adjusted_for,
+        time_zone: timing::tz_name(opts.tz_offset_minutes),
         join,
         win_rate,
         outcome_markers,

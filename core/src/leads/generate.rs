@@ -15,9 +15,13 @@
 //!
 //! Columns match [`super::request::Lead`]'s field names, so a model trained on generated data
 //! scores API leads directly. The activity log (per-lead sales actions) can be written as CSV
-//! with [`activity_csv`] for the event-log analyses. Deterministic for a seed; no clock.
+//! with [`activity_csv`] for the event-log analyses: a sales funnel whose stages, drop-off and
+//! within-stage effects are planted and documented in [`funnel`]. Deterministic for a seed; no
+//! clock.
 
 use super::rng::Rng;
+
+pub mod funnel;
 
 pub const INDUSTRIES: [&str; 8] = [
     "energy",
@@ -214,49 +218,10 @@ pub fn leads_csv(leads: &[SyntheticLead]) -> String {
     out
 }
 
-/// Sales activity of each lead as an event-log CSV (`case,activity,timestamp,channel`):
-/// lead created, first response after the lead's response time, follow-ups, and for won leads
-/// a meeting, an offer and "deal won" (else "deal lost"). Timings are consistent with the lead:
-/// the first response comes `hours_to_first_response` after creation, on `response_weekday`.
+/// Sales activity of each lead as an event-log CSV: a funnel with drop-off and planted
+/// within-stage effects, see [`funnel`].
 pub fn activity_csv(leads: &[SyntheticLead], seed: u64) -> String {
-    let mut rng = Rng::new(seed ^ 0xA5A5_A5A5);
-    let mut out = String::from("case,activity,timestamp,channel\n");
-    for l in leads {
-        let mut t = l.created_at_ms;
-        let mut push = |activity: &str, t: i64, channel: &str| {
-            out.push_str(&format!(
-                "{},{activity},{},{channel}\n",
-                l.id,
-                iso_datetime(t)
-            ));
-        };
-        push("lead created", t, l.channel);
-        t += (l.hours_to_first_response * 3_600_000.0) as i64;
-        push("first response", t, l.response_channel);
-        let follow_ups = if l.won {
-            1 + rng.below(3)
-        } else {
-            rng.below(3)
-        };
-        for _ in 0..follow_ups {
-            t += ((1.0 + rng.f64() * 72.0) * 3_600_000.0) as i64;
-            push("follow-up", t, RESPONSE_CHANNELS[rng.below(3)]);
-        }
-        if l.won || rng.chance(0.3) {
-            t += ((24.0 + rng.f64() * 120.0) * 3_600_000.0) as i64;
-            push("meeting", t, "video");
-        }
-        if l.won {
-            t += ((24.0 + rng.f64() * 240.0) * 3_600_000.0) as i64;
-            push("offer", t, "email");
-            t += ((24.0 + rng.f64() * 240.0) * 3_600_000.0) as i64;
-            push("deal won", t, "email");
-        } else {
-            t += ((24.0 + rng.f64() * 480.0) * 3_600_000.0) as i64;
-            push("deal lost", t, "email");
-        }
-    }
-    out
+    funnel::activity_csv(leads, seed)
 }
 
 fn civil_from_days(z: i64) -> (i64, i64, i64) {

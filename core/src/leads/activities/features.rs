@@ -6,12 +6,15 @@
 //! - `count of A`: buckets `0`, `1`, `2`, `3+` (only when some lead has `A` more than once);
 //!   also Mann–Whitney / Cliff's delta of the counts, won vs lost;
 //! - `hours to first A`: hours from the lead's first event (its creation) to the first `A`,
-//!   bucketed at the cut points (default `≤ 4 h`, `4–24 h`, `1–3 d`, `> 3 d`; a value equal
-//!   to a cut point falls in the lower bucket); leads without `A` are shown as `(none)` but not
-//!   tested, so the test is about timing, not presence (that is `has A`); also Mann–Whitney /
-//!   Cliff's delta of the hours;
-//! - `weekday of first A`: `Mon` … `Sun` (UTC) of the first `A`, with the pooled groups
-//!   Mon–Thu, Fri and Sat–Sun alongside (`day_groups`);
+//!   bucketed at the cut points (given, or chosen from the data: `timing::chosen_cuts`; a value
+//!   equal to a cut point falls in the lower bucket); leads without `A` are shown as `(none)`
+//!   but not tested, so the test is about timing, not presence (that is `has A`); also
+//!   Mann–Whitney / Cliff's delta of the hours;
+//! - `hours from previous step to first A`: the same for the time since the event before the
+//!   first `A` (left out when that event is always the lead's first one);
+//! - `weekday of first A`: `Mon` … `Sun` (in the user's time zone) of the first `A`, with the
+//!   pooled groups Mon–Thu, Fri and Sat–Sun alongside (`day_groups`);
+//! - `hour of first A`: night, morning, afternoon, evening (in the user's time zone);
 //! - `<attribute> of first A`: the value of every text or boolean event attribute, and of the
 //!   resource, on the first `A`: the `top_values` most frequent values, `(other)` and
 //!   `(missing)`, tested among the leads with `A`.
@@ -21,13 +24,19 @@
 //! ranking follow `toolkit::compare`: `constant` when fewer than two tested buckets have leads
 //! or one holds `constant_share` of them, `no_difference` when V < `min_effect` or
 //! p ≥ `alpha`. `best` / `worst` are the tested buckets of highest / lowest win rate among those
-//! with at least `min_bucket` leads (ties: the earlier bucket).
+//! with at least `min_bucket` leads (ties: the earlier bucket). Every feature also gets the
+//! stage-adjusted comparison of `adjust` and a [`Verdict`]; features rank by verdict (actions
+//! first), then |ln adjusted odds ratio| for actions, then V, p and name.
 //!
 //! One pass over the events fills dense `activity × case` arrays (first event, count) for the
 //! chosen activities; each feature is then one pass over the cases, on codes.
 
+pub use super::adjust::Verdict;
+use super::adjust::{adjust, verdict, Adjusted, Counts, Flags};
+use super::timing::{chosen_cuts, hour_bucket, local_weekday, HOUR_LABELS};
+pub use super::timing::{time_bucket, time_labels};
 use super::ActivityOptions;
-use crate::leads::generate::{weekday_index, WEEKDAYS};
+use crate::leads::generate::WEEKDAYS;
 use crate::log::{ColumnData, EventLog, NO_RESOURCE};
 use crate::toolkit::compare::stats_tests::{chi_square, quantile, two_sample};
 use serde::{Deserialize, Serialize};
@@ -39,8 +48,13 @@ pub enum FeatureKind {
     Has,
     Count,
     HoursToFirst,
+    /// Hours from the event before the first occurrence (any activity) to it.
+    HoursSincePrevious,
     WeekdayOfFirst,
-    AttributeOfFirst { attribute: String },
+    HourOfFirst,
+    AttributeOfFirst {
+        attribute: String,
+    },
 }
 
 /// Leads in one bucket of a feature and how many were won.
@@ -93,42 +107,39 @@ pub struct FeatureEffect {
     pub worst: Option<String>,
     /// Win rate of `best` / win rate of `worst` (`None` when the worst is 0).
     pub rate_ratio: Option<f64>,
+    /// The comparison among leads at the same funnel stage (see `adjust`); unstratified when
+    /// there are no stages.
+    pub adjusted: Option<Adjusted>,
+    pub verdict: Verdict,
+    /// The activity is a funnel milestone (its presence and count are stage effects).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub milestone: bool,
+    /// Time features: the cut points (hours) of the buckets, chosen from the data or given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cuts_hours: Vec<f64>,
+}
+
+/// How the leads split into funnel strata, shared by every feature.
+pub(super) struct Strata<'a> {
+    /// Per analysed lead: its stratum (0 = before the first stage, s + 1 = stage s).
+    pub of: &'a [usize],
+    /// Stratum names, `of`'s range.
+    pub names: &'a [String],
+    /// Per activity code: whether it is a milestone.
+    pub milestone: &'a [bool],
 }
 
 /// The label of leads without the activity in a time feature.
 pub const NONE: &str = "(none)";
 
-/// Bucket labels of the cut points: `≤ 4 h`, `4–24 h`, `1–3 d`, `> 3 d` for 4, 24, 72.
-pub fn time_labels(cuts: &[f64]) -> Vec<String> {
-    let days = |h: f64| h >= 24.0 && (h / 24.0).fract() == 0.0;
-    let one = |h: f64| {
-        if days(h) {
-            format!("{} d", h / 24.0)
-        } else {
-            format!("{h} h")
-        }
-    };
-    let mut out = Vec::with_capacity(cuts.len() + 1);
-    for (i, &c) in cuts.iter().enumerate() {
-        out.push(match i.checked_sub(1).map(|j| cuts[j]) {
-            None => format!("≤ {}", one(c)),
-            Some(p) if days(p) && days(c) => format!("{}–{} d", p / 24.0, c / 24.0),
-            Some(p) => format!("{p}–{c} h"),
-        });
-    }
-    if let Some(&last) = cuts.last() {
-        out.push(format!("> {}", one(last)));
-    }
-    out
-}
-
-/// The bucket of `hours` (a value equal to a cut point falls in the lower bucket).
-pub fn time_bucket(cuts: &[f64], hours: f64) -> usize {
-    cuts.iter().position(|&c| hours <= c).unwrap_or(cuts.len())
-}
-
-/// All features of the analysed leads, ranked.
-pub(super) fn features(log: &EventLog, won: &[bool], opts: &ActivityOptions) -> Vec<FeatureEffect> {
+/// All features of the analysed leads, ranked; `progress` gets the share of activities done.
+pub(super) fn features(
+    log: &EventLog,
+    won: &[bool],
+    strata: &Strata,
+    opts: &ActivityOptions,
+    progress: &mut dyn FnMut(f64),
+) -> Vec<FeatureEffect> {
     let n = log.num_cases();
     let acts = log.activity_codes();
     let n_act = log.activities().len();
@@ -176,13 +187,20 @@ pub(super) fn features(log: &EventLog, won: &[bool], opts: &ActivityOptions) -> 
     }
     let starts = log.case_starts();
     let case_start: Vec<Option<i64>> = (0..n).map(|c| log.timestamp(starts[c] as usize)).collect();
-    let cuts = &opts.time_cuts_hours;
     let mut out = Vec::new();
     for (s, &a) in chosen.iter().enumerate() {
+        progress(s as f64 / chosen.len().max(1) as f64);
         let act = name(a);
         let count = &count[s * n..(s + 1) * n];
         let first = &first[s * n..(s + 1) * n];
-        let f = Feature { act, won, opts };
+        let milestone = strata.milestone.get(a as usize).copied().unwrap_or(false);
+        let f = Feature {
+            act,
+            won,
+            opts,
+            strata,
+            milestone,
+        };
         out.push(f.table(
             format!("has {act}"),
             FeatureKind::Has,
@@ -201,24 +219,38 @@ pub(super) fn features(log: &EventLog, won: &[bool], opts: &ActivityOptions) -> 
             ));
         }
         if log.has_timestamps() {
-            let hours = |c: usize| {
-                let t = log.timestamp(*first.get(c)? as usize)?;
-                Some((t - case_start[c]?) as f64 / 3_600_000.0)
+            let at = |c: usize| log.timestamp(*first.get(c)? as usize);
+            let since_start = |c: usize| Some((at(c)? - case_start[c]?) as f64 / 3_600_000.0);
+            let since_previous = |c: usize| {
+                let i = *first.get(c)? as usize;
+                let prev = i.checked_sub(1).filter(|&p| p >= starts[c] as usize)?;
+                Some((at(c)? - log.timestamp(prev)?) as f64 / 3_600_000.0)
             };
-            let mut names = time_labels(cuts);
-            names.push(NONE.to_string());
-            let none = cuts.len() + 1;
-            out.push(f.table(
+            let tz = opts.tz_offset_minutes;
+            out.extend(f.time(
                 format!("hours to first {act}"),
                 FeatureKind::HoursToFirst,
-                names,
-                |c| match count[c] {
-                    0 => Some(none),
-                    _ => hours(c).map(|h| time_bucket(cuts, h)),
-                },
-                Some(f.numeric(hours)),
+                count,
+                since_start,
             ));
-            let day = |c: usize| Some(weekday_index(log.timestamp(*first.get(c)? as usize)?));
+            // When the first `A` always directly follows the lead's first event, the time
+            // from the previous step is the time to the first `A`: one feature is enough.
+            let second = (0..n)
+                .filter(|&c| count[c] > 0)
+                .all(|c| first[c] as usize == starts[c] as usize + 1);
+            out.extend(
+                (!second)
+                    .then(|| {
+                        f.time(
+                            format!("hours from previous step to first {act}"),
+                            FeatureKind::HoursSincePrevious,
+                            count,
+                            since_previous,
+                        )
+                    })
+                    .flatten(),
+            );
+            let day = |c: usize| Some(local_weekday(at(c)?, tz));
             let mut weekday = f.table(
                 format!("weekday of first {act}"),
                 FeatureKind::WeekdayOfFirst,
@@ -228,6 +260,13 @@ pub(super) fn features(log: &EventLog, won: &[bool], opts: &ActivityOptions) -> 
             );
             weekday.day_groups = day_groups(&weekday.buckets);
             out.push(weekday);
+            out.push(f.table(
+                format!("hour of first {act}"),
+                FeatureKind::HourOfFirst,
+                labels(&HOUR_LABELS),
+                |c| Some(hour_bucket(at(c)?, tz)),
+                None,
+            ));
         }
         for col in log.event_attributes() {
             let (validity, attr) = (col.validity(), col.name());
@@ -263,9 +302,11 @@ pub(super) fn features(log: &EventLog, won: &[bool], opts: &ActivityOptions) -> 
             out.push(f.attribute("resource", &names, count, value));
         }
     }
+    progress(1.0);
     out.sort_by(|x, y| {
-        y.informative
-            .cmp(&x.informative)
+        x.verdict
+            .cmp(&y.verdict)
+            .then_with(|| strength(y).total_cmp(&strength(x)))
             .then_with(|| y.effect.total_cmp(&x.effect))
             .then_with(|| x.p_value.total_cmp(&y.p_value))
             .then_with(|| x.name.cmp(&y.name))
@@ -273,8 +314,33 @@ pub(super) fn features(log: &EventLog, won: &[bool], opts: &ActivityOptions) -> 
     out
 }
 
+/// Ranking strength: |ln adjusted odds ratio| for actions, 0 otherwise (then Cramér's V).
+fn strength(f: &FeatureEffect) -> f64 {
+    match (&f.adjusted, f.verdict) {
+        (Some(a), Verdict::Action) => a.odds_ratio.ln().abs(),
+        _ => 0.0,
+    }
+}
+
 fn labels(names: &[&str]) -> Vec<String> {
     names.iter().map(|s| s.to_string()).collect()
+}
+
+/// Pooled groups a feature's stage-adjusted comparison also tries: Mon–Thu and Sat–Sun for a
+/// weekday.
+fn pooled(kind: &FeatureKind, labels: &[String]) -> Vec<(String, Vec<usize>)> {
+    if *kind != FeatureKind::WeekdayOfFirst {
+        return Vec::new();
+    }
+    let of = |days: &[&str]| -> Vec<usize> {
+        (0..labels.len())
+            .filter(|&i| days.contains(&labels[i].as_str()))
+            .collect()
+    };
+    vec![
+        ("Mon–Thu".to_string(), of(&["Mon", "Tue", "Wed", "Thu"])),
+        ("Sat–Sun".to_string(), of(&["Sat", "Sun"])),
+    ]
 }
 
 /// Mon–Thu, Fri and Sat–Sun pooled from the day buckets.
@@ -314,9 +380,54 @@ struct Feature<'a> {
     act: &'a str,
     won: &'a [bool],
     opts: &'a ActivityOptions,
+    strata: &'a Strata<'a>,
+    /// The activity is a funnel milestone: its presence and count are stage effects.
+    milestone: bool,
 }
 
 impl Feature<'_> {
+    /// A time feature of the leads with the activity (`count > 0`): `hours(case)` bucketed at
+    /// the given cut points, or at cut points chosen from the values; `None` when the values
+    /// do not spread into two buckets.
+    fn time(
+        &self,
+        name: String,
+        kind: FeatureKind,
+        count: &[u32],
+        hours: impl Fn(usize) -> Option<f64>,
+    ) -> Option<FeatureEffect> {
+        let cuts = if self.opts.time_cuts_hours.is_empty() {
+            let mut values: Vec<f64> = (0..count.len())
+                .filter(|&c| count[c] > 0)
+                .filter_map(&hours)
+                .filter(|h| h.is_finite())
+                .collect();
+            values.sort_unstable_by(f64::total_cmp);
+            chosen_cuts(&values)
+        } else {
+            self.opts.time_cuts_hours.clone()
+        };
+        if cuts.is_empty() {
+            return None;
+        }
+        let mut names = time_labels(&cuts);
+        names.push(NONE.to_string());
+        let none = cuts.len() + 1;
+        let numeric = self.numeric(|c| hours(c).filter(|_| count[c] > 0));
+        let mut f = self.table(
+            name,
+            kind,
+            names,
+            |c| match count[c] {
+                0 => Some(none),
+                _ => hours(c).map(|h| time_bucket(&cuts, h)),
+            },
+            Some(numeric),
+        );
+        f.cuts_hours = cuts;
+        Some(f)
+    }
+
     /// Tally `code(case)` (a bucket of `names`, `None`: the case is not counted) and test it.
     /// The bucket named [`NONE`] is shown but not tested.
     fn table(
@@ -329,12 +440,18 @@ impl Feature<'_> {
     ) -> FeatureEffect {
         let k = names.len();
         let (mut leads, mut won) = (vec![0u64; k], vec![0u64; k]);
+        let mut strat = Counts::new(self.strata.names.len().max(1), k);
         for (c, &w) in self.won.iter().enumerate() {
             if let Some(b) = code(c).filter(|&b| b < k) {
                 leads[b] += 1;
                 won[b] += u64::from(w);
+                strat.add(self.strata.of.get(c).copied().unwrap_or(0), b, w);
             }
         }
+        let tested_codes: Vec<usize> = (0..k)
+            .filter(|&b| leads[b] > 0 && names[b] != NONE)
+            .collect();
+        let all_labels = names.clone();
         let buckets: Vec<Bucket> = names
             .into_iter()
             .enumerate()
@@ -372,7 +489,36 @@ impl Feature<'_> {
             (Some(b), Some(w)) if eligible.len() >= 2 => (Some(b), Some(w)),
             _ => (None, None),
         };
+        let informative = !constant && !no_difference;
+        let adjusted = if constant {
+            None
+        } else {
+            adjust(
+                &strat,
+                &tested_codes,
+                &all_labels,
+                &pooled(&kind, &all_labels),
+                self.strata.names,
+                opts.min_bucket,
+                opts.alpha,
+            )
+        };
+        let presence = matches!(kind, FeatureKind::Has | FeatureKind::Count);
+        let verdict = verdict(
+            adjusted.as_ref(),
+            Flags {
+                constant,
+                informative,
+                stage_by_definition: self.milestone && presence,
+                stratified: self.strata.names.len() > 1,
+            },
+            opts,
+        );
         FeatureEffect {
+            adjusted,
+            verdict,
+            milestone: self.milestone,
+            cuts_hours: Vec::new(),
             name,
             activity: self.act.to_string(),
             kind,
@@ -382,7 +528,7 @@ impl Feature<'_> {
             p_value: test.p_value,
             effect: test.cramers_v,
             numeric,
-            informative: !constant && !no_difference,
+            informative,
             constant,
             no_difference,
             best: best.map(|b| b.label.clone()),

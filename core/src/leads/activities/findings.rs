@@ -1,9 +1,14 @@
 //! The findings as sentences: deterministic wording from the ranked features, numbers kept
 //! alongside so the JSON carries both.
 //!
-//! Order: outcome markers (by name); then separating actions, the informative features in rank
-//! order with a best and a worst bucket, at most two per activity and `max_findings` in all;
-//! then features that make no difference: time, weekday and attribute features of activities in
+//! Order: outcome markers (by name); the funnel (kind `stage`: the share of lost leads that
+//! never got past the stage where most of them stopped, and each stage's reach and win rate);
+//! then actions (kind `action`): features that separate won from lost leads among leads at the
+//! same stage, by |ln stage-adjusted odds ratio|, at most two per activity and `max_findings`
+//! in all, worded "Among leads that reached …, those … were won x % vs y % for the others"
+//! with the standardised rates, the common odds ratio and the CMH p-value; then features that
+//! separate won from lost only through the stage (kind `stage`, at most `max_stage_findings`):
+//! the raw comparison and that it is gone within stages; then features that make no difference: time, weekday and attribute features of activities in
 //! at least a fifth of the leads, not constant, at most `max_no_difference` (not significant
 //! first, then by leads descending, then name), worded "makes no
 //! difference" when p ≥ `alpha` and "makes little difference" when the test is significant but
@@ -15,7 +20,9 @@
 //! and names Fri and the best and worst day. Percentages have one decimal; p-values below
 //! 0.001 read `p < 0.001`.
 
-use super::features::{Bucket, FeatureEffect, FeatureKind};
+use super::adjust::Adjusted;
+use super::features::{Bucket, FeatureEffect, FeatureKind, Verdict};
+use super::stages::Funnel;
 use super::{ActivityOptions, Outcome, OutcomeMarker};
 use crate::text::pct;
 use serde::{Deserialize, Serialize};
@@ -26,8 +33,11 @@ use serde::{Deserialize, Serialize};
 pub enum FindingKind {
     /// The activity leaks the outcome and is left out of the actions.
     OutcomeMarker,
-    /// The feature separates won from lost leads.
-    Separates,
+    /// How far leads got (the funnel), or a feature that separates won from lost leads only
+    /// through the stage: not something to act on.
+    Stage,
+    /// The feature separates won from lost leads among leads at the same stage.
+    Action,
     /// The feature makes no difference.
     NoDifference,
 }
@@ -37,14 +47,20 @@ pub enum FindingKind {
 pub struct Finding {
     pub kind: FindingKind,
     pub activity: String,
-    /// The feature's name (`None` for markers).
+    /// The feature's name (`None` for markers and the funnel).
     pub feature: Option<String>,
     pub text: String,
+    /// What the sentence's comparison is adjusted for (`["stage"]`), empty when it is raw.
+    pub adjusted_for: Vec<String>,
+    /// Raw chi-square p-value and Cramér's V.
     pub p_value: Option<f64>,
     pub effect: Option<f64>,
-    /// The buckets compared: higher and lower win rate.
+    /// The raw buckets compared: higher and lower win rate.
     pub high: Option<Bucket>,
     pub low: Option<Bucket>,
+    /// The stage-adjusted comparison (actions and stage-only features).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adjusted: Option<Adjusted>,
 }
 
 /// `p < 0.001`, `p = 0.004`, `p = 0.61`.
@@ -60,27 +76,41 @@ pub fn p_text(p: f64) -> String {
 
 pub(super) fn findings(
     markers: &[OutcomeMarker],
+    funnel: &Funnel,
     features: &[FeatureEffect],
     analysed: u64,
+    adjusted_for: &[String],
     opts: &ActivityOptions,
 ) -> Vec<Finding> {
     let mut out: Vec<Finding> = markers.iter().map(marker).collect();
+    out.extend(funnel_finding(funnel));
     let mut per_activity: std::collections::BTreeMap<&str, usize> = Default::default();
-    let mut separating = 0;
-    for f in features.iter().filter(|f| f.informative) {
-        if separating >= opts.max_findings {
+    let mut actions = 0;
+    for f in features.iter().filter(|f| f.verdict == Verdict::Action) {
+        if actions >= opts.max_findings {
             break;
         }
         let used = per_activity.entry(f.activity.as_str()).or_default();
         if *used >= 2 {
             continue;
         }
-        if let Some(finding) = separates(f, opts) {
+        let finding = match (&f.adjusted, adjusted_for.is_empty()) {
+            (Some(a), false) => Some(action(f, a, adjusted_for)),
+            _ => separates(f, opts),
+        };
+        if let Some(finding) = finding {
             *used += 1;
-            separating += 1;
+            actions += 1;
             out.push(finding);
         }
     }
+    // Milestones' own presence and count are the funnel, said above.
+    let stage_only = features
+        .iter()
+        .filter(|f| f.verdict == Verdict::Stage && !f.milestone)
+        .filter_map(|f| stage_only(f, opts))
+        .take(opts.max_stage_findings);
+    out.extend(stage_only);
     let common = |f: &FeatureEffect| f.leads as f64 >= 0.2 * analysed as f64;
     let mut none: Vec<&FeatureEffect> = features
         .iter()
@@ -118,10 +148,12 @@ fn marker(m: &OutcomeMarker) -> Finding {
             pct(m.share_lost),
             pct(m.terminal_share)
         ),
+        adjusted_for: Vec::new(),
         p_value: None,
         effect: None,
         high: None,
         low: None,
+        adjusted: None,
     }
 }
 
@@ -140,7 +172,17 @@ fn phrase(kind: &FeatureKind, act: &str, label: &str) -> String {
             (_, Some(t)) => format!("whose first `{act}` came after more than {t}"),
             _ => format!("whose first `{act}` came after {label}"),
         },
+        FeatureKind::HoursSincePrevious => {
+            match (label.strip_prefix("≤ "), label.strip_prefix("> ")) {
+                (Some(t), _) => format!("whose first `{act}` came within {t} of the previous step"),
+                (_, Some(t)) => {
+                    format!("whose first `{act}` came more than {t} after the previous step")
+                }
+                _ => format!("whose first `{act}` came {label} after the previous step"),
+            }
+        }
         FeatureKind::WeekdayOfFirst => format!("whose first `{act}` fell on {label}"),
+        FeatureKind::HourOfFirst => format!("whose first `{act}` was in the {label}"),
         FeatureKind::AttributeOfFirst { attribute } => match label {
             "(missing)" => format!("whose first `{act}` had no {attribute}"),
             "(other)" => format!("whose first `{act}` had another {attribute}"),
@@ -208,14 +250,16 @@ fn separates(f: &FeatureEffect, opts: &ActivityOptions) -> Option<Finding> {
         stats(f)
     );
     Some(Finding {
-        kind: FindingKind::Separates,
+        kind: FindingKind::Action,
         activity: act.to_string(),
         feature: Some(f.name.clone()),
         text,
+        adjusted_for: Vec::new(),
         p_value: Some(f.p_value),
         effect: Some(f.effect),
         high: Some(high),
         low: Some(low),
+        adjusted: f.adjusted.clone(),
     })
 }
 
@@ -223,7 +267,11 @@ fn no_difference(f: &FeatureEffect, opts: &ActivityOptions) -> Finding {
     let act = &f.activity;
     let what = match &f.kind {
         FeatureKind::HoursToFirst => format!("The time to the first `{act}`"),
+        FeatureKind::HoursSincePrevious => {
+            format!("The time from the previous step to the first `{act}`")
+        }
         FeatureKind::WeekdayOfFirst => format!("The weekday of the first `{act}`"),
+        FeatureKind::HourOfFirst => format!("The hour of the first `{act}`"),
         FeatureKind::AttributeOfFirst { attribute } => {
             format!("The {attribute} of the first `{act}`")
         }
@@ -269,9 +317,148 @@ fn no_difference(f: &FeatureEffect, opts: &ActivityOptions) -> Finding {
             p_text(f.p_value),
             f.effect
         ),
+        adjusted_for: Vec::new(),
         p_value: Some(f.p_value),
         effect: Some(f.effect),
         high: high.cloned(),
         low: low.cloned(),
+        adjusted: None,
     }
+}
+
+/// "72.0 % of lost leads never got past `first response`", and the funnel.
+fn funnel_finding(funnel: &Funnel) -> Option<Finding> {
+    let stages = &funnel.stages;
+    let lost: u64 = funnel.before_first_stage - funnel.before_first_stage_won
+        + stages.iter().map(|s| s.lost_stopped).sum::<u64>();
+    // The stage where most lost leads stopped (ties: the earlier).
+    let (at, stop) =
+        stages
+            .iter()
+            .enumerate()
+            .fold(None::<(usize, &super::Stage)>, |m, (i, s)| match m {
+                Some((_, x)) if x.lost_stopped >= s.lost_stopped => m,
+                _ => Some((i, s)),
+            })?;
+    if lost == 0 {
+        return None;
+    }
+    let never_past = funnel.before_first_stage - funnel.before_first_stage_won
+        + stages[..=at].iter().map(|s| s.lost_stopped).sum::<u64>();
+    let chain: Vec<String> = stages
+        .iter()
+        .map(|s| {
+            format!(
+                "`{}` {} (won {})",
+                s.activity,
+                pct(s.reached_share),
+                pct(s.won_rate)
+            )
+        })
+        .collect();
+    let source = if funnel.stages_given {
+        "given"
+    } else {
+        "detected from the log"
+    };
+    Some(Finding {
+        kind: FindingKind::Stage,
+        activity: stop.activity.clone(),
+        feature: None,
+        text: format!(
+            "{} of lost leads never got past `{}` ({never_past} of {lost}). Funnel ({source}; share of leads that reached each stage, and how many of those were won): {}.",
+            pct(never_past as f64 / lost as f64),
+            stop.activity,
+            chain.join(" → ")
+        ),
+        adjusted_for: Vec::new(),
+        p_value: None,
+        effect: None,
+        high: None,
+        low: None,
+        adjusted: None,
+    })
+}
+
+/// "among leads that reached the same stage (`offer`, `negotiation`)".
+fn among(a: &Adjusted) -> String {
+    match a.strata.as_slice() {
+        [one] => format!("among leads whose furthest stage is `{one}`"),
+        many => format!(
+            "among leads that reached the same stage ({})",
+            many.iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// The leads outside the compared bucket.
+fn rest(f: &FeatureEffect, a: &Adjusted) -> String {
+    match (&f.kind, a.bucket.as_str()) {
+        (FeatureKind::Has, "yes") => format!("leads without `{}`", f.activity),
+        (FeatureKind::Has, _) => format!("leads with `{}`", f.activity),
+        (FeatureKind::Count, _) => "the others".into(),
+        _ => format!("the other leads with `{}`", f.activity),
+    }
+}
+
+fn adjusted_stats(a: &Adjusted) -> String {
+    let bonferroni = if a.comparisons > 1 {
+        format!(", Bonferroni × {}", a.comparisons)
+    } else {
+        String::new()
+    };
+    format!(
+        "common odds ratio {:.2}, CMH {}{bonferroni}; {} vs {} leads",
+        a.odds_ratio,
+        p_text(a.p_value),
+        a.leads_bucket,
+        a.leads_rest
+    )
+}
+
+/// An action: the bucket vs the rest among leads at the same stage.
+fn action(f: &FeatureEffect, a: &Adjusted, adjusted_for: &[String]) -> Finding {
+    let among = format!("A{}", &among(a)[1..]); // "among …" is ASCII at its start
+    Finding {
+        kind: FindingKind::Action,
+        activity: f.activity.clone(),
+        feature: Some(f.name.clone()),
+        text: format!(
+            "{among}, those {} were won {} vs {} for {} (stage-adjusted rates; {}).",
+            phrase(&f.kind, &f.activity, &a.bucket),
+            pct(a.rate_bucket),
+            pct(a.rate_rest),
+            rest(f, a),
+            adjusted_stats(a)
+        ),
+        adjusted_for: adjusted_for.to_vec(),
+        p_value: Some(f.p_value),
+        effect: Some(f.effect),
+        high: None,
+        low: None,
+        adjusted: Some(a.clone()),
+    }
+}
+
+/// A feature that separates won from lost only through the stage.
+fn stage_only(f: &FeatureEffect, opts: &ActivityOptions) -> Option<Finding> {
+    let raw = separates(f, opts)?;
+    let raw_text = raw.text.trim_end_matches('.');
+    let why = match &f.adjusted {
+        Some(a) => format!(
+            ", but {} the difference is gone ({}): it says how far a lead got, not what to do.",
+            among(a),
+            adjusted_stats(a)
+        ),
+        None => ", but within a stage nearly all or too few leads have it, so it cannot separate leads at the same stage: it says how far a lead got, not what to do.".into(),
+    };
+    Some(Finding {
+        kind: FindingKind::Stage,
+        text: format!("{raw_text}{why}"),
+        adjusted_for: vec!["stage".into()],
+        ..raw
+    })
 }
