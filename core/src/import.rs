@@ -17,11 +17,12 @@
 //!
 //! Not here: Parquet/Arrow (see `arrow`), OCEL, and exporters.
 
+mod bytes;
 pub mod csv;
 mod gz;
 pub(crate) mod lines;
 pub mod timestamp;
-pub mod xes;
+mod xes;
 
 use crate::log::EventLog;
 use serde::{Deserialize, Serialize};
@@ -508,9 +509,7 @@ impl Importer {
 
 /// Formats recognised by their magic bytes that this module does not read, with advice.
 pub fn unsupported_format(head: &[u8]) -> Option<&'static str> {
-    let body = head
-        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
-        .unwrap_or(head);
+    let body = bytes::strip_bom(head);
     let first = body.iter().find(|b| !b.is_ascii_whitespace());
     if head.starts_with(b"PAR1") {
         Some("this is a Parquet file: read it with `arrow::parquet::read` (`spur stats` does)")
@@ -535,9 +534,7 @@ pub fn detect_format(file_name: &str, head: &[u8]) -> Format {
             Format::XesGz
         };
     }
-    let body = head
-        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
-        .unwrap_or(head);
+    let body = bytes::strip_bom(head);
     let first = body.iter().find(|b| !b.is_ascii_whitespace());
     if first == Some(&b'<') {
         return Format::Xes;
