@@ -20,6 +20,7 @@ use sources::{MergeDone, Preview, SourceInfo, SourceSpec};
 use spur_core::cases::{CaseDetail, CaseSort};
 use spur_core::import::ImportOptions;
 use spur_core::map::{MapOptions, MapView, ProcessMap};
+use spur_core::open::LogReport;
 use spur_core::recipe::Recipe;
 use spur_core::reco::ClickColumns;
 use spur_core::summary::Summary;
@@ -209,8 +210,13 @@ pub enum FromWorker {
     Imported {
         job: JobId,
         summary: Summary,
-        /// Rejected/repaired rows and skipped columns, one line per kind (first lines located).
+        /// Rejected/repaired rows and skipped columns, one line per kind (first lines located):
+        /// core's `LogReport::notes`, the text the Load screen shows.
         notes: Vec<String>,
+        /// What opening the log read (format, counts, issues, the CSV plan), as core reports it
+        /// for every shell; `None` for a log flattened from an object-centric one.
+        #[serde(default)]
+        report: Option<LogReport>,
     },
     Mapped {
         job: JobId,

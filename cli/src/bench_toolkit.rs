@@ -6,10 +6,11 @@
 
 use crate::convert::{parse_options, read_log};
 use anyhow::{bail, Context};
-use spur_core::import::{import_bytes, ImportOptions};
+use spur_core::import::ImportOptions;
 use spur_core::log::EventLog;
 use spur_core::map::{layout_map, process_map, render_svg, LayoutOptions, MapOptions, SvgOptions};
 use spur_core::mining;
+use spur_core::open::open_log;
 use spur_core::sim::laundry::{generate, LaundryConfig};
 use spur_core::toolkit::before_after::{before_after, By, Query};
 use spur_core::toolkit::compare::{compare, CompareOptions};
@@ -209,7 +210,7 @@ fn laundry_merge(repeats: usize) -> anyhow::Result<(EventLog, f64)> {
         let mut o = ImportOptions::default();
         o.mapping.case = Some(case.into());
         o.mapping.activity = Some(activity.into());
-        import_bytes(name, bytes, &o)
+        open_log(name, bytes, &o)
             .map(|r| r.0)
             .map_err(|e| anyhow::anyhow!("{name}: {e}"))
     };

@@ -1,14 +1,15 @@
 //! `spur convert IN OUT`: read an event log in any format Spur reads and write it in the format
 //! OUT's name asks for (`.csv .tsv .xes .xes.gz .parquet .arrow/.ipc/.feather`).
 //!
-//! Reading picks the importer from the bytes (Parquet and Arrow IPC magic, gzip, XML) and the
-//! name; the role options override detected column roles as in `spur stats`. Import issues are
-//! summarised on stderr. [`read_log`] is shared with `spur bench-log`.
+//! Reading is core's `open::open_log` (the format from the bytes, then the name); the role
+//! options override detected column roles as in `spur stats`. Import issues are summarised on
+//! stderr. [`read_log`] is shared with `spur bench-log`.
 
 use anyhow::{bail, Context};
 use spur_core::export::{self, ExportFormat};
-use spur_core::import::{import_bytes, ImportOptions};
+use spur_core::import::ImportOptions;
 use spur_core::log::EventLog;
+use spur_core::open;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -19,11 +20,14 @@ const HELP: &str =
        .xmlocel .sqlite, OCEL 1.0 JSON/XML), which converts to OUT.jsonocel (OCEL 2.0 JSON).
   OUT: the format follows the name: .csv .tsv .xes .xes.gz .parquet .arrow .ipc .feather";
 
-/// What reading a log reported, in one line per kind of issue.
+/// A log read for a subcommand, with the import notes every shell shows.
 pub struct Read {
     pub log: EventLog,
     pub notes: Vec<String>,
 }
+
+/// Import issues listed per file (the rest are counted).
+const NOTES_SHOWN: usize = 5;
 
 /// Reads the event log at `path` for a subcommand: the file's import notes go to stderr as
 /// `spur: PATH: …`, and a log the importers refuse is reported the same way and becomes exit
@@ -44,55 +48,14 @@ pub fn open_log(path: &str, options: &ImportOptions) -> anyhow::Result<Result<Ev
     }
 }
 
-/// Read the event log `bytes` of the file `name` in whichever format it is.
+/// Read the event log `bytes` of the file `name` in whichever format it is (core's one entry,
+/// as the browser opens it).
 pub fn read_log(name: &str, bytes: &[u8], options: &ImportOptions) -> Result<Read, String> {
-    let table =
-        |r: Result<(EventLog, spur_core::arrow::ArrowReport), spur_core::arrow::ArrowLogError>| {
-            let (log, report) = r.map_err(|e| e.to_string())?;
-            let mut notes = Vec::new();
-            if report.rejected > 0 {
-                let first = report.rejected_rows.first().map(|r| {
-                    format!(
-                        " (first: row {}, column `{}`: {})",
-                        r.row, r.column, r.reason
-                    )
-                });
-                notes.push(format!(
-                    "{} rows rejected{}",
-                    report.rejected,
-                    first.unwrap_or_default()
-                ));
-            }
-            if report.nulled_values > 0 {
-                notes.push(format!(
-                    "{} unreadable values set to null",
-                    report.nulled_values
-                ));
-            }
-            for (column, ty) in &report.skipped_columns {
-                notes.push(format!("column `{column}` ({ty}) skipped"));
-            }
-            Ok(Read { log, notes })
-        };
-    if let Some(format) = spur_core::arrow::table_format(name, bytes) {
-        return table(spur_core::arrow::read_table(
-            format,
-            bytes,
-            &options.mapping,
-        ));
-    }
-    let (log, report) = import_bytes(name, bytes, options).map_err(|e| e.to_string())?;
-    let mut notes = Vec::new();
-    if report.rejected > 0 || report.repaired > 0 {
-        notes.push(format!(
-            "{} rows rejected, {} repaired",
-            report.rejected, report.repaired
-        ));
-        for issue in report.issues.iter().take(5) {
-            notes.push(format!("line {}: {}", issue.line, issue.message));
-        }
-    }
-    Ok(Read { log, notes })
+    let (log, report) = open::open_log(name, bytes, options).map_err(|e| e.to_string())?;
+    Ok(Read {
+        log,
+        notes: report.notes(NOTES_SHOWN),
+    })
 }
 
 /// Role and dialect options shared with `spur bench-log`; returns the remaining arguments.

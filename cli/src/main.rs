@@ -29,7 +29,7 @@ const USAGE: &str = "usage: spur <command> [args]
 
 commands:
   stats LOG [--json] [--case C --activity A --timestamp T]
-                        process statistics of a CSV/XES/XES.gz event log (pm4py semantics)
+                        process statistics of a CSV/XES/XES.gz/Parquet/Arrow log (pm4py semantics)
   leads evaluate|train|score|generate|activities …
                         lead prioritisation: held-out evaluation, model artifact, ranked scores
   reco generate|evaluate|train|recommend …

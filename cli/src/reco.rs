@@ -6,7 +6,8 @@
 
 use crate::meter::Meter;
 use anyhow::{bail, Context};
-use spur_core::import::{import_bytes, timestamp, ImportOptions, Mapping};
+use spur_core::import::{timestamp, ImportOptions, Mapping};
+use spur_core::open::open_log;
 use spur_core::reco::blend::BlendWeights;
 use spur_core::reco::clicks::{ClickColumns, ClickLog};
 use spur_core::reco::evaluate::{self, EvalProgress};
@@ -170,7 +171,7 @@ fn read_clicks(path: &str, f: &Flags) -> anyhow::Result<Result<ClickLog, ExitCod
         mapping: f.mapping.clone(),
         ..ImportOptions::default()
     };
-    let (log, report) = match import_bytes(path, &bytes, &options) {
+    let (log, report) = match open_log(path, &bytes, &options) {
         Ok(x) => x,
         Err(e) => {
             eprintln!("spur: {path}: {e}");

@@ -5,16 +5,17 @@
 //! issues (rejected or repaired rows) go to stderr, so stdout stays clean for `--json`.
 
 use anyhow::Context;
-use spur_core::import::{import_bytes, Action, Format, ImportOptions, ImportReport};
+use spur_core::import::{Action, ImportOptions};
 use spur_core::log::EventLog;
 use spur_core::mining::{self, Stats};
+use spur_core::open::{open_log, LogReport};
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
 const HELP: &str = "usage: spur stats LOG [--case C] [--activity A] [--timestamp T] [--resource R]
                   [--start-timestamp S] [--delimiter D] [--json]
-  LOG: a CSV/TSV, XES or XES.gz event log. The column (or XES attribute) options override
-  the detected roles. --json prints the pm4py-compatible statistics as JSON.";
+  LOG: a CSV/TSV, XES, XES.gz, Parquet or Arrow IPC event log. The column (or XES
+  attribute) options override the detected roles. --json prints the pm4py-compatible statistics as JSON.";
 
 struct Args {
     path: String,
@@ -62,39 +63,14 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
     }
 }
 
-/// Import `bytes` (CSV/TSV/XES/XES.gz through `import`, Parquet and Arrow IPC through `arrow`)
-/// and compute the statistics. Errors are the located messages to show after `FILE: `.
+/// Open `bytes` with core's one entry (every format, as `spur convert` and the browser) and
+/// compute the statistics. Errors are the located messages to show after `FILE: `.
 pub fn compute(
     file_name: &str,
     bytes: &[u8],
     options: &ImportOptions,
-) -> Result<(EventLog, ImportReport, Stats), String> {
-    let table = if bytes.starts_with(b"PAR1") {
-        Some(spur_core::arrow::parquet::read(bytes, &options.mapping))
-    } else if bytes.starts_with(b"ARROW1") || bytes.starts_with(&[0xff, 0xff, 0xff, 0xff]) {
-        Some(spur_core::arrow::ipc::read(bytes, &options.mapping))
-    } else {
-        None
-    };
-    let (log, report) = match table {
-        Some(Ok((log, arrow))) => {
-            let report = ImportReport {
-                format: Format::Csv,
-                lines: arrow.rows,
-                rows: arrow.rows,
-                events: log.num_events() as u64,
-                cases: log.num_cases() as u64,
-                issues: Vec::new(),
-                counts: Default::default(),
-                rejected: arrow.rejected,
-                repaired: arrow.nulled_values,
-                csv: None,
-            };
-            (log, report)
-        }
-        Some(Err(e)) => return Err(e.to_string()),
-        None => import_bytes(file_name, bytes, options).map_err(|e| e.to_string())?,
-    };
+) -> Result<(EventLog, LogReport, Stats), String> {
+    let (log, report) = open_log(file_name, bytes, options).map_err(|e| e.to_string())?;
     let stats = mining::stats(&log);
     Ok((log, report, stats))
 }
@@ -132,8 +108,15 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_issues(path: &str, report: &ImportReport) {
+fn print_issues(path: &str, report: &LogReport) {
     const SHOWN: usize = 5;
+    if report.format.is_table() {
+        // A table's rejected rows, nulled values and skipped columns (no lines to point at).
+        for note in report.notes(SHOWN) {
+            eprintln!("spur: {path}: {note}");
+        }
+        return;
+    }
     // Skipped elements (XES metadata, nested attributes) lose nothing: counted, not listed.
     let listed = report.issues.iter().filter(|i| i.action != Action::Skipped);
     for issue in listed.take(SHOWN) {
@@ -161,7 +144,7 @@ fn print_issues(path: &str, report: &ImportReport) {
 }
 
 /// The readable summary.
-pub fn render_human(path: &str, log: &EventLog, report: &ImportReport, s: &Stats) -> String {
+pub fn render_human(path: &str, log: &EventLog, report: &LogReport, s: &Stats) -> String {
     let mut o = String::new();
     let pct = |n: u64, of: u64| {
         if of == 0 {

@@ -84,3 +84,29 @@ fn errors_say_what_is_wrong() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("Parquet"), "{}", r.stderr);
 }
+
+#[test]
+fn an_arrow_ipc_stream_opens_in_convert_as_in_stats() {
+    // Issue 16: `spur stats` read IPC streams that `spur convert` refused. Both open logs
+    // through core's one entry now; the stream is recognised by its bytes, whatever its name.
+    let csv = std::fs::read("tests/data/small.csv").expect("fixture");
+    let options = spur_core::import::ImportOptions::default();
+    let (log, _) = spur_core::open::open_log("small.csv", &csv, &options).expect("opens");
+    let stream = spur_core::arrow::ipc::write_stream(&log, &Default::default()).expect("stream");
+    let input = scratch("small-stream.bin");
+    std::fs::write(&input, stream).expect("written");
+    let out = scratch("from-stream.csv");
+    let r = spur(&[
+        "convert",
+        input.to_str().expect("path"),
+        out.to_str().expect("path"),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&out).expect("written"),
+        EXPECTED_CSV
+    );
+    let r = spur(&["stats", input.to_str().expect("path")]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("8 events, 3 cases"), "{}", r.stdout);
+}

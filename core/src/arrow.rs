@@ -17,14 +17,12 @@
 //!
 //! Not here: reading files (the shells pass bytes), CSV/XES (see `import` and `export`).
 
-mod detect;
 pub mod ipc;
 #[cfg(feature = "parquet")]
 pub mod parquet;
 mod read;
 mod write;
 
-pub use detect::{read_table, table_format, TableFormat};
 pub use read::{log_from_batches, LogFromArrow};
 pub use write::{log_to_batch, WriteOptions};
 

@@ -15,13 +15,15 @@
 //! encoding, column roles and timestamp formats are detected and can be previewed with
 //! [`csv::sniff`] and overridden with [`Mapping`] and [`CsvOptions`].
 //!
-//! Not here: Parquet/Arrow (see `arrow`), OCEL, and exporters.
+//! Not here: Parquet/Arrow (see `arrow`; `open` picks between the two for every shell), OCEL,
+//! and exporters.
 
+mod bytes;
 pub mod csv;
 mod gz;
 pub(crate) mod lines;
 pub mod timestamp;
-pub mod xes;
+mod xes;
 
 use crate::log::EventLog;
 use serde::{Deserialize, Serialize};
@@ -508,14 +510,12 @@ impl Importer {
 
 /// Formats recognised by their magic bytes that this module does not read, with advice.
 pub fn unsupported_format(head: &[u8]) -> Option<&'static str> {
-    let body = head
-        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
-        .unwrap_or(head);
+    let body = bytes::strip_bom(head);
     let first = body.iter().find(|b| !b.is_ascii_whitespace());
     if head.starts_with(b"PAR1") {
-        Some("this is a Parquet file: read it with `arrow::parquet::read` (`spur stats` does)")
+        Some("this is a Parquet file: the table reader opens it (`open::open_log`), not the text importers")
     } else if head.starts_with(b"ARROW1") || head.starts_with(&[0xff, 0xff, 0xff, 0xff]) {
-        Some("this is an Arrow IPC file: read it with `arrow::ipc::read` (`spur stats` does)")
+        Some("this is an Arrow IPC file: the table reader opens it (`open::open_log`), not the text importers")
     } else if head.starts_with(b"SQLite format 3\0") {
         Some("this is an SQLite database (OCEL 2.0?): object-centric logs are not imported yet")
     } else if matches!(first, Some(b'{') | Some(b'[')) {
@@ -535,9 +535,7 @@ pub fn detect_format(file_name: &str, head: &[u8]) -> Format {
             Format::XesGz
         };
     }
-    let body = head
-        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
-        .unwrap_or(head);
+    let body = bytes::strip_bom(head);
     let first = body.iter().find(|b| !b.is_ascii_whitespace());
     if first == Some(&b'<') {
         return Format::Xes;

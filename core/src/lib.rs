@@ -8,8 +8,10 @@
 //! Entry points:
 //! - [`summary::summarize`]: bytes of an event log → event/case/activity counts (the walking
 //!   skeleton every shell shows).
-//! - [`import::import_bytes`] / [`import::Importer`]: bytes of a CSV, XES or XES.gz log →
-//!   [`log::EventLog`] + a report of rejected/repaired rows; [`import::csv::sniff`] previews a CSV.
+//! - [`open::open_log`]: bytes + name + options of a log in any format (CSV/TSV, XES, gzip of
+//!   either, Parquet, Arrow IPC) → [`log::EventLog`] + one [`open::LogReport`]; every shell
+//!   opens logs through it. Below it, [`import::Importer`] (push-shaped text importers) and
+//!   [`import::csv::sniff`] (a CSV's preview).
 //! - [`mining::stats`] and the other [`mining`] functions: pm4py-equal process statistics.
 //! - [`stream::Operator`]: event-time windows, watermarks and exactly-once counts (push/poll,
 //!   snapshot/restore).
@@ -30,6 +32,7 @@ pub mod map;
 pub mod mining;
 pub mod model;
 pub mod ocel;
+pub mod open;
 pub mod recipe;
 pub mod reco;
 pub mod sim;

@@ -1,6 +1,7 @@
 //! Repository hygiene, enforced by `cargo test`: core stays sans-IO and wasm-clean, every Rust
 //! file opens with a `//!` header that says what it does, and no test is hidden behind a
-//! should-panic or ignore attribute; the app's components never import its pages.
+//! should-panic or ignore attribute; the app's components never import its pages; the shells
+//! open logs only through core's one entry (`spur_core::open`).
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::path::{Path, PathBuf};
@@ -119,5 +120,35 @@ fn app_components_do_not_import_pages() {
     assert!(
         offenders.is_empty(),
         "components import from pages (move the type into the component, or pass it in): {offenders:?}"
+    );
+}
+
+/// One way to open a log (issue 16): the shells call `spur_core::open`, they do not pick a log
+/// format themselves from magic bytes or call the readers below it.
+#[test]
+fn shells_do_not_detect_log_formats() {
+    let mut files = Vec::new();
+    for dir in ["app/src", "cli/src", "worker/src"] {
+        rust_files(&workspace().join(dir), &mut files);
+    }
+    let signs = [
+        "b\"PAR1\"",
+        "b\"ARROW1\"",
+        "detect_format(",
+        "import_bytes(",
+        "parquet::read(",
+        "ipc::read(",
+    ];
+    let offenders: Vec<String> = files
+        .iter()
+        .filter_map(|f| {
+            let text = std::fs::read_to_string(f).ok()?;
+            let found: Vec<&str> = signs.iter().copied().filter(|s| text.contains(s)).collect();
+            (!found.is_empty()).then(|| format!("{} ({})", f.display(), found.join(", ")))
+        })
+        .collect();
+    assert!(
+        offenders.is_empty(),
+        "a shell detects or reads a log format itself (call spur_core::open instead): {offenders:?}"
     );
 }

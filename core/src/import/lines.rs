@@ -26,7 +26,7 @@ impl<'a> Lines<'a> {
         if to < self.pos {
             (self.pos, self.line) = (0, 1);
         }
-        self.line += memchr::memchr_iter(b'\n', &self.bytes[self.pos..to]).count() as u64;
+        self.line += super::bytes::count_newlines(&self.bytes[self.pos..to]);
         self.pos = to;
         self.line
     }

@@ -8,10 +8,9 @@
 //! the operator the very same rows. Events without a timestamp come last, where the replay
 //! rejects them with a count rather than dropping them.
 
-use crate::arrow::table_format;
 use crate::export::csv::{write_rows, CsvExportOptions};
-use crate::import::{detect_format, Format};
 use crate::log::EventLog;
+use crate::open::{detect, LogFormat};
 
 /// The columns of [`in_event_time_order`]'s CSV that the replay reads by default: pm4py's names.
 pub const KEY: &str = "case:concept:name";
@@ -21,7 +20,7 @@ pub const TIME: &str = "time:timestamp";
 /// True when the file's own row order is its arrival order (plain CSV/TSV); false when it must be
 /// imported and put in event-time order with [`in_event_time_order`] first.
 pub fn has_row_order(file_name: &str, head: &[u8]) -> bool {
-    table_format(file_name, head).is_none() && detect_format(file_name, head) == Format::Csv
+    detect(file_name, head) == LogFormat::Csv
 }
 
 /// The log's events as CSV in event-time order (see the module documentation). The columns are

@@ -188,6 +188,7 @@ fn flatten_on(job: JobId, object_type: &str) -> FromWorker {
                 job,
                 summary: process::install(log),
                 notes: vec![note],
+                report: None,
             }
         }
         Some(Err(message)) => process::failed(job, "unknown_type", message),

@@ -12,17 +12,15 @@ use crate::process;
 use js_sys::{ArrayBuffer, Uint8Array};
 use spur_app::protocol::sources::{MergeDone, Preview, SourceFormat, SourceInfo, SourceSpec};
 use spur_app::protocol::{ErrorDto, FromWorker, JobId, ToWorker};
-use spur_core::arrow::{self, TableFormat};
 use spur_core::export::{self, ExportFormat};
-use spur_core::import::{self, csv, Format, ImportOptions, Importer};
+use spur_core::import::{csv, ImportOptions};
 use spur_core::log::EventLog;
+use spur_core::open::{self, LogFormat, LogReport};
 use spur_core::sim::laundry;
 use spur_core::toolkit::merge::{self, sources as merge_sources, MergeOptions, MergeSource};
 use std::cell::RefCell;
 use wasm_bindgen::{JsCast, JsValue};
 
-/// Bytes pushed into the importer between two progress messages.
-const CHUNK: usize = 1 << 20;
 /// Lines of the import report shown per source.
 const NOTES_PER_SOURCE: usize = 5;
 
@@ -221,8 +219,8 @@ fn with_source(job: JobId, index: usize, f: impl FnOnce(&Source) -> FromWorker) 
     })
 }
 
-/// Which reader a file goes to: table formats by magic or name, OCEL by core's OCEL detection
-/// (never for a name that says XES), else core's push-importer detection.
+/// Which reader a file goes to: OCEL by core's OCEL detection (never for a name that says XES),
+/// else core's one detection (`open::detect`), named in the protocol's terms.
 fn format_of(name: &str, bytes: &[u8]) -> SourceFormat {
     let head = &bytes[..bytes.len().min(512)];
     let lower = name.to_ascii_lowercase();
@@ -230,15 +228,13 @@ fn format_of(name: &str, bytes: &[u8]) -> SourceFormat {
     if !xes && spur_core::ocel::import::detect(name, bytes).is_some() {
         return SourceFormat::Ocel;
     }
-    match arrow::table_format(name, head) {
-        Some(TableFormat::Parquet) => SourceFormat::Parquet,
-        Some(TableFormat::ArrowIpc) => SourceFormat::ArrowIpc,
-        None => match import::detect_format(name, head) {
-            Format::Csv => SourceFormat::Csv,
-            Format::Xes => SourceFormat::Xes,
-            Format::XesGz => SourceFormat::XesGz,
-            Format::CsvGz => SourceFormat::CsvGz,
-        },
+    match open::detect(name, head) {
+        LogFormat::Parquet => SourceFormat::Parquet,
+        LogFormat::ArrowIpc => SourceFormat::ArrowIpc,
+        LogFormat::Csv => SourceFormat::Csv,
+        LogFormat::Xes => SourceFormat::Xes,
+        LogFormat::XesGz => SourceFormat::XesGz,
+        LogFormat::CsvGz => SourceFormat::CsvGz,
     }
 }
 
@@ -319,7 +315,8 @@ struct Span {
     events_before: u64,
 }
 
-/// Read one source with `options`; progress covers `span`. Errors name the file.
+/// Read one source with `options` through core's one entry; progress covers `span`. Errors
+/// name the file.
 fn read(
     job: JobId,
     name: &str,
@@ -328,7 +325,7 @@ fn read(
     options: &ImportOptions,
     span: Span,
     progress: &dyn Fn(FromWorker),
-) -> Result<(EventLog, Vec<String>), ErrorDto> {
+) -> Result<(EventLog, LogReport), ErrorDto> {
     let report = |bytes: u64, events: u64| {
         progress(FromWorker::ImportProgress {
             job,
@@ -346,67 +343,13 @@ fn read(
             ),
         ));
     }
-    let table = match format {
-        SourceFormat::Parquet => Some(TableFormat::Parquet),
-        SourceFormat::ArrowIpc => Some(TableFormat::ArrowIpc),
-        _ => None,
-    };
-    let read = match table {
-        Some(t) => arrow::read_table(t, bytes, &options.mapping)
-            .map(|(log, report)| {
-                let mut notes = Vec::new();
-                if report.rejected > 0 {
-                    let first = report.rejected_rows.first().map(|r| {
-                        format!(
-                            " (first: row {}, column `{}`: {})",
-                            r.row, r.column, r.reason
-                        )
-                    });
-                    notes.push(format!(
-                        "{} rows rejected{}",
-                        report.rejected,
-                        first.unwrap_or_default()
-                    ));
-                }
-                for (column, ty) in &report.skipped_columns {
-                    notes.push(format!("column `{column}` ({ty}) skipped"));
-                }
-                (log, notes)
-            })
-            .map_err(|e| (e.code(), e.to_string())),
-        None => {
-            let mut importer = Importer::new(name, options);
-            for chunk in bytes.chunks(CHUNK) {
-                let p = importer.push(chunk);
-                report(p.bytes, p.events);
-                if p.failed {
-                    break;
-                }
-            }
-            importer
-                .finish()
-                .map(|(log, r)| {
-                    let mut notes = Vec::new();
-                    if r.rejected > 0 || r.repaired > 0 {
-                        notes.push(format!(
-                            "{} rows rejected, {} repaired",
-                            r.rejected, r.repaired
-                        ));
-                        for issue in r.issues.iter().take(NOTES_PER_SOURCE) {
-                            notes.push(format!("line {}: {}", issue.line, issue.message));
-                        }
-                    }
-                    (log, notes)
-                })
-                .map_err(|e| (e.code(), e.to_string()))
-        }
-    };
-    match read {
-        Ok((log, notes)) => {
+    let mut on_chunk = |p: spur_core::import::Progress| report(p.bytes, p.events);
+    match open::open_log_with(name, bytes, options, &mut on_chunk) {
+        Ok((log, read)) => {
             report(bytes.len() as u64, log.num_events() as u64);
-            Ok((log, notes))
+            Ok((log, read))
         }
-        Err((code, message)) => Err(error(code, format!("{name}: {message}"))),
+        Err(e) => Err(error(e.code(), format!("{name}: {e}"))),
     }
 }
 
@@ -424,10 +367,11 @@ fn import_one(
         events_before: 0,
     };
     match read(job, name, format, bytes, options, span, progress) {
-        Ok((log, notes)) => FromWorker::Imported {
+        Ok((log, report)) => FromWorker::Imported {
             job,
             summary: process::install(log),
-            notes,
+            notes: report.notes(NOTES_PER_SOURCE),
+            report: Some(report),
         },
         Err(error) => FromWorker::Failed { job, error },
     }
@@ -467,10 +411,11 @@ fn merge_sources_now(
                 return Err(Box::new(no_source(job, spec.index)));
             };
             let options = merge_sources::source_options(k, &spec.options, &opts.entity);
-            let (log, n) = read(
+            let (log, report) = read(
                 job, &src.name, src.format, &src.bytes, &options, span, progress,
             )
             .map_err(|error| Box::new(FromWorker::Failed { job, error }))?;
+            let n = report.notes(NOTES_PER_SOURCE);
             notes.extend(n.into_iter().map(|line| format!("{}: {line}", src.name)));
             span.before += src.bytes.len() as u64;
             span.events_before += log.num_events() as u64;
@@ -541,9 +486,9 @@ pub fn read_source(
             total: src.bytes.len() as u64,
             events_before: 0,
         };
-        let (log, notes) = read(
+        let (log, report) = read(
             job, &src.name, src.format, &src.bytes, options, span, progress,
         )?;
-        Ok((src.name.clone(), log, notes))
+        Ok((src.name.clone(), log, report.notes(NOTES_PER_SOURCE)))
     })
 }
