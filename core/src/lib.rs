@@ -33,6 +33,7 @@ pub mod ocel;
 pub mod recipe;
 pub mod reco;
 pub mod sim;
+pub mod sql;
 pub mod stream;
 pub mod summary;
 pub mod text;
