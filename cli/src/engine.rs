@@ -1,0 +1,126 @@
+//! `spur stats DATASET --engine duckdb`: the statistics of a Parquet dataset computed by an SQL
+//! engine instead of in memory (issue 18), for logs bigger than this machine's memory.
+//!
+//! Core's `sql` module writes the queries and reads the answers; this adapter only moves text
+//! between it and the engine: it asks DuckDB (its CLI, `duckdb -json`, from the PyPI package
+//! `duckdb-cli` that `scripts/setup.sh` installs into `.tools/`) for the dataset's schema and
+//! metadata, then runs the whole plan in one process and splits the JSON arrays it prints.
+
+use spur_core::import::Mapping;
+use spur_core::mining::Stats;
+use spur_core::sql::{self, assemble::Answers, Dialect};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// The engines `--engine` accepts.
+pub const ENGINES: &str = "duckdb";
+
+/// How to install DuckDB, for the error when it is missing.
+const INSTALL: &str = "install it with `bash scripts/setup.sh` (into .tools/) or `pip install duckdb-cli`, or point SPUR_DUCKDB at a duckdb binary";
+
+/// The DuckDB CLI: `$SPUR_DUCKDB`, else `duckdb` on PATH, else `.tools/bin/duckdb` in this
+/// directory or above it, or above the `spur` binary (a build inside the project).
+pub fn find_duckdb() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("SPUR_DUCKDB") {
+        return Some(PathBuf::from(p));
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    if let Some(p) = std::env::split_paths(&path)
+        .map(|d| d.join("duckdb"))
+        .find(|p| p.is_file())
+    {
+        return Some(p);
+    }
+    let mut roots: Vec<PathBuf> = Vec::new();
+    if let Ok(d) = std::env::current_dir() {
+        roots.push(d);
+    }
+    if let Some(d) = std::env::current_exe()
+        .ok()
+        .and_then(|e| e.parent().map(Path::to_path_buf))
+    {
+        roots.push(d);
+    }
+    roots
+        .iter()
+        .flat_map(|r| r.ancestors())
+        .map(|d| d.join(".tools/bin/duckdb"))
+        .find(|p| p.is_file())
+}
+
+/// Run `script` with `duckdb -json` and return the JSON arrays it printed, one per statement
+/// that returns rows.
+fn run_duckdb(duckdb: &Path, script: &str) -> Result<Vec<Vec<serde_json::Value>>, String> {
+    let out = Command::new(duckdb)
+        .args(["-no-init", "-json", "-bail", "-c", script])
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run {} ({e}); {INSTALL}", duckdb.display()))?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() || !stderr.trim().is_empty() {
+        return Err(format!("DuckDB failed: {}", stderr.trim()));
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    serde_json::Deserializer::from_str(&text)
+        .into_iter::<Vec<serde_json::Value>>()
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("DuckDB printed something that is not JSON rows: {e}"))
+}
+
+/// The dataset as DuckDB reads it: a file, or every Parquet file under a folder.
+fn dataset_path(path: &str) -> String {
+    if Path::new(path).is_dir() {
+        format!("{}/**/*.parquet", path.trim_end_matches('/'))
+    } else {
+        path.to_string()
+    }
+}
+
+/// Statistics of the Parquet dataset at `path`, computed by DuckDB. Errors are the messages to
+/// show after `spur: PATH: ` (missing engine, missing or mistyped column, engine failure).
+pub fn stats_duckdb(path: &str, mapping: &Mapping) -> Result<Stats, String> {
+    let duckdb = find_duckdb().ok_or_else(|| format!("DuckDB is not installed; {INSTALL}"))?;
+    let dialect = Dialect::DuckDb;
+    let glob = dialect.string(&dataset_path(path));
+    let probe = format!(
+        "DESCRIBE SELECT * FROM read_parquet({glob});\n\
+         SELECT decode(value) AS v FROM parquet_kv_metadata({glob}) WHERE decode(key) = 'spur:start_timestamp';\n"
+    );
+    let answers = run_duckdb(&duckdb, &probe)?;
+    let [schema, meta] = answers.as_slice() else {
+        return Err("DuckDB did not describe the dataset".into());
+    };
+    let columns: Vec<(String, String)> = schema
+        .iter()
+        .filter_map(|r| {
+            Some((
+                r.get("column_name")?.as_str()?.to_string(),
+                r.get("column_type")?.as_str()?.to_string(),
+            ))
+        })
+        .collect();
+    let start = meta.first().and_then(|r| r.get("v")?.as_str());
+    let roles = sql::resolve(&columns, mapping, start).map_err(|e| e.to_string())?;
+    let source =
+        sql::parquet_source(dialect, &dataset_path(path), &roles).map_err(|e| e.to_string())?;
+    let queries = sql::stats_queries(dialect);
+    let mut script = format!("{};\n", sql::events_view(dialect, &source, &roles));
+    for q in &queries {
+        script.push_str(&q.sql);
+        script.push_str(";\n");
+    }
+    let results = run_duckdb(&duckdb, &script)?;
+    if results.len() != queries.len() {
+        return Err(format!(
+            "DuckDB answered {} of {} queries",
+            results.len(),
+            queries.len()
+        ));
+    }
+    let answers: Answers = queries
+        .iter()
+        .map(|q| q.name.to_string())
+        .zip(results)
+        .collect();
+    sql::assemble::stats(&answers, roles.timestamp.is_some()).map_err(|e| e.to_string())
+}
