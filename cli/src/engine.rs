@@ -7,7 +7,7 @@
 //! metadata, then runs the whole plan in one process and splits the JSON arrays it prints.
 
 use spur_core::import::Mapping;
-use spur_core::mining::Stats;
+use spur_core::mining::{Dfg, Stats};
 use spur_core::sql::{self, assemble::Answers, Dialect};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -76,9 +76,14 @@ fn dataset_path(path: &str) -> String {
     }
 }
 
-/// Statistics of the Parquet dataset at `path`, computed by DuckDB. Errors are the messages to
-/// show after `spur: PATH: ` (missing engine, missing or mistyped column, engine failure).
-pub fn stats_duckdb(path: &str, mapping: &Mapping) -> Result<Stats, String> {
+/// The answers DuckDB gives to core's statistics plan plus `extra` queries over the Parquet
+/// dataset at `path`, and the roles it found. Errors are the messages to show after
+/// `spur: PATH: ` (missing engine, missing or mistyped column, engine failure).
+pub fn answers_duckdb(
+    path: &str,
+    mapping: &Mapping,
+    extra: Vec<sql::Query>,
+) -> Result<(Answers, sql::Roles), String> {
     let duckdb = find_duckdb().ok_or_else(|| format!("DuckDB is not installed; {INSTALL}"))?;
     let dialect = Dialect::DuckDb;
     let glob = dialect.string(&dataset_path(path));
@@ -103,7 +108,8 @@ pub fn stats_duckdb(path: &str, mapping: &Mapping) -> Result<Stats, String> {
     let roles = sql::resolve(&columns, mapping, start).map_err(|e| e.to_string())?;
     let source =
         sql::parquet_source(dialect, &dataset_path(path), &roles).map_err(|e| e.to_string())?;
-    let queries = sql::stats_queries(dialect);
+    let mut queries = sql::stats_queries(dialect);
+    queries.extend(extra);
     let mut script = format!("{};\n", sql::events_view(dialect, &source, &roles));
     for q in &queries {
         script.push_str(&q.sql);
@@ -122,5 +128,81 @@ pub fn stats_duckdb(path: &str, mapping: &Mapping) -> Result<Stats, String> {
         .map(|q| q.name.to_string())
         .zip(results)
         .collect();
-    sql::assemble::stats(&answers, roles.timestamp.is_some()).map_err(|e| e.to_string())
+    Ok((answers, roles))
+}
+
+/// Statistics and the DFG with performance of the Parquet dataset at `path`, by DuckDB.
+pub fn stats_duckdb(path: &str, mapping: &Mapping) -> Result<(Stats, Dfg), String> {
+    let (answers, roles) = answers_duckdb(path, mapping, Vec::new())?;
+    let stats =
+        sql::assemble::stats(&answers, roles.timestamp.is_some()).map_err(|e| e.to_string())?;
+    let dfg = sql::assemble::dfg(&answers).map_err(|e| e.to_string())?;
+    Ok((stats, dfg))
+}
+
+#[cfg(test)]
+mod tests {
+    //! The parts of the plan `spur stats --json` does not print (the DFG's durations, events
+    //! over time) against `mining`, exactly, on shared logs (skipped without DuckDB or data,
+    //! unless CI is set).
+    use super::*;
+    use spur_core::mining;
+
+    #[test]
+    fn dfg_durations_and_events_over_time_equal_mining() {
+        let data = std::env::var_os("SPUR_SHARED_DATA")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"));
+        if find_duckdb().is_none() || !data.join("eventlogs").is_dir() {
+            let msg = "SKIPPED: DuckDB (bash scripts/setup.sh) or ../shared/data is missing";
+            assert!(std::env::var_os("CI").is_none(), "{msg}; CI is set");
+            eprintln!("{msg}");
+            return;
+        }
+        let dir = std::env::temp_dir().join(format!("spur-engine-unit-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        for name in [
+            "running-example.xes",
+            "receipt.xes",
+            "interval_event_log.xes",
+        ] {
+            let bytes = std::fs::read(data.join("eventlogs").join(name)).expect("log");
+            let log = crate::convert::read_log(name, &bytes, &Default::default())
+                .expect("imports")
+                .log;
+            let options = spur_core::arrow::WriteOptions {
+                row_numbers: true,
+                ..Default::default()
+            };
+            let parquet = dir.join(format!("{name}.parquet"));
+            std::fs::write(
+                &parquet,
+                spur_core::arrow::parquet::write(&log, &options).expect("parquet"),
+            )
+            .expect("written");
+            let path = parquet.to_str().expect("utf-8");
+            let extra = vec![
+                sql::events_over_time_query(3_600_000),
+                sql::Query {
+                    name: "over_time_fine",
+                    ..sql::events_over_time_query(1)
+                },
+            ];
+            let (answers, _) = answers_duckdb(path, &Default::default(), extra).expect("duckdb");
+            let dfg = sql::assemble::dfg(&answers).expect("dfg");
+            assert_eq!(dfg, mining::dfg_performance(&log), "{name}");
+            let hourly = sql::assemble::events_over_time(&answers, 3_600_000).expect("rows");
+            assert_eq!(hourly, mining::events_over_time(&log, 3_600_000), "{name}");
+            let mut fine = answers.clone();
+            let rows = fine.remove("over_time_fine").expect("answered");
+            fine.insert("over_time".into(), rows);
+            let widened = sql::assemble::events_over_time(&fine, 1).expect("rows");
+            assert_eq!(
+                widened,
+                mining::events_over_time(&log, 1),
+                "{name} (widened)"
+            );
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -163,7 +163,7 @@ fn run_engine(args: &Args) -> anyhow::Result<ExitCode> {
         eprintln!("spur: cannot read {path}: no such file or folder");
         return Ok(ExitCode::from(2));
     }
-    let stats = match crate::engine::stats_duckdb(path, &args.options.mapping) {
+    let (stats, dfg) = match crate::engine::stats_duckdb(path, &args.options.mapping) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("spur: {path}: {e}");
@@ -173,15 +173,48 @@ fn run_engine(args: &Args) -> anyhow::Result<ExitCode> {
     if args.json {
         print_json(&stats)?;
     } else {
-        println!(
-            "{path}: {} events, {} cases, {} activities, {} variants (by DuckDB; --json for all)",
-            stats.events,
-            stats.cases,
-            stats.activities.len(),
-            stats.variants.len()
-        );
+        print!("{}", render_engine(path, &stats, &dfg));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The readable summary of an engine's answer (no events in memory: no time span).
+fn render_engine(path: &str, s: &Stats, dfg: &mining::Dfg) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{path}: {} events, {} cases, {} activities, {} variants (computed by DuckDB)",
+        s.events,
+        s.cases,
+        s.activities.len(),
+        s.variants.len()
+    );
+    if let Some(d) = &s.case_duration_seconds {
+        let _ = writeln!(
+            o,
+            "case duration: min {}, median {}, mean {}, max {}",
+            human(d.min),
+            human(d.median),
+            human(d.mean),
+            human(d.max)
+        );
+    }
+    let mut edges: Vec<&mining::DfgEdge> = dfg.edges.iter().collect();
+    edges.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| (&a.from, &a.to).cmp(&(&b.from, &b.to)))
+    });
+    let _ = writeln!(o, "\ndirectly-follows edges ({}):", shown_of(edges.len()));
+    for e in edges.into_iter().take(10) {
+        let perf = e
+            .performance
+            .as_ref()
+            .map(|p| format!("  (mean {}, median {})", human(p.mean), human(p.median)))
+            .unwrap_or_default();
+        let _ = writeln!(o, "  {:>9}  {} → {}{perf}", e.count, e.from, e.to);
+    }
+    o
 }
 
 fn print_issues(path: &str, report: &ImportReport) {

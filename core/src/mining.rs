@@ -24,7 +24,7 @@ mod variants;
 pub use dfg::{dfg, dfg_performance, Dfg, DfgEdge, EdgePerformance};
 pub use time::{
     case_durations, events_over_time, events_per_case, mean_seconds, median_seconds, CaseDurations,
-    DurationSummary, EventsOverTime, EventsPerCase,
+    DurationSummary, EventsOverTime, EventsPerCase, MAX_BUCKETS,
 };
 pub use variants::{variant_counts, variants, Variant, Variants};
 

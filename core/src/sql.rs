@@ -456,6 +456,20 @@ pub fn stats_queries(dialect: Dialect) -> Vec<Query> {
     ]
 }
 
+/// Events per time bucket of `bucket_ms` milliseconds (`b` = bucket index, `n` = events), for
+/// [`assemble::events_over_time`], which widens buckets as `mining::events_over_time` does.
+pub fn events_over_time_query(bucket_ms: i64) -> Query {
+    let bucket = bucket_ms.max(1);
+    Query {
+        name: "over_time",
+        // floor of a real division = Rust's div_euclid for a positive bucket, in both dialects.
+        sql: format!(
+            "SELECT CAST(floor(t / {bucket}.0) AS BIGINT) AS b, count(*) AS n \
+             FROM spur_events WHERE t IS NOT NULL GROUP BY 1"
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,8 @@
 
 use super::SqlError;
 use crate::mining::{
-    mean_seconds, median_seconds, Dfg, DfgEdge, DurationSummary, EdgePerformance, Stats,
+    mean_seconds, median_seconds, Dfg, DfgEdge, DurationSummary, EdgePerformance, EventsOverTime,
+    Stats, MAX_BUCKETS,
 };
 use serde_json::Value;
 use std::collections::HashMap;
@@ -161,6 +162,50 @@ pub fn stats(answers: &Answers, timed: bool) -> Result<Stats, SqlError> {
         variants,
         case_duration_seconds: durations,
     })
+}
+
+/// Events over time from the answer to [`super::events_over_time_query`] for `bucket_ms`, as
+/// [`crate::mining::events_over_time`]: buckets doubled until at most `MAX_BUCKETS` span the
+/// events; `None` when no event has a timestamp.
+pub fn events_over_time(
+    answers: &Answers,
+    bucket_ms: i64,
+) -> Result<Option<EventsOverTime>, SqlError> {
+    let q = "over_time";
+    let buckets = rows(answers, q)?
+        .iter()
+        .map(|r| Ok((millis(q, r, "b")?, count(q, r, "n")?)))
+        .collect::<Result<Vec<(i64, u64)>, SqlError>>()?;
+    let (Some(lo), Some(hi)) = (
+        buckets.iter().map(|b| b.0).min(),
+        buckets.iter().map(|b| b.0).max(),
+    ) else {
+        return Ok(None);
+    };
+    let base = bucket_ms.max(1);
+    // Widening by `factor` maps base bucket `b` to `b.div_euclid(factor)`.
+    let mut factor = 1i64;
+    while hi.div_euclid(factor) - lo.div_euclid(factor) >= MAX_BUCKETS {
+        factor = factor.saturating_mul(2);
+    }
+    let first = lo.div_euclid(factor);
+    let len =
+        usize::try_from(hi.div_euclid(factor) - first + 1).map_err(|_| bad(q, "bucket range"))?;
+    let mut counts = vec![0u64; len];
+    for (b, n) in buckets {
+        if let Some(c) = usize::try_from(b.div_euclid(factor) - first)
+            .ok()
+            .and_then(|i| counts.get_mut(i))
+        {
+            *c += n;
+        }
+    }
+    let bucket = base.saturating_mul(factor);
+    Ok(Some(EventsOverTime {
+        start_ms: first.saturating_mul(bucket),
+        bucket_ms: bucket,
+        counts,
+    }))
 }
 
 #[cfg(test)]
