@@ -9,6 +9,7 @@
 use spur_core::import::Mapping;
 use spur_core::mining::{Dfg, Stats};
 use spur_core::sql::{self, assemble::Answers, Dialect};
+use spur_core::toolkit::filter::Filter;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -82,6 +83,7 @@ fn dataset_path(path: &str) -> String {
 pub fn answers_duckdb(
     path: &str,
     mapping: &Mapping,
+    filters: &[Filter],
     extra: Vec<sql::Query>,
 ) -> Result<(Answers, sql::Roles), String> {
     let duckdb = find_duckdb().ok_or_else(|| format!("DuckDB is not installed; {INSTALL}"))?;
@@ -111,6 +113,10 @@ pub fn answers_duckdb(
     let mut queries = sql::stats_queries(dialect);
     queries.extend(extra);
     let mut script = format!("{};\n", sql::events_view(dialect, &source, &roles));
+    for statement in sql::filter::filter_statements(dialect, filters).map_err(|e| e.to_string())? {
+        script.push_str(&statement);
+        script.push_str(";\n");
+    }
     for q in &queries {
         script.push_str(&q.sql);
         script.push_str(";\n");
@@ -133,7 +139,7 @@ pub fn answers_duckdb(
 
 /// Statistics and the DFG with performance of the Parquet dataset at `path`, by DuckDB.
 pub fn stats_duckdb(path: &str, mapping: &Mapping) -> Result<(Stats, Dfg), String> {
-    let (answers, roles) = answers_duckdb(path, mapping, Vec::new())?;
+    let (answers, roles) = answers_duckdb(path, mapping, &[], Vec::new())?;
     let stats =
         sql::assemble::stats(&answers, roles.timestamp.is_some()).map_err(|e| e.to_string())?;
     let dfg = sql::assemble::dfg(&answers).map_err(|e| e.to_string())?;
@@ -188,7 +194,8 @@ mod tests {
                     ..sql::events_over_time_query(1)
                 },
             ];
-            let (answers, _) = answers_duckdb(path, &Default::default(), extra).expect("duckdb");
+            let (answers, _) =
+                answers_duckdb(path, &Default::default(), &[], extra).expect("duckdb");
             let dfg = sql::assemble::dfg(&answers).expect("dfg");
             assert_eq!(dfg, mining::dfg_performance(&log), "{name}");
             let hourly = sql::assemble::events_over_time(&answers, 3_600_000).expect("rows");
@@ -201,6 +208,119 @@ mod tests {
                 widened,
                 mining::events_over_time(&log, 1),
                 "{name} (widened)"
+            );
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn filtered_stats_equal_the_toolkit_filters_in_memory() {
+        use spur_core::toolkit::filter::{self, TimeMode};
+        let data = std::env::var_os("SPUR_SHARED_DATA")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"));
+        if find_duckdb().is_none() || !data.join("eventlogs").is_dir() {
+            let msg = "SKIPPED: DuckDB (bash scripts/setup.sh) or ../shared/data is missing";
+            assert!(std::env::var_os("CI").is_none(), "{msg}; CI is set");
+            eprintln!("{msg}");
+            return;
+        }
+        let dir = std::env::temp_dir().join(format!("spur-engine-filter-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        for name in [
+            "running-example.xes",
+            "receipt.xes",
+            "interval_event_log.xes",
+        ] {
+            let bytes = std::fs::read(data.join("eventlogs").join(name)).expect("log");
+            let log = crate::convert::read_log(name, &bytes, &Default::default())
+                .expect("imports")
+                .log;
+            let options = spur_core::arrow::WriteOptions {
+                row_numbers: true,
+                ..Default::default()
+            };
+            let parquet = dir.join(format!("{name}.parquet"));
+            std::fs::write(
+                &parquet,
+                spur_core::arrow::parquet::write(&log, &options).expect("parquet"),
+            )
+            .expect("written");
+            let path = parquet.to_str().expect("utf-8");
+            let all = mining::stats(&log);
+            let (top, first, last) = (
+                all.activities[0].0.clone(),
+                all.start_activities[0].0.clone(),
+                all.end_activities[0].0.clone(),
+            );
+            let (ts, valid) = log.timestamps().expect("timed");
+            let timed: Vec<i64> = (0..ts.len())
+                .filter(|&i| valid.get(i))
+                .map(|i| ts[i])
+                .collect();
+            let (lo, hi) = (
+                timed.iter().copied().min().unwrap_or(0),
+                timed.iter().copied().max().unwrap_or(0),
+            );
+            let (from, to) = (lo + (hi - lo) / 4, lo + 3 * (hi - lo) / 4);
+            let time = |mode| Filter::TimeRange { from, to, mode };
+            let has = |keep| Filter::HasActivity {
+                activities: vec![top.clone()],
+                keep,
+            };
+            let cases: Vec<Vec<Filter>> = vec![
+                vec![has(true)],
+                vec![has(false)],
+                vec![Filter::StartActivities {
+                    activities: vec![first.clone()],
+                    keep: true,
+                }],
+                vec![Filter::EndActivities {
+                    activities: vec![last.clone()],
+                    keep: false,
+                }],
+                vec![Filter::CaseSize {
+                    min: Some(3),
+                    max: Some(6),
+                }],
+                vec![Filter::CaseDuration {
+                    min_ms: Some(60_000),
+                    max_ms: Some(30 * 86_400_000),
+                }],
+                vec![time(TimeMode::Contained)],
+                vec![time(TimeMode::Intersecting)],
+                vec![time(TimeMode::StartedIn)],
+                vec![time(TimeMode::CompletedIn)],
+                vec![time(TimeMode::Events)],
+                vec![Filter::Not {
+                    filter: Box::new(Filter::And {
+                        filters: vec![has(true), time(TimeMode::Contained)],
+                    }),
+                }],
+                vec![
+                    time(TimeMode::Events),
+                    has(true),
+                    Filter::CaseSize {
+                        min: Some(2),
+                        max: None,
+                    },
+                ],
+            ];
+            let mut narrowing = 0;
+            for filters in &cases {
+                let (kept, _) = filter::apply_all(&log, filters).expect("filters apply");
+                if kept.num_events() > 0 && kept.num_events() < log.num_events() {
+                    narrowing += 1;
+                }
+                let (answers, roles) =
+                    answers_duckdb(path, &Default::default(), filters, Vec::new()).expect("duckdb");
+                let got = sql::assemble::stats(&answers, roles.timestamp.is_some()).expect("stats");
+                assert_eq!(got, mining::stats(&kept), "{name}: {filters:?}");
+            }
+            // Most filters keep some events but not all, so the equality says something.
+            assert!(
+                narrowing >= 7,
+                "{name}: only {narrowing} filters narrowed the log"
             );
         }
         let _ = std::fs::remove_dir_all(&dir);

@@ -14,9 +14,11 @@
 //! once; medians take the two middle values (numpy's mean of them for an even count). Rows
 //! without a case or an activity are not events (the reader rejects them).
 //!
-//! Not here yet (issue 18): filters, the Spark adapter's runner, partitioned datasets.
+//! `filter` compiles the toolkit's case filters and the event time range. Not here yet (issue
+//! 18): the other filters, the Spark adapter's runner, partitioned datasets.
 
 pub mod assemble;
+pub mod filter;
 
 use crate::arrow::{ACTIVITY_ALTERNATIVES, CASE_ALTERNATIVES, ROW_COLUMN, TIMESTAMP_ALTERNATIVES};
 use crate::import::Mapping;
@@ -61,6 +63,8 @@ pub enum SqlError {
     },
     #[error("the dataset has no `{ROW_COLUMN}` column, which {dialect} needs to keep ties in time in file order; write it with `spur convert LOG OUT.parquet`")]
     NoRowColumn { dialect: &'static str },
+    #[error("the filter `{filter}` {why}: compute it in memory (`spur filter`)")]
+    Unsupported { filter: String, why: String },
     #[error("the engine's answer to `{query}` is not what Spur asked for: {message}")]
     BadAnswer { query: String, message: String },
 }
@@ -334,9 +338,10 @@ pub fn parquet_source(dialect: Dialect, path: &str, roles: &Roles) -> Result<Str
     }
 }
 
-/// The statement that prepares the ordered events: a temporary view `spur_events` with `c`
+/// The statement that prepares the ordered events: a temporary table `spur_events_0` with `c`
 /// (case), `a` (activity), `t` (timestamp ms or NULL), `p` (1-based position in the case) and
-/// `len` (events in the case). Every query of [`stats_queries`] reads it.
+/// `len` (events in the case). [`filter::filter_statements`] turns it into the view
+/// `spur_events` that every query of [`stats_queries`] reads (with no filters, as it is).
 pub fn events_view(dialect: Dialect, source: &str, roles: &Roles) -> String {
     let q = |n: &str| dialect.ident(n);
     let text = dialect.text();
@@ -362,8 +367,8 @@ pub fn events_view(dialect: Dialect, source: &str, roles: &Roles) -> String {
     };
     let (c, a) = (q(&roles.case), q(&roles.activity));
     let create = match dialect {
-        Dialect::DuckDb => "CREATE TEMP TABLE spur_events AS",
-        Dialect::Spark => "CREATE OR REPLACE TEMPORARY VIEW spur_events AS",
+        Dialect::DuckDb => "CREATE TEMP TABLE spur_events_0 AS",
+        Dialect::Spark => "CREATE OR REPLACE TEMPORARY VIEW spur_events_0 AS",
     };
     format!(
         "{create}\nSELECT CAST({c} AS {text}) AS c, CAST({a} AS {text}) AS a, {t} AS t,\n  \
