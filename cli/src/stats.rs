@@ -8,21 +8,28 @@ use anyhow::Context;
 use spur_core::import::{import_bytes, Action, Format, ImportOptions, ImportReport};
 use spur_core::log::EventLog;
 use spur_core::mining::{self, Stats};
+use spur_core::toolkit::filter::{self, Filter};
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
 const HELP: &str = "usage: spur stats LOG [--case C] [--activity A] [--timestamp T] [--resource R]
                   [--start-timestamp S] [--delimiter D] [--json] [--engine duckdb]
+                  [--filter F]…
   LOG: a CSV/TSV, XES or XES.gz event log. The column (or XES attribute) options override
   the detected roles. --json prints the pm4py-compatible statistics as JSON.
   --engine duckdb: LOG is a Parquet dataset (a file, or a folder of them, as `spur convert`
-  writes it) and DuckDB computes the statistics, with the same numbers, without loading it.";
+  writes it) and DuckDB computes the statistics, with the same numbers, without loading it.
+  --filter F (repeatable, in order): the statistics of the cases (events) a filter keeps, in
+  `spur filter`'s text form (has:A, start:A, end:A, size:2..5, duration:1h..2d, time:…);
+  with --engine, the forms that compile to SQL (attributes and follows: in memory only).";
 
 struct Args {
     path: String,
     json: bool,
     /// `--engine`: an SQL engine computes the statistics (only `duckdb` so far).
     engine: Option<String>,
+    /// `--filter`, applied in order before the statistics.
+    filters: Vec<Filter>,
     options: ImportOptions,
 }
 
@@ -30,12 +37,20 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
     let mut options = ImportOptions::default();
     let mut json = false;
     let mut engine = None;
+    let mut filters = Vec::new();
     let mut files = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or(format!("{name} needs a value"));
         match a.as_str() {
             "--json" => json = true,
+            "--filter" => {
+                let text = value(a)?;
+                filters.push(
+                    text.parse::<Filter>()
+                        .map_err(|e| format!("--filter `{text}`: {e}"))?,
+                );
+            }
             "--engine" => {
                 let e = value(a)?;
                 if e != "duckdb" {
@@ -72,6 +87,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             path: path.clone(),
             json,
             engine,
+            filters,
             options,
         }),
         _ => Err(format!("stats takes exactly one LOG (got {})", files.len())),
@@ -136,6 +152,20 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         }
     };
     print_issues(path, &report);
+    let (log, stats) = if args.filters.is_empty() {
+        (log, stats)
+    } else {
+        match filter::apply_all(&log, &args.filters) {
+            Ok((kept, _)) => {
+                let stats = mining::stats(&kept);
+                (kept, stats)
+            }
+            Err(e) => {
+                eprintln!("spur: {path}: {e}");
+                return Ok(ExitCode::from(1));
+            }
+        }
+    };
     if args.json {
         print_json(&stats)?;
     } else {
@@ -163,7 +193,8 @@ fn run_engine(args: &Args) -> anyhow::Result<ExitCode> {
         eprintln!("spur: cannot read {path}: no such file or folder");
         return Ok(ExitCode::from(2));
     }
-    let (stats, dfg) = match crate::engine::stats_duckdb(path, &args.options.mapping) {
+    let (stats, dfg) = match crate::engine::stats_duckdb(path, &args.options.mapping, &args.filters)
+    {
         Ok(s) => s,
         Err(e) => {
             eprintln!("spur: {path}: {e}");

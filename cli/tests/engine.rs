@@ -82,6 +82,47 @@ fn duckdb_stats_equal_in_memory_stats_on_every_golden_log() {
 }
 
 #[test]
+fn filters_give_the_same_statistics_in_duckdb_and_in_memory() {
+    let (Some(data), Some(_)) = (shared_data(), duckdb()) else {
+        return;
+    };
+    let log = data.join("eventlogs/receipt.xes");
+    let parquet = fresh_dir("engine-filter").join("receipt.parquet");
+    assert_eq!(spur(&["convert", s(&log), s(&parquet)]).code, 0);
+    for filters in [
+        vec!["has:T02 Check confirmation of receipt"],
+        vec!["time:2011-01-01..2011-06-01:events", "size:3..6"],
+    ] {
+        let mut memory = vec!["stats", s(&log), "--json"];
+        let mut engine = vec!["stats", s(&parquet), "--json", "--engine", "duckdb"];
+        for f in &filters {
+            memory.extend(["--filter", f]);
+            engine.extend(["--filter", f]);
+        }
+        let (m, e) = (spur(&memory), spur(&engine));
+        assert_eq!((e.code, e.stderr.as_str()), (0, ""), "{filters:?}");
+        assert!(m.stdout.contains("\"events\": "), "{}", m.stdout);
+        assert!(e.stdout == m.stdout, "{filters:?}: DuckDB's JSON differs");
+    }
+    let r = spur(&[
+        "stats",
+        s(&parquet),
+        "--engine",
+        "duckdb",
+        "--filter",
+        "df:a->b",
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains(
+            "the filter `df:a->b` has no SQL form yet: compute it in memory (without --engine)"
+        ),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
 fn a_dataset_without_row_numbers_uses_duckdbs_file_order() {
     // The shared Parquet was written by pandas: no `__spur_row`, DuckDB numbers the rows.
     let (Some(data), Some(_)) = (shared_data(), duckdb()) else {

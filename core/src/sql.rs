@@ -63,7 +63,7 @@ pub enum SqlError {
     },
     #[error("the dataset has no `{ROW_COLUMN}` column, which {dialect} needs to keep ties in time in file order; write it with `spur convert LOG OUT.parquet`")]
     NoRowColumn { dialect: &'static str },
-    #[error("the filter `{filter}` {why}: compute it in memory (`spur filter`)")]
+    #[error("the filter `{filter}` {why}: compute it in memory (without --engine)")]
     Unsupported { filter: String, why: String },
     #[error("the engine's answer to `{query}` is not what Spur asked for: {message}")]
     BadAnswer { query: String, message: String },
