@@ -112,7 +112,11 @@ pub fn answers_duckdb(
         sql::parquet_source(dialect, &dataset_path(path), &roles).map_err(|e| e.to_string())?;
     let mut queries = sql::stats_queries(dialect);
     queries.extend(extra);
-    let mut script = format!("{};\n", sql::events_view(dialect, &source, &roles));
+    let mut script = format!(
+        "{};\n{};\n",
+        dialect.session_setup(),
+        sql::events_view(dialect, &source, &roles)
+    );
     for statement in sql::filter::filter_statements(dialect, filters).map_err(|e| e.to_string())? {
         script.push_str(&statement);
         script.push_str(";\n");

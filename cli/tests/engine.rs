@@ -123,6 +123,28 @@ fn filters_give_the_same_statistics_in_duckdb_and_in_memory() {
 }
 
 #[test]
+fn the_machines_time_zone_changes_nothing() {
+    // DuckDB's session zone is the machine's; a daylight-saving change must not move durations.
+    let (Some(data), Some(_)) = (shared_data(), duckdb()) else {
+        return;
+    };
+    let log = data.join("eventlogs/receipt.xes");
+    let parquet = fresh_dir("engine-tz").join("receipt.parquet");
+    assert_eq!(spur(&["convert", s(&log), s(&parquet)]).code, 0);
+    let memory = spur(&["stats", s(&log), "--json"]);
+    let out = Command::new(env!("CARGO_BIN_EXE_spur"))
+        .args(["stats", s(&parquet), "--engine", "duckdb", "--json"])
+        .env("TZ", "America/New_York")
+        .output()
+        .expect("spur runs");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&out.stdout) == memory.stdout,
+        "differs under TZ=America/New_York"
+    );
+}
+
+#[test]
 fn a_dataset_without_row_numbers_uses_duckdbs_file_order() {
     // The shared Parquet was written by pandas: no `__spur_row`, DuckDB numbers the rows.
     let (Some(data), Some(_)) = (shared_data(), duckdb()) else {

@@ -240,6 +240,16 @@ impl Dialect {
         }
     }
 
+    /// The statement every script starts with: the session's time zone is UTC, so casting a
+    /// zoned timestamp keeps its instant (DuckDB and Spark default to the machine's zone, and a
+    /// daylight-saving change would otherwise alter durations).
+    pub fn session_setup(self) -> &'static str {
+        match self {
+            Dialect::DuckDb => "SET TimeZone = 'UTC'",
+            Dialect::Spark => "SET spark.sql.session.timeZone = UTC",
+        }
+    }
+
     /// A quoted identifier.
     pub fn ident(self, name: &str) -> String {
         match self {
@@ -338,7 +348,8 @@ pub fn parquet_source(dialect: Dialect, path: &str, roles: &Roles) -> Result<Str
     }
 }
 
-/// The statement that prepares the ordered events: a temporary table `spur_events_0` with `c`
+/// The statement that prepares the ordered events (after [`Dialect::session_setup`]): a
+/// temporary table `spur_events_0` with `c`
 /// (case), `a` (activity), `t` (timestamp ms or NULL), `p` (1-based position in the case) and
 /// `len` (events in the case). [`filter::filter_statements`] turns it into the view
 /// `spur_events` that every query of [`stats_queries`] reads (with no filters, as it is).
