@@ -193,6 +193,16 @@ fn run_engine(args: &Args) -> anyhow::Result<ExitCode> {
         eprintln!("spur: cannot read {path}: no such file or folder");
         return Ok(ExitCode::from(2));
     }
+    let is_file = std::path::Path::new(path).is_file();
+    let mut head = [0u8; 4];
+    let parquet = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+        .is_ok()
+        && &head == b"PAR1";
+    if is_file && !parquet {
+        eprintln!("spur: {path}: not a Parquet file; --engine reads Parquet datasets: write one with `spur convert {path} OUT.parquet`");
+        return Ok(ExitCode::from(1));
+    }
     let (stats, dfg) = match crate::engine::stats_duckdb(path, &args.options.mapping, &args.filters)
     {
         Ok(s) => s,

@@ -214,8 +214,13 @@ fn bad_datasets_are_refused_naming_the_column() {
 
 #[test]
 fn a_missing_engine_says_how_to_install_it() {
+    let parquet = fresh_dir("engine-missing").join("small.parquet");
+    assert_eq!(
+        spur(&["convert", "tests/data/small.csv", s(&parquet)]).code,
+        0
+    );
     let out = Command::new(env!("CARGO_BIN_EXE_spur"))
-        .args(["stats", "tests/data/small.csv", "--engine", "duckdb"])
+        .args(["stats", s(&parquet), "--engine", "duckdb"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("SPUR_DUCKDB", "/nonexistent/duckdb")
         .output()
@@ -228,6 +233,9 @@ fn a_missing_engine_says_how_to_install_it() {
             && stderr.contains("`pip install duckdb-cli`"),
         "{stderr}"
     );
+    let r = spur(&["stats", "tests/data/small.csv", "--engine", "duckdb"]);
+    assert_eq!((r.code, r.stdout.as_str()), (1, ""));
+    assert_eq!(r.stderr, "spur: tests/data/small.csv: not a Parquet file; --engine reads Parquet datasets: write one with `spur convert tests/data/small.csv OUT.parquet`\n");
     let r = spur(&["stats", "tests/data/small.csv", "--engine", "spark"]);
     assert_eq!(r.code, 2);
     assert!(
