@@ -58,6 +58,16 @@ cargo_tool wasm-bindgen-cli "$WASM_BINDGEN_VERSION" wasm-bindgen "wasm-bindgen $
 # Binaryen 108 breaks the pages (TOOLCHAIN.md); 116 is checked by the browser and edge suites.
 cargo_tool wasm-opt "$WASM_OPT_VERSION" wasm-opt "wasm-opt version $WASM_OPT_BINARYEN" 25 --locked
 
+# DuckDB's CLI for `spur stats --engine duckdb` (issue 18): the prebuilt binary in PyPI's
+# `duckdb-cli` wheel, in a venv under .tools/ (seconds, nothing compiled), linked as .tools/bin/duckdb.
+DUCKDB_VERSION=1.5.6
+if ! have_version "$TOOLS/bin/duckdb" "v$DUCKDB_VERSION"; then
+  say "installing DuckDB $DUCKDB_VERSION (PyPI duckdb-cli) into .tools/duckdb-venv"
+  python3 -m venv "$TOOLS/duckdb-venv" 2>/dev/null || { apt_install python3-venv; python3 -m venv "$TOOLS/duckdb-venv"; }
+  "$TOOLS/duckdb-venv/bin/pip" install --quiet "duckdb-cli==$DUCKDB_VERSION"
+  ln -sf ../duckdb-venv/bin/duckdb "$TOOLS/bin/duckdb"
+fi
+
 # Node packages: reinstall only when package.json changed since the last install.
 stamp="$ROOT/node_modules/.spur-package-json.sha256"
 want=$(sha256sum "$ROOT/package.json" | cut -d' ' -f1)

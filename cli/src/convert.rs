@@ -138,7 +138,19 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     for note in &read.notes {
         eprintln!("spur: {input}: {note}");
     }
-    let out = match export::export(&read.log, format) {
+    // Parquet gets the row-number column, so SQL engines keep ties in time in file order.
+    let written = match format {
+        ExportFormat::Parquet => spur_core::arrow::parquet::write(
+            &read.log,
+            &spur_core::arrow::WriteOptions {
+                row_numbers: true,
+                ..Default::default()
+            },
+        )
+        .map_err(|e| e.to_string()),
+        _ => export::export(&read.log, format).map_err(|e| e.to_string()),
+    };
+    let out = match written {
         Ok(out) => out,
         Err(e) => {
             eprintln!("spur: cannot write {output}: {e}");

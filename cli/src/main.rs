@@ -12,6 +12,7 @@ mod compare;
 mod conformance;
 mod convert;
 mod discover;
+mod engine;
 mod filter;
 mod leads;
 mod map;

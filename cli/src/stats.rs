@@ -9,29 +9,59 @@ use spur_core::import::{Action, ImportOptions};
 use spur_core::log::EventLog;
 use spur_core::mining::{self, Stats};
 use spur_core::open::{open_log, LogReport};
+use spur_core::toolkit::filter::{self, Filter};
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
 const HELP: &str = "usage: spur stats LOG [--case C] [--activity A] [--timestamp T] [--resource R]
-                  [--start-timestamp S] [--delimiter D] [--json]
+                  [--start-timestamp S] [--delimiter D] [--json] [--engine duckdb]
+                  [--filter F]…
   LOG: a CSV/TSV, XES, XES.gz, Parquet or Arrow IPC event log. The column (or XES
-  attribute) options override the detected roles. --json prints the pm4py-compatible statistics as JSON.";
+  attribute) options override the detected roles. --json prints the pm4py-compatible statistics as JSON.
+  --engine duckdb: LOG is a Parquet dataset (a file, or a folder of them, as `spur convert`
+  writes it) and DuckDB computes the statistics, with the same numbers, without loading it.
+  --filter F (repeatable, in order): the statistics of the cases (events) a filter keeps, in
+  `spur filter`'s text form (has:A, start:A, end:A, size:2..5, duration:1h..2d, time:…);
+  with --engine, the forms that compile to SQL (attributes and follows: in memory only).";
 
 struct Args {
     path: String,
     json: bool,
+    /// `--engine`: an SQL engine computes the statistics (only `duckdb` so far).
+    engine: Option<String>,
+    /// `--filter`, applied in order before the statistics.
+    filters: Vec<Filter>,
     options: ImportOptions,
 }
 
 fn parse_args(args: &[String]) -> Result<Args, String> {
     let mut options = ImportOptions::default();
     let mut json = false;
+    let mut engine = None;
+    let mut filters = Vec::new();
     let mut files = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or(format!("{name} needs a value"));
         match a.as_str() {
             "--json" => json = true,
+            "--filter" => {
+                let text = value(a)?;
+                filters.push(
+                    text.parse::<Filter>()
+                        .map_err(|e| format!("--filter `{text}`: {e}"))?,
+                );
+            }
+            "--engine" => {
+                let e = value(a)?;
+                if e != "duckdb" {
+                    return Err(format!(
+                        "--engine takes one of: {} (got `{e}`)",
+                        crate::engine::ENGINES
+                    ));
+                }
+                engine = Some(e);
+            }
             "--case" => options.mapping.case = Some(value(a)?),
             "--activity" => options.mapping.activity = Some(value(a)?),
             "--timestamp" => options.mapping.timestamp = Some(value(a)?),
@@ -57,6 +87,8 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
         [path] => Ok(Args {
             path: path.clone(),
             json,
+            engine,
+            filters,
             options,
         }),
         _ => Err(format!("stats takes exactly one LOG (got {})", files.len())),
@@ -84,6 +116,9 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         }
     };
     let path = &args.path;
+    if args.engine.is_some() {
+        return run_engine(&args);
+    }
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {path}"))?;
     let (log, report, stats) = match compute(path, &bytes, &args.options) {
         Ok(x) => x,
@@ -93,19 +128,110 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         }
     };
     print_issues(path, &report);
+    let (log, stats) = if args.filters.is_empty() {
+        (log, stats)
+    } else {
+        match filter::apply_all(&log, &args.filters) {
+            Ok((kept, _)) => {
+                let stats = mining::stats(&kept);
+                (kept, stats)
+            }
+            Err(e) => {
+                eprintln!("spur: {path}: {e}");
+                return Ok(ExitCode::from(1));
+            }
+        }
+    };
     if args.json {
-        // One-space indent, like the golden files (Python's `json.dump(indent=1)`).
-        let mut out = Vec::new();
-        let fmt = serde_json::ser::PrettyFormatter::with_indent(b" ");
-        serde::Serialize::serialize(
-            &stats,
-            &mut serde_json::Serializer::with_formatter(&mut out, fmt),
-        )?;
-        println!("{}", String::from_utf8_lossy(&out));
+        print_json(&stats)?;
     } else {
         print!("{}", render_human(path, &log, &report, &stats));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One-space indent, like the golden files (Python's `json.dump(indent=1)`).
+fn print_json(stats: &Stats) -> anyhow::Result<()> {
+    let mut out = Vec::new();
+    let fmt = serde_json::ser::PrettyFormatter::with_indent(b" ");
+    serde::Serialize::serialize(
+        stats,
+        &mut serde_json::Serializer::with_formatter(&mut out, fmt),
+    )?;
+    println!("{}", String::from_utf8_lossy(&out));
+    Ok(())
+}
+
+/// `--engine duckdb`: the engine reads the dataset; only the summary comes back.
+fn run_engine(args: &Args) -> anyhow::Result<ExitCode> {
+    let path = &args.path;
+    if !std::path::Path::new(path).exists() {
+        eprintln!("spur: cannot read {path}: no such file or folder");
+        return Ok(ExitCode::from(2));
+    }
+    let is_file = std::path::Path::new(path).is_file();
+    let mut head = [0u8; 4];
+    let parquet = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+        .is_ok()
+        && &head == b"PAR1";
+    if is_file && !parquet {
+        eprintln!("spur: {path}: not a Parquet file; --engine reads Parquet datasets: write one with `spur convert {path} OUT.parquet`");
+        return Ok(ExitCode::from(1));
+    }
+    let (stats, dfg) = match crate::engine::stats_duckdb(path, &args.options.mapping, &args.filters)
+    {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("spur: {path}: {e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    if args.json {
+        print_json(&stats)?;
+    } else {
+        print!("{}", render_engine(path, &stats, &dfg));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The readable summary of an engine's answer (no events in memory: no time span).
+fn render_engine(path: &str, s: &Stats, dfg: &mining::Dfg) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{path}: {} events, {} cases, {} activities, {} variants (computed by DuckDB)",
+        s.events,
+        s.cases,
+        s.activities.len(),
+        s.variants.len()
+    );
+    if let Some(d) = &s.case_duration_seconds {
+        let _ = writeln!(
+            o,
+            "case duration: min {}, median {}, mean {}, max {}",
+            human(d.min),
+            human(d.median),
+            human(d.mean),
+            human(d.max)
+        );
+    }
+    let mut edges: Vec<&mining::DfgEdge> = dfg.edges.iter().collect();
+    edges.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| (&a.from, &a.to).cmp(&(&b.from, &b.to)))
+    });
+    let _ = writeln!(o, "\ndirectly-follows edges ({}):", shown_of(edges.len()));
+    for e in edges.into_iter().take(10) {
+        let perf = e
+            .performance
+            .as_ref()
+            .map(|p| format!("  (mean {}, median {})", human(p.mean), human(p.median)))
+            .unwrap_or_default();
+        let _ = writeln!(o, "  {:>9}  {} → {}{perf}", e.count, e.from, e.to);
+    }
+    o
 }
 
 fn print_issues(path: &str, report: &LogReport) {

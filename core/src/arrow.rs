@@ -24,6 +24,7 @@ mod read;
 mod write;
 
 pub use read::{log_from_batches, LogFromArrow};
+pub(crate) use read::{ACTIVITY_ALTERNATIVES, CASE_ALTERNATIVES, TIMESTAMP_ALTERNATIVES};
 pub use write::{log_to_batch, WriteOptions};
 
 use serde::{Deserialize, Serialize};
@@ -73,6 +74,11 @@ impl ColumnNames {
 pub const META_LOG_ATTRIBUTES: &str = "spur:log_attributes";
 /// Schema metadata key naming the event attribute with start timestamps (interval events).
 pub const META_START_TIMESTAMP: &str = "spur:start_timestamp";
+
+/// The column of event positions (0-based, in the log's order: case, then time, ties in file
+/// order) that `spur convert` writes to Parquet, so SQL engines order a case's events exactly as
+/// Spur does (`sql`). Readers ignore it.
+pub const ROW_COLUMN: &str = "__spur_row";
 
 /// A row that could not become an event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

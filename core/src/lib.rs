@@ -36,6 +36,7 @@ pub mod open;
 pub mod recipe;
 pub mod reco;
 pub mod sim;
+pub mod sql;
 pub mod stream;
 pub mod summary;
 pub mod text;

@@ -11,7 +11,8 @@
 //!   max and total, over the pairs where both events have a timestamp;
 //! - a variant is a case's activity sequence; [`variants`] lists count and case ids;
 //! - a case's duration is last minus first timestamp, in seconds (a one-event case lasts 0);
-//!   median is the mean of the two middle values for an even count (numpy's).
+//!   median is the mean of the two middle values for an even count (numpy's); means are the
+//!   exact sum of the milliseconds divided once, so SQL engines (`sql`) get the same bits.
 //!
 //! Orderings are deterministic: counts descending, ties by name (or sequence), edges by
 //! `(from, to)` name. Not here: filtering and comparing cohorts (see `compare`).
@@ -22,8 +23,8 @@ mod variants;
 
 pub use dfg::{dfg, dfg_performance, Dfg, DfgEdge, EdgePerformance};
 pub use time::{
-    case_durations, events_over_time, events_per_case, CaseDurations, DurationSummary,
-    EventsOverTime, EventsPerCase,
+    case_durations, events_over_time, events_per_case, mean_seconds, median_seconds, CaseDurations,
+    DurationSummary, EventsOverTime, EventsPerCase, MAX_BUCKETS,
 };
 pub use variants::{variant_counts, variants, Variant, Variants};
 

@@ -18,6 +18,7 @@ use bytes::Bytes;
 use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ParquetRecordBatchReaderBuilder};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
+use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
 
 /// The first (and last) bytes of a Parquet file.
@@ -150,8 +151,17 @@ pub fn write(log: &EventLog, options: &WriteOptions) -> Result<Vec<u8>, ArrowLog
     let internal = |e: parquet::errors::ParquetError| ArrowLogError::Internal {
         message: format!("Parquet writer: {e}"),
     };
+    // The schema's metadata (log attributes, the start-timestamp column) also as plain Parquet
+    // key-value metadata, which SQL engines read (`parquet_kv_metadata` in DuckDB).
+    let kv: Vec<KeyValue> = batch
+        .schema()
+        .metadata()
+        .iter()
+        .map(|(k, v)| KeyValue::new(k.clone(), v.clone()))
+        .collect();
     let props = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
+        .set_key_value_metadata((!kv.is_empty()).then_some(kv))
         .build();
     let mut writer =
         ArrowWriter::try_new(Vec::new(), batch.schema(), Some(props)).map_err(internal)?;

@@ -3,7 +3,7 @@
 
 use super::{
     ArrowLogError, ArrowReport, ColumnNames, RejectedRow, MAX_KEPT, META_LOG_ATTRIBUTES,
-    META_START_TIMESTAMP,
+    META_START_TIMESTAMP, ROW_COLUMN,
 };
 use crate::import::Mapping;
 use crate::log::{EventLog, EventLogBuilder, Value};
@@ -15,7 +15,7 @@ use arrow_array::{
 };
 use arrow_schema::{DataType, Schema, TimeUnit};
 
-const CASE_ALTERNATIVES: &[&str] = &[
+pub(crate) const CASE_ALTERNATIVES: &[&str] = &[
     "case:concept:name",
     "case",
     "case_id",
@@ -23,8 +23,10 @@ const CASE_ALTERNATIVES: &[&str] = &[
     "case id",
     "case:id",
 ];
-const ACTIVITY_ALTERNATIVES: &[&str] = &["concept:name", "activity", "activity_name", "event"];
-const TIMESTAMP_ALTERNATIVES: &[&str] = &["time:timestamp", "timestamp", "time", "datetime"];
+pub(crate) const ACTIVITY_ALTERNATIVES: &[&str] =
+    &["concept:name", "activity", "activity_name", "event"];
+pub(crate) const TIMESTAMP_ALTERNATIVES: &[&str] =
+    &["time:timestamp", "timestamp", "time", "datetime"];
 const RESOURCE_ALTERNATIVES: &[&str] = &["org:resource", "resource", "user"];
 
 /// Reads record batches into an [`EventLog`] (push shape).
@@ -177,6 +179,10 @@ impl LogFromArrow {
         let mut attrs = Vec::new();
         for (i, (name, ty)) in fields.iter().enumerate() {
             if roles.contains(&Some(i)) {
+                continue;
+            }
+            // The row-number column `spur convert` writes for SQL engines is no attribute.
+            if name == ROW_COLUMN {
                 continue;
             }
             if name.starts_with("__index_level_") || attr_kind(ty).is_none() {

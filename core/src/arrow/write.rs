@@ -1,7 +1,7 @@
 //! EventLog → one record batch in pm4py's layout. Interned columns become dictionary arrays
 //! without re-hashing: the codes are the keys and the dictionary is the values.
 
-use super::{ArrowLogError, ColumnNames, META_LOG_ATTRIBUTES, META_START_TIMESTAMP};
+use super::{ArrowLogError, ColumnNames, META_LOG_ATTRIBUTES, META_START_TIMESTAMP, ROW_COLUMN};
 use crate::log::{Column, ColumnData, EventLog, Interner, Validity, NO_RESOURCE};
 use arrow_array::types::Int32Type;
 use arrow_array::{
@@ -24,6 +24,9 @@ pub struct WriteOptions {
     pub timezone: Option<String>,
     /// Write text columns dictionary-encoded (compact; pandas reads them as categoricals).
     pub dictionary: bool,
+    /// Also write [`ROW_COLUMN`] (each event's 0-based position in the log's order), so that an
+    /// SQL engine can keep ties in time in file order (`spur convert` to Parquet sets it).
+    pub row_numbers: bool,
 }
 
 impl Default for WriteOptions {
@@ -33,6 +36,7 @@ impl Default for WriteOptions {
             time_unit: TimeUnit::Millisecond,
             timezone: Some("UTC".into()),
             dictionary: true,
+            row_numbers: false,
         }
     }
 }
@@ -97,6 +101,14 @@ pub fn log_to_batch(log: &EventLog, options: &WriteOptions) -> Result<RecordBatc
             &name,
             true,
             attribute(column, Some(log.case_codes()), options)?,
+        );
+    }
+
+    if options.row_numbers {
+        push(
+            ROW_COLUMN,
+            false,
+            Arc::new(Int64Array::from_iter_values(0..n as i64)),
         );
     }
 

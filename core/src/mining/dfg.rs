@@ -114,23 +114,22 @@ pub fn dfg_performance(log: &EventLog) -> Dfg {
     timed.sort_unstable();
     let mut perf: hashbrown::HashMap<u64, EdgePerformance> = hashbrown::HashMap::new();
     for run in timed.chunk_by(|a, b| a.0 == b.0) {
-        let secs: Vec<f64> = run.iter().map(|&(_, d)| d as f64 / 1000.0).collect();
-        let total: f64 = secs.iter().sum();
-        let len = secs.len();
-        let median = if len % 2 == 1 {
-            secs[len / 2]
-        } else {
-            (secs[len / 2 - 1] + secs[len / 2]) / 2.0
-        };
+        // Sums are exact integers divided once, so an SQL engine gets the same bits (`sql`).
+        let len = run.len();
+        let sum: i128 = run.iter().map(|&(_, d)| i128::from(d)).sum();
         perf.insert(
             run[0].0,
             EdgePerformance {
                 measured: len as u64,
-                mean: total / len as f64,
-                median,
-                min: secs[0],
-                max: secs[len - 1],
-                total,
+                mean: super::time::mean_seconds(sum, len as u64),
+                median: super::time::median_seconds(
+                    run[(len - 1) / 2].1,
+                    run[len / 2].1,
+                    len as u64,
+                ),
+                min: run[0].1 as f64 / 1000.0,
+                max: run[len - 1].1 as f64 / 1000.0,
+                total: sum as f64 / 1000.0,
             },
         );
     }

@@ -32,6 +32,38 @@ impl DurationSummary {
             median,
         })
     }
+
+    /// Summary of durations in milliseconds (sorted in place), in seconds: the mean is the exact
+    /// integer sum divided once ([`mean_seconds`]), so an SQL engine that sums the same
+    /// integers (`sql`) gets the same bits whatever order it adds them in.
+    pub fn of_ms(ms: &mut [i64]) -> Option<DurationSummary> {
+        ms.sort_unstable();
+        let n = ms.len();
+        let (lo, hi) = (*ms.first()?, *ms.last()?);
+        let sum: i128 = ms.iter().map(|&d| i128::from(d)).sum();
+        Some(DurationSummary {
+            min: lo as f64 / 1000.0,
+            max: hi as f64 / 1000.0,
+            mean: mean_seconds(sum, n as u64),
+            median: median_seconds(ms[(n - 1) / 2], ms[n / 2], n as u64),
+        })
+    }
+}
+
+/// The mean in seconds of `n` durations whose milliseconds sum to `sum_ms`.
+pub fn mean_seconds(sum_ms: i128, n: u64) -> f64 {
+    sum_ms as f64 / 1000.0 / n as f64
+}
+
+/// The median in seconds of `n` sorted durations whose two middle values (the same one for an
+/// odd `n`) are `lo_ms` and `hi_ms`: numpy's mean of the two middle values for an even count.
+pub fn median_seconds(lo_ms: i64, hi_ms: i64, n: u64) -> f64 {
+    let (lo, hi) = (lo_ms as f64 / 1000.0, hi_ms as f64 / 1000.0);
+    if n % 2 == 1 {
+        lo
+    } else {
+        (lo + hi) / 2.0
+    }
 }
 
 /// Duration of each case (timestamp of its last event − of its first, seconds) and their summary.
@@ -51,7 +83,7 @@ pub fn case_durations(log: &EventLog) -> CaseDurations {
             summary: None,
         };
     };
-    let per_case: Vec<Option<f64>> = log
+    let per_case_ms: Vec<Option<i64>> = log
         .case_starts()
         .windows(2)
         .map(|w| {
@@ -60,13 +92,16 @@ pub fn case_durations(log: &EventLog) -> CaseDurations {
             let mut timed = (w[0] as usize..w[1] as usize).filter(|&i| valid.get(i));
             let first = timed.next()?;
             let last = timed.next_back().unwrap_or(first);
-            Some((ts[last] - ts[first]) as f64 / 1000.0)
+            Some(ts[last] - ts[first])
         })
         .collect();
-    let mut values: Vec<f64> = per_case.iter().flatten().copied().collect();
+    let mut values: Vec<i64> = per_case_ms.iter().flatten().copied().collect();
     CaseDurations {
-        summary: DurationSummary::of(&mut values),
-        per_case,
+        summary: DurationSummary::of_ms(&mut values),
+        per_case: per_case_ms
+            .iter()
+            .map(|d| d.map(|ms| ms as f64 / 1000.0))
+            .collect(),
     }
 }
 

@@ -1,0 +1,337 @@
+//! `spur stats DATASET --engine duckdb`: the statistics of a Parquet dataset computed by an SQL
+//! engine instead of in memory (issue 18), for logs bigger than this machine's memory.
+//!
+//! Core's `sql` module writes the queries and reads the answers; this adapter only moves text
+//! between it and the engine: it asks DuckDB (its CLI, `duckdb -json`, from the PyPI package
+//! `duckdb-cli` that `scripts/setup.sh` installs into `.tools/`) for the dataset's schema and
+//! metadata, then runs the whole plan in one process and splits the JSON arrays it prints.
+
+use spur_core::import::Mapping;
+use spur_core::mining::{Dfg, Stats};
+use spur_core::sql::{self, assemble::Answers, Dialect};
+use spur_core::toolkit::filter::Filter;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// The engines `--engine` accepts.
+pub const ENGINES: &str = "duckdb";
+
+/// How to install DuckDB, for the error when it is missing.
+const INSTALL: &str = "install it with `bash scripts/setup.sh` (into .tools/) or `pip install duckdb-cli`, or point SPUR_DUCKDB at a duckdb binary";
+
+/// The DuckDB CLI: `$SPUR_DUCKDB`, else `duckdb` on PATH, else `.tools/bin/duckdb` in this
+/// directory or above it, or above the `spur` binary (a build inside the project).
+pub fn find_duckdb() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("SPUR_DUCKDB") {
+        return Some(PathBuf::from(p));
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    if let Some(p) = std::env::split_paths(&path)
+        .map(|d| d.join("duckdb"))
+        .find(|p| p.is_file())
+    {
+        return Some(p);
+    }
+    let mut roots: Vec<PathBuf> = Vec::new();
+    if let Ok(d) = std::env::current_dir() {
+        roots.push(d);
+    }
+    if let Some(d) = std::env::current_exe()
+        .ok()
+        .and_then(|e| e.parent().map(Path::to_path_buf))
+    {
+        roots.push(d);
+    }
+    roots
+        .iter()
+        .flat_map(|r| r.ancestors())
+        .map(|d| d.join(".tools/bin/duckdb"))
+        .find(|p| p.is_file())
+}
+
+/// Run `script` with `duckdb -json` and return the JSON arrays it printed, one per statement
+/// that returns rows.
+fn run_duckdb(duckdb: &Path, script: &str) -> Result<Vec<Vec<serde_json::Value>>, String> {
+    let out = Command::new(duckdb)
+        .args(["-no-init", "-json", "-bail", "-c", script])
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run {} ({e}); {INSTALL}", duckdb.display()))?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() || !stderr.trim().is_empty() {
+        return Err(format!("DuckDB failed: {}", stderr.trim()));
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    serde_json::Deserializer::from_str(&text)
+        .into_iter::<Vec<serde_json::Value>>()
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("DuckDB printed something that is not JSON rows: {e}"))
+}
+
+/// The dataset as DuckDB reads it: a file, or every Parquet file under a folder.
+fn dataset_path(path: &str) -> String {
+    if Path::new(path).is_dir() {
+        format!("{}/**/*.parquet", path.trim_end_matches('/'))
+    } else {
+        path.to_string()
+    }
+}
+
+/// The answers DuckDB gives to core's statistics plan plus `extra` queries over the Parquet
+/// dataset at `path`, and the roles it found. Errors are the messages to show after
+/// `spur: PATH: ` (missing engine, missing or mistyped column, engine failure).
+pub fn answers_duckdb(
+    path: &str,
+    mapping: &Mapping,
+    filters: &[Filter],
+    extra: Vec<sql::Query>,
+) -> Result<(Answers, sql::Roles), String> {
+    let duckdb = find_duckdb().ok_or_else(|| format!("DuckDB is not installed; {INSTALL}"))?;
+    let dialect = Dialect::DuckDb;
+    let glob = dialect.string(&dataset_path(path));
+    let probe = format!(
+        "DESCRIBE SELECT * FROM read_parquet({glob});\n\
+         SELECT decode(value) AS v FROM parquet_kv_metadata({glob}) WHERE decode(key) = 'spur:start_timestamp';\n"
+    );
+    let answers = run_duckdb(&duckdb, &probe)?;
+    let [schema, meta] = answers.as_slice() else {
+        return Err("DuckDB did not describe the dataset".into());
+    };
+    let columns: Vec<(String, String)> = schema
+        .iter()
+        .filter_map(|r| {
+            Some((
+                r.get("column_name")?.as_str()?.to_string(),
+                r.get("column_type")?.as_str()?.to_string(),
+            ))
+        })
+        .collect();
+    let start = meta.first().and_then(|r| r.get("v")?.as_str());
+    let roles = sql::resolve(&columns, mapping, start).map_err(|e| e.to_string())?;
+    let source =
+        sql::parquet_source(dialect, &dataset_path(path), &roles).map_err(|e| e.to_string())?;
+    let mut queries = sql::stats_queries(dialect);
+    queries.extend(extra);
+    let mut script = format!(
+        "{};\n{};\n",
+        dialect.session_setup(),
+        sql::events_view(dialect, &source, &roles)
+    );
+    for statement in sql::filter::filter_statements(dialect, filters).map_err(|e| e.to_string())? {
+        script.push_str(&statement);
+        script.push_str(";\n");
+    }
+    for q in &queries {
+        script.push_str(&q.sql);
+        script.push_str(";\n");
+    }
+    let results = run_duckdb(&duckdb, &script)?;
+    if results.len() != queries.len() {
+        return Err(format!(
+            "DuckDB answered {} of {} queries",
+            results.len(),
+            queries.len()
+        ));
+    }
+    let answers: Answers = queries
+        .iter()
+        .map(|q| q.name.to_string())
+        .zip(results)
+        .collect();
+    Ok((answers, roles))
+}
+
+/// Statistics and the DFG with performance of the Parquet dataset at `path`, by DuckDB;
+/// `filters` narrow the events first (the forms `sql::filter` compiles).
+pub fn stats_duckdb(
+    path: &str,
+    mapping: &Mapping,
+    filters: &[Filter],
+) -> Result<(Stats, Dfg), String> {
+    let (answers, roles) = answers_duckdb(path, mapping, filters, Vec::new())?;
+    let stats =
+        sql::assemble::stats(&answers, roles.timestamp.is_some()).map_err(|e| e.to_string())?;
+    let dfg = sql::assemble::dfg(&answers).map_err(|e| e.to_string())?;
+    Ok((stats, dfg))
+}
+
+#[cfg(test)]
+mod tests {
+    //! The parts of the plan `spur stats --json` does not print (the DFG's durations, events
+    //! over time) against `mining`, exactly, on shared logs (skipped without DuckDB or data,
+    //! unless CI is set).
+    use super::*;
+    use spur_core::mining;
+
+    #[test]
+    fn dfg_durations_and_events_over_time_equal_mining() {
+        let data = std::env::var_os("SPUR_SHARED_DATA")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"));
+        if find_duckdb().is_none() || !data.join("eventlogs").is_dir() {
+            let msg = "SKIPPED: DuckDB (bash scripts/setup.sh) or ../shared/data is missing";
+            assert!(std::env::var_os("CI").is_none(), "{msg}; CI is set");
+            eprintln!("{msg}");
+            return;
+        }
+        let dir = std::env::temp_dir().join(format!("spur-engine-unit-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        for name in [
+            "running-example.xes",
+            "receipt.xes",
+            "interval_event_log.xes",
+        ] {
+            let bytes = std::fs::read(data.join("eventlogs").join(name)).expect("log");
+            let log = crate::convert::read_log(name, &bytes, &Default::default())
+                .expect("imports")
+                .log;
+            let options = spur_core::arrow::WriteOptions {
+                row_numbers: true,
+                ..Default::default()
+            };
+            let parquet = dir.join(format!("{name}.parquet"));
+            std::fs::write(
+                &parquet,
+                spur_core::arrow::parquet::write(&log, &options).expect("parquet"),
+            )
+            .expect("written");
+            let path = parquet.to_str().expect("utf-8");
+            let extra = vec![
+                sql::events_over_time_query(3_600_000),
+                sql::Query {
+                    name: "over_time_fine",
+                    ..sql::events_over_time_query(1)
+                },
+            ];
+            let (answers, _) =
+                answers_duckdb(path, &Default::default(), &[], extra).expect("duckdb");
+            let dfg = sql::assemble::dfg(&answers).expect("dfg");
+            assert_eq!(dfg, mining::dfg_performance(&log), "{name}");
+            let hourly = sql::assemble::events_over_time(&answers, 3_600_000).expect("rows");
+            assert_eq!(hourly, mining::events_over_time(&log, 3_600_000), "{name}");
+            let mut fine = answers.clone();
+            let rows = fine.remove("over_time_fine").expect("answered");
+            fine.insert("over_time".into(), rows);
+            let widened = sql::assemble::events_over_time(&fine, 1).expect("rows");
+            assert_eq!(
+                widened,
+                mining::events_over_time(&log, 1),
+                "{name} (widened)"
+            );
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn filtered_stats_equal_the_toolkit_filters_in_memory() {
+        use spur_core::toolkit::filter::{self, TimeMode};
+        let data = std::env::var_os("SPUR_SHARED_DATA")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"));
+        if find_duckdb().is_none() || !data.join("eventlogs").is_dir() {
+            let msg = "SKIPPED: DuckDB (bash scripts/setup.sh) or ../shared/data is missing";
+            assert!(std::env::var_os("CI").is_none(), "{msg}; CI is set");
+            eprintln!("{msg}");
+            return;
+        }
+        let dir = std::env::temp_dir().join(format!("spur-engine-filter-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        for name in [
+            "running-example.xes",
+            "receipt.xes",
+            "interval_event_log.xes",
+        ] {
+            let bytes = std::fs::read(data.join("eventlogs").join(name)).expect("log");
+            let log = crate::convert::read_log(name, &bytes, &Default::default())
+                .expect("imports")
+                .log;
+            let options = spur_core::arrow::WriteOptions {
+                row_numbers: true,
+                ..Default::default()
+            };
+            let parquet = dir.join(format!("{name}.parquet"));
+            std::fs::write(
+                &parquet,
+                spur_core::arrow::parquet::write(&log, &options).expect("parquet"),
+            )
+            .expect("written");
+            let path = parquet.to_str().expect("utf-8");
+            let all = mining::stats(&log);
+            let (top, first, last) = (
+                all.activities[0].0.clone(),
+                all.start_activities[0].0.clone(),
+                all.end_activities[0].0.clone(),
+            );
+            let (ts, valid) = log.timestamps().expect("timed");
+            let timed: Vec<i64> = (0..ts.len())
+                .filter(|&i| valid.get(i))
+                .map(|i| ts[i])
+                .collect();
+            let (lo, hi) = (
+                timed.iter().copied().min().unwrap_or(0),
+                timed.iter().copied().max().unwrap_or(0),
+            );
+            let (from, to) = (lo + (hi - lo) / 4, lo + 3 * (hi - lo) / 4);
+            let time = |mode| Filter::TimeRange { from, to, mode };
+            let has = |keep| Filter::HasActivity {
+                activities: vec![top.clone()],
+                keep,
+            };
+            let cases: Vec<Vec<Filter>> = vec![
+                vec![has(true)],
+                vec![has(false)],
+                vec![Filter::StartActivities {
+                    activities: vec![first.clone()],
+                    keep: true,
+                }],
+                vec![Filter::EndActivities {
+                    activities: vec![last.clone()],
+                    keep: false,
+                }],
+                vec![Filter::CaseSize {
+                    min: Some(3),
+                    max: Some(6),
+                }],
+                vec![Filter::CaseDuration {
+                    min_ms: Some(60_000),
+                    max_ms: Some(30 * 86_400_000),
+                }],
+                vec![time(TimeMode::Contained)],
+                vec![time(TimeMode::Intersecting)],
+                vec![time(TimeMode::StartedIn)],
+                vec![time(TimeMode::CompletedIn)],
+                vec![time(TimeMode::Events)],
+                vec![Filter::Not {
+                    filter: Box::new(Filter::And {
+                        filters: vec![has(true), time(TimeMode::Contained)],
+                    }),
+                }],
+                vec![
+                    time(TimeMode::Events),
+                    has(true),
+                    Filter::CaseSize {
+                        min: Some(2),
+                        max: None,
+                    },
+                ],
+            ];
+            let mut narrowing = 0;
+            for filters in &cases {
+                let (kept, _) = filter::apply_all(&log, filters).expect("filters apply");
+                if kept.num_events() > 0 && kept.num_events() < log.num_events() {
+                    narrowing += 1;
+                }
+                let (answers, roles) =
+                    answers_duckdb(path, &Default::default(), filters, Vec::new()).expect("duckdb");
+                let got = sql::assemble::stats(&answers, roles.timestamp.is_some()).expect("stats");
+                assert_eq!(got, mining::stats(&kept), "{name}: {filters:?}");
+            }
+            // Most filters keep some events but not all, so the equality says something.
+            assert!(
+                narrowing >= 7,
+                "{name}: only {narrowing} filters narrowed the log"
+            );
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -1,0 +1,246 @@
+//! `spur stats DATASET --engine duckdb` (issue 18): for every golden log, the statistics DuckDB
+//! computes from the Parquet `spur convert` writes must print exactly the JSON `spur stats LOG`
+//! prints in memory; bad datasets and a missing engine must be refused with a clear message.
+//!
+//! DuckDB comes from `bash scripts/setup.sh` (`.tools/bin/duckdb`), `$SPUR_DUCKDB` or PATH.
+//! Without it these tests skip with a message — unless `CI` is set, where that is a failure.
+
+mod support;
+use support::{fresh_dir, s, spur};
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn shared_data() -> Option<PathBuf> {
+    let dir = std::env::var_os("SPUR_SHARED_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"));
+    if dir.join("golden").is_dir() {
+        return Some(dir);
+    }
+    skip(&format!(
+        "reference data folder {} not found (set SPUR_SHARED_DATA)",
+        dir.display()
+    ));
+    None
+}
+
+fn skip(why: &str) {
+    let msg = format!("SKIPPED: {why}");
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{msg}; CI is set, so this is a failure"
+    );
+    eprintln!("\n*** {msg} ***\n");
+}
+
+/// The DuckDB CLI the `spur` binary will find (same order as `engine::find_duckdb`).
+fn duckdb() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("SPUR_DUCKDB") {
+        return Some(PathBuf::from(p));
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let found = std::env::split_paths(&path)
+        .map(|d| d.join("duckdb"))
+        .chain(std::iter::once(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../.tools/bin/duckdb"),
+        ))
+        .find(|p| p.is_file());
+    if found.is_none() {
+        skip("DuckDB is not installed (run `bash scripts/setup.sh`, or `pip install duckdb-cli`)");
+    }
+    found
+}
+
+#[test]
+fn duckdb_stats_equal_in_memory_stats_on_every_golden_log() {
+    let (Some(data), Some(_)) = (shared_data(), duckdb()) else {
+        return;
+    };
+    let dir = fresh_dir("engine-golden");
+    let mut names: Vec<String> = std::fs::read_dir(data.join("golden"))
+        .expect("golden folder")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter_map(|n| n.strip_suffix(".json").map(str::to_string))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 8, "golden logs: {names:?}");
+    for name in &names {
+        let log = data.join("eventlogs").join(name);
+        let parquet = dir.join(format!("{name}.parquet"));
+        let r = spur(&["convert", s(&log), s(&parquet)]);
+        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+        let memory = spur(&["stats", s(&log), "--json"]);
+        assert_eq!(memory.code, 0, "{name}: {}", memory.stderr);
+        let engine = spur(&["stats", s(&parquet), "--engine", "duckdb", "--json"]);
+        assert_eq!((engine.code, engine.stderr.as_str()), (0, ""), "{name}");
+        assert!(
+            engine.stdout == memory.stdout,
+            "{name}: DuckDB's JSON differs from the in-memory JSON"
+        );
+    }
+}
+
+#[test]
+fn filters_give_the_same_statistics_in_duckdb_and_in_memory() {
+    let (Some(data), Some(_)) = (shared_data(), duckdb()) else {
+        return;
+    };
+    let log = data.join("eventlogs/receipt.xes");
+    let parquet = fresh_dir("engine-filter").join("receipt.parquet");
+    assert_eq!(spur(&["convert", s(&log), s(&parquet)]).code, 0);
+    for filters in [
+        vec!["has:T02 Check confirmation of receipt"],
+        vec!["time:2011-01-01..2011-06-01:events", "size:3..6"],
+    ] {
+        let mut memory = vec!["stats", s(&log), "--json"];
+        let mut engine = vec!["stats", s(&parquet), "--json", "--engine", "duckdb"];
+        for f in &filters {
+            memory.extend(["--filter", f]);
+            engine.extend(["--filter", f]);
+        }
+        let (m, e) = (spur(&memory), spur(&engine));
+        assert_eq!((e.code, e.stderr.as_str()), (0, ""), "{filters:?}");
+        assert!(m.stdout.contains("\"events\": "), "{}", m.stdout);
+        assert!(e.stdout == m.stdout, "{filters:?}: DuckDB's JSON differs");
+    }
+    let r = spur(&[
+        "stats",
+        s(&parquet),
+        "--engine",
+        "duckdb",
+        "--filter",
+        "df:a->b",
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains(
+            "the filter `df:a->b` has no SQL form yet: compute it in memory (without --engine)"
+        ),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn the_machines_time_zone_changes_nothing() {
+    // DuckDB's session zone is the machine's; a daylight-saving change must not move durations.
+    let (Some(data), Some(_)) = (shared_data(), duckdb()) else {
+        return;
+    };
+    let log = data.join("eventlogs/receipt.xes");
+    let parquet = fresh_dir("engine-tz").join("receipt.parquet");
+    assert_eq!(spur(&["convert", s(&log), s(&parquet)]).code, 0);
+    let memory = spur(&["stats", s(&log), "--json"]);
+    let out = Command::new(env!("CARGO_BIN_EXE_spur"))
+        .args(["stats", s(&parquet), "--engine", "duckdb", "--json"])
+        .env("TZ", "America/New_York")
+        .output()
+        .expect("spur runs");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&out.stdout) == memory.stdout,
+        "differs under TZ=America/New_York"
+    );
+}
+
+#[test]
+fn a_dataset_without_row_numbers_uses_duckdbs_file_order() {
+    // The shared Parquet was written by pandas: no `__spur_row`, DuckDB numbers the rows.
+    let (Some(data), Some(_)) = (shared_data(), duckdb()) else {
+        return;
+    };
+    let log = data.join("eventlogs/running-example.parquet");
+    let memory = spur(&["stats", s(&log), "--json"]);
+    let engine = spur(&["stats", s(&log), "--engine", "duckdb", "--json"]);
+    assert_eq!(engine.code, 0, "{}", engine.stderr);
+    assert_eq!(engine.stdout, memory.stdout);
+}
+
+#[test]
+fn bad_datasets_are_refused_naming_the_column() {
+    let Some(duck) = duckdb() else { return };
+    let dir = fresh_dir("engine-bad");
+    let write = |name: &str, select: &str| {
+        let path = dir.join(name);
+        let sql = format!("COPY ({select}) TO '{}' (FORMAT parquet)", s(&path));
+        let out = Command::new(&duck)
+            .args(["-c", &sql])
+            .output()
+            .expect("duckdb runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        path
+    };
+    let no_activity = write(
+        "no-activity.parquet",
+        "SELECT 'c1' AS \"case:concept:name\", TIMESTAMP '2024-01-01 10:00' AS \"time:timestamp\"",
+    );
+    let r = spur(&["stats", s(&no_activity), "--engine", "duckdb", "--json"]);
+    assert_eq!((r.code, r.stdout.as_str()), (1, ""));
+    assert!(
+        r.stderr.contains("no activity column: looked for `concept:name`, `activity`, `activity_name`, `event` among the columns [`case:concept:name`, `time:timestamp`]"),
+        "{}",
+        r.stderr
+    );
+    let text_time = write(
+        "text-time.parquet",
+        "SELECT 'c1' AS \"case\", 'a' AS activity, '2024-01-01 10:00' AS \"timestamp\"",
+    );
+    let r = spur(&["stats", s(&text_time), "--engine", "duckdb"]);
+    assert_eq!((r.code, r.stdout.as_str()), (1, ""));
+    assert!(
+        r.stderr.contains("column `timestamp` (timestamp) has type VARCHAR; timestamp needs a TIMESTAMP or DATE type (write the dataset with `spur convert LOG OUT.parquet`)"),
+        "{}",
+        r.stderr
+    );
+    let float_case = write(
+        "float-case.parquet",
+        "SELECT 1.5 AS \"case\", 'a' AS activity",
+    );
+    let r = spur(&["stats", s(&float_case), "--engine", "duckdb"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("column `case` (case) has type DECIMAL"),
+        "{}",
+        r.stderr
+    );
+    let r = spur(&["stats", s(&dir.join("nope.parquet")), "--engine", "duckdb"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}
+
+#[test]
+fn a_missing_engine_says_how_to_install_it() {
+    let parquet = fresh_dir("engine-missing").join("small.parquet");
+    assert_eq!(
+        spur(&["convert", "tests/data/small.csv", s(&parquet)]).code,
+        0
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_spur"))
+        .args(["stats", s(&parquet), "--engine", "duckdb"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("SPUR_DUCKDB", "/nonexistent/duckdb")
+        .output()
+        .expect("spur runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cannot run /nonexistent/duckdb")
+            && stderr.contains("`bash scripts/setup.sh`")
+            && stderr.contains("`pip install duckdb-cli`"),
+        "{stderr}"
+    );
+    let r = spur(&["stats", "tests/data/small.csv", "--engine", "duckdb"]);
+    assert_eq!((r.code, r.stdout.as_str()), (1, ""));
+    assert_eq!(r.stderr, "spur: tests/data/small.csv: not a Parquet file; --engine reads Parquet datasets: write one with `spur convert tests/data/small.csv OUT.parquet`\n");
+    let r = spur(&["stats", "tests/data/small.csv", "--engine", "spark"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("--engine takes one of: duckdb"),
+        "{}",
+        r.stderr
+    );
+}

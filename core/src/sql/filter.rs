@@ -1,0 +1,174 @@
+//! The toolkit's filters (`toolkit::filter::Filter`) that map to SQL, as statements narrowing
+//! the ordered events before the statistics read them: each filter reads the table the one
+//! before wrote (`spur_events_0` = [`super::events_view`]'s) and writes the next; the last
+//! becomes the view `spur_events` that [`super::stats_queries`] reads.
+//!
+//! Semantics are `toolkit::filter`'s: a case-level filter keeps whole cases (a case without
+//! timestamps matches no time or duration condition, also under `Not`'s negation of it only
+//! as `Not` in memory does); the event-level time range keeps the events in range and
+//! renumbers their positions. Not yet compiled: attributes, variants, directly/eventually
+//! follows, `Between` — they are refused by name. Unknown activities are not checked here
+//! (the engine does not list them): they match nothing.
+
+use super::{Dialect, SqlError};
+use crate::toolkit::filter::{Filter, TimeMode};
+
+/// `c IN (…)` over the activity names.
+fn one_of(dialect: Dialect, activities: &[String]) -> String {
+    let list: Vec<String> = activities.iter().map(|a| dialect.string(a)).collect();
+    format!("a IN ({})", list.join(", "))
+}
+
+fn range<T: std::fmt::Display>(expr: &str, min: Option<T>, max: Option<T>) -> String {
+    let mut parts = Vec::new();
+    if let Some(m) = min {
+        parts.push(format!("{expr} >= {m}"));
+    }
+    if let Some(m) = max {
+        parts.push(format!("{expr} <= {m}"));
+    }
+    if parts.is_empty() {
+        "TRUE".into()
+    } else {
+        format!("({})", parts.join(" AND "))
+    }
+}
+
+/// A case-level filter as a predicate over one case's events (a `GROUP BY c` with `HAVING`);
+/// never NULL.
+fn case_predicate(dialect: Dialect, filter: &Filter) -> Result<String, SqlError> {
+    let any = |cond: String| format!("(max(CASE WHEN {cond} THEN 1 ELSE 0 END) = 1)");
+    let keep = |pred: String, keep: bool| if keep { pred } else { format!("(NOT {pred})") };
+    Ok(match filter {
+        Filter::HasActivity {
+            activities,
+            keep: k,
+        } => keep(any(one_of(dialect, activities)), *k),
+        Filter::StartActivities {
+            activities,
+            keep: k,
+        } => keep(
+            any(format!("p = 1 AND {}", one_of(dialect, activities))),
+            *k,
+        ),
+        Filter::EndActivities {
+            activities,
+            keep: k,
+        } => keep(
+            any(format!("p = len AND {}", one_of(dialect, activities))),
+            *k,
+        ),
+        Filter::CaseSize { min, max } => range("count(*)", *min, *max),
+        Filter::CaseDuration { min_ms, max_ms } => {
+            let d = format!(
+                "({} - {})",
+                dialect.last_by("t", "p"),
+                dialect.first_by("t", "p")
+            );
+            format!("coalesce({}, FALSE)", range(&d, *min_ms, *max_ms))
+        }
+        Filter::TimeRange { from, to, mode } => {
+            let pred = match mode {
+                TimeMode::Contained => format!("min(t) >= {from} AND max(t) <= {to}"),
+                TimeMode::Intersecting => format!("min(t) < {to} AND max(t) > {from}"),
+                TimeMode::StartedIn => format!("{from} <= min(t) AND min(t) <= {to}"),
+                TimeMode::CompletedIn => format!("{from} <= max(t) AND max(t) <= {to}"),
+                TimeMode::Events => return Err(unsupported(filter, "keeps events, not cases")),
+            };
+            format!("coalesce(({pred}), FALSE)")
+        }
+        Filter::Not { filter: inner } => format!("(NOT {})", case_predicate(dialect, inner)?),
+        Filter::And { filters } => {
+            let parts = filters
+                .iter()
+                .map(|f| case_predicate(dialect, f))
+                .collect::<Result<Vec<_>, _>>()?;
+            format!("({})", parts.join(" AND "))
+        }
+        other => return Err(unsupported(other, "has no SQL form yet")),
+    })
+}
+
+fn unsupported(filter: &Filter, why: &str) -> SqlError {
+    SqlError::Unsupported {
+        filter: filter.to_string(),
+        why: why.to_string(),
+    }
+}
+
+/// The statements that apply `filters` in order to `spur_events_0` and leave the view
+/// `spur_events` (run after [`super::events_view`], before the queries).
+pub fn filter_statements(dialect: Dialect, filters: &[Filter]) -> Result<Vec<String>, SqlError> {
+    let table = match dialect {
+        Dialect::DuckDb => "CREATE TEMP TABLE",
+        Dialect::Spark => "CREATE OR REPLACE TEMPORARY VIEW",
+    };
+    let view = match dialect {
+        Dialect::DuckDb => "CREATE TEMP VIEW",
+        Dialect::Spark => "CREATE OR REPLACE TEMPORARY VIEW",
+    };
+    let mut out = Vec::new();
+    // `And` at the top is the filters in order (an event-level part must renumber first).
+    let mut flat: Vec<&Filter> = Vec::new();
+    fn push<'a>(f: &'a Filter, flat: &mut Vec<&'a Filter>) {
+        match f {
+            Filter::And { filters } => filters.iter().for_each(|g| push(g, flat)),
+            other => flat.push(other),
+        }
+    }
+    filters.iter().for_each(|f| push(f, &mut flat));
+    for (i, f) in flat.iter().enumerate() {
+        let (prev, next) = (format!("spur_events_{i}"), format!("spur_events_{}", i + 1));
+        let sql = match f {
+            Filter::TimeRange {
+                from,
+                to,
+                mode: TimeMode::Events,
+            } => format!(
+                "{table} {next} AS SELECT c, a, t, row_number() OVER (PARTITION BY c ORDER BY p) AS p, \
+                 count(*) OVER (PARTITION BY c) AS len FROM {prev} WHERE t >= {from} AND t <= {to}"
+            ),
+            f => format!(
+                "{table} {next} AS SELECT * FROM {prev} WHERE c IN \
+                 (SELECT c FROM {prev} GROUP BY c HAVING {})",
+                case_predicate(dialect, f)?
+            ),
+        };
+        out.push(sql);
+    }
+    out.push(format!(
+        "{view} spur_events AS SELECT * FROM spur_events_{}",
+        flat.len()
+    ));
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters_compile_or_are_refused_by_name() {
+        let has = Filter::HasActivity {
+            activities: vec!["it's".into()],
+            keep: false,
+        };
+        let s = filter_statements(Dialect::DuckDb, &[has]).expect("compiles");
+        assert!(
+            s[0].contains("(NOT (max(CASE WHEN a IN ('it''s') THEN 1 ELSE 0 END) = 1))"),
+            "{}",
+            s[0]
+        );
+        assert_eq!(
+            s[1],
+            "CREATE TEMP VIEW spur_events AS SELECT * FROM spur_events_1"
+        );
+        let df = Filter::DirectlyFollows {
+            from: "a".into(),
+            to: "b".into(),
+            keep: true,
+        };
+        let e = filter_statements(Dialect::DuckDb, &[df]).expect_err("not yet");
+        assert!(e.to_string().contains("has no SQL form yet"), "{e}");
+    }
+}
