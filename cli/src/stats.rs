@@ -8,7 +8,7 @@ use anyhow::Context;
 use spur_core::import::{Action, ImportOptions};
 use spur_core::log::EventLog;
 use spur_core::mining::{self, Stats};
-use spur_core::open::{open_log, LogReport};
+use spur_core::open::{detect, open_log, LogFormat, LogReport};
 use spur_core::toolkit::filter::{self, Filter};
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -170,11 +170,12 @@ fn run_engine(args: &Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(2));
     }
     let is_file = std::path::Path::new(path).is_file();
+    // By content alone (an empty name), with core's one detection.
     let mut head = [0u8; 4];
     let parquet = std::fs::File::open(path)
         .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
         .is_ok()
-        && &head == b"PAR1";
+        && detect("", &head) == LogFormat::Parquet;
     if is_file && !parquet {
         eprintln!("spur: {path}: not a Parquet file; --engine reads Parquet datasets: write one with `spur convert {path} OUT.parquet`");
         return Ok(ExitCode::from(1));
