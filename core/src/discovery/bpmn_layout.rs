@@ -26,6 +26,17 @@ pub struct BpmnLayout {
     pub flows: Vec<Vec<(f64, f64)>>,
 }
 
+impl BpmnLayout {
+    /// The right and bottom edges of the drawing: every node box and flow waypoint.
+    pub fn extent(&self) -> (f64, f64) {
+        let boxes = self.nodes.iter().map(|r| (r.x + r.width, r.y + r.height));
+        let points = self.flows.iter().flatten().copied();
+        boxes
+            .chain(points)
+            .fold((0.0f64, 0.0f64), |(mx, my), (x, y)| (mx.max(x), my.max(y)))
+    }
+}
+
 const LAYER_W: f64 = 160.0;
 const ROW_H: f64 = 110.0;
 const MARGIN: f64 = 60.0;

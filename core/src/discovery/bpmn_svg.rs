@@ -67,17 +67,7 @@ pub fn render_bpmn_svg(b: &Bpmn) -> String {
 /// skips and out-of-place events, and a note naming deviating activities the diagram lacks.
 pub fn render_bpmn_svg_marked(b: &Bpmn, marks: &ModelMarks) -> String {
     let lay = layout(b);
-    let (mut max_x, mut max_y) = (0.0f64, 0.0f64);
-    for r in &lay.nodes {
-        max_x = max_x.max(r.x + r.width);
-        max_y = max_y.max(r.y + r.height);
-    }
-    for pts in &lay.flows {
-        for &(x, y) in pts {
-            max_x = max_x.max(x);
-            max_y = max_y.max(y);
-        }
-    }
+    let (max_x, max_y) = lay.extent();
     let mut note = String::new();
     let is_task = |a: &str| {
         b.nodes
@@ -85,13 +75,14 @@ pub fn render_bpmn_svg_marked(b: &Bpmn, marks: &ModelMarks) -> String {
             .any(|n| n.kind == BpmnKind::Task && n.name == a)
     };
     let note_h = marks.note(&mut note, &is_task, max_y + 24.0);
-    let (w, h) = (max_x + 40.0, max_y + 40.0 + note_h);
     let mut o = String::new();
-    let _ = writeln!(
-        o,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"bpmn\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" font-family=\"{FONT}\" font-size=\"11\">"
+    open_svg(
+        &mut o,
+        "bpmn",
+        "bpmn-arrow",
+        max_x + 40.0,
+        max_y + 40.0 + note_h,
     );
-    o.push_str("<defs><marker id=\"bpmn-arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#444\"/></marker></defs>\n");
     for (f, pts) in b.flows.iter().zip(&lay.flows) {
         let points: Vec<String> = pts.iter().map(|(x, y)| format!("{x},{y}")).collect();
         let _ = writeln!(
@@ -204,6 +195,19 @@ pub fn render_bpmn_svg_marked(b: &Bpmn, marks: &ModelMarks) -> String {
     o.push_str(&note);
     o.push_str("</svg>\n");
     o
+}
+
+/// The `<svg>` element of a model picture `w` × `h` and its arrowhead marker `marker`: shared by
+/// the BPMN and the Petri net pictures so they look alike.
+pub(super) fn open_svg(o: &mut String, class: &str, marker: &str, w: f64, h: f64) {
+    let _ = writeln!(
+        o,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"{class}\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" font-family=\"{FONT}\" font-size=\"11\">"
+    );
+    let _ = writeln!(
+        o,
+        "<defs><marker id=\"{marker}\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#444\"/></marker></defs>"
+    );
 }
 
 #[cfg(test)]

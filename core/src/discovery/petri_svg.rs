@@ -12,9 +12,10 @@
 
 use super::bpmn::{Bpmn, BpmnFlow, BpmnKind, BpmnNode, GatewayDirection};
 use super::bpmn_layout::layout;
+use super::bpmn_svg::open_svg;
 use super::marks::{ModelMarks, DEVIATION};
 use super::petri::{Arc, PetriNet};
-use crate::map::svg::{esc, FONT};
+use crate::map::svg::esc;
 use std::fmt::Write as _;
 
 /// The net as a diagram the BPMN layout understands: places first, then transitions.
@@ -81,15 +82,7 @@ fn as_diagram(net: &PetriNet) -> Bpmn {
 pub fn render_petri_svg(net: &PetriNet, marks: &ModelMarks) -> String {
     let d = as_diagram(net);
     let lay = layout(&d);
-    let (mut max_x, mut max_y) = (0.0f64, 0.0f64);
-    for r in &lay.nodes {
-        max_x = max_x.max(r.x + r.width);
-        max_y = max_y.max(r.y + r.height);
-    }
-    for &(x, y) in lay.flows.iter().flatten() {
-        max_x = max_x.max(x);
-        max_y = max_y.max(y);
-    }
+    let (max_x, max_y) = lay.extent();
     let mut note = String::new();
     let has = |a: &str| {
         net.transitions
@@ -97,13 +90,14 @@ pub fn render_petri_svg(net: &PetriNet, marks: &ModelMarks) -> String {
             .any(|t| t.label.as_deref() == Some(a))
     };
     let note_h = marks.note(&mut note, &has, max_y + 24.0);
-    let (w, h) = (max_x + 40.0, max_y + 40.0 + note_h);
     let mut o = String::new();
-    let _ = writeln!(
-        o,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"petri-net\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" font-family=\"{FONT}\" font-size=\"11\">"
+    open_svg(
+        &mut o,
+        "petri-net",
+        "pn-arrow",
+        max_x + 40.0,
+        max_y + 40.0 + note_h,
     );
-    o.push_str("<defs><marker id=\"pn-arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#444\"/></marker></defs>\n");
     for (f, pts) in d.flows.iter().zip(&lay.flows) {
         let points: Vec<String> = pts.iter().map(|(x, y)| format!("{x},{y}")).collect();
         let _ = writeln!(
