@@ -161,10 +161,16 @@ mod tests {
     //! over time) against `mining`, exactly, on shared logs (skipped without DuckDB or data,
     //! unless CI is set).
     use super::*;
+    use spur_core::log::EventLog;
     use spur_core::mining;
 
-    #[test]
-    fn dfg_durations_and_events_over_time_equal_mining() {
+    /// A shared log's name, the log, and its Parquet file.
+    type Dataset = (&'static str, EventLog, String);
+
+    /// Three shared logs in memory and as Parquet with row numbers (as `spur convert` writes
+    /// them) under a temporary folder named after `tag`; `None` (the test skips, unless CI is
+    /// set) without DuckDB or the shared data.
+    fn datasets(tag: &str) -> Option<(PathBuf, Vec<Dataset>)> {
         let data = std::env::var_os("SPUR_SHARED_DATA")
             .map(PathBuf::from)
             .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"));
@@ -172,30 +178,41 @@ mod tests {
             let msg = "SKIPPED: DuckDB (bash scripts/setup.sh) or ../shared/data is missing";
             assert!(std::env::var_os("CI").is_none(), "{msg}; CI is set");
             eprintln!("{msg}");
-            return;
+            return None;
         }
-        let dir = std::env::temp_dir().join(format!("spur-engine-unit-{}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("spur-engine-{tag}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("temp dir");
-        for name in [
+        let options = spur_core::arrow::WriteOptions {
+            row_numbers: true,
+            ..Default::default()
+        };
+        let logs = [
             "running-example.xes",
             "receipt.xes",
             "interval_event_log.xes",
-        ] {
+        ]
+        .into_iter()
+        .map(|name| {
             let bytes = std::fs::read(data.join("eventlogs").join(name)).expect("log");
             let log = crate::convert::read_log(name, &bytes, &Default::default())
                 .expect("imports")
                 .log;
-            let options = spur_core::arrow::WriteOptions {
-                row_numbers: true,
-                ..Default::default()
-            };
             let parquet = dir.join(format!("{name}.parquet"));
-            std::fs::write(
-                &parquet,
-                spur_core::arrow::parquet::write(&log, &options).expect("parquet"),
-            )
-            .expect("written");
-            let path = parquet.to_str().expect("utf-8");
+            let written = spur_core::arrow::parquet::write(&log, &options).expect("parquet");
+            std::fs::write(&parquet, written).expect("written");
+            (name, log, parquet.to_str().expect("utf-8").to_string())
+        })
+        .collect();
+        Some((dir, logs))
+    }
+
+    #[test]
+    fn dfg_durations_and_events_over_time_equal_mining() {
+        let Some((dir, logs)) = datasets("unit") else {
+            return;
+        };
+        for (name, log, path) in &logs {
+            let path = path.as_str();
             let extra = vec![
                 sql::events_over_time_query(3_600_000),
                 sql::Query {
@@ -206,16 +223,16 @@ mod tests {
             let (answers, _) =
                 answers_duckdb(path, &Default::default(), &[], extra).expect("duckdb");
             let dfg = sql::assemble::dfg(&answers).expect("dfg");
-            assert_eq!(dfg, mining::dfg_performance(&log), "{name}");
+            assert_eq!(dfg, mining::dfg_performance(log), "{name}");
             let hourly = sql::assemble::events_over_time(&answers, 3_600_000).expect("rows");
-            assert_eq!(hourly, mining::events_over_time(&log, 3_600_000), "{name}");
+            assert_eq!(hourly, mining::events_over_time(log, 3_600_000), "{name}");
             let mut fine = answers.clone();
             let rows = fine.remove("over_time_fine").expect("answered");
             fine.insert("over_time".into(), rows);
             let widened = sql::assemble::events_over_time(&fine, 1).expect("rows");
             assert_eq!(
                 widened,
-                mining::events_over_time(&log, 1),
+                mining::events_over_time(log, 1),
                 "{name} (widened)"
             );
         }
@@ -225,38 +242,12 @@ mod tests {
     #[test]
     fn filtered_stats_equal_the_toolkit_filters_in_memory() {
         use spur_core::toolkit::filter::{self, TimeMode};
-        let data = std::env::var_os("SPUR_SHARED_DATA")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"));
-        if find_duckdb().is_none() || !data.join("eventlogs").is_dir() {
-            let msg = "SKIPPED: DuckDB (bash scripts/setup.sh) or ../shared/data is missing";
-            assert!(std::env::var_os("CI").is_none(), "{msg}; CI is set");
-            eprintln!("{msg}");
+        let Some((dir, logs)) = datasets("filter") else {
             return;
-        }
-        let dir = std::env::temp_dir().join(format!("spur-engine-filter-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        for name in [
-            "running-example.xes",
-            "receipt.xes",
-            "interval_event_log.xes",
-        ] {
-            let bytes = std::fs::read(data.join("eventlogs").join(name)).expect("log");
-            let log = crate::convert::read_log(name, &bytes, &Default::default())
-                .expect("imports")
-                .log;
-            let options = spur_core::arrow::WriteOptions {
-                row_numbers: true,
-                ..Default::default()
-            };
-            let parquet = dir.join(format!("{name}.parquet"));
-            std::fs::write(
-                &parquet,
-                spur_core::arrow::parquet::write(&log, &options).expect("parquet"),
-            )
-            .expect("written");
-            let path = parquet.to_str().expect("utf-8");
-            let all = mining::stats(&log);
+        };
+        for (name, log, path) in &logs {
+            let path = path.as_str();
+            let all = mining::stats(log);
             let (top, first, last) = (
                 all.activities[0].0.clone(),
                 all.start_activities[0].0.clone(),
@@ -317,7 +308,7 @@ mod tests {
             ];
             let mut narrowing = 0;
             for filters in &cases {
-                let (kept, _) = filter::apply_all(&log, filters).expect("filters apply");
+                let (kept, _) = filter::apply_all(log, filters).expect("filters apply");
                 if kept.num_events() > 0 && kept.num_events() < log.num_events() {
                     narrowing += 1;
                 }
