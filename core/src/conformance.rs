@@ -54,16 +54,23 @@ fn label_traces(log: &EventLog) -> Vec<Vec<&str>> {
 /// Token-based replay of every case (each variant replayed once).
 pub fn token_replay_fitness(log: &EventLog, net: &PetriNet) -> TbrFitness {
     let rn = ReplayNet::new(net);
-    let traces = label_traces(log);
-    let mut cache: HashMap<&[&str], token_replay::TraceReplay> = HashMap::new();
+    let names: Vec<&str> = log.activities().iter().collect();
+    // Variants are found by their activity codes (integers hash far cheaper than the labels,
+    // above all in wasm); the labels are spelt out once per variant, for the replay.
+    let mut cache: HashMap<&[u32], (Vec<&str>, token_replay::TraceReplay)> = HashMap::new();
     let (mut m, mut c, mut r, mut p) = (0i64, 0i64, 0i64, 0i64);
     let (mut fit, mut sum_fit) = (0usize, 0.0f64);
-    let mut case_fitness = Vec::with_capacity(traces.len());
+    let n = log.num_cases();
+    let mut case_fitness = Vec::with_capacity(n);
     let mut problems: HashMap<&str, u64> = HashMap::new();
-    for t in &traces {
-        let res = cache
-            .entry(t.as_slice())
-            .or_insert_with(|| token_replay::replay_trace(&rn, t, token_replay::FITNESS_MODE));
+    for case in 0..n as u32 {
+        let (t, res) = cache
+            .entry(log.case_activities(case))
+            .or_insert_with_key(|codes| {
+                let t: Vec<&str> = codes.iter().map(|&a| names[a as usize]).collect();
+                let res = token_replay::replay_trace(&rn, &t, token_replay::FITNESS_MODE);
+                (t, res)
+            });
         m += res.missing;
         c += res.consumed;
         r += res.remaining;
@@ -75,7 +82,6 @@ pub fn token_replay_fitness(log: &EventLog, net: &PetriNet) -> TbrFitness {
             *problems.entry(t[i]).or_default() += 1;
         }
     }
-    let n = traces.len();
     let (mut perc, mut avg, mut logf) = (0.0, 0.0, 0.0);
     if n > 0 && c > 0 && p > 0 {
         perc = 100.0 * fit as f64 / n as f64;
@@ -99,7 +105,7 @@ pub fn token_replay_fitness(log: &EventLog, net: &PetriNet) -> TbrFitness {
 /// ETConformance precision (pm4py's `precision_token_based_replay`).
 pub fn etc_precision(log: &EventLog, net: &PetriNet) -> f64 {
     let rn = ReplayNet::new(net);
-    precision::etc_precision(&rn, &label_traces(log))
+    precision::etc_precision(&rn, log)
 }
 
 /// Alignment-based fitness, as pm4py's `fitness_alignments`.
