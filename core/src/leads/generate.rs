@@ -20,6 +20,7 @@
 //! clock.
 
 use super::rng::Rng;
+use crate::import::timestamp::format_iso;
 
 pub mod funnel;
 
@@ -224,32 +225,13 @@ pub fn activity_csv(leads: &[SyntheticLead], seed: u64) -> String {
     funnel::activity_csv(leads, seed)
 }
 
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + (m <= 2) as i64, m, d)
-}
-
 fn iso_date(ms: i64) -> String {
-    let (y, m, d) = civil_from_days(ms.div_euclid(86_400_000));
-    format!("{y:04}-{m:02}-{d:02}")
+    format_iso(ms)[..10].to_string()
 }
 
+/// `yyyy-mm-ddTHH:MM:SSZ` (whole seconds, as the generated tables have always been written).
 fn iso_datetime(ms: i64) -> String {
-    let secs = ms.div_euclid(1000).rem_euclid(86_400);
-    format!(
-        "{}T{:02}:{:02}:{:02}Z",
-        iso_date(ms),
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
+    format!("{}Z", &format_iso(ms)[..19])
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //! [`Rejected`] data with their line, never a panic. Parquet input is not handled here yet.
 
 use super::csv::{self, CsvError};
+use crate::import::timestamp::{self, TimestampFormat};
 use serde::{Deserialize, Serialize};
 
 /// Level 0 of every categorical feature: the value was missing.
@@ -509,90 +510,11 @@ pub(crate) fn parse_outcome(s: &str) -> Option<bool> {
     })
 }
 
-/// `YYYY-MM-DD`, optionally followed by `T` or a space and `HH:MM[:SS[.fff]]` and `Z` or
-/// `±HH:MM`; in ms since the epoch, UTC.
+/// A date cell: ISO 8601 as the event-log importer reads it (`YYYY-MM-DD`, optionally `T` or a
+/// space and `HH:MM[:SS[.fff]]`, then `Z` or `±HH:MM`), in ms since the epoch, UTC. One parser
+/// for every table, so a lead table and an activity log never disagree on a date.
 pub fn parse_date(s: &str) -> Option<i64> {
-    let b = s.trim().as_bytes();
-    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let num = |r: core::ops::Range<usize>| -> Option<i64> {
-        let part = b.get(r)?;
-        if part.iter().all(u8::is_ascii_digit) {
-            core::str::from_utf8(part).ok()?.parse().ok()
-        } else {
-            None
-        }
-    };
-    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    let mut ms = days_from_civil(y, m, d) * 86_400_000;
-    let mut rest = &b[10..];
-    if rest.is_empty() {
-        return Some(ms);
-    }
-    if rest[0] != b'T' && rest[0] != b' ' {
-        return None;
-    }
-    rest = &rest[1..];
-    if rest.len() < 5 || rest[2] != b':' {
-        return None;
-    }
-    let two = |p: &[u8]| -> Option<i64> {
-        if p.len() == 2 && p.iter().all(u8::is_ascii_digit) {
-            Some(((p[0] - b'0') * 10 + (p[1] - b'0')) as i64)
-        } else {
-            None
-        }
-    };
-    let (hh, mm) = (two(&rest[0..2])?, two(&rest[3..5])?);
-    if hh > 23 || mm > 59 {
-        return None;
-    }
-    ms += (hh * 3600 + mm * 60) * 1000;
-    rest = &rest[5..];
-    if rest.first() == Some(&b':') {
-        let ss = two(rest.get(1..3)?)?;
-        if ss > 60 {
-            return None;
-        }
-        ms += ss * 1000;
-        rest = &rest[3..];
-        if rest.first() == Some(&b'.') {
-            let digits = rest[1..].iter().take_while(|c| c.is_ascii_digit()).count();
-            if digits == 0 {
-                return None;
-            }
-            let frac: String = rest[1..1 + digits.min(3)]
-                .iter()
-                .map(|&c| c as char)
-                .collect();
-            let frac: i64 = format!("{frac:0<3}").parse().ok()?;
-            ms += frac;
-            rest = &rest[1 + digits..];
-        }
-    }
-    match rest {
-        [] | [b'Z'] => Some(ms),
-        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
-            let off = (two(&[*h1, *h2])? * 60 + two(&[*m1, *m2])?) * 60_000;
-            Some(if *sign == b'+' { ms - off } else { ms + off })
-        }
-        _ => None,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    timestamp::parse(s, TimestampFormat::Iso8601)
 }
 
 fn clip(s: &str) -> String {
