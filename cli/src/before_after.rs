@@ -53,31 +53,6 @@ fn condition(flag: &str, v: &str) -> Result<Condition, String> {
     })
 }
 
-/// `90`, `90s`, `500ms`, `10m`, `10min`, `2h`, `1d` → milliseconds.
-pub fn parse_duration(v: &str) -> Result<i64, String> {
-    let v = v.trim();
-    let split = v
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(v.len());
-    let (num, unit) = v.split_at(split);
-    let n: f64 = num
-        .parse()
-        .map_err(|_| format!("--within takes a duration like 90s, 10m, 2h or 1d, got `{v}`"))?;
-    let ms = match unit.trim() {
-        "ms" => 1.0,
-        "" | "s" => 1000.0,
-        "m" | "min" => 60_000.0,
-        "h" => 3_600_000.0,
-        "d" => 86_400_000.0,
-        u => {
-            return Err(format!(
-                "unknown duration unit `{u}` in `{v}` (use ms, s, m, h or d)"
-            ))
-        }
-    };
-    Ok((n * ms).round() as i64)
-}
-
 fn parse_args(command: &str, args: &[String]) -> Result<Args, String> {
     let before = command == "before";
     let mut q = Query::default();
@@ -112,7 +87,8 @@ fn parse_args(command: &str, args: &[String]) -> Result<Args, String> {
             }
             "--describe" => q.describe.push(value()?),
             "--preceded-by" => preceded = Some(value()?),
-            "--within" => within = Some(parse_duration(&value()?)?),
+            // A bare number is seconds.
+            "--within" => within = Some(spur_core::duration::parse_or(&value()?, 1000)?),
             "--top" => {
                 top = value()?
                     .parse()
@@ -133,17 +109,7 @@ fn parse_args(command: &str, args: &[String]) -> Result<Args, String> {
         None => Scope::Case,
     };
     q.preceded_by = match (preceded, within) {
-        (Some(activity), Some(within_ms)) => Some(Preceded {
-            activity,
-            within_ms,
-            scope: match &entity {
-                Some(attribute) => Scope::Entity {
-                    attribute: attribute.clone(),
-                    other_cases: false,
-                },
-                None => Scope::Case,
-            },
-        }),
+        (Some(activity), Some(within_ms)) => Some(Preceded::new(activity, within_ms, &scope)),
         (None, None) => None,
         _ => return Err("--preceded-by and --within go together".into()),
     };

@@ -23,6 +23,7 @@ pub mod cases;
 pub mod chart;
 pub mod conformance;
 pub mod discovery;
+pub mod duration;
 pub mod edge;
 pub mod export;
 pub mod import;

@@ -8,36 +8,8 @@ use super::agg::AggSpec;
 use super::runner::Mode;
 use super::window::WindowSpec;
 
-/// Parse a duration into milliseconds.
-pub fn parse_duration(text: &str) -> Result<i64, String> {
-    let t = text.trim();
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .ok_or_else(|| format!("duration `{text}` needs a unit (ms, s, m, h, d)"))?;
-    let (num, unit) = t.split_at(split);
-    let unit_ms = match unit {
-        "ms" => 1.0,
-        "s" => 1e3,
-        "m" | "min" => 60e3,
-        "h" => 3600e3,
-        "d" => 86_400e3,
-        _ => {
-            return Err(format!(
-                "duration `{text}`: unknown unit `{unit}` (ms, s, m, h, d)"
-            ))
-        }
-    };
-    let n: f64 = num
-        .parse()
-        .map_err(|_| format!("duration `{text}`: `{num}` is not a number"))?;
-    let ms = n * unit_ms;
-    if !(0.0..=1e13).contains(&ms) || ms.fract() != 0.0 {
-        return Err(format!(
-            "duration `{text}` is out of range or not whole milliseconds"
-        ));
-    }
-    Ok(ms as i64)
-}
+/// Durations: core's one syntax ([`crate::duration`]), re-exported for the window specs.
+pub use crate::duration::parse as parse_duration;
 
 /// Parse a window.
 pub fn parse_window(text: &str) -> Result<WindowSpec, String> {

@@ -153,6 +153,32 @@ pub struct Preceded {
     pub scope: Scope,
 }
 
+impl Preceded {
+    /// "Preceded by `activity` within `within_ms`" looked up in `scope`, but never in other
+    /// cases: an error message before a reset counts on the same machine only when that machine
+    /// sent it in this case. Shells build it here so the rule is stated once.
+    pub fn new(activity: String, within_ms: i64, scope: &Scope) -> Self {
+        Preceded {
+            activity,
+            within_ms,
+            scope: scope.own_case(),
+        }
+    }
+}
+
+impl Scope {
+    /// The same scope without other cases.
+    pub fn own_case(&self) -> Scope {
+        match self {
+            Scope::Entity { attribute, .. } => Scope::Entity {
+                attribute: attribute.clone(),
+                other_cases: false,
+            },
+            Scope::Case => Scope::Case,
+        }
+    }
+}
+
 /// Why a query cannot be answered.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum BeforeAfterError {
@@ -232,14 +258,8 @@ pub fn before_after(log: &EventLog, query: &Query) -> Result<BeforeAfter, Before
     let next = lookup.neighbours(&query.after.scope, true, matcher(&after_only));
     let preceded = match (preceded_code, &query.preceded_by) {
         (Some(a), Some(p)) => {
-            let scope = match &p.scope {
-                // Error messages are entity-level events: here they count.
-                Scope::Entity { attribute, .. } => Scope::Entity {
-                    attribute: attribute.clone(),
-                    other_cases: false,
-                },
-                Scope::Case => Scope::Case,
-            };
+            // A recipe may carry any scope; the lookup never uses other cases (`Preceded::new`).
+            let scope = p.scope.own_case();
             Some((
                 lookup.neighbours(&scope, false, |e| acts.get(e as usize) == Some(&a)),
                 p.within_ms,

@@ -280,45 +280,13 @@ fn range<T>(
     Ok((side(&body[..i])?, side(&body[i + 2..])?))
 }
 
-const UNITS: [(&str, i64); 6] = [
-    ("w", 604_800_000),
-    ("d", 86_400_000),
-    ("h", 3_600_000),
-    ("m", 60_000),
-    ("s", 1000),
-    ("ms", 1),
-];
-
-/// `90m`, `1.5h`, `2d` → milliseconds.
+/// A duration in a filter: core's one duration syntax.
 fn duration(t: &str) -> Result<i64, String> {
-    let t = t.trim();
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(t.len());
-    let (num, unit) = (&t[..split], t[split..].trim());
-    let unit = if unit == "min" { "m" } else { unit };
-    let size = UNITS
-        .iter()
-        .find(|(u, _)| *u == unit)
-        .map(|(_, s)| *s)
-        .ok_or_else(|| format!("`{t}` is not a duration (a number and a unit: ms s m h d w)"))?;
-    let v: f64 = num
-        .parse()
-        .map_err(|_| format!("`{t}` is not a duration (a number and a unit: ms s m h d w)"))?;
-    let ms = (v * size as f64).round();
-    if !(0.0..=9.0e15).contains(&ms) {
-        return Err(format!("`{t}` is out of range"));
-    }
-    Ok(ms as i64)
+    crate::duration::parse(t)
 }
 
 fn show_duration(ms: i64) -> String {
-    for (unit, size) in UNITS {
-        if ms != 0 && ms % size == 0 {
-            return format!("{}{unit}", ms / size);
-        }
-    }
-    format!("{ms}ms")
+    crate::duration::show(ms)
 }
 
 fn show_time(ms: i64) -> String {
