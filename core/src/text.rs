@@ -19,6 +19,19 @@ pub fn pct_compact(share: f64) -> String {
     }
 }
 
+/// Whole percent for map labels (`12%`), one decimal below 1 % so a small share is not `0%`.
+pub fn pct_label(share: f64) -> String {
+    if !share.is_finite() {
+        return "?".into();
+    }
+    let p = share * 100.0;
+    if p > 0.0 && p < 1.0 {
+        format!("{p:.1}%")
+    } else {
+        format!("{p:.0}%")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -28,6 +41,8 @@ mod tests {
         assert_eq!(pct(0.1234), "12.3 %");
         assert_eq!(pct_compact(0.1234), "12.3%");
         assert_eq!(pct(1.0), "100.0 %");
+        assert_eq!(pct_label(0.004), "0.4%");
+        assert_eq!(pct_label(0.123), "12%");
         assert_eq!(pct(f64::NAN), "–");
         assert_eq!(pct_compact(f64::INFINITY), "–");
     }

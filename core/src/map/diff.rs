@@ -19,6 +19,7 @@ use super::layout::{layered, node_size, LayoutGraph, LayoutOptions, Point};
 use super::model::NodeKind;
 use super::svg::FONT;
 use super::svg::{arrowhead, blend, esc, fit_label, num, path};
+use crate::text::pct_label;
 use crate::toolkit::compare::EdgeDifference;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
@@ -211,18 +212,6 @@ fn select(edges: &[EdgeDifference], max: usize) -> Vec<&EdgeDifference> {
         .collect()
 }
 
-fn pct(share: f64) -> String {
-    if !share.is_finite() {
-        return "?".into();
-    }
-    let p = share * 100.0;
-    if p > 0.0 && p < 1.0 {
-        format!("{p:.1}%")
-    } else {
-        format!("{p:.0}%")
-    }
-}
-
 fn render(activities: &[String], edges: &[DiffEdge], layout: &super::Layout) -> String {
     let (w, h) = (num(layout.width), num(layout.height));
     let mut s = String::with_capacity(512 + 700 * (activities.len() + edges.len()));
@@ -242,7 +231,11 @@ fn render(activities: &[String], edges: &[DiffEdge], layout: &super::Layout) -> 
         }
         let (from, to) = (&activities[e.from], &activities[e.to]);
         let (d, tip, dir) = path(&route.points, route.self_loop, 7.0 + e.width);
-        let label = format!("A {} \u{b7} B {}", pct(e.share_a), pct(e.share_b));
+        let label = format!(
+            "A {} \u{b7} B {}",
+            pct_label(e.share_a),
+            pct_label(e.share_b)
+        );
         let _ = write!(
             s,
             r#"<g class="diff-edge tone-{tone}" data-from="{f}" data-to="{t}" data-share-a="{sa}" data-share-b="{sb}" data-diff="{df}" data-tone="{tone}"><title>{f} → {t}: A {pa} of cases, B {pb} ({sign}{dp} points)</title><path d="{d}" fill="none" stroke="{c}" stroke-width="{sw}"/>{arrow}"#,
@@ -252,8 +245,8 @@ fn render(activities: &[String], edges: &[DiffEdge], layout: &super::Layout) -> 
             sa = e.share_a,
             sb = e.share_b,
             df = e.diff,
-            pa = pct(e.share_a),
-            pb = pct(e.share_b),
+            pa = pct_label(e.share_a),
+            pb = pct_label(e.share_b),
             sign = if e.diff > 0.0 { "+" } else { "" },
             dp = num(e.diff * 100.0),
             c = e.color,
