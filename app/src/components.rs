@@ -8,3 +8,4 @@ pub mod reco_results;
 pub mod ship_edge;
 pub mod summary_view;
 pub mod views;
+pub mod zoom;

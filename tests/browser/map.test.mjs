@@ -121,6 +121,11 @@ test("the view, the sliders and zoom redraw the map", { skip }, async () => {
   const vb0 = await page.locator("#map-canvas svg").getAttribute("viewBox");
   await page.click("#map-zoom-in");
   assert.notEqual(await page.locator("#map-canvas svg").getAttribute("viewBox"), vb0);
+  assert.equal(await page.locator("#map-zoom-level").innerText(), "125 %");
+  // Keys on the focused canvas: `-` zooms out, `f` fits again.
+  await page.locator("#map-canvas").press("-");
+  await page.locator("#map-canvas").press("f");
+  assert.equal(await page.locator("#map-canvas svg").getAttribute("viewBox"), vb0);
   await page.click("#map-fit");
   await shot("map-bpic2012-median-50.png");
   before = await generation();

@@ -90,6 +90,17 @@ test("the demo log's model equals `spur discover --json` (tree, net sizes) and i
   const tasks = (await page.$$eval("#model-svg [data-activity]", (g) => g.map((e) => e.dataset.activity))).sort();
   assert.deepEqual(tasks, leaves);
   assert.ok(await page.locator("#model-svg [data-kind=start]").count() === 1);
+  // The picture zooms like the map: +, the wheel and `f` move its viewBox only.
+  const viewBox = () => page.locator("#model-svg svg").getAttribute("viewBox");
+  const fitted = await viewBox();
+  await page.click("#model-svg-zoom-in");
+  assert.notEqual(await viewBox(), fitted);
+  assert.match(await page.locator(".zoom-svg .zoom-level").first().innerText(), /^1[0-9]{2} %$/);
+  await page.locator("#model-svg").hover();
+  await page.mouse.wheel(0, 200);
+  await page.locator("#model-svg").press("f");
+  assert.equal(await viewBox(), fitted);
+  assert.equal(await page.locator("#model-svg [data-activity]").count(), tasks.length);
   await page.locator("#model-card").screenshot({ path: new URL("model-card.png", SHOTS).pathname });
 });
 

@@ -94,7 +94,8 @@ struct Running {
     job: JobId,
     /// Steps before the alignments (token replay and precision), for the progress count.
     offset: u64,
-    run: AlignmentRun,
+    /// The alignments, `None` for a token-replay-only check.
+    run: Option<AlignmentRun>,
     tbr: Option<(TbrFitness, f64)>,
     model: ModelFile,
     /// Case ids of the checked view, kept in case the view changes before the end.
@@ -140,17 +141,18 @@ fn check(
     }
     let started = with_view(|log| {
         let offset = if method == Method::Alignments { 0 } else { 2 };
-        let variants = if method == Method::Tbr {
-            0
-        } else {
-            spur_core::mining::variant_counts(log).len() as u64
-        };
-        let total = offset + variants;
+        // The run owns the variants, so it is built first and only when aligning: its count is
+        // the progress total, and a replay-only check never pays for it.
+        let mut times = CheckTimes::default();
+        let start = now_ms();
+        let run = (method != Method::Tbr)
+            .then(|| AlignmentRun::new(log, &model.net, DEFAULT_ALIGNMENT_BUDGET));
+        let prepared_ms = now_ms() - start;
+        let total = offset + run.as_ref().map_or(0, |r| r.total() as u64);
         let step = |done: u64| progress(FromWorker::Progress { job, done, total });
         // The parts `spur conformance` runs, in its order.
         step(0);
         let mut tbr = None;
-        let mut times = CheckTimes::default();
         if method != Method::Alignments {
             let start = now_ms();
             let fitness = token_replay_fitness(log, &model.net);
@@ -162,15 +164,13 @@ fn check(
             step(2);
             tbr = Some((fitness, precision));
         }
-        let start = now_ms();
+        if run.is_some() {
+            times.alignments_ms = Some(prepared_ms);
+        }
         let ids = log.case_ids();
         let cases = (0..log.num_cases() as u32)
             .map(|c| ids.resolve(c).to_string())
             .collect();
-        let run = AlignmentRun::new(log, &model.net, DEFAULT_ALIGNMENT_BUDGET);
-        if method != Method::Tbr {
-            times.alignments_ms = Some(now_ms() - start);
-        }
         Running {
             job,
             offset,
@@ -184,12 +184,13 @@ fn check(
     let Some(mut running) = started else {
         return Some(no_log(job));
     };
-    if method == Method::Tbr {
-        return Some(finish(running, false));
-    }
-    if running.run.total() == 0 {
-        running.run.step(0);
-        return Some(finish(running, true));
+    match running.run.as_mut() {
+        None => return Some(finish(running)),
+        Some(run) if run.total() == 0 => {
+            run.step(0);
+            return Some(finish(running));
+        }
+        Some(_) => {}
     }
     RUNNING.with(|r| *r.borrow_mut() = Some(running));
     schedule();
@@ -208,26 +209,38 @@ fn tick() {
         return; // cancelled
     };
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let Some(run) = running.run.as_mut() else {
+        post_with(&scope, &finish(running), None);
+        return;
+    };
     let start = now_ms();
     let mut finished = false;
     while now_ms() - start < SLICE_MS && !finished {
-        finished = running.run.step(1);
+        finished = run.step(1);
     }
+    let (done, total) = (run.done() as u64, run.total() as u64);
     if let Some(ms) = running.times.alignments_ms.as_mut() {
         *ms += now_ms() - start;
     }
-    let (job, done) = (running.job, running.offset + running.run.done() as u64);
-    let total = running.offset + running.run.total() as u64;
-    post_with(&scope, &FromWorker::Progress { job, done, total }, None);
+    let (job, offset) = (running.job, running.offset);
+    post_with(
+        &scope,
+        &FromWorker::Progress {
+            job,
+            done: offset + done,
+            total: offset + total,
+        },
+        None,
+    );
     if finished {
-        post_with(&scope, &finish(running, true), None);
+        post_with(&scope, &finish(running), None);
     } else {
         RUNNING.with(|r| *r.borrow_mut() = Some(running));
         schedule();
     }
 }
 
-fn finish(running: Running, aligned: bool) -> FromWorker {
+fn finish(running: Running) -> FromWorker {
     let Running {
         job,
         run,
@@ -238,7 +251,7 @@ fn finish(running: Running, aligned: bool) -> FromWorker {
         ..
     } = running;
     let start = now_ms();
-    let alignments = aligned.then(|| run.finish());
+    let alignments = run.map(AlignmentRun::finish);
     if let Some(ms) = times.alignments_ms.as_mut() {
         *ms += now_ms() - start;
     }

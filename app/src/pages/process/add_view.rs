@@ -166,26 +166,11 @@ impl Fields {
             None
         } else {
             let w = text(self.within_min);
-            let minutes: f64 = w
-                .parse()
-                .ok()
-                .filter(|m: &f64| m.is_finite() && *m >= 0.0)
-                .ok_or((
-                    "view-within",
-                    format!("the window in minutes (a number ≥ 0), got `{w}`"),
-                ))?;
-            Some(Preceded {
-                activity: preceded,
-                within_ms: (minutes * 60_000.0).round() as i64,
-                scope: scope.clone(),
-            })
+            // Core's duration syntax (`90s`, `2h`, `1d`); a bare number is minutes.
+            let within_ms = spur_core::duration::parse_or(&w, 60_000)
+                .map_err(|e| ("view-within", format!("the window: {e}")))?;
+            Some(Preceded::new(preceded, within_ms, &scope))
         };
-        let preceded_by = preceded_by.map(|mut p| {
-            if let Scope::Entity { other_cases, .. } = &mut p.scope {
-                *other_cases = false;
-            }
-            p
-        });
         let same_as = text(self.same_as);
         Ok(Op::BeforeAfter {
             query: Query {
@@ -320,7 +305,7 @@ pub fn AddView() -> impl IntoView {
                     </select>
                 </label>
                 <Show when=move || !f.preceded.get().is_empty()>
-                    <label>"within (minutes) "{input("view-within", f.within_min, "10")}</label>
+                    <label title="a number of minutes, or a duration: 90s, 2h, 1d">"within (minutes) "{input("view-within", f.within_min, "10")}</label>
                 </Show>
             </div>
         }

@@ -1,16 +1,18 @@
 //! The process map card: the worker's SVG shown inline, with sliders for the activities and
 //! paths shown (debounced, re-rendered in the worker), the view (frequency / mean / median /
-//! total), zoom and pan on the SVG's viewBox (wheel, drag, +/−/fit), click-to-filter on an
+//! total), zoom and pan (`components::zoom`: wheel, drag, +/−/fit and keys), click-to-filter on an
 //! activity or a path, and SVG/PNG export. The sliders live in the recipe's `map` step.
 
 use super::ProcessCtx;
 use crate::components::download;
+use crate::components::zoom::Zoom;
 use crate::latest::Latest;
 use crate::protocol::ErrorDto;
 use crate::worker_client::process::{self as worker, DrawnMap};
 use leptos::html::Div;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use spur_core::chart::view_box::ZOOM_STEP;
 use spur_core::map::{MapOptions, MapView, NodeKind, ProcessMap};
 use spur_core::recipe::Op;
 use spur_core::toolkit::filter::Filter;
@@ -20,22 +22,8 @@ use wasm_bindgen_futures::JsFuture;
 
 /// Slider moves closer together than this are sent as one request.
 const DEBOUNCE: Duration = Duration::from_millis(180);
-const ZOOM_STEP: f64 = 1.25;
 /// The id of the recipe step holding the map's sliders.
 const MAP_STEP: &str = "map";
-
-/// A viewBox: x, y, width, height in SVG units.
-#[derive(Clone, Copy, PartialEq, Debug)]
-struct ViewBox(f64, f64, f64, f64);
-
-/// A drag in progress: where it started (client px) and the viewBox then.
-#[derive(Clone, Copy)]
-struct Drag {
-    x: f64,
-    y: f64,
-    start: ViewBox,
-    moved: bool,
-}
 
 #[component]
 pub fn MapCard() -> impl IntoView {
@@ -46,12 +34,10 @@ pub fn MapCard() -> impl IntoView {
     let drawn = RwSignal::new(None::<DrawnMap>);
     let error = RwSignal::new(None::<ErrorDto>);
     let busy = RwSignal::new(false);
-    let vb = RwSignal::new(ViewBox(0.0, 0.0, 1.0, 1.0));
     let canvas = NodeRef::<Div>::new();
+    let zoom = Zoom::new(canvas);
     let requested = Latest::new();
     let debounce = Latest::new();
-    let drag = StoredValue::new(None::<Drag>);
-    let clicked_after_drag = StoredValue::new(false);
 
     // The sliders are the recipe's `map` step, so an exported recipe replays the map shown.
     let options = Memo::new(move |_| {
@@ -105,106 +91,12 @@ pub fn MapCard() -> impl IntoView {
         let Some(div) = canvas.get() else { return };
         drawn.with(|d| {
             let Some(d) = d else { return };
-            div.set_inner_html(&d.svg);
-            if let Some(svg) = div.first_element_child() {
-                let _ = svg.set_attribute("width", "100%");
-                let _ = svg.set_attribute("height", "100%");
-            }
+            zoom.show(&d.svg);
             let _ = div.set_attribute("data-generation", &requested.current().number().to_string());
-            vb.set(ViewBox(0.0, 0.0, d.width.max(1.0), d.height.max(1.0)));
         });
     });
-    // Zoom and pan move the viewBox only; the drawing is not recomputed.
-    Effect::new(move |_| {
-        let ViewBox(x, y, w, h) = vb.get();
-        if let Some(svg) = canvas.get().and_then(|div| div.first_element_child()) {
-            let _ = svg.set_attribute("viewBox", &format!("{x} {y} {w} {h}"));
-        }
-    });
-
-    let fit = move |_| {
-        drawn.with_untracked(|d| {
-            if let Some(d) = d {
-                vb.set(ViewBox(0.0, 0.0, d.width.max(1.0), d.height.max(1.0)));
-            }
-        })
-    };
-    let zoom_center = move |f: f64| {
-        vb.update(|ViewBox(x, y, w, h)| {
-            let (cx, cy) = (*x + *w / 2.0, *y + *h / 2.0);
-            *w *= f;
-            *h *= f;
-            *x = cx - *w / 2.0;
-            *y = cy - *h / 2.0;
-        })
-    };
-
-    // Client px → SVG units (the SVG is drawn with xMidYMid meet).
-    let scale = move || {
-        let Some(div) = canvas.get_untracked() else {
-            return (1.0, 0.0, 0.0);
-        };
-        let r = div.get_bounding_client_rect();
-        let ViewBox(_, _, w, h) = vb.get_untracked();
-        let s = (w / r.width().max(1.0)).max(h / r.height().max(1.0));
-        let ox = (r.width() - w / s) / 2.0;
-        let oy = (r.height() - h / s) / 2.0;
-        (s, r.left() + ox, r.top() + oy)
-    };
-    let on_wheel = move |ev: web_sys::WheelEvent| {
-        ev.prevent_default();
-        let (s, left, top) = scale();
-        let f = if ev.delta_y() > 0.0 {
-            ZOOM_STEP
-        } else {
-            1.0 / ZOOM_STEP
-        };
-        vb.update(|ViewBox(x, y, w, h)| {
-            let px = *x + (f64::from(ev.client_x()) - left) * s;
-            let py = *y + (f64::from(ev.client_y()) - top) * s;
-            *x = px - (px - *x) * f;
-            *y = py - (py - *y) * f;
-            *w *= f;
-            *h *= f;
-        });
-    };
-    let on_down = move |ev: web_sys::MouseEvent| {
-        if ev.button() != 0 {
-            return;
-        }
-        drag.set_value(Some(Drag {
-            x: f64::from(ev.client_x()),
-            y: f64::from(ev.client_y()),
-            start: vb.get_untracked(),
-            moved: false,
-        }));
-    };
-    let on_move = move |ev: web_sys::MouseEvent| {
-        let Some(mut d) = drag.get_value() else {
-            return;
-        };
-        let (dx, dy) = (
-            f64::from(ev.client_x()) - d.x,
-            f64::from(ev.client_y()) - d.y,
-        );
-        if !d.moved && dx.abs() + dy.abs() < 4.0 {
-            return;
-        }
-        d.moved = true;
-        drag.set_value(Some(d));
-        let (s, ..) = scale();
-        let ViewBox(x, y, w, h) = d.start;
-        vb.set(ViewBox(x - dx * s, y - dy * s, w, h));
-    };
-    let on_up = move |_| {
-        if let Some(d) = drag.get_value() {
-            clicked_after_drag.set_value(d.moved);
-        }
-        drag.set_value(None);
-    };
     let on_click = move |ev: web_sys::MouseEvent| {
-        if clicked_after_drag.get_value() {
-            clicked_after_drag.set_value(false);
+        if !zoom.is_click() {
             return;
         }
         let Some(target) = ev
@@ -299,9 +191,10 @@ pub fn MapCard() -> impl IntoView {
                     <option value="total">"total duration"</option>
                 </select></label>
                 <span class="zoom">
-                    <button id="map-zoom-in" title="zoom in" on:click=move |_| zoom_center(1.0 / ZOOM_STEP)>"+"</button>
-                    <button id="map-zoom-out" title="zoom out" on:click=move |_| zoom_center(ZOOM_STEP)>"−"</button>
-                    <button id="map-fit" title="fit the map" on:click=fit>"fit"</button>
+                    <button id="map-zoom-in" title="zoom in (+)" on:click=move |_| zoom.zoom(1.0 / ZOOM_STEP)>"+"</button>
+                    <button id="map-zoom-out" title="zoom out (−)" on:click=move |_| zoom.zoom(ZOOM_STEP)>"−"</button>
+                    <button id="map-fit" title="fit the map (f)" on:click=move |_| zoom.fit()>"fit"</button>
+                    <span class="zoom-level" id="map-zoom-level">{move || format!("{:.0} %", zoom.percent())}</span>
                 </span>
                 <span class="export">
                     <button id="map-export-svg" on:click=export_svg>"Export SVG"</button>
@@ -310,9 +203,11 @@ pub fn MapCard() -> impl IntoView {
             </div>
             <p class="status" id="map-info">{info}{move || busy.get().then_some(" · computing…")}</p>
             {move || error.get().map(|e| view! { <p class="error" id="map-error">{e.message}</p> })}
-            <div class="map-canvas" id="map-canvas" node_ref=canvas
-                on:wheel=on_wheel on:mousedown=on_down on:mousemove=on_move
-                on:mouseup=on_up on:mouseleave=on_up on:click=on_click></div>
+            <div class="map-canvas" id="map-canvas" node_ref=canvas tabindex="0"
+                on:wheel=move |ev| zoom.wheel(ev) on:mousedown=move |ev| zoom.down(ev)
+                on:mousemove=move |ev| zoom.moved(ev) on:mouseup=move |_| zoom.up()
+                on:mouseleave=move |_| zoom.up() on:keydown=move |ev| zoom.key(ev)
+                on:click=on_click></div>
         </section>
     }
 }

@@ -11,6 +11,7 @@
 
 use super::ProcessCtx;
 use crate::components::download;
+use crate::components::zoom::ZoomSvg;
 use crate::latest::Latest;
 use crate::protocol::model::DiscoveredModel;
 use crate::protocol::ErrorDto;
@@ -214,7 +215,7 @@ pub fn ModelCard() -> impl IntoView {
                     r.places, r.transitions, r.visible_transitions, r.arcs
                 );
                 view! {
-                    <div class="model-svg" id="model-svg" inner_html=m.svg.clone()></div>
+                    <ZoomSvg id="model-svg" svg=m.svg.clone() />
                     <pre class="model-tree" id="model-tree">{r.tree.clone()}</pre>
                     <p class="status" id="model-sizes" data-mined-ms=m.mined_ms data-places=r.places data-transitions=r.transitions
                         data-visible-transitions=r.visible_transitions data-arcs=r.arcs>{sizes}</p>
@@ -331,7 +332,7 @@ fn done_view(done: Done, ctx: ProcessCtx) -> AnyView {
                 <span class="status" id="model-stale">"The view changed since this check: check again to see its deviations."</span>
             })}
         </div>
-        <div class="model-svg" id="model-check-svg" inner_html=checked.svg></div>
+        <ZoomSvg id="model-check-svg" svg=checked.svg />
     }
     .into_any()
 }
