@@ -186,12 +186,17 @@ pub fn ZoomSvg(
     let svg = StoredValue::new(svg);
     Effect::new(move |_| {
         let Some(div) = canvas.get() else { return };
-        if let Some((_, h)) = svg.with_value(|s| zoom.show(s)) {
-            // Small drawings keep their size; big ones get a window to zoom in.
-            let _ = div.set_attribute(
-                "style",
-                &format!("height: {}px", h.min(max_height).max(60.0)),
-            );
+        if let Some((w, h)) = svg.with_value(|s| zoom.show(s)) {
+            // The height the drawing takes when fitted to the canvas's width (never enlarged),
+            // at most `max_height`: no empty band above and below a wide model.
+            let width = f64::from(div.client_width());
+            let shrink = if width > 0.0 {
+                (width / w).min(1.0)
+            } else {
+                1.0
+            };
+            let height = (h * shrink).clamp(60.0, max_height.max(60.0));
+            let _ = div.set_attribute("style", &format!("height: {height:.0}px"));
         }
     });
     view! {
