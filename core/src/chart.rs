@@ -7,6 +7,7 @@
 pub mod curves;
 pub mod funnel;
 pub mod timeline;
+pub mod win_rates;
 
 use crate::import::timestamp::format_iso;
 use crate::map::svg::esc;
