@@ -22,7 +22,7 @@ use std::cell::RefCell;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Lines of the import report shown per source.
-const NOTES_PER_SOURCE: usize = 5;
+pub(crate) const NOTES_PER_SOURCE: usize = 5;
 
 struct Source {
     name: String,
