@@ -48,11 +48,25 @@ async function downloaded() {
   return readFileSync(path, "utf8");
 }
 
-/** Run the mining and wait for results that differ from the ones on screen (if any). */
+/** Run the mining and wait until its progress card has come and gone; no error. (Leptos patches
+ * the results card in place, so a marker on it would not tell old results from new ones.) */
 async function run() {
-  await page.evaluate(() => document.querySelector("#activities-results")?.setAttribute("data-stale", "1"));
+  await page.evaluate(() => {
+    window.__runDone = false;
+    let seen = false;
+    const watch = new MutationObserver(() => {
+      if (document.querySelector("#activities-running")) seen = true;
+      else if (seen) {
+        window.__runDone = true;
+        watch.disconnect();
+      }
+    });
+    watch.observe(document.body, { childList: true, subtree: true });
+  });
   await page.click("#activities-run");
-  await page.waitForSelector("#activities-results:not([data-stale])", { timeout: 120_000 });
+  await page.waitForFunction(() => window.__runDone, null, { timeout: 120_000 });
+  assert.equal(await page.locator("#activities-error").count(), 0, "no error");
+  await page.waitForSelector("#activities-results", { timeout: 10_000 });
 }
 
 /** Everything on screen equals the CLI's JSON: funnel, findings and their numbers. */
