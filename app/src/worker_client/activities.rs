@@ -62,12 +62,20 @@ async fn bytes_on(lane: Lane, make: impl FnOnce(u32) -> ToWorker) -> Result<Arra
 }
 
 /// Mine the activity log against the main worker's lead table; `on_progress` sees the read and
-/// the mining steps.
+/// the mining steps. `wanted()` is asked once the table has come: a run cancelled meanwhile is
+/// not sent (it would occupy the fresh worker for nothing).
 pub async fn mine(
     request: ActivitiesRequest,
+    wanted: impl Fn() -> bool,
     on_progress: impl Fn(MineProgress) + 'static,
 ) -> Result<ActivitiesMined, ErrorDto> {
     let table = bytes_on(Lane::Main, |job| ToWorker::LeadsTableBytes { job }).await?;
+    if !wanted() {
+        return Err(ErrorDto {
+            code: "cancelled".into(),
+            message: "cancelled".into(),
+        });
+    }
     let progress = Box::new(move |m: &FromWorker| match m {
         FromWorker::ImportProgress {
             bytes,
@@ -99,7 +107,7 @@ pub async fn mine(
 }
 
 /// Stop a run: the activity worker is terminated (the lead table and the process log, in the
-/// main worker, stay); the screen sends the activity log again before the next call.
+/// main worker, stay); the screen then sends the activity log to the fresh one.
 pub fn cancel() {
     restart_lane(LANE, "cancelled");
 }

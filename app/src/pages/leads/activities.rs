@@ -7,7 +7,7 @@
 //! that hand the log to the process screen filtered to won or lost leads.
 //!
 //! Cancel stops only the activity worker: the lead table (main worker), the log's file, its
-//! mapping and every choice here stay, and the next run sends the log to a fresh worker.
+//! mapping and every choice here stay, and the log is sent to the fresh worker at once.
 
 use crate::components::leads_activities::ActivityResults;
 use crate::download;
@@ -265,7 +265,7 @@ pub fn ActivityLog(
                     status.set(Status::Running(p));
                 }
             };
-            let result = worker::mine(request, progress).await;
+            let result = worker::mine(request, move || g.is_current(), progress).await;
             if !g.is_current() {
                 return;
             }
@@ -292,7 +292,14 @@ pub fn ActivityLog(
     let cancel = move |_| {
         current.invalidate();
         worker::cancel();
+        // The fresh worker gets the log back at once, so the preview editor keeps working; a
+        // run or a handoff started before that has come sends it again (harmless: one source).
         resend.set_value(true);
+        spawn_local(async move {
+            if send_again(origin.get_value()).await.is_ok() {
+                resend.set_value(false);
+            }
+        });
         status.set(Status::Idle);
         note.set(Some(
             "Cancelled: the activity worker was stopped. The lead table, the activity log, its mapping and your choices are kept; run again when ready."
