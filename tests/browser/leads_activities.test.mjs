@@ -205,7 +205,12 @@ test("Cancel stops a run and keeps the lead table, the log and the choices", asy
   assert.equal(await page.locator("#activities-preview").count(), 1);
   assert.equal(await page.locator("#activities-tz").inputValue(), "+02:00");
   assert.equal(await page.locator("#activities-results").getAttribute("data-analysed"), before);
-  // The next run sends the log to a fresh worker and gives the same numbers.
+  // The fresh worker has the log again: the preview editor still reads it.
+  await page.selectOption("#csv-role-0-3", "event_attribute");
+  await page.waitForSelector('#activities-preview th[data-column="channel"][data-role="event_attribute"]', { timeout: 10_000 });
+  await page.waitForTimeout(500);
+  assert.equal(await page.locator("#activities-preview .preview-error").count(), 0, "the preview reads the log after Cancel");
+  // The next run gives the same numbers.
   await run();
   const cli = JSON.parse(spur("leads", "activities", LEADS, ACTS, "--outcome", "won",
     "--stages", "lead created,meeting,offer", "--tz", "+02:00", "--json"));
