@@ -1,6 +1,7 @@
 //! Reusable views that render core's result structs.
 
 pub mod download;
+pub mod leads_activities;
 pub mod leads_results;
 pub mod leads_scores;
 pub mod leads_setup;

@@ -10,6 +10,8 @@ mod components;
 #[cfg(target_arch = "wasm32")]
 mod download;
 #[cfg(target_arch = "wasm32")]
+mod handoff;
+#[cfg(target_arch = "wasm32")]
 mod latest;
 #[cfg(target_arch = "wasm32")]
 mod pages;
@@ -22,6 +24,7 @@ pub use app::App;
 #[cfg(target_arch = "wasm32")]
 mod app {
     use crate::components::ship_edge::EdgeTarget;
+    use crate::handoff::ToProcess;
     use crate::pages::leads::LeadsPage;
     use crate::pages::load::LoadPage;
     use crate::pages::reco::RecoPage;
@@ -44,6 +47,14 @@ mod app {
         let (screen, set_screen) = signal(Screen::Process);
         // Where "Ship to edge" sends models: one edge URL and token for the tab, in memory only.
         provide_context(EdgeTarget::new());
+        // Another screen (Leads) hands a log to the process screen: show that tab.
+        let to_process = ToProcess::new();
+        provide_context(to_process);
+        Effect::new(move |_| {
+            if to_process.0.with(Option::is_some) {
+                set_screen.set(Screen::Process);
+            }
+        });
         let tab = move |which: Screen, id: &'static str, label: &'static str| {
             view! {
                 <button

@@ -5,6 +5,7 @@
 //! JSON-encoded, so a 100 MB log crosses the boundary in constant time. Core's internal types
 //! never cross it: only core's serde result structs do.
 
+pub mod activities;
 pub mod cases;
 pub mod leads;
 pub mod model;
@@ -13,6 +14,7 @@ pub mod reco;
 pub mod sources;
 pub mod stream;
 
+use activities::{ActivitiesMined, ActivitiesRequest};
 use leads::{LeadTable, LeadsScored, LeadsTrainRequest, LeadsTrained};
 use reco::{ClicksRead, Neighbours, RecoStage, RecoTrainRequest, RecoTrained, Tried, TrySession};
 use serde::{Deserialize, Serialize};
@@ -48,6 +50,35 @@ pub enum ToWorker {
     /// Score the CSV in the payload with the last trained model; replies with the ranked CSV as
     /// the payload.
     LeadsScore { job: JobId, name: String },
+    /// The current lead table's bytes (payload of [`FromWorker::Bytes`]), to mine an activity
+    /// log against it in the Leads screen's activity worker.
+    LeadsTableBytes { job: JobId },
+
+    // --- sales activities (issue 19), on the Leads screen's activity worker
+    // (`worker_client::Lane::Activities`; its activity log is that worker's source 0, so the
+    // Load screen's `SourcesClear`/`SourceAdd`/`SourcePreview`/`SourceBytes` serve it too).
+    /// Generate the synthetic CRM's activity log (`leads::generate::activity_csv`, the log
+    /// `spur leads generate --activity` writes for the same rows and seed) and keep it as the
+    /// only source. Reply: [`FromWorker::SourcesListed`].
+    ActivitiesDemo { job: JobId, rows: usize, seed: u64 },
+    /// Read source 0 with `request.options` and mine it against the lead table CSV in the
+    /// payload (`leads::activities::mine_with_progress`). Import progress as for `Import`, then
+    /// [`FromWorker::ActivitiesProgress`]; reply: [`FromWorker::ActivitiesMined`].
+    ActivitiesMine {
+        job: JobId,
+        request: ActivitiesRequest,
+    },
+    /// On the main worker: open the activity log in the payload (any format, read with
+    /// `options`) as the process screen's current log, each case carrying the case attribute
+    /// [`activities::OUTCOME_ATTRIBUTE`] (`won`/`lost`) from the kept lead table's `outcome`
+    /// column joined by `id`. Reply: [`FromWorker::Imported`].
+    ActivitiesOpen {
+        job: JobId,
+        name: String,
+        options: ImportOptions,
+        outcome: String,
+        id: String,
+    },
 
     // --- Process analysis (issue 6). The worker keeps the imported log (and its filtered view)
     // as its current log, so later requests carry only their options, never the file again.
@@ -198,6 +229,16 @@ pub enum FromWorker {
     LeadsScored {
         job: JobId,
         scored: LeadsScored,
+    },
+    /// How far mining the activity log got: `done` in 0..=1, `step` core's step name.
+    ActivitiesProgress {
+        job: JobId,
+        done: f64,
+        step: String,
+    },
+    ActivitiesMined {
+        job: JobId,
+        mined: Box<ActivitiesMined>,
     },
 
     // --- Process analysis (issue 6), replies to the requests of the same group.
@@ -380,6 +421,10 @@ impl ToWorker {
             | ToWorker::LeadsInspect { job, .. }
             | ToWorker::LeadsTrain { job, .. }
             | ToWorker::LeadsScore { job, .. }
+            | ToWorker::LeadsTableBytes { job, .. }
+            | ToWorker::ActivitiesDemo { job, .. }
+            | ToWorker::ActivitiesMine { job, .. }
+            | ToWorker::ActivitiesOpen { job, .. }
             | ToWorker::Import { job, .. }
             | ToWorker::Map { job, .. }
             | ToWorker::Variants { job, .. }
@@ -415,7 +460,9 @@ impl FromWorker {
             | FromWorker::Failed { job, .. }
             | FromWorker::LeadsInspected { job, .. }
             | FromWorker::LeadsTrained { job, .. }
-            | FromWorker::LeadsScored { job, .. } => Some(*job),
+            | FromWorker::LeadsScored { job, .. }
+            | FromWorker::ActivitiesProgress { job, .. }
+            | FromWorker::ActivitiesMined { job, .. } => Some(*job),
             FromWorker::ImportProgress { job, .. }
             | FromWorker::Imported { job, .. }
             | FromWorker::Mapped { job, .. }

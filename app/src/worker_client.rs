@@ -5,8 +5,10 @@
 //! only thread that touches it, and Leptos contexts require `Send`, which a Worker is not).
 //! [`restart`] terminates the main one (cancelling whatever it computes) and the next call starts
 //! a new one; the Recommendations screen has a worker of its own ([`Lane::Reco`]) so that its
-//! Cancel does not cost the Process and Leads screens what their worker holds.
+//! Cancel does not cost the Process and Leads screens what their worker holds, and the Leads
+//! screen mines activity logs on one of its own ([`Lane::Activities`]) for the same reason.
 
+pub mod activities;
 pub mod cases;
 pub mod leads;
 pub mod model;
@@ -61,10 +63,13 @@ pub enum Lane {
     Main,
     /// The Recommendations screen (its clickstream, previews and model).
     Reco,
+    /// The Leads screen's activity log (issue 19): mined here so that Cancel, which must
+    /// terminate a synchronous run, costs neither the lead table nor the process log.
+    Activities,
 }
 
 thread_local! {
-    static CLIENTS: RefCell<[Option<Rc<Client>>; 2]> = const { RefCell::new([None, None]) };
+    static CLIENTS: RefCell<[Option<Rc<Client>>; 3]> = const { RefCell::new([None, None, None]) };
 }
 
 fn client() -> Result<Rc<Client>, ErrorDto> {
@@ -126,6 +131,7 @@ impl Client {
                         FromWorker::Progress { .. }
                             | FromWorker::ImportProgress { .. }
                             | FromWorker::RecoProgress { .. }
+                            | FromWorker::ActivitiesProgress { .. }
                     ) {
                         if let Some(on_progress) = s.progress.get(&job) {
                             on_progress(&reply);

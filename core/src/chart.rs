@@ -8,6 +8,7 @@ pub mod curves;
 pub mod funnel;
 pub mod timeline;
 pub mod view_box;
+pub mod win_rates;
 
 use crate::import::timestamp::format_iso;
 use crate::map::svg::esc;

@@ -6,9 +6,12 @@
 //! screen's sources (kept files, previews, imports, merges) in [`sources`]; an object-centric
 //! log (kept, mapped, flattened) in [`ocel`]; the Model card's discovery and conformance
 //! checks on the process view in [`model`]; the lead
-//! table, training and scoring in [`leads`]; the Recommendations screen's clickstream and model
-//! in [`reco`] (that screen runs its own instance of this worker).
+//! table, training and scoring in [`leads`]; the Leads screen's activity log and its mining in
+//! [`activities`] (on an instance of its own); the Recommendations screen's clickstream and
+//! model in [`reco`] (that screen runs its own instance of this worker).
 
+#[path = "analysis_worker/activities.rs"]
+mod activities;
 #[path = "analysis_worker/cases.rs"]
 mod cases;
 #[path = "analysis_worker/leads.rs"]
@@ -127,6 +130,24 @@ fn handle(
             lead(leads::train(job, &request, &js_sys::Date::now, &progress))
         }
         ToWorker::LeadsScore { job, name } => lead(leads::score(job, name, &payload())),
+        ToWorker::LeadsTableBytes { job } => lead(leads::bytes_reply(job)),
+        // --- sales activities (the Leads screen's activity worker; `ActivitiesOpen`: main)
+        ToWorker::ActivitiesDemo { job, rows, seed } => (activities::demo(job, rows, seed), None),
+        ToWorker::ActivitiesMine { job, request } => {
+            let post = |p| post_with(scope, &p, None);
+            let reply = activities::mine(job, &request, &payload(), &now_ms, &post);
+            (reply, None)
+        }
+        ToWorker::ActivitiesOpen {
+            job,
+            name,
+            options,
+            outcome,
+            id,
+        } => (
+            activities::open_in_process(job, &name, &payload(), &options, &outcome, &id),
+            None,
+        ),
         // --- recommendations
         ToWorker::RecoDemo {
             job,

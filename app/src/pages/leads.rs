@@ -1,9 +1,12 @@
 //! The Leads screen: open a lead table (the synthetic demo CRM or a CSV), choose the outcome,
 //! value and excluded columns, train in the worker, compare the ranking with the rules people
-//! would otherwise use, download the model artifact, and rank new leads with it.
+//! would otherwise use, download the model artifact, and rank new leads with it; beside the
+//! table, mine the leads' sales activity log ([`activities`], issue 19).
 //!
 //! Every number comes from spur-core in the worker (`worker_client::leads`); this file holds the
 //! screen's state and wires the controls.
+
+mod activities;
 
 use crate::components::leads_results::TrainedView;
 use crate::components::leads_scores::ScoresView;
@@ -283,6 +286,7 @@ pub fn LeadsPage() -> impl IntoView {
         {move || table.get().map(|t| view! {
             <ColumnsForm table=t outcome value exclude busy on_outcome=choose_outcome on_train=train />
         })}
+        <activities::ActivityLog table />
         {move || trained.get().map(|t| view! {
             <TrainedView result=t.result.clone() wall_seconds=t.wall_seconds />
             <section class="card" id="leads-model">

@@ -12,6 +12,7 @@ mod report;
 pub(crate) mod sources;
 
 use crate::components::summary_view::SummaryView;
+use crate::handoff::ToProcess;
 use crate::latest::{Latest, Ticket};
 use crate::pages::process::ProcessPage;
 use crate::protocol::sources::{Preview, SourceFormat, SourceInfo, SourceSpec};
@@ -24,6 +25,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use report::{ImportNotes, MergeReportView};
 use spur_core::import::{ImportOptions, Mapping};
+use spur_core::recipe::Step;
 use spur_core::summary::Summary;
 use spur_core::toolkit::merge::{MergeOptions, MergeReport};
 use wasm_bindgen::JsCast;
@@ -78,6 +80,8 @@ enum State {
         merge: Option<Box<MergeReport>>,
         /// The object-centric log this one was flattened from (still in the worker).
         ocel: Option<Box<Opened>>,
+        /// The recipe's first steps after the import (a log handed over by another screen).
+        steps: Vec<Step>,
     },
     Failed(ErrorDto),
 }
@@ -125,6 +129,7 @@ pub fn LoadPage() -> impl IntoView {
                     import: None,
                     merge: None,
                     ocel: None,
+                    steps: Vec::new(),
                 },
                 Err(e) => State::Failed(e),
             });
@@ -171,6 +176,7 @@ pub fn LoadPage() -> impl IntoView {
                     import: mapping,
                     merge: None,
                     ocel: None,
+                    steps: Vec::new(),
                 },
                 Err(e) => State::Failed(e),
             });
@@ -236,6 +242,7 @@ pub fn LoadPage() -> impl IntoView {
                     import: None,
                     merge: None,
                     ocel: Some(from),
+                    steps: Vec::new(),
                 },
                 Err(e) => State::Failed(e),
             });
@@ -361,6 +368,7 @@ pub fn LoadPage() -> impl IntoView {
                     import: None,
                     merge: Some(Box::new(done.report)),
                     ocel: None,
+                    steps: Vec::new(),
                 },
                 Err(e) => State::Failed(e),
             });
@@ -400,6 +408,25 @@ pub fn LoadPage() -> impl IntoView {
                 .into(),
         ));
     };
+
+    // A log another screen opened in the main worker (the Leads screen's activity log): show it
+    // as loaded, starting the recipe with the steps it asked for; any job here is overtaken.
+    if let Some(to_process) = use_context::<ToProcess>() {
+        Effect::new(move |_| {
+            let Some(h) = to_process.0.get() else { return };
+            current.invalidate();
+            rows.set(Vec::new());
+            set_state.set(State::Loaded {
+                name: h.name,
+                summary: h.summary,
+                notes: h.notes,
+                import: h.import,
+                merge: None,
+                ocel: None,
+                steps: h.steps,
+            });
+        });
+    }
 
     let busy = move || matches!(state.get(), State::Working(_));
     view! {
@@ -443,7 +470,7 @@ pub fn LoadPage() -> impl IntoView {
             }
             State::Sources => view! { <sources::SourceList rows entity closes on_merge=merge_now /> }.into_any(),
             State::Ocel(opened) => view! { <ocel::OcelView opened=*opened on_flatten=flatten_on /> }.into_any(),
-            State::Loaded { name, summary, notes, import, merge, ocel } => {
+            State::Loaded { name, summary, notes, import, merge, ocel, steps } => {
                 let activities = summary.activities.iter().map(|a| a.name.clone()).collect();
                 let back = ocel.map(|opened| {
                     let target = State::Ocel(opened);
@@ -458,7 +485,7 @@ pub fn LoadPage() -> impl IntoView {
                     <SummaryView name summary />
                     {merge.map(|report| view! { <MergeReportView report=*report /> })}
                     <ImportNotes notes />
-                    <ProcessPage activities import />
+                    <ProcessPage activities import steps />
                 }.into_any()
             }
             State::Failed(e) => view! {

@@ -38,6 +38,9 @@ pub fn ProcessPage(
     activities: Vec<String>,
     /// The column roles the log was read with: the recipe's first (`import`) step.
     import: Option<Mapping>,
+    /// The recipe's next steps (from a screen that handed the log over, e.g. won leads only).
+    #[prop(optional)]
+    steps: Vec<Step>,
 ) -> impl IntoView {
     let ctx = ProcessCtx::new(
         Recipe {
@@ -50,6 +53,7 @@ pub fn ProcessPage(
                     op: Op::Import { mapping },
                 })
                 .into_iter()
+                .chain(steps)
                 .collect(),
         },
         activities,

@@ -499,6 +499,33 @@ pub fn mine_with_progress(
     })
 }
 
+/// `log` with the case attribute `attribute` set to `won` or `lost` from `outcomes` (the first
+/// row of a repeated id counts, as in [`mine`]); cases that match no lead have none, and an
+/// attribute of that name is replaced. This is how a shell opens the activity log in the
+/// process view "filtered to won (lost) leads": the toolkit's case-attribute filter and the
+/// won-vs-lost comparison then work on it like on any case attribute.
+pub fn with_outcome_attribute(
+    mut log: EventLog,
+    outcomes: &[(String, bool)],
+    attribute: &str,
+) -> EventLog {
+    use crate::log::{Column, ColumnType, Value};
+    let mut by_id: HashMap<&str, bool> = HashMap::with_capacity(outcomes.len());
+    for (id, won) in outcomes {
+        by_id.entry(id.as_str()).or_insert(*won);
+    }
+    let mut column = Column::new(attribute, ColumnType::Str);
+    for (case, id) in log.case_ids().iter().enumerate() {
+        if let Some(&won) = by_id.get(id) {
+            column.set(case, Value::Str(if won { "won" } else { "lost" }));
+        }
+    }
+    column.pad_to(log.num_cases());
+    log.case_attrs.retain(|c| c.name() != attribute);
+    log.case_attrs.push(column);
+    log
+}
+
 /// Refuse `leads` of which `won` are won when they are all won or all lost.
 fn one_outcome(leads: u64, won: u64) -> Result<(), ActivityError> {
     if won == 0 || won == leads {

@@ -295,3 +295,25 @@ fn score_csv(m: &LeadModel, name: &str, bytes: &[u8]) -> Result<(LeadsScored, Ve
         csv,
     ))
 }
+
+/// `f` of the kept lead table's bytes, or the "no table" error.
+pub fn table_bytes<R>(f: impl FnOnce(&[u8]) -> R) -> Result<R, ErrorDto> {
+    STATE.with(|s| match &s.borrow().table {
+        Some((_, bytes)) => Ok(f(bytes)),
+        None => Err(no_table()),
+    })
+}
+
+/// The kept lead table's bytes, to mine an activity log against it on the activity worker.
+pub fn bytes_reply(job: JobId) -> Reply {
+    STATE.with(|s| match &s.borrow().table {
+        Some((name, bytes)) => (
+            FromWorker::Bytes {
+                job,
+                name: name.clone(),
+            },
+            Some(bytes.clone()),
+        ),
+        None => failed(job, no_table()),
+    })
+}

@@ -22,7 +22,7 @@ use std::cell::RefCell;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Lines of the import report shown per source.
-const NOTES_PER_SOURCE: usize = 5;
+pub(crate) const NOTES_PER_SOURCE: usize = 5;
 
 struct Source {
     name: String,
@@ -478,7 +478,7 @@ pub fn read_source(
         let src = s.get(index).ok_or_else(|| {
             error(
                 "no_source",
-                format!("no clickstream is loaded (source {index}; the worker was restarted?): open the demo shop or choose the file again"),
+                format!("no file is loaded in this worker (source {index}; was it restarted?): open the demo or choose the file again"),
             )
         })?;
         let span = Span {

@@ -365,3 +365,30 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn outcome_attribute_marks_won_and_lost_and_leaves_unknown_cases_empty() {
+    let csv = "case,activity,timestamp,outcome\n\
+               a,x,2024-01-01T00:00:00Z,old\nb,x,2024-01-01T00:00:00Z,old\n\
+               c,x,2024-01-01T00:00:00Z,old\n";
+    let mut options = ImportOptions::default();
+    options.mapping.case_attributes = vec!["outcome".into()];
+    let log = import_bytes("t.csv", csv.as_bytes(), &options)
+        .expect("valid")
+        .0;
+    let out = with_outcome_attribute(
+        log,
+        &pairs(&[("a", true), ("b", false), ("a", false)]),
+        "outcome",
+    );
+    let column = out.case_attribute("outcome").expect("set");
+    let values: Vec<String> = (0..out.num_cases())
+        .map(|c| column.get(c).map(|v| v.to_string()).unwrap_or_default())
+        .collect();
+    assert_eq!(values, ["won", "lost", ""]);
+    assert_eq!(
+        out.case_attributes().len(),
+        1,
+        "the old attribute is replaced"
+    );
+}
