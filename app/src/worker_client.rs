@@ -70,6 +70,40 @@ pub enum Lane {
 
 thread_local! {
     static CLIENTS: RefCell<[Option<Rc<Client>>; 3]> = const { RefCell::new([None, None, None]) };
+    /// Lanes whose page is giving a restarted worker its sources back, with the calls waiting.
+    static HELD: RefCell<[Option<Vec<oneshot::Sender<()>>>; 3]> = const { RefCell::new([None, None, None]) };
+}
+
+/// Hold calls that read a lane's sources (previews) until [`release`]: after a restart the page
+/// sends the sources again in several round trips, and a preview asked meanwhile would find an
+/// empty worker.
+pub fn hold(lane: Lane) {
+    HELD.with(|h| {
+        h.borrow_mut()[lane as usize].get_or_insert_with(Vec::new);
+    });
+}
+
+/// The lane's sources are back (or could not be): the held calls go on.
+pub fn release(lane: Lane) {
+    if let Some(waiting) = HELD.with(|h| h.borrow_mut()[lane as usize].take()) {
+        for w in waiting {
+            let _ = w.send(());
+        }
+    }
+}
+
+/// Wait while `lane` is held.
+async fn ready(lane: Lane) {
+    let wait = HELD.with(|h| {
+        h.borrow_mut()[lane as usize].as_mut().map(|waiting| {
+            let (tx, rx) = oneshot::channel();
+            waiting.push(tx);
+            rx
+        })
+    });
+    if let Some(rx) = wait {
+        let _ = rx.await;
+    }
 }
 
 fn client() -> Result<Rc<Client>, ErrorDto> {

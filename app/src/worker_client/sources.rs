@@ -61,6 +61,7 @@ pub async fn preview(
     options: ImportOptions,
     entity: String,
 ) -> Result<Preview, ErrorDto> {
+    super::ready(lane).await;
     let (reply, _) = client_on(lane)?
         .call_with(
             |job| ToWorker::SourcePreview {

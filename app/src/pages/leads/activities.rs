@@ -295,10 +295,13 @@ pub fn ActivityLog(
         // The fresh worker gets the log back at once, so the preview editor keeps working; a
         // run or a handoff started before that has come sends it again (harmless: one source).
         resend.set_value(true);
+        // Previews asked before the log is back wait for it.
+        crate::worker_client::hold(Lane::Activities);
         spawn_local(async move {
             if send_again(origin.get_value()).await.is_ok() {
                 resend.set_value(false);
             }
+            crate::worker_client::release(Lane::Activities);
         });
         status.set(Status::Idle);
         note.set(Some(
