@@ -1,10 +1,11 @@
-//! `spur stats DATASET --engine duckdb`: the statistics of a Parquet dataset computed by an SQL
-//! engine instead of in memory (issue 18), for logs bigger than this machine's memory.
+//! `spur stats DATASET --engine duckdb|spark`: the statistics of a Parquet dataset computed by
+//! an SQL engine instead of in memory (issue 18), for logs bigger than this machine's memory.
 //!
 //! Core's `sql` module writes the queries and reads the answers; this adapter only moves text
-//! between it and the engine: it asks DuckDB (its CLI, `duckdb -json`, from the PyPI package
-//! `duckdb-cli` that `scripts/setup.sh` installs into `.tools/`) for the dataset's schema and
-//! metadata, then runs the whole plan in one process and splits the JSON arrays it prints.
+//! between it and the engine: it asks the engine for the dataset's schema and metadata, then
+//! runs the whole plan and hands the JSON rows back to core. DuckDB runs as its CLI (`duckdb
+//! -json`, from the PyPI package `duckdb-cli` that `scripts/setup.sh` installs into `.tools/`),
+//! one process per script; Spark runs in one PySpark driver per command (`engine/spark.rs`).
 
 use spur_core::import::Mapping;
 use spur_core::mining::{Dfg, Stats};
@@ -13,11 +14,52 @@ use spur_core::toolkit::filter::Filter;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+pub mod spark;
+
 /// The engines `--engine` accepts.
-pub const ENGINES: &str = "duckdb";
+pub const ENGINES: &str = "duckdb, spark";
+
+/// Which engine, as the command line names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Choice {
+    DuckDb,
+    /// Spark on a master URL (`local[*]`, `spark://host:port`, …).
+    Spark {
+        master: String,
+    },
+}
+
+impl Choice {
+    /// `--engine NAME` with `--master` (Spark only); the message is the usage error.
+    pub fn parse(name: &str, master: Option<String>) -> Result<Choice, String> {
+        match (name, master) {
+            ("duckdb", None) => Ok(Choice::DuckDb),
+            ("duckdb", Some(_)) => Err("--master is for --engine spark".into()),
+            ("spark", master) => Ok(Choice::Spark {
+                master: master.unwrap_or_else(|| spark::DEFAULT_MASTER.to_string()),
+            }),
+            (other, _) => Err(format!("--engine takes one of: {ENGINES} (got `{other}`)")),
+        }
+    }
+}
 
 /// How to install DuckDB, for the error when it is missing.
 const INSTALL: &str = "install it with `bash scripts/setup.sh` (into .tools/) or `pip install duckdb-cli`, or point SPUR_DUCKDB at a duckdb binary";
+
+/// Where a project's `.tools/` may be: this directory and the `spur` binary's (and above).
+fn project_roots() -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = Vec::new();
+    if let Ok(d) = std::env::current_dir() {
+        roots.push(d);
+    }
+    if let Some(d) = std::env::current_exe()
+        .ok()
+        .and_then(|e| e.parent().map(Path::to_path_buf))
+    {
+        roots.push(d);
+    }
+    roots
+}
 
 /// The DuckDB CLI: `$SPUR_DUCKDB`, else `duckdb` on PATH, else `.tools/bin/duckdb` in this
 /// directory or above it, or above the `spur` binary (a build inside the project).
@@ -32,17 +74,7 @@ pub fn find_duckdb() -> Option<PathBuf> {
     {
         return Some(p);
     }
-    let mut roots: Vec<PathBuf> = Vec::new();
-    if let Ok(d) = std::env::current_dir() {
-        roots.push(d);
-    }
-    if let Some(d) = std::env::current_exe()
-        .ok()
-        .and_then(|e| e.parent().map(Path::to_path_buf))
-    {
-        roots.push(d);
-    }
-    roots
+    project_roots()
         .iter()
         .flat_map(|r| r.ancestors())
         .map(|d| d.join(".tools/bin/duckdb"))
@@ -77,82 +109,160 @@ fn dataset_path(path: &str) -> String {
     }
 }
 
-/// The answers DuckDB gives to core's statistics plan plus `extra` queries over the Parquet
-/// dataset at `path`, and the roles it found. Errors are the messages to show after
-/// `spur: PATH: ` (missing engine, missing or mistyped column, engine failure).
-pub fn answers_duckdb(
+/// An engine ready to answer: DuckDB's CLI, or a running Spark session (started once per
+/// command, reused for every dataset).
+pub enum Engine {
+    DuckDb(PathBuf),
+    Spark(Box<spark::Session>),
+}
+
+/// What a plan needs from the engine's description of a dataset.
+struct Plan {
+    roles: sql::Roles,
+    statements: Vec<String>,
+    queries: Vec<sql::Query>,
+}
+
+fn plan(
+    dialect: Dialect,
     path: &str,
+    columns: &[(String, String)],
+    start: Option<&str>,
     mapping: &Mapping,
     filters: &[Filter],
     extra: Vec<sql::Query>,
-) -> Result<(Answers, sql::Roles), String> {
-    let duckdb = find_duckdb().ok_or_else(|| format!("DuckDB is not installed; {INSTALL}"))?;
-    let dialect = Dialect::DuckDb;
-    let glob = dialect.string(&dataset_path(path));
-    let probe = format!(
-        "DESCRIBE SELECT * FROM read_parquet({glob});\n\
-         SELECT decode(value) AS v FROM parquet_kv_metadata({glob}) WHERE decode(key) = 'spur:start_timestamp';\n"
-    );
-    let answers = run_duckdb(&duckdb, &probe)?;
-    let [schema, meta] = answers.as_slice() else {
-        return Err("DuckDB did not describe the dataset".into());
-    };
-    let columns: Vec<(String, String)> = schema
-        .iter()
-        .filter_map(|r| {
-            Some((
-                r.get("column_name")?.as_str()?.to_string(),
-                r.get("column_type")?.as_str()?.to_string(),
-            ))
-        })
-        .collect();
-    let start = meta.first().and_then(|r| r.get("v")?.as_str());
-    let roles = sql::resolve(&columns, mapping, start).map_err(|e| e.to_string())?;
-    let source =
-        sql::parquet_source(dialect, &dataset_path(path), &roles).map_err(|e| e.to_string())?;
+) -> Result<Plan, String> {
+    let roles = sql::resolve(columns, mapping, start).map_err(|e| e.to_string())?;
+    let source = sql::parquet_source(dialect, path, &roles).map_err(|e| e.to_string())?;
+    let mut statements = vec![
+        dialect.session_setup().to_string(),
+        sql::events_view(dialect, &source, &roles),
+    ];
+    statements.extend(sql::filter::filter_statements(dialect, filters).map_err(|e| e.to_string())?);
     let mut queries = sql::stats_queries(dialect);
     queries.extend(extra);
-    let mut script = format!(
-        "{};\n{};\n",
-        dialect.session_setup(),
-        sql::events_view(dialect, &source, &roles)
-    );
-    for statement in sql::filter::filter_statements(dialect, filters).map_err(|e| e.to_string())? {
-        script.push_str(&statement);
-        script.push_str(";\n");
-    }
-    for q in &queries {
-        script.push_str(&q.sql);
-        script.push_str(";\n");
-    }
-    let results = run_duckdb(&duckdb, &script)?;
-    if results.len() != queries.len() {
-        return Err(format!(
-            "DuckDB answered {} of {} queries",
-            results.len(),
-            queries.len()
-        ));
-    }
-    let answers: Answers = queries
-        .iter()
-        .map(|q| q.name.to_string())
-        .zip(results)
-        .collect();
-    Ok((answers, roles))
+    Ok(Plan {
+        roles,
+        statements,
+        queries,
+    })
 }
 
-/// Statistics and the DFG with performance of the Parquet dataset at `path`, by DuckDB;
-/// `filters` narrow the events first (the forms `sql::filter` compiles).
-pub fn stats_duckdb(
-    path: &str,
-    mapping: &Mapping,
-    filters: &[Filter],
-) -> Result<(Stats, Dfg), String> {
-    let (answers, roles) = answers_duckdb(path, mapping, filters, Vec::new())?;
-    let stats =
-        sql::assemble::stats(&answers, roles.timestamp.is_some()).map_err(|e| e.to_string())?;
-    let dfg = sql::assemble::dfg(&answers).map_err(|e| e.to_string())?;
-    Ok((stats, dfg))
+impl Engine {
+    /// Find (DuckDB) or start (Spark) the engine `choice` names.
+    pub fn start(choice: &Choice) -> Result<Engine, String> {
+        match choice {
+            Choice::DuckDb => find_duckdb()
+                .map(Engine::DuckDb)
+                .ok_or_else(|| format!("DuckDB is not installed; {INSTALL}")),
+            Choice::Spark { master } => {
+                spark::Session::start(master).map(|s| Engine::Spark(Box::new(s)))
+            }
+        }
+    }
+
+    /// The engine's name, for messages.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Engine::DuckDb(_) => "DuckDB",
+            Engine::Spark(_) => "Spark",
+        }
+    }
+
+    /// The answers to core's statistics plan plus `extra` queries over the Parquet dataset at
+    /// `path`, and the roles found. Errors are the messages to show after `spur: PATH: `
+    /// (missing engine, missing or mistyped column, engine failure).
+    pub fn answers(
+        &mut self,
+        path: &str,
+        mapping: &Mapping,
+        filters: &[Filter],
+        extra: Vec<sql::Query>,
+    ) -> Result<(Answers, sql::Roles), String> {
+        let (plan, results) = match self {
+            Engine::DuckDb(duckdb) => {
+                let dialect = Dialect::DuckDb;
+                let data = dataset_path(path);
+                let glob = dialect.string(&data);
+                let probe = format!(
+                    "DESCRIBE SELECT * FROM read_parquet({glob});\n\
+                     SELECT decode(value) AS v FROM parquet_kv_metadata({glob}) WHERE decode(key) = 'spur:start_timestamp';\n"
+                );
+                let answers = run_duckdb(duckdb, &probe)?;
+                let [schema, meta] = answers.as_slice() else {
+                    return Err("DuckDB did not describe the dataset".into());
+                };
+                let columns: Vec<(String, String)> = schema
+                    .iter()
+                    .filter_map(|r| {
+                        Some((
+                            r.get("column_name")?.as_str()?.to_string(),
+                            r.get("column_type")?.as_str()?.to_string(),
+                        ))
+                    })
+                    .collect();
+                let start = meta.first().and_then(|r| r.get("v")?.as_str());
+                let plan = plan(dialect, &data, &columns, start, mapping, filters, extra)?;
+                let mut script = String::new();
+                for s in &plan.statements {
+                    script.push_str(s);
+                    script.push_str(";\n");
+                }
+                for q in &plan.queries {
+                    script.push_str(&q.sql);
+                    script.push_str(";\n");
+                }
+                let results = run_duckdb(duckdb, &script)?;
+                (plan, results)
+            }
+            Engine::Spark(session) => {
+                let data = spark::dataset_path(path);
+                let (columns, start) = session.describe(&data)?;
+                let plan = plan(
+                    Dialect::Spark,
+                    &data,
+                    &columns,
+                    start.as_deref(),
+                    mapping,
+                    filters,
+                    extra,
+                )?;
+                let sqls: Vec<String> = plan.queries.iter().map(|q| q.sql.clone()).collect();
+                let results = session.run(&plan.statements, &sqls)?;
+                (plan, results)
+            }
+        };
+        if results.len() != plan.queries.len() {
+            return Err(format!(
+                "{} answered {} of {} queries",
+                self.name(),
+                results.len(),
+                plan.queries.len()
+            ));
+        }
+        let answers: Answers = plan
+            .queries
+            .iter()
+            .map(|q| q.name.to_string())
+            .zip(results)
+            .collect();
+        Ok((answers, plan.roles))
+    }
+
+    /// Statistics and the DFG with performance of the Parquet dataset at `path`; `filters`
+    /// narrow the events first (the forms `sql::filter` compiles).
+    pub fn stats(
+        &mut self,
+        path: &str,
+        mapping: &Mapping,
+        filters: &[Filter],
+    ) -> Result<(Stats, Dfg), String> {
+        let (answers, roles) = self.answers(path, mapping, filters, Vec::new())?;
+        let stats =
+            sql::assemble::stats(&answers, roles.timestamp.is_some()).map_err(|e| e.to_string())?;
+        let dfg = sql::assemble::dfg(&answers).map_err(|e| e.to_string())?;
+        Ok((stats, dfg))
+    }
 }
 
 #[cfg(test)]
@@ -220,8 +330,10 @@ mod tests {
                     ..sql::events_over_time_query(1)
                 },
             ];
-            let (answers, _) =
-                answers_duckdb(path, &Default::default(), &[], extra).expect("duckdb");
+            let (answers, _) = Engine::start(&Choice::DuckDb)
+                .expect("duckdb")
+                .answers(path, &Default::default(), &[], extra)
+                .expect("duckdb");
             let dfg = sql::assemble::dfg(&answers).expect("dfg");
             assert_eq!(dfg, mining::dfg_performance(log), "{name}");
             let hourly = sql::assemble::events_over_time(&answers, 3_600_000).expect("rows");
@@ -312,8 +424,10 @@ mod tests {
                 if kept.num_events() > 0 && kept.num_events() < log.num_events() {
                     narrowing += 1;
                 }
-                let (answers, roles) =
-                    answers_duckdb(path, &Default::default(), filters, Vec::new()).expect("duckdb");
+                let (answers, roles) = Engine::start(&Choice::DuckDb)
+                    .expect("duckdb")
+                    .answers(path, &Default::default(), filters, Vec::new())
+                    .expect("duckdb");
                 let got = sql::assemble::stats(&answers, roles.timestamp.is_some()).expect("stats");
                 assert_eq!(got, mining::stats(&kept), "{name}: {filters:?}");
             }
