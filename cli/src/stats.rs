@@ -20,7 +20,8 @@ const HELP: &str = "usage: spur stats LOG [--case C] [--activity A] [--timestamp
   attribute) options override the detected roles. --json prints the pm4py-compatible statistics as JSON.
   --engine duckdb|spark: each DATASET is Parquet (a file, or a folder of them, as `spur
   convert` writes it) and DuckDB or Apache Spark computes the statistics, with the same numbers,
-  without loading it (several datasets: one JSON document each, in order, one engine session).
+  without loading it (several datasets: one JSON document each, in order, one engine session;
+  one that fails is reported on stderr and the rest still answered, exit code 1).
   --master (Spark): local[*] (the default), local[N], or a cluster's spark://HOST:PORT.
   --filter F (repeatable, in order): the statistics of the cases (events) a filter keeps, in
   `spur filter`'s text form (has:A, start:A, end:A, size:2..5, duration:1h..2d, time:…);
@@ -206,12 +207,15 @@ fn run_engine(args: &Args, choice: &crate::engine::Choice) -> anyhow::Result<Exi
             return Ok(ExitCode::from(1));
         }
     };
+    // As `cat`: a dataset that fails is reported and skipped, the others are still answered.
+    let mut failed = false;
     for path in paths {
         let (stats, dfg) = match engine.stats(path, &args.options.mapping, &args.filters) {
             Ok(s) => s,
             Err(e) => {
                 eprintln!("spur: {path}: {e}");
-                return Ok(ExitCode::from(1));
+                failed = true;
+                continue;
             }
         };
         if args.json {
@@ -220,7 +224,11 @@ fn run_engine(args: &Args, choice: &crate::engine::Choice) -> anyhow::Result<Exi
             print!("{}", render_engine(path, engine.name(), &stats, &dfg));
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// The readable summary of an engine's answer (no events in memory: no time span).

@@ -1,9 +1,13 @@
-//! `spur stats DATASET --engine duckdb` (issue 18): for every golden log, the statistics DuckDB
-//! computes from the Parquet `spur convert` writes must print exactly the JSON `spur stats LOG`
-//! prints in memory; bad datasets and a missing engine must be refused with a clear message.
+//! `spur stats DATASET --engine duckdb|spark` (issue 18): for every golden log, the statistics
+//! DuckDB and Spark compute from the Parquet `spur convert` writes must print exactly the JSON
+//! `spur stats LOG` prints in memory; bad datasets and a missing or unreachable engine must be
+//! refused with a clear message.
 //!
-//! DuckDB comes from `bash scripts/setup.sh` (`.tools/bin/duckdb`), `$SPUR_DUCKDB` or PATH.
-//! Without it these tests skip with a message — unless `CI` is set, where that is a failure.
+//! DuckDB comes from `bash scripts/setup.sh` (`.tools/bin/duckdb`), `$SPUR_DUCKDB` or PATH;
+//! Spark from the same script (`.tools/spark-venv`, PySpark on Java 17+) or
+//! `$SPUR_SPARK_PYTHON`. Without them these tests skip with a message — unless `CI` is set,
+//! where that is a failure. Spark's JVM takes seconds to start, so the Spark test asks one
+//! `spur` command (one session) for every golden log and the bad datasets at once.
 
 mod support;
 use support::{fresh_dir, s, spur};
@@ -236,11 +240,212 @@ fn a_missing_engine_says_how_to_install_it() {
     let r = spur(&["stats", "tests/data/small.csv", "--engine", "duckdb"]);
     assert_eq!((r.code, r.stdout.as_str()), (1, ""));
     assert_eq!(r.stderr, "spur: tests/data/small.csv: not a Parquet file; --engine reads Parquet datasets: write one with `spur convert tests/data/small.csv OUT.parquet`\n");
-    let r = spur(&["stats", "tests/data/small.csv", "--engine", "spark"]);
+    let r = spur(&["stats", "tests/data/small.csv", "--engine", "spork"]);
     assert_eq!(r.code, 2);
     assert!(
-        r.stderr.contains("--engine takes one of: duckdb"),
+        r.stderr
+            .contains("--engine takes one of: duckdb, spark (got `spork`)"),
         "{}",
         r.stderr
     );
+    let r = spur(&["stats", s(&parquet), "--master", "local[2]"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("--master needs --engine spark"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// The Python with PySpark the `spur` binary will find (same order as `engine::spark`), and
+/// Java; `None` (a skip, or a failure under CI) when either is missing.
+fn spark() -> Option<PathBuf> {
+    let python = std::env::var_os("SPUR_SPARK_PYTHON")
+        .map(PathBuf::from)
+        .or_else(|| {
+            Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../.tools/spark-venv/bin/python"))
+                .filter(|p| p.is_file())
+        });
+    let java = Command::new("java")
+        .arg("-version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    match python {
+        Some(p) if java => Some(p),
+        _ => {
+            skip("Spark is not installed (run `bash scripts/setup.sh`: PySpark into .tools/spark-venv, Java 17+)");
+            None
+        }
+    }
+}
+
+/// `spur stats` with a Spark python that cannot work, without starting a JVM.
+fn spark_refusal(env: &[(&str, &str)], master: &str) -> (i32, String) {
+    let parquet = fresh_dir("engine-spark-missing").join("small.parquet");
+    assert_eq!(
+        spur(&["convert", "tests/data/small.csv", s(&parquet)]).code,
+        0
+    );
+    let mut command = Command::new(env!("CARGO_BIN_EXE_spur"));
+    command
+        .args([
+            "stats",
+            s(&parquet),
+            "--engine",
+            "spark",
+            "--master",
+            master,
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"));
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let out = command.output().expect("spur runs");
+    assert!(out.stdout.is_empty(), "no numbers on a failure");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn spark_stats_equal_in_memory_stats_on_every_golden_log_and_bad_datasets_are_named() {
+    let (Some(data), Some(_)) = (shared_data(), spark()) else {
+        return;
+    };
+    let started = std::time::Instant::now();
+    let dir = fresh_dir("engine-spark");
+    let mut names: Vec<String> = std::fs::read_dir(data.join("golden"))
+        .expect("golden folder")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter_map(|n| n.strip_suffix(".json").map(str::to_string))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 8, "golden logs: {names:?}");
+    let mut expected = String::new();
+    let mut datasets: Vec<PathBuf> = Vec::new();
+    for name in &names {
+        let log = data.join("eventlogs").join(name);
+        let parquet = dir.join(format!("{name}.parquet"));
+        let r = spur(&["convert", s(&log), s(&parquet)]);
+        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+        let memory = spur(&["stats", s(&log), "--json"]);
+        assert_eq!(memory.code, 0, "{name}: {}", memory.stderr);
+        expected.push_str(&memory.stdout);
+        datasets.push(parquet);
+    }
+    // Bad datasets after the good ones: each is refused by name, the rest still answered.
+    let mut refusals: Vec<&str> = Vec::new();
+    if let Some(duck) = duckdb() {
+        let bad = [
+            (
+                "no-activity.parquet",
+                "SELECT 'c1' AS \"case:concept:name\", TIMESTAMP '2024-01-01 10:00' AS \"time:timestamp\", 0::BIGINT AS __spur_row",
+                "no activity column: looked for `concept:name`, `activity`, `activity_name`, `event` among the columns [`case:concept:name`, `time:timestamp`, `__spur_row`]",
+            ),
+            (
+                "text-time.parquet",
+                "SELECT 'c1' AS \"case\", 'a' AS activity, '2024-01-01 10:00' AS \"timestamp\", 0::BIGINT AS __spur_row",
+                "column `timestamp` (timestamp) has type string; timestamp needs a TIMESTAMP or DATE type (write the dataset with `spur convert LOG OUT.parquet`)",
+            ),
+            (
+                "no-row.parquet",
+                "SELECT 'c1' AS \"case\", 'a' AS activity",
+                "the dataset has no `__spur_row` column, which Spark needs to keep ties in time in file order; write it with `spur convert LOG OUT.parquet`",
+            ),
+        ];
+        for (file, select, message) in bad {
+            let path = dir.join(file);
+            let sql = format!("COPY ({select}) TO '{}' (FORMAT parquet)", s(&path));
+            let out = Command::new(&duck)
+                .args(["-c", &sql])
+                .output()
+                .expect("duckdb");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            datasets.push(path);
+            refusals.push(message);
+        }
+    }
+    let mut args = vec!["stats"];
+    args.extend(datasets.iter().map(|p| s(p)));
+    args.extend(["--engine", "spark", "--master", "local[2]", "--json"]);
+    let r = spur(&args);
+    assert!(
+        r.stdout == expected,
+        "Spark's JSON differs from the in-memory JSON\nstderr: {}",
+        r.stderr
+    );
+    for message in &refusals {
+        assert!(
+            r.stderr.contains(message),
+            "{message}\nstderr: {}",
+            r.stderr
+        );
+    }
+    assert_eq!(r.code, if refusals.is_empty() { 0 } else { 1 });
+    eprintln!(
+        "Spark: {} golden logs and {} bad datasets in {:.1} s",
+        names.len(),
+        refusals.len(),
+        started.elapsed().as_secs_f64()
+    );
+}
+
+#[test]
+fn a_missing_or_unreachable_spark_says_what_is_missing() {
+    // None of these starts a JVM: the driver checks first.
+    let (code, stderr) = spark_refusal(&[("SPUR_SPARK_PYTHON", "/nonexistent/python")], "local[*]");
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("cannot run /nonexistent/python")
+            && stderr.contains("`bash scripts/setup.sh`")
+            && stderr.contains("`pip install pyspark==4.3.0`"),
+        "{stderr}"
+    );
+    let Ok(python3) = which("python3") else {
+        return;
+    };
+    let (code, stderr) = spark_refusal(&[("SPUR_SPARK_PYTHON", &python3)], "local[*]");
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("PySpark is not installed for")
+            && stderr.contains("openjdk-17-jre-headless"),
+        "{stderr}"
+    );
+    let Some(python) = spark() else { return };
+    let (code, stderr) = spark_refusal(
+        &[
+            ("SPUR_SPARK_PYTHON", s(&python)),
+            ("PATH", "/nonexistent"),
+            ("JAVA_HOME", "/nonexistent"),
+        ],
+        "local[*]",
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("Java (17 or newer) is not installed")
+            && stderr.contains("apt-get install openjdk-17-jre-headless"),
+        "{stderr}"
+    );
+    let (code, stderr) = spark_refusal(&[("SPUR_SPARK_PYTHON", s(&python))], "spark://127.0.0.1:9");
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("the Spark master spark://127.0.0.1:9 is not reachable")
+            && stderr.contains("--master local[*]"),
+        "{stderr}"
+    );
+}
+
+/// The absolute path of a program on PATH.
+fn which(program: &str) -> Result<String, ()> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .map(|d| d.join(program))
+        .find(|p| p.is_file())
+        .and_then(|p| p.to_str().map(str::to_string))
+        .ok_or(())
 }

@@ -41,6 +41,10 @@ pub fn find_python() -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// A dataset's columns (`(name, type)` as Spark types them) and the start-timestamp column its
+/// Parquet metadata names.
+pub type Description = (Vec<(String, String)>, Option<String>);
+
 /// A running driver: the JVM with a Spark session, ready for requests.
 pub struct Session {
     child: Child,
@@ -144,6 +148,9 @@ impl Session {
                 "unreachable" => format!(
                     "{message}: start the cluster's master, or give a reachable one with --master spark://HOST:PORT (or --master local[*] to run on this machine)"
                 ),
+                "sql" if message.contains("TIMESTAMP(NANOS") => format!(
+                    "Spark failed: {message}: Spark reads no nanosecond timestamps; rewrite the dataset with `spur convert IN OUT.parquet` (milliseconds)"
+                ),
                 "sql" => format!("Spark failed: {message}"),
                 _ => message.to_string(),
             });
@@ -164,10 +171,7 @@ impl Session {
 
     /// The dataset's columns as Spark types them, and the start-timestamp column its Parquet
     /// metadata names.
-    pub fn describe(
-        &mut self,
-        path: &str,
-    ) -> Result<(Vec<(String, String)>, Option<String>), String> {
+    pub fn describe(&mut self, path: &str) -> Result<Description, String> {
         let answer = self.request(&serde_json::json!({ "schema": path }))?;
         let columns = answer
             .get("columns")

@@ -140,6 +140,10 @@ pub fn filter_statements(dialect: Dialect, filters: &[Filter]) -> Result<Vec<Str
         "{view} spur_events AS SELECT * FROM spur_events_{}",
         flat.len()
     ));
+    if dialect == Dialect::Spark {
+        // Spark's views are plans: without this, every query sorts the whole dataset again.
+        out.push("CACHE TABLE spur_events".into());
+    }
     Ok(out)
 }
 
