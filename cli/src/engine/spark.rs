@@ -57,6 +57,11 @@ pub struct Session {
 impl Session {
     /// Start the driver on `master` and wait until Spark is up.
     pub fn start(master: &str) -> Result<Session, String> {
+        Session::start_with(master, &[])
+    }
+
+    /// [`Session::start`] with extra environment variables for the driver (its settings).
+    pub fn start_with(master: &str, env: &[(&str, &str)]) -> Result<Session, String> {
         let python = find_python().ok_or_else(|| format!("Spark is not installed; {INSTALL}"))?;
         let mut command = Command::new(&python);
         command
@@ -65,7 +70,8 @@ impl Session {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             // The driver's own output is JSON; Python's warnings would only clutter stderr.
-            .env("PYTHONWARNINGS", "ignore");
+            .env("PYTHONWARNINGS", "ignore")
+            .envs(env.iter().copied());
         if master.starts_with("local") && std::env::var_os("SPARK_LOCAL_IP").is_none() {
             // Local mode needs no network: stay on loopback (and skip the hostname warning).
             command.env("SPARK_LOCAL_IP", "127.0.0.1");

@@ -5,6 +5,8 @@
 #   anything failing                     -> {"error": MESSAGE, "kind": KIND}
 # The first line it prints is {"ready": VERSION} or an error. Only JSON goes to the real stdout:
 # file descriptor 1 is pointed at stderr before the JVM starts, so nothing else can corrupt it.
+# Settings: SPUR_SPARK_CONF="key=value,…" (any Spark setting, e.g. spark.driver.memory=8g),
+# SPUR_SPARK_PARTITIONS (shuffle partitions), SPUR_SPARK_TRACE=1 (each statement's time).
 import json, os, shutil, socket, sys, time, warnings
 
 warnings.filterwarnings("ignore")
@@ -68,8 +70,12 @@ def main():
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.jsonGenerator.ignoreNullFields", "false")
-        .config("spark.sql.shuffle.partitions", os.environ.get("SPUR_SPARK_PARTITIONS", "8"))
     )
+    # Local mode: a few shuffle partitions (Spark's 200 cost more than they split on 2 cores);
+    # on a cluster, Spark's default unless SPUR_SPARK_PARTITIONS says otherwise.
+    partitions = os.environ.get("SPUR_SPARK_PARTITIONS") or ("8" if master.startswith("local") else None)
+    if partitions:
+        builder = builder.config("spark.sql.shuffle.partitions", partitions)
     for kv in filter(None, os.environ.get("SPUR_SPARK_CONF", "").split(",")):
         k, _, v = kv.partition("=")
         builder = builder.config(k.strip(), v.strip())
