@@ -140,6 +140,9 @@ fn plan(
     ];
     statements.extend(sql::filter::filter_statements(dialect, filters).map_err(|e| e.to_string())?);
     let mut queries = sql::stats_queries(dialect);
+    if !filters.is_empty() {
+        queries.push(sql::filter::activities_query());
+    }
     queries.extend(extra);
     Ok(Plan {
         roles,
@@ -246,6 +249,9 @@ impl Engine {
             .map(|q| q.name.to_string())
             .zip(results)
             .collect();
+        // What the toolkit refuses in memory is refused here, before any number is shown.
+        sql::filter::check(filters, &answers, plan.roles.timestamp.is_some())
+            .map_err(|e| e.to_string())?;
         Ok((answers, plan.roles))
     }
 

@@ -141,6 +141,16 @@ fn filters_give_the_same_statistics_in_duckdb_and_in_memory() {
         assert!(m.stdout.contains("\"events\": "), "{}", m.stdout);
         assert!(e.stdout == m.stdout, "{filters:?}: DuckDB's JSON differs");
     }
+    // A typo is refused with the in-memory words, never counted as zero cases.
+    let typo = "has:T02 Check confirmation of receit";
+    let m = spur(&["stats", s(&log), "--filter", typo]);
+    let e = spur(&["stats", s(&parquet), "--engine", "duckdb", "--filter", typo]);
+    assert_eq!((m.code, e.code, e.stdout.as_str()), (1, 1, ""));
+    let words = |r: &support::Run| r.stderr.splitn(3, ": ").nth(2).map(str::to_string);
+    assert_eq!(words(&e), words(&m));
+    assert!(e
+        .stderr
+        .contains("(did you mean `T02 Check confirmation of receipt`?)"));
     let r = spur(&[
         "stats",
         s(&parquet),
@@ -242,6 +252,24 @@ fn bad_datasets_are_refused_naming_the_column() {
     assert_eq!(r.code, 1);
     assert!(
         r.stderr.contains("column `case` (case) has type DECIMAL"),
+        "{}",
+        r.stderr
+    );
+    let untimed = write(
+        "untimed.parquet",
+        "SELECT 'c1' AS \"case\", 'a' AS activity",
+    );
+    let r = spur(&[
+        "stats",
+        s(&untimed),
+        "--engine",
+        "duckdb",
+        "--filter",
+        "duration:1h..2d",
+    ]);
+    assert_eq!((r.code, r.stdout.as_str()), (1, ""));
+    assert!(
+        r.stderr.contains("needs timestamps, and this log has none"),
         "{}",
         r.stderr
     );

@@ -69,6 +69,9 @@ pub enum SqlError {
     NoRowColumn { dialect: &'static str },
     #[error("the filter `{filter}` {why}: compute it in memory (without --engine)")]
     Unsupported { filter: String, why: String },
+    /// A filter the toolkit refuses in memory (unknown activity, no timestamps): the message.
+    #[error("{0}")]
+    Filter(String),
     #[error("the engine's answer to `{query}` is not what Spur asked for: {message}")]
     BadAnswer { query: String, message: String },
 }

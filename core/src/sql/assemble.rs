@@ -21,6 +21,11 @@ fn bad(query: &str, message: impl Into<String>) -> SqlError {
     }
 }
 
+/// The error for a query the engine did not answer.
+pub(super) fn no_answer(query: &str) -> SqlError {
+    bad(query, "no answer")
+}
+
 fn rows<'a>(answers: &'a Answers, query: &str) -> Result<&'a [Value], SqlError> {
     answers
         .get(query)

@@ -7,11 +7,62 @@
 //! timestamps matches no time or duration condition, also under `Not`'s negation of it only
 //! as `Not` in memory does); the event-level time range keeps the events in range and
 //! renumbers their positions. Not yet compiled: attributes, variants, directly/eventually
-//! follows, `Between` — they are refused by name. Unknown activities are not checked here
-//! (the engine does not list them): they match nothing.
+//! follows, `Between` — they are refused by name. What the toolkit refuses in memory is
+//! refused here too ([`check`]: unknown activities, time conditions without timestamps), from
+//! the answer to [`activities_query`], so a typo never becomes a count of zero.
 
-use super::{Dialect, SqlError};
-use crate::toolkit::filter::{Filter, TimeMode};
+use super::assemble::Answers;
+use super::{Dialect, Query, SqlError};
+use crate::toolkit::filter::{check_activity, Filter, FilterError, TimeMode};
+
+/// The dataset's activities before any filter (for [`check`]); asked only when filters are.
+pub fn activities_query() -> Query {
+    Query {
+        name: "known_activities",
+        sql: "SELECT DISTINCT a AS k FROM spur_events_0".into(),
+    }
+}
+
+/// Refuse the filters the toolkit refuses in memory, with its message: an activity the dataset
+/// lacks (from the answer to [`activities_query`]), a time or duration condition on a dataset
+/// without timestamps (`timed`), an empty activity list.
+pub fn check(filters: &[Filter], answers: &Answers, timed: bool) -> Result<(), SqlError> {
+    let known: Vec<String> = match answers.get("known_activities") {
+        Some(rows) => rows
+            .iter()
+            .filter_map(|r| r.get("k")?.as_str().map(str::to_string))
+            .collect(),
+        None if filters.is_empty() => Vec::new(),
+        None => return Err(super::assemble::no_answer("known_activities")),
+    };
+    fn walk(f: &Filter, known: &[String], timed: bool) -> Result<(), FilterError> {
+        match f {
+            Filter::HasActivity { activities, .. }
+            | Filter::StartActivities { activities, .. }
+            | Filter::EndActivities { activities, .. } => {
+                if activities.is_empty() {
+                    return Err(FilterError::Empty {
+                        filter: f.to_string(),
+                        what: "activity",
+                    });
+                }
+                activities.iter().try_for_each(|a| check_activity(known, a))
+            }
+            Filter::TimeRange { .. } | Filter::CaseDuration { .. } if !timed => {
+                Err(FilterError::NoTimestamps {
+                    filter: f.to_string(),
+                })
+            }
+            Filter::Not { filter } => walk(filter, known, timed),
+            Filter::And { filters } => filters.iter().try_for_each(|g| walk(g, known, timed)),
+            _ => Ok(()),
+        }
+    }
+    filters
+        .iter()
+        .try_for_each(|f| walk(f, &known, timed))
+        .map_err(|e| SqlError::Filter(e.to_string()))
+}
 
 /// `c IN (…)` over the activity names.
 fn one_of(dialect: Dialect, activities: &[String]) -> String {
