@@ -130,7 +130,7 @@ fn plan(
     start: Option<&str>,
     mapping: &Mapping,
     filters: &[Filter],
-    extra: Vec<sql::Query>,
+    mut queries: Vec<sql::Query>,
 ) -> Result<Plan, String> {
     let roles = sql::resolve(columns, mapping, start).map_err(|e| e.to_string())?;
     let source = sql::parquet_source(dialect, path, &roles).map_err(|e| e.to_string())?;
@@ -139,11 +139,9 @@ fn plan(
         sql::events_view(dialect, &source, &roles),
     ];
     statements.extend(sql::filter::filter_statements(dialect, filters).map_err(|e| e.to_string())?);
-    let mut queries = sql::stats_queries(dialect);
     if !filters.is_empty() {
         queries.push(sql::filter::activities_query());
     }
-    queries.extend(extra);
     Ok(Plan {
         roles,
         statements,
@@ -182,6 +180,23 @@ impl Engine {
         filters: &[Filter],
         extra: Vec<sql::Query>,
     ) -> Result<(Answers, sql::Roles), String> {
+        let dialect = match self {
+            Engine::DuckDb(_) => Dialect::DuckDb,
+            Engine::Spark(_) => Dialect::Spark,
+        };
+        let mut queries = sql::stats_queries(dialect);
+        queries.extend(extra);
+        self.query(path, mapping, filters, queries)
+    }
+
+    /// The answers to `queries` (and the check of `filters`) over the events `filters` keep.
+    pub fn query(
+        &mut self,
+        path: &str,
+        mapping: &Mapping,
+        filters: &[Filter],
+        queries: Vec<sql::Query>,
+    ) -> Result<(Answers, sql::Roles), String> {
         let (plan, results) = match self {
             Engine::DuckDb(duckdb) => {
                 let dialect = Dialect::DuckDb;
@@ -205,7 +220,7 @@ impl Engine {
                     })
                     .collect();
                 let start = meta.first().and_then(|r| r.get("v")?.as_str());
-                let plan = plan(dialect, &data, &columns, start, mapping, filters, extra)?;
+                let plan = plan(dialect, &data, &columns, start, mapping, filters, queries)?;
                 let mut script = String::new();
                 for s in &plan.statements {
                     script.push_str(s);
@@ -228,7 +243,7 @@ impl Engine {
                     start.as_deref(),
                     mapping,
                     filters,
-                    extra,
+                    queries,
                 )?;
                 let sqls: Vec<String> = plan.queries.iter().map(|q| q.sql.clone()).collect();
                 let results = session.run(&plan.statements, &sqls)?;
@@ -427,15 +442,19 @@ mod tests {
     ) -> usize {
         let mut narrowing = 0;
         for filters in cases {
-            let (kept, _) = filter::apply_all(log, filters).expect("filters apply");
+            let (kept, steps) = filter::apply_all(log, filters).expect("filters apply");
             if kept.num_events() > 0 && kept.num_events() < log.num_events() {
                 narrowing += 1;
             }
+            let extra = vec![sql::filter::steps_query(filters)];
             let (answers, roles) = engine
-                .answers(path, &Default::default(), filters, Vec::new())
+                .answers(path, &Default::default(), filters, extra)
                 .expect("answers");
             let got = sql::assemble::stats(&answers, roles.timestamp.is_some()).expect("stats");
             assert_eq!(got, mining::stats(&kept), "{name}: {filters:?}");
+            // What `spur filter --engine` prints per step.
+            let counted = sql::filter::steps(filters, &answers).expect("steps");
+            assert_eq!(counted, steps, "{name}: {filters:?}");
         }
         narrowing
     }

@@ -170,7 +170,7 @@ fn print_json(stats: &Stats) -> anyhow::Result<()> {
 }
 
 /// Is `path` a Parquet dataset the engines can read? Exit code and message when not.
-fn check_dataset(path: &str) -> Result<(), (u8, String)> {
+pub fn check_dataset(path: &str) -> Result<(), (u8, String)> {
     if !std::path::Path::new(path).exists() {
         return Err((
             2,

@@ -170,6 +170,46 @@ fn filters_give_the_same_statistics_in_duckdb_and_in_memory() {
 }
 
 #[test]
+fn spur_filter_counts_the_same_steps_in_duckdb_and_in_memory() {
+    let (Some(data), Some(_)) = (shared_data(), duckdb()) else {
+        return;
+    };
+    let log = data.join("eventlogs/receipt.xes");
+    let parquet = fresh_dir("engine-filter-steps").join("receipt.parquet");
+    assert_eq!(spur(&["convert", s(&log), s(&parquet)]).code, 0);
+    let filters = [
+        "has:T02 Check confirmation of receipt",
+        "time:2011-01-01..2011-06-01:events",
+        "size:3..6",
+        "end:Confirmation of receipt,T10 Determine necessity to stop indication",
+    ];
+    for json in [true, false] {
+        let mut memory = vec!["filter", s(&log)];
+        let mut engine = vec!["filter", s(&parquet), "--engine", "duckdb"];
+        memory.extend(filters);
+        engine.extend(filters);
+        if json {
+            memory.push("--json");
+            engine.push("--json");
+        }
+        let (m, e) = (spur(&memory), spur(&engine));
+        assert_eq!((m.code, e.code, e.stderr.as_str()), (0, 0, ""));
+        assert_eq!(e.stdout, m.stdout);
+    }
+    let r = spur(&[
+        "filter",
+        s(&parquet),
+        "size:3..6",
+        "--engine",
+        "duckdb",
+        "-o",
+        "x.csv",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("leave out --engine"), "{}", r.stderr);
+}
+
+#[test]
 fn the_machines_time_zone_changes_nothing() {
     // DuckDB's session zone is the machine's; a daylight-saving change must not move durations.
     let (Some(data), Some(_)) = (shared_data(), duckdb()) else {

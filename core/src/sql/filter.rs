@@ -13,7 +13,7 @@
 
 use super::assemble::Answers;
 use super::{Dialect, Query, SqlError};
-use crate::toolkit::filter::{check_activity, Filter, FilterError, TimeMode};
+use crate::toolkit::filter::{check_activity, Filter, FilterError, FilterStep, TimeMode};
 
 /// The dataset's activities before any filter (for [`check`]); asked only when filters are.
 pub fn activities_query() -> Query {
@@ -147,6 +147,82 @@ fn unsupported(filter: &Filter, why: &str) -> SqlError {
     }
 }
 
+/// The filters in the order their statements run (`And` at the top is its filters in order:
+/// an event-level part must renumber first), and after each of `filters` the index of the
+/// table `spur_events_{i}` that holds what it kept.
+fn flatten(filters: &[Filter]) -> (Vec<&Filter>, Vec<usize>) {
+    fn push<'a>(f: &'a Filter, flat: &mut Vec<&'a Filter>) {
+        match f {
+            Filter::And { filters } => filters.iter().for_each(|g| push(g, flat)),
+            other => flat.push(other),
+        }
+    }
+    let mut flat: Vec<&Filter> = Vec::new();
+    let mut ends = Vec::new();
+    for f in filters {
+        push(f, &mut flat);
+        ends.push(flat.len());
+    }
+    (flat, ends)
+}
+
+/// Events and cases before the filters and after each of them (`i` = 0 before, `k` after the
+/// k-th), for [`steps`]: what `spur filter` prints per step.
+pub fn steps_query(filters: &[Filter]) -> Query {
+    let (_, ends) = flatten(filters);
+    let sql = std::iter::once(0)
+        .chain(ends)
+        .enumerate()
+        .map(|(i, table)| {
+            format!(
+                "SELECT {i} AS i, count(*) AS events, count(DISTINCT c) AS cases FROM spur_events_{table}"
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\nUNION ALL ");
+    Query { name: "steps", sql }
+}
+
+/// The steps `toolkit::filter::apply_all` reports, from the answer to [`steps_query`].
+pub fn steps(filters: &[Filter], answers: &Answers) -> Result<Vec<FilterStep>, SqlError> {
+    let q = "steps";
+    let bad = |message: String| SqlError::BadAnswer {
+        query: q.into(),
+        message,
+    };
+    let mut counts = vec![None; filters.len() + 1];
+    let rows = answers
+        .get(q)
+        .ok_or_else(|| super::assemble::no_answer(q))?;
+    for r in rows {
+        let get = |k: &str| {
+            r.get(k)
+                .and_then(serde_json::Value::as_u64)
+                .and_then(|n| usize::try_from(n).ok())
+                .ok_or_else(|| bad(format!("`{k}` is not a count: {r}")))
+        };
+        let slot = counts
+            .get_mut(get("i")?)
+            .ok_or_else(|| bad(format!("no such step: {r}")))?;
+        *slot = Some((get("cases")?, get("events")?));
+    }
+    let counts = counts
+        .into_iter()
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| bad("a step is missing".into()))?;
+    Ok(filters
+        .iter()
+        .zip(counts.windows(2))
+        .map(|(f, w)| FilterStep {
+            filter: f.to_string(),
+            cases_before: w[0].0,
+            cases_after: w[1].0,
+            events_before: w[0].1,
+            events_after: w[1].1,
+        })
+        .collect())
+}
+
 /// The statements that apply `filters` in order to `spur_events_0` and leave the view
 /// `spur_events` (run after [`super::events_view`], before the queries).
 pub fn filter_statements(dialect: Dialect, filters: &[Filter]) -> Result<Vec<String>, SqlError> {
@@ -159,15 +235,7 @@ pub fn filter_statements(dialect: Dialect, filters: &[Filter]) -> Result<Vec<Str
         Dialect::Spark => "CREATE OR REPLACE TEMPORARY VIEW",
     };
     let mut out = Vec::new();
-    // `And` at the top is the filters in order (an event-level part must renumber first).
-    let mut flat: Vec<&Filter> = Vec::new();
-    fn push<'a>(f: &'a Filter, flat: &mut Vec<&'a Filter>) {
-        match f {
-            Filter::And { filters } => filters.iter().for_each(|g| push(g, flat)),
-            other => flat.push(other),
-        }
-    }
-    filters.iter().for_each(|f| push(f, &mut flat));
+    let (flat, _) = flatten(filters);
     for (i, f) in flat.iter().enumerate() {
         let (prev, next) = (format!("spur_events_{i}"), format!("spur_events_{}", i + 1));
         let sql = match f {
