@@ -57,8 +57,9 @@ fn duckdb() -> Option<PathBuf> {
     found
 }
 
-/// Every golden log converted to Parquet (as `spur convert` writes it) with its in-memory
-/// `spur stats --json`, made once for all the tests of this binary (bpic2012 takes seconds).
+/// Every golden log converted to Parquet (as `spur convert` writes it; two also partitioned
+/// into folders) with its in-memory `spur stats --json`, made once for all the tests of this
+/// binary (bpic2012 takes seconds).
 struct Golden {
     names: Vec<String>,
     parquet: Vec<PathBuf>,
@@ -82,6 +83,7 @@ fn golden() -> Option<&'static Golden> {
             assert!(names.len() >= 8, "golden logs: {names:?}");
             let mut memory = String::new();
             let mut parquet = Vec::new();
+            let mut names_too = Vec::new();
             for name in &names {
                 let log = data.join("eventlogs").join(name);
                 let file = dir.join(format!("{name}.parquet"));
@@ -91,7 +93,21 @@ fn golden() -> Option<&'static Golden> {
                 assert_eq!(r.code, 0, "{name}: {}", r.stderr);
                 memory.push_str(&r.stdout);
                 parquet.push(file);
+                // Two logs also as partitioned datasets (a folder of files split by case
+                // hash): the same statistics as the single file.
+                let parts = match name.as_str() {
+                    "receipt.xes" => "4",
+                    "interval_event_log.xes" => "3",
+                    _ => continue,
+                };
+                let folder = dir.join(format!("{name}.parts"));
+                let c = spur(&["convert", s(&log), s(&folder), "--partitions", parts]);
+                assert_eq!(c.code, 0, "{name}: {}", c.stderr);
+                memory.push_str(&r.stdout);
+                parquet.push(folder);
+                names_too.push(format!("{name} in {parts} files"));
             }
+            names.extend(names_too);
             Some(Golden {
                 names,
                 parquet,
@@ -486,7 +502,7 @@ fn spark_stats_equal_in_memory_stats_on_every_golden_log_and_bad_datasets_are_na
     }
     assert_eq!(r.code, if refusals.is_empty() { 0 } else { 1 });
     eprintln!(
-        "Spark: {} golden logs and {} bad datasets in {:.1} s",
+        "Spark: {} datasets (golden logs, two partitioned) and {} bad ones in {:.1} s",
         golden.names.len(),
         refusals.len(),
         started.elapsed().as_secs_f64()
@@ -546,4 +562,45 @@ fn which(program: &str) -> Result<String, ()> {
         .find(|p| p.is_file())
         .and_then(|p| p.to_str().map(str::to_string))
         .ok_or(())
+}
+
+#[test]
+fn convert_partitions_only_into_a_folder_without_parquet() {
+    let dir = fresh_dir("engine-partitions");
+    let folder = dir.join("small");
+    let r = spur(&[
+        "convert",
+        "tests/data/small.csv",
+        s(&folder),
+        "--partitions",
+        "0",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("--partitions takes a number from 1 to 10000"),
+        "{}",
+        r.stderr
+    );
+    let r = spur(&[
+        "convert",
+        "tests/data/small.csv",
+        s(&folder),
+        "--partitions",
+        "3",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let again = spur(&[
+        "convert",
+        "tests/data/small.csv",
+        s(&folder),
+        "--partitions",
+        "3",
+    ]);
+    assert_eq!(again.code, 2);
+    assert!(
+        again.stderr.contains("already holds Parquet files"),
+        "{}",
+        again.stderr
+    );
 }
