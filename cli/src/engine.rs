@@ -341,7 +341,8 @@ mod tests {
         Some((dir, logs))
     }
 
-    /// The DFG with durations and events over time (hourly, and widened from 1 ms buckets).
+    /// The DFG with durations, the activities' first positions and events over time (hourly,
+    /// and widened from 1 ms buckets).
     fn check_dfg_and_time(engine: &mut Engine, name: &str, log: &EventLog, path: &str) {
         let extra = vec![
             sql::events_over_time_query(3_600_000),
@@ -349,12 +350,19 @@ mod tests {
                 name: "over_time_fine",
                 ..sql::events_over_time_query(1)
             },
+            sql::positions_query(),
         ];
         let (answers, _) = engine
             .answers(path, &Default::default(), &[], extra)
             .expect("answers");
         let dfg = sql::assemble::dfg(&answers).expect("dfg");
         assert_eq!(dfg, mining::dfg_performance(log), "{name}");
+        // The process map's node order (what `spur map --engine` adds to the statistics).
+        let mut positions = sql::assemble::positions(&answers).expect("positions");
+        let mut want = spur_core::map::model::first_positions(log);
+        positions.sort_by(|a, b| a.0.cmp(&b.0));
+        want.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(positions, want, "{name}");
         let hourly = sql::assemble::events_over_time(&answers, 3_600_000).expect("rows");
         assert_eq!(hourly, mining::events_over_time(log, 3_600_000), "{name}");
         let mut fine = answers.clone();

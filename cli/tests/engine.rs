@@ -226,6 +226,40 @@ fn spur_filter_counts_the_same_steps_in_duckdb_and_in_memory() {
 }
 
 #[test]
+fn spur_map_draws_the_same_map_from_duckdb_as_in_memory() {
+    let (Some(data), Some(_)) = (shared_data(), duckdb()) else {
+        return;
+    };
+    let dir = fresh_dir("engine-map");
+    for name in ["receipt.xes", "interval_event_log.xes"] {
+        let log = data.join("eventlogs").join(name);
+        let parquet = dir.join(format!("{name}.parquet"));
+        assert_eq!(spur(&["convert", s(&log), s(&parquet)]).code, 0);
+        for extra in [vec!["--json"], vec![], vec!["--json", "--paths", "0.5"]] {
+            let mut memory = vec!["map", s(&log)];
+            let mut engine = vec!["map", s(&parquet), "--engine", "duckdb"];
+            memory.extend(&extra);
+            engine.extend(&extra);
+            let (m, e) = (spur(&memory), spur(&engine));
+            assert_eq!((m.code, e.code), (0, 0), "{name} {extra:?}: {}", e.stderr);
+            assert_eq!(e.stderr, m.stderr, "{name} {extra:?}");
+            assert!(e.stdout == m.stdout, "{name} {extra:?}: the maps differ");
+        }
+    }
+    let parquet = dir.join("receipt.xes.parquet");
+    let r = spur(&[
+        "map",
+        s(&parquet),
+        "--engine",
+        "duckdb",
+        "--activities",
+        "0.5",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("leave out --engine"), "{}", r.stderr);
+}
+
+#[test]
 fn the_machines_time_zone_changes_nothing() {
     // DuckDB's session zone is the machine's; a daylight-saving change must not move durations.
     let (Some(data), Some(_)) = (shared_data(), duckdb()) else {

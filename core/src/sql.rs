@@ -478,6 +478,18 @@ pub fn stats_queries(dialect: Dialect) -> Vec<Query> {
     ]
 }
 
+/// Per activity, the sum over the cases that contain it of the 0-based position of its first
+/// event there (`s`), and those cases (`n`): the process map's node order
+/// ([`crate::map::model::first_positions`] = `s / n`), for [`assemble::positions`].
+pub fn positions_query() -> Query {
+    Query {
+        name: "positions",
+        sql: "SELECT a AS k, sum(f) AS s, count(*) AS n \
+              FROM (SELECT c, a, min(p) - 1 AS f FROM spur_events GROUP BY c, a) x GROUP BY a"
+            .into(),
+    }
+}
+
 /// Events per time bucket of `bucket_ms` milliseconds (`b` = bucket index, `n` = events), for
 /// [`assemble::events_over_time`], which widens buckets as `mining::events_over_time` does.
 pub fn events_over_time_query(bucket_ms: i64) -> Query {
