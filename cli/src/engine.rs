@@ -126,10 +126,10 @@ struct Plan {
 fn plan(
     dialect: Dialect,
     path: &str,
-    columns: &[(String, String)],
-    start: Option<&str>,
+    (columns, start): (&[(String, String)], Option<&str>),
     mapping: &Mapping,
     filters: &[Filter],
+    project: Option<&[String]>,
     mut queries: Vec<sql::Query>,
 ) -> Result<Plan, String> {
     let roles = sql::resolve(columns, mapping, start).map_err(|e| e.to_string())?;
@@ -138,7 +138,16 @@ fn plan(
         dialect.session_setup().to_string(),
         sql::events_view(dialect, &source, &roles),
     ];
-    statements.extend(sql::filter::filter_statements(dialect, filters).map_err(|e| e.to_string())?);
+    match project {
+        Some(activities) => {
+            if !filters.is_empty() {
+                return Err("a projection on activities takes no filters".into());
+            }
+            statements.extend(sql::filter::project_statements(dialect, activities));
+        }
+        None => statements
+            .extend(sql::filter::filter_statements(dialect, filters).map_err(|e| e.to_string())?),
+    }
     if !filters.is_empty() {
         queries.push(sql::filter::activities_query());
     }
@@ -186,15 +195,17 @@ impl Engine {
         };
         let mut queries = sql::stats_queries(dialect);
         queries.extend(extra);
-        self.query(path, mapping, filters, queries)
+        self.query(path, mapping, filters, None, queries)
     }
 
-    /// The answers to `queries` (and the check of `filters`) over the events `filters` keep.
+    /// The answers to `queries` (and the check of `filters`) over the events `filters` keep, or
+    /// (`project`, without filters) over the events of those activities only.
     pub fn query(
         &mut self,
         path: &str,
         mapping: &Mapping,
         filters: &[Filter],
+        project: Option<&[String]>,
         queries: Vec<sql::Query>,
     ) -> Result<(Answers, sql::Roles), String> {
         let (plan, results) = match self {
@@ -220,7 +231,15 @@ impl Engine {
                     })
                     .collect();
                 let start = meta.first().and_then(|r| r.get("v")?.as_str());
-                let plan = plan(dialect, &data, &columns, start, mapping, filters, queries)?;
+                let plan = plan(
+                    dialect,
+                    &data,
+                    (&columns, start),
+                    mapping,
+                    filters,
+                    project,
+                    queries,
+                )?;
                 let mut script = String::new();
                 for s in &plan.statements {
                     script.push_str(s);
@@ -239,10 +258,10 @@ impl Engine {
                 let plan = plan(
                     Dialect::Spark,
                     &data,
-                    &columns,
-                    start.as_deref(),
+                    (&columns, start.as_deref()),
                     mapping,
                     filters,
+                    project,
                     queries,
                 )?;
                 let sqls: Vec<String> = plan.queries.iter().map(|q| q.sql.clone()).collect();
@@ -376,6 +395,36 @@ mod tests {
         );
     }
 
+    /// The statistics of the events of the three most frequent activities (`spur map
+    /// --activities`'s projection) equal those of the sub-log `select_events` keeps.
+    fn check_projection(engine: &mut Engine, name: &str, log: &EventLog, path: &str) {
+        let kept: Vec<String> = mining::activity_counts(log)
+            .into_iter()
+            .take(3)
+            .map(|a| a.0)
+            .collect();
+        let dialect = match engine {
+            Engine::DuckDb(_) => Dialect::DuckDb,
+            Engine::Spark(_) => Dialect::Spark,
+        };
+        let (answers, roles) = engine
+            .query(
+                path,
+                &Default::default(),
+                &[],
+                Some(&kept),
+                sql::stats_queries(dialect),
+            )
+            .expect("answers");
+        let keep: Vec<bool> = log
+            .activity_codes()
+            .iter()
+            .map(|&a| kept.iter().any(|k| k == log.activities().resolve(a)))
+            .collect();
+        let got = sql::assemble::stats(&answers, roles.timestamp.is_some()).expect("stats");
+        assert_eq!(got, mining::stats(&log.select_events(&keep)), "{name}");
+    }
+
     /// Filter lists over `log`: every form `sql::filter` compiles, most of them narrowing.
     fn filter_cases(log: &EventLog) -> Vec<Vec<Filter>> {
         let all = mining::stats(log);
@@ -476,6 +525,7 @@ mod tests {
         };
         for (name, log, path) in &logs {
             check_dfg_and_time(&mut engine, name, log, path);
+            check_projection(&mut engine, name, log, path);
         }
         let _ = std::fs::remove_dir_all(&dir);
     }
@@ -518,6 +568,7 @@ mod tests {
         for (name, log, path) in &logs[1..] {
             check_dfg_and_time(&mut engine, name, log, path);
         }
+        check_projection(&mut engine, logs[1].0, &logs[1].1, &logs[1].2);
         // One log through the forms whose Spark SQL differs from DuckDB's (quoting, min_by,
         // renumbering after the event-level range, NOT over AND); DuckDB runs them all.
         let (name, log, path) = &logs[1];

@@ -182,6 +182,7 @@ fn run_engine(
             input,
             mapping,
             filters,
+            None,
             vec![sql_filter::steps_query(filters)],
         )?;
         sql_filter::steps(filters, &answers).map_err(|e| e.to_string())

@@ -10,8 +10,9 @@
 //!
 //! `--engine duckdb|spark [--master M]`: LOG is a Parquet dataset and the engine computes what
 //! the map is drawn from (activity, start and end counts, the DFG with durations, each
-//! activity's mean first position); core assembles the same map. `--activities` below 1 needs
-//! the log projected on the kept activities: in memory only, for now.
+//! activity's mean first position); core assembles the same map. `--activities` below 1 asks
+//! twice: the whole dataset's counts choose the activities, then the statistics of the events
+//! of those activities alone (as `process_map` projects the log).
 
 use anyhow::Context;
 use spur_core::map::readable::choose;
@@ -106,9 +107,6 @@ fn parse_args(rest: &[String]) -> Result<Args, String> {
         (None, Some(_)) => return Err("--master needs --engine spark".into()),
         (None, None) => None,
     };
-    if args.engine.is_some() && args.map.activity_share < 1.0 {
-        return Err("--activities below 1 projects the log on the kept activities, which --engine does not do yet: leave out --engine".into());
-    }
     match files.as_slice() {
         [p] => args.path = p.clone(),
         _ => return Err(format!("map takes exactly one LOG (got {})", files.len())),
@@ -232,7 +230,26 @@ fn engine_map(
         .answers(path, mapping, &[], vec![sql::positions_query()])
         .map_err(failed)?;
     let core = |e: sql::SqlError| failed(e.to_string());
-    let stats = sql::assemble::stats(&answers, roles.timestamp.is_some()).map_err(core)?;
+    let mut stats = sql::assemble::stats(&answers, roles.timestamp.is_some()).map_err(core)?;
+    let all = stats.activities.clone();
+    let keep = spur_core::map::model::kept_activities(&all, args.map.activity_share);
+    let answers = if keep < all.len() {
+        // The map of the most frequent activities: the events of the others left out.
+        let kept: Vec<String> = all[..keep].iter().map(|a| a.0.clone()).collect();
+        let dialect = match engine {
+            crate::engine::Engine::DuckDb(_) => sql::Dialect::DuckDb,
+            crate::engine::Engine::Spark(_) => sql::Dialect::Spark,
+        };
+        let mut queries = sql::stats_queries(dialect);
+        queries.push(sql::positions_query());
+        let (projected, _) = engine
+            .query(path, mapping, &[], Some(&kept), queries)
+            .map_err(failed)?;
+        stats = sql::assemble::stats(&projected, roles.timestamp.is_some()).map_err(core)?;
+        projected
+    } else {
+        answers
+    };
     let dfg = sql::assemble::dfg(&answers).map_err(core)?;
     let positions = sql::assemble::positions(&answers).map_err(core)?;
     let parts = Parts {
@@ -247,5 +264,5 @@ fn engine_map(
     } else {
         MapOptions::default().path_share
     };
-    Ok(assemble(&stats.activities, &parts, share))
+    Ok(assemble(&all, &parts, share))
 }

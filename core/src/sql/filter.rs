@@ -223,6 +223,36 @@ pub fn steps(filters: &[Filter], answers: &Answers) -> Result<Vec<FilterStep>, S
         .collect())
 }
 
+/// The statements that keep only the events of `activities` in `spur_events_0`, renumbering
+/// each case's positions (as `EventLog::select_events`), and leave the view `spur_events`: the
+/// process map on its most frequent activities (`map::process_map` with an activity share
+/// below 1).
+pub fn project_statements(dialect: Dialect, activities: &[String]) -> Vec<String> {
+    let (table, view) = match dialect {
+        Dialect::DuckDb => ("CREATE TEMP TABLE", "CREATE TEMP VIEW"),
+        Dialect::Spark => (
+            "CREATE OR REPLACE TEMPORARY VIEW",
+            "CREATE OR REPLACE TEMPORARY VIEW",
+        ),
+    };
+    let keep = if activities.is_empty() {
+        "FALSE".to_string()
+    } else {
+        one_of(dialect, activities)
+    };
+    let mut out = vec![
+        format!(
+            "{table} spur_events_1 AS SELECT c, a, t, row_number() OVER (PARTITION BY c ORDER BY p) AS p, \
+             count(*) OVER (PARTITION BY c) AS len FROM spur_events_0 WHERE {keep}"
+        ),
+        format!("{view} spur_events AS SELECT * FROM spur_events_1"),
+    ];
+    if dialect == Dialect::Spark {
+        out.push("CACHE TABLE spur_events".into());
+    }
+    out
+}
+
 /// The statements that apply `filters` in order to `spur_events_0` and leave the view
 /// `spur_events` (run after [`super::events_view`], before the queries).
 pub fn filter_statements(dialect: Dialect, filters: &[Filter]) -> Result<Vec<String>, SqlError> {
