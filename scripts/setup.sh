@@ -68,6 +68,18 @@ if ! have_version "$TOOLS/bin/duckdb" "v$DUCKDB_VERSION"; then
   ln -sf ../duckdb-venv/bin/duckdb "$TOOLS/bin/duckdb"
 fi
 
+# Apache Spark for `spur stats --engine spark` (issue 18): PySpark from PyPI in a venv under
+# .tools/ (the wheel bundles Spark's jars; about a minute, once), run on Java 17+ (Debian's JRE,
+# installed only when no `java` of 17 or newer is there).
+PYSPARK_VERSION=4.3.0
+java_major=$( (java -version 2>&1 || true) | sed -n 's/.* version "\([0-9]*\).*/\1/p' | head -1)
+if [ -z "$java_major" ] || [ "$java_major" -lt 17 ]; then apt_install openjdk-17-jre-headless; fi
+if [ "$("$TOOLS/spark-venv/bin/python" -c 'import pyspark; print(pyspark.__version__)' 2>/dev/null)" != "$PYSPARK_VERSION" ]; then
+  say "installing PySpark $PYSPARK_VERSION (PyPI) into .tools/spark-venv"
+  python3 -m venv "$TOOLS/spark-venv" 2>/dev/null || { apt_install python3-venv; python3 -m venv "$TOOLS/spark-venv"; }
+  "$TOOLS/spark-venv/bin/pip" install --quiet "pyspark==$PYSPARK_VERSION"
+fi
+
 # Node packages: reinstall only when package.json changed since the last install.
 stamp="$ROOT/node_modules/.spur-package-json.sha256"
 want=$(sha256sum "$ROOT/package.json" | cut -d' ' -f1)

@@ -16,6 +16,10 @@ use std::time::Instant;
 const HELP: &str =
     "usage: spur convert IN OUT [--case C] [--activity A] [--timestamp T] [--resource R]
                     [--start-timestamp S] [--delimiter D]
+       spur convert IN FOLDER --partitions N
+  --partitions N: a Parquet dataset for SQL engines (`spur stats FOLDER --engine …`): N files
+       FOLDER/part-NNNNN.parquet split by a hash of the case id (every case in one file), with
+       `__spur_row` numbering the events across the whole log. FOLDER must hold no Parquet yet.
   IN:  a CSV/TSV, XES, XES.gz, Parquet or Arrow IPC event log, or an OCEL file (.jsonocel
        .xmlocel .sqlite, OCEL 1.0 JSON/XML), which converts to OUT.jsonocel (OCEL 2.0 JSON).
   OUT: the format follows the name: .csv .tsv .xes .xes.gz .parquet .arrow .ipc .feather";
@@ -98,7 +102,17 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         println!("{HELP}");
         return Ok(ExitCode::SUCCESS);
     }
-    let (options, rest) = parse_options(args)?;
+    let (options, mut rest) = parse_options(args)?;
+    let mut partitions = None;
+    if let Some(i) = rest.iter().position(|a| a == "--partitions") {
+        let n = rest
+            .get(i + 1)
+            .and_then(|v| v.parse::<usize>().ok())
+            .filter(|&n| (1..=10_000).contains(&n))
+            .with_context(|| format!("--partitions takes a number from 1 to 10000\n\n{HELP}"))?;
+        rest.drain(i..i + 2);
+        partitions = Some(n);
+    }
     if let Some(flag) = rest.iter().find(|a| a.starts_with("--")) {
         bail!("unknown option `{flag}` for `spur convert`\n\n{HELP}");
     }
@@ -108,6 +122,9 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
             rest.len()
         );
     };
+    if let Some(parts) = partitions {
+        return write_partitioned(input, output, &options, parts);
+    }
     // Object-centric inputs (issue 17) convert between OCEL formats.
     if crate::ocel::is_ocel(input, &crate::ocel::head(input)) {
         return crate::ocel::convert(input, output);
@@ -163,6 +180,59 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         out.len(),
         read.log.num_events(),
         read.log.num_cases(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--partitions N`: the log as a folder of Parquet files split by case hash.
+fn write_partitioned(
+    input: &str,
+    folder: &str,
+    options: &ImportOptions,
+    parts: usize,
+) -> anyhow::Result<ExitCode> {
+    let dir = std::path::Path::new(folder);
+    if dir.is_file() {
+        bail!("--partitions writes a folder, and {folder} is a file");
+    }
+    if dir.is_dir() {
+        let has_parquet = std::fs::read_dir(dir)
+            .with_context(|| format!("cannot read {folder}"))?
+            .filter_map(Result::ok)
+            .any(|e| e.path().extension().is_some_and(|x| x == "parquet"));
+        if has_parquet {
+            bail!("{folder} already holds Parquet files; write the dataset to an empty folder");
+        }
+    }
+    let started = Instant::now();
+    let log = match open_log(input, options)? {
+        Ok(log) => log,
+        Err(code) => return Ok(code),
+    };
+    let options = spur_core::arrow::WriteOptions {
+        row_numbers: true,
+        ..Default::default()
+    };
+    let files = match spur_core::arrow::parquet::write_partitioned(&log, &options, parts) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("spur: cannot write {folder}: {e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {folder}"))?;
+    let mut bytes = 0;
+    for (part, data) in &files {
+        let path = dir.join(format!("part-{part:05}.parquet"));
+        std::fs::write(&path, data).with_context(|| format!("cannot write {}", path.display()))?;
+        bytes += data.len();
+    }
+    eprintln!(
+        "spur: wrote {folder}/ ({} Parquet files of {parts}, {bytes} bytes): {} events, {} cases, in {:.2} s",
+        files.len(),
+        log.num_events(),
+        log.num_cases(),
         started.elapsed().as_secs_f64()
     );
     Ok(ExitCode::SUCCESS)

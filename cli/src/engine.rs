@@ -1,10 +1,11 @@
-//! `spur stats DATASET --engine duckdb`: the statistics of a Parquet dataset computed by an SQL
-//! engine instead of in memory (issue 18), for logs bigger than this machine's memory.
+//! `spur stats DATASET --engine duckdb|spark`: the statistics of a Parquet dataset computed by
+//! an SQL engine instead of in memory (issue 18), for logs bigger than this machine's memory.
 //!
 //! Core's `sql` module writes the queries and reads the answers; this adapter only moves text
-//! between it and the engine: it asks DuckDB (its CLI, `duckdb -json`, from the PyPI package
-//! `duckdb-cli` that `scripts/setup.sh` installs into `.tools/`) for the dataset's schema and
-//! metadata, then runs the whole plan in one process and splits the JSON arrays it prints.
+//! between it and the engine: it asks the engine for the dataset's schema and metadata, then
+//! runs the whole plan and hands the JSON rows back to core. DuckDB runs as its CLI (`duckdb
+//! -json`, from the PyPI package `duckdb-cli` that `scripts/setup.sh` installs into `.tools/`),
+//! one process per script; Spark runs in one PySpark driver per command (`engine/spark.rs`).
 
 use spur_core::import::Mapping;
 use spur_core::mining::{Dfg, Stats};
@@ -13,11 +14,52 @@ use spur_core::toolkit::filter::Filter;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+pub mod spark;
+
 /// The engines `--engine` accepts.
-pub const ENGINES: &str = "duckdb";
+pub const ENGINES: &str = "duckdb, spark";
+
+/// Which engine, as the command line names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Choice {
+    DuckDb,
+    /// Spark on a master URL (`local[*]`, `spark://host:port`, …).
+    Spark {
+        master: String,
+    },
+}
+
+impl Choice {
+    /// `--engine NAME` with `--master` (Spark only); the message is the usage error.
+    pub fn parse(name: &str, master: Option<String>) -> Result<Choice, String> {
+        match (name, master) {
+            ("duckdb", None) => Ok(Choice::DuckDb),
+            ("duckdb", Some(_)) => Err("--master is for --engine spark".into()),
+            ("spark", master) => Ok(Choice::Spark {
+                master: master.unwrap_or_else(|| spark::DEFAULT_MASTER.to_string()),
+            }),
+            (other, _) => Err(format!("--engine takes one of: {ENGINES} (got `{other}`)")),
+        }
+    }
+}
 
 /// How to install DuckDB, for the error when it is missing.
 const INSTALL: &str = "install it with `bash scripts/setup.sh` (into .tools/) or `pip install duckdb-cli`, or point SPUR_DUCKDB at a duckdb binary";
+
+/// Where a project's `.tools/` may be: this directory and the `spur` binary's (and above).
+fn project_roots() -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = Vec::new();
+    if let Ok(d) = std::env::current_dir() {
+        roots.push(d);
+    }
+    if let Some(d) = std::env::current_exe()
+        .ok()
+        .and_then(|e| e.parent().map(Path::to_path_buf))
+    {
+        roots.push(d);
+    }
+    roots
+}
 
 /// The DuckDB CLI: `$SPUR_DUCKDB`, else `duckdb` on PATH, else `.tools/bin/duckdb` in this
 /// directory or above it, or above the `spur` binary (a build inside the project).
@@ -32,17 +74,7 @@ pub fn find_duckdb() -> Option<PathBuf> {
     {
         return Some(p);
     }
-    let mut roots: Vec<PathBuf> = Vec::new();
-    if let Ok(d) = std::env::current_dir() {
-        roots.push(d);
-    }
-    if let Some(d) = std::env::current_exe()
-        .ok()
-        .and_then(|e| e.parent().map(Path::to_path_buf))
-    {
-        roots.push(d);
-    }
-    roots
+    project_roots()
         .iter()
         .flat_map(|r| r.ancestors())
         .map(|d| d.join(".tools/bin/duckdb"))
@@ -77,252 +109,201 @@ fn dataset_path(path: &str) -> String {
     }
 }
 
-/// The answers DuckDB gives to core's statistics plan plus `extra` queries over the Parquet
-/// dataset at `path`, and the roles it found. Errors are the messages to show after
-/// `spur: PATH: ` (missing engine, missing or mistyped column, engine failure).
-pub fn answers_duckdb(
-    path: &str,
-    mapping: &Mapping,
-    filters: &[Filter],
-    extra: Vec<sql::Query>,
-) -> Result<(Answers, sql::Roles), String> {
-    let duckdb = find_duckdb().ok_or_else(|| format!("DuckDB is not installed; {INSTALL}"))?;
-    let dialect = Dialect::DuckDb;
-    let glob = dialect.string(&dataset_path(path));
-    let probe = format!(
-        "DESCRIBE SELECT * FROM read_parquet({glob});\n\
-         SELECT decode(value) AS v FROM parquet_kv_metadata({glob}) WHERE decode(key) = 'spur:start_timestamp';\n"
-    );
-    let answers = run_duckdb(&duckdb, &probe)?;
-    let [schema, meta] = answers.as_slice() else {
-        return Err("DuckDB did not describe the dataset".into());
-    };
-    let columns: Vec<(String, String)> = schema
-        .iter()
-        .filter_map(|r| {
-            Some((
-                r.get("column_name")?.as_str()?.to_string(),
-                r.get("column_type")?.as_str()?.to_string(),
-            ))
-        })
-        .collect();
-    let start = meta.first().and_then(|r| r.get("v")?.as_str());
-    let roles = sql::resolve(&columns, mapping, start).map_err(|e| e.to_string())?;
-    let source =
-        sql::parquet_source(dialect, &dataset_path(path), &roles).map_err(|e| e.to_string())?;
-    let mut queries = sql::stats_queries(dialect);
-    queries.extend(extra);
-    let mut script = format!(
-        "{};\n{};\n",
-        dialect.session_setup(),
-        sql::events_view(dialect, &source, &roles)
-    );
-    for statement in sql::filter::filter_statements(dialect, filters).map_err(|e| e.to_string())? {
-        script.push_str(&statement);
-        script.push_str(";\n");
-    }
-    for q in &queries {
-        script.push_str(&q.sql);
-        script.push_str(";\n");
-    }
-    let results = run_duckdb(&duckdb, &script)?;
-    if results.len() != queries.len() {
-        return Err(format!(
-            "DuckDB answered {} of {} queries",
-            results.len(),
-            queries.len()
-        ));
-    }
-    let answers: Answers = queries
-        .iter()
-        .map(|q| q.name.to_string())
-        .zip(results)
-        .collect();
-    Ok((answers, roles))
+/// An engine ready to answer: DuckDB's CLI, or a running Spark session (started once per
+/// command, reused for every dataset).
+pub enum Engine {
+    DuckDb(PathBuf),
+    Spark(Box<spark::Session>),
 }
 
-/// Statistics and the DFG with performance of the Parquet dataset at `path`, by DuckDB;
-/// `filters` narrow the events first (the forms `sql::filter` compiles).
-pub fn stats_duckdb(
+/// What a plan needs from the engine's description of a dataset.
+struct Plan {
+    roles: sql::Roles,
+    statements: Vec<String>,
+    queries: Vec<sql::Query>,
+}
+
+fn plan(
+    dialect: Dialect,
     path: &str,
+    (columns, start): (&[(String, String)], Option<&str>),
     mapping: &Mapping,
     filters: &[Filter],
-) -> Result<(Stats, Dfg), String> {
-    let (answers, roles) = answers_duckdb(path, mapping, filters, Vec::new())?;
-    let stats =
-        sql::assemble::stats(&answers, roles.timestamp.is_some()).map_err(|e| e.to_string())?;
-    let dfg = sql::assemble::dfg(&answers).map_err(|e| e.to_string())?;
-    Ok((stats, dfg))
+    project: Option<&[String]>,
+    mut queries: Vec<sql::Query>,
+) -> Result<Plan, String> {
+    let roles = sql::resolve(columns, mapping, start).map_err(|e| e.to_string())?;
+    let source = sql::parquet_source(dialect, path, &roles).map_err(|e| e.to_string())?;
+    let mut statements = vec![
+        dialect.session_setup().to_string(),
+        sql::events_view(dialect, &source, &roles),
+    ];
+    match project {
+        Some(activities) => {
+            if !filters.is_empty() {
+                return Err("a projection on activities takes no filters".into());
+            }
+            statements.extend(sql::filter::project_statements(dialect, activities));
+        }
+        None => statements
+            .extend(sql::filter::filter_statements(dialect, filters).map_err(|e| e.to_string())?),
+    }
+    if !filters.is_empty() {
+        queries.push(sql::filter::activities_query());
+    }
+    Ok(Plan {
+        roles,
+        statements,
+        queries,
+    })
+}
+
+impl Engine {
+    /// Find (DuckDB) or start (Spark) the engine `choice` names.
+    pub fn start(choice: &Choice) -> Result<Engine, String> {
+        match choice {
+            Choice::DuckDb => find_duckdb()
+                .map(Engine::DuckDb)
+                .ok_or_else(|| format!("DuckDB is not installed; {INSTALL}")),
+            Choice::Spark { master } => {
+                spark::Session::start(master).map(|s| Engine::Spark(Box::new(s)))
+            }
+        }
+    }
+
+    /// The engine's name, for messages.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Engine::DuckDb(_) => "DuckDB",
+            Engine::Spark(_) => "Spark",
+        }
+    }
+
+    /// The answers to core's statistics plan plus `extra` queries over the Parquet dataset at
+    /// `path`, and the roles found. Errors are the messages to show after `spur: PATH: `
+    /// (missing engine, missing or mistyped column, engine failure).
+    pub fn answers(
+        &mut self,
+        path: &str,
+        mapping: &Mapping,
+        filters: &[Filter],
+        extra: Vec<sql::Query>,
+    ) -> Result<(Answers, sql::Roles), String> {
+        let dialect = match self {
+            Engine::DuckDb(_) => Dialect::DuckDb,
+            Engine::Spark(_) => Dialect::Spark,
+        };
+        let mut queries = sql::stats_queries(dialect);
+        queries.extend(extra);
+        self.query(path, mapping, filters, None, queries)
+    }
+
+    /// The answers to `queries` (and the check of `filters`) over the events `filters` keep, or
+    /// (`project`, without filters) over the events of those activities only.
+    pub fn query(
+        &mut self,
+        path: &str,
+        mapping: &Mapping,
+        filters: &[Filter],
+        project: Option<&[String]>,
+        queries: Vec<sql::Query>,
+    ) -> Result<(Answers, sql::Roles), String> {
+        let (plan, results) = match self {
+            Engine::DuckDb(duckdb) => {
+                let dialect = Dialect::DuckDb;
+                let data = dataset_path(path);
+                let glob = dialect.string(&data);
+                let probe = format!(
+                    "DESCRIBE SELECT * FROM read_parquet({glob});\n\
+                     SELECT decode(value) AS v FROM parquet_kv_metadata({glob}) WHERE decode(key) = 'spur:start_timestamp';\n"
+                );
+                let answers = run_duckdb(duckdb, &probe)?;
+                let [schema, meta] = answers.as_slice() else {
+                    return Err("DuckDB did not describe the dataset".into());
+                };
+                let columns: Vec<(String, String)> = schema
+                    .iter()
+                    .filter_map(|r| {
+                        Some((
+                            r.get("column_name")?.as_str()?.to_string(),
+                            r.get("column_type")?.as_str()?.to_string(),
+                        ))
+                    })
+                    .collect();
+                let start = meta.first().and_then(|r| r.get("v")?.as_str());
+                let plan = plan(
+                    dialect,
+                    &data,
+                    (&columns, start),
+                    mapping,
+                    filters,
+                    project,
+                    queries,
+                )?;
+                let mut script = String::new();
+                for s in &plan.statements {
+                    script.push_str(s);
+                    script.push_str(";\n");
+                }
+                for q in &plan.queries {
+                    script.push_str(&q.sql);
+                    script.push_str(";\n");
+                }
+                let results = run_duckdb(duckdb, &script)?;
+                (plan, results)
+            }
+            Engine::Spark(session) => {
+                let data = spark::dataset_path(path);
+                let (columns, start) = session.describe(&data)?;
+                let plan = plan(
+                    Dialect::Spark,
+                    &data,
+                    (&columns, start.as_deref()),
+                    mapping,
+                    filters,
+                    project,
+                    queries,
+                )?;
+                let sqls: Vec<String> = plan.queries.iter().map(|q| q.sql.clone()).collect();
+                let results = session.run(&plan.statements, &sqls)?;
+                (plan, results)
+            }
+        };
+        if results.len() != plan.queries.len() {
+            return Err(format!(
+                "{} answered {} of {} queries",
+                self.name(),
+                results.len(),
+                plan.queries.len()
+            ));
+        }
+        let answers: Answers = plan
+            .queries
+            .iter()
+            .map(|q| q.name.to_string())
+            .zip(results)
+            .collect();
+        // What the toolkit refuses in memory is refused here, before any number is shown.
+        sql::filter::check(filters, &answers, plan.roles.timestamp.is_some())
+            .map_err(|e| e.to_string())?;
+        Ok((answers, plan.roles))
+    }
+
+    /// Statistics and the DFG with performance of the Parquet dataset at `path`; `filters`
+    /// narrow the events first (the forms `sql::filter` compiles).
+    pub fn stats(
+        &mut self,
+        path: &str,
+        mapping: &Mapping,
+        filters: &[Filter],
+    ) -> Result<(Stats, Dfg), String> {
+        let (answers, roles) = self.answers(path, mapping, filters, Vec::new())?;
+        let stats =
+            sql::assemble::stats(&answers, roles.timestamp.is_some()).map_err(|e| e.to_string())?;
+        let dfg = sql::assemble::dfg(&answers).map_err(|e| e.to_string())?;
+        Ok((stats, dfg))
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    //! The parts of the plan `spur stats --json` does not print (the DFG's durations, events
-    //! over time) against `mining`, exactly, on shared logs (skipped without DuckDB or data,
-    //! unless CI is set).
-    use super::*;
-    use spur_core::log::EventLog;
-    use spur_core::mining;
-
-    /// A shared log's name, the log, and its Parquet file.
-    type Dataset = (&'static str, EventLog, String);
-
-    /// Three shared logs in memory and as Parquet with row numbers (as `spur convert` writes
-    /// them) under a temporary folder named after `tag`; `None` (the test skips, unless CI is
-    /// set) without DuckDB or the shared data.
-    fn datasets(tag: &str) -> Option<(PathBuf, Vec<Dataset>)> {
-        let data = std::env::var_os("SPUR_SHARED_DATA")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"));
-        if find_duckdb().is_none() || !data.join("eventlogs").is_dir() {
-            let msg = "SKIPPED: DuckDB (bash scripts/setup.sh) or ../shared/data is missing";
-            assert!(std::env::var_os("CI").is_none(), "{msg}; CI is set");
-            eprintln!("{msg}");
-            return None;
-        }
-        let dir = std::env::temp_dir().join(format!("spur-engine-{tag}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        let options = spur_core::arrow::WriteOptions {
-            row_numbers: true,
-            ..Default::default()
-        };
-        let logs = [
-            "running-example.xes",
-            "receipt.xes",
-            "interval_event_log.xes",
-        ]
-        .into_iter()
-        .map(|name| {
-            let bytes = std::fs::read(data.join("eventlogs").join(name)).expect("log");
-            let log = crate::convert::read_log(name, &bytes, &Default::default())
-                .expect("imports")
-                .log;
-            let parquet = dir.join(format!("{name}.parquet"));
-            let written = spur_core::arrow::parquet::write(&log, &options).expect("parquet");
-            std::fs::write(&parquet, written).expect("written");
-            (name, log, parquet.to_str().expect("utf-8").to_string())
-        })
-        .collect();
-        Some((dir, logs))
-    }
-
-    #[test]
-    fn dfg_durations_and_events_over_time_equal_mining() {
-        let Some((dir, logs)) = datasets("unit") else {
-            return;
-        };
-        for (name, log, path) in &logs {
-            let path = path.as_str();
-            let extra = vec![
-                sql::events_over_time_query(3_600_000),
-                sql::Query {
-                    name: "over_time_fine",
-                    ..sql::events_over_time_query(1)
-                },
-            ];
-            let (answers, _) =
-                answers_duckdb(path, &Default::default(), &[], extra).expect("duckdb");
-            let dfg = sql::assemble::dfg(&answers).expect("dfg");
-            assert_eq!(dfg, mining::dfg_performance(log), "{name}");
-            let hourly = sql::assemble::events_over_time(&answers, 3_600_000).expect("rows");
-            assert_eq!(hourly, mining::events_over_time(log, 3_600_000), "{name}");
-            let mut fine = answers.clone();
-            let rows = fine.remove("over_time_fine").expect("answered");
-            fine.insert("over_time".into(), rows);
-            let widened = sql::assemble::events_over_time(&fine, 1).expect("rows");
-            assert_eq!(
-                widened,
-                mining::events_over_time(log, 1),
-                "{name} (widened)"
-            );
-        }
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-
-    #[test]
-    fn filtered_stats_equal_the_toolkit_filters_in_memory() {
-        use spur_core::toolkit::filter::{self, TimeMode};
-        let Some((dir, logs)) = datasets("filter") else {
-            return;
-        };
-        for (name, log, path) in &logs {
-            let path = path.as_str();
-            let all = mining::stats(log);
-            let (top, first, last) = (
-                all.activities[0].0.clone(),
-                all.start_activities[0].0.clone(),
-                all.end_activities[0].0.clone(),
-            );
-            let (ts, valid) = log.timestamps().expect("timed");
-            let timed: Vec<i64> = (0..ts.len())
-                .filter(|&i| valid.get(i))
-                .map(|i| ts[i])
-                .collect();
-            let (lo, hi) = (
-                timed.iter().copied().min().unwrap_or(0),
-                timed.iter().copied().max().unwrap_or(0),
-            );
-            let (from, to) = (lo + (hi - lo) / 4, lo + 3 * (hi - lo) / 4);
-            let time = |mode| Filter::TimeRange { from, to, mode };
-            let has = |keep| Filter::HasActivity {
-                activities: vec![top.clone()],
-                keep,
-            };
-            let cases: Vec<Vec<Filter>> = vec![
-                vec![has(true)],
-                vec![has(false)],
-                vec![Filter::StartActivities {
-                    activities: vec![first.clone()],
-                    keep: true,
-                }],
-                vec![Filter::EndActivities {
-                    activities: vec![last.clone()],
-                    keep: false,
-                }],
-                vec![Filter::CaseSize {
-                    min: Some(3),
-                    max: Some(6),
-                }],
-                vec![Filter::CaseDuration {
-                    min_ms: Some(60_000),
-                    max_ms: Some(30 * 86_400_000),
-                }],
-                vec![time(TimeMode::Contained)],
-                vec![time(TimeMode::Intersecting)],
-                vec![time(TimeMode::StartedIn)],
-                vec![time(TimeMode::CompletedIn)],
-                vec![time(TimeMode::Events)],
-                vec![Filter::Not {
-                    filter: Box::new(Filter::And {
-                        filters: vec![has(true), time(TimeMode::Contained)],
-                    }),
-                }],
-                vec![
-                    time(TimeMode::Events),
-                    has(true),
-                    Filter::CaseSize {
-                        min: Some(2),
-                        max: None,
-                    },
-                ],
-            ];
-            let mut narrowing = 0;
-            for filters in &cases {
-                let (kept, _) = filter::apply_all(log, filters).expect("filters apply");
-                if kept.num_events() > 0 && kept.num_events() < log.num_events() {
-                    narrowing += 1;
-                }
-                let (answers, roles) =
-                    answers_duckdb(path, &Default::default(), filters, Vec::new()).expect("duckdb");
-                let got = sql::assemble::stats(&answers, roles.timestamp.is_some()).expect("stats");
-                assert_eq!(got, mining::stats(&kept), "{name}: {filters:?}");
-            }
-            // Most filters keep some events but not all, so the equality says something.
-            assert!(
-                narrowing >= 7,
-                "{name}: only {narrowing} filters narrowed the log"
-            );
-        }
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-}
+mod tests;

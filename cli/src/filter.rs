@@ -7,6 +7,10 @@
 //! to the input log (stderr), for the benchmark notes. A filter that does not parse is a usage
 //! error (exit 2, with the accepted forms); one that does not fit the log (unknown activity or
 //! attribute, wrong type) is a refused input (exit 1).
+//!
+//! `--engine duckdb|spark [--master M]`: LOG is a Parquet dataset and the engine counts each
+//! step with core's `sql::filter` (the forms that compile to SQL), printing the same table or
+//! JSON; the events stay in the engine, so `-o` and `--timing` are refused.
 
 use crate::convert::parse_options;
 use anyhow::{bail, Context};
@@ -19,10 +23,12 @@ use std::time::Instant;
 
 const HELP: &str = "usage: spur filter LOG FILTER… [-o OUT] [--json] [--timing]
                    [--case C] [--activity A] [--timestamp T] [--resource R]
+       spur filter DATASET FILTER… --engine duckdb|spark [--master M] [--json]
   Applies the FILTERs in order and prints what each kept; -o writes the filtered log
   (format from OUT's name: .csv .tsv .xes .xes.gz .parquet .arrow). Quote filters for the
   shell, e.g. spur filter log.xes 'has:reset' 'time:2024-01-01..2024-02-01:intersecting'.
-  `spur filter --forms` lists every filter form.";
+  `spur filter --forms` lists every filter form. With --engine, a Parquet dataset's steps are
+  counted by DuckDB or Spark (has/not-has, start/end, size, duration, time: the SQL forms).";
 
 /// What `--json` prints.
 #[derive(Serialize)]
@@ -44,11 +50,14 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     }
     let (options, rest) = parse_options(args)?;
     let (mut json, mut timing, mut output, mut positional) = (false, false, None, Vec::new());
+    let (mut engine, mut master) = (None, None);
     let mut it = rest.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--json" => json = true,
             "--timing" => timing = true,
+            "--engine" => engine = Some(it.next().context("--engine needs a name")?.clone()),
+            "--master" => master = Some(it.next().context("--master needs a URL")?.clone()),
             "-o" | "--output" => output = Some(it.next().context("-o needs a file name")?.clone()),
             s if s.starts_with("--") => bail!("unknown option `{s}` for `spur filter`\n\n{HELP}"),
             _ => positional.push(a.clone()),
@@ -67,6 +76,20 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
+    let engine = match (engine, master) {
+        (Some(e), m) => match crate::engine::Choice::parse(&e, m) {
+            Ok(c) => Some(c),
+            Err(e) => bail!("{e}\n\n{HELP}"),
+        },
+        (None, Some(_)) => bail!("--master needs --engine spark\n\n{HELP}"),
+        (None, None) => None,
+    };
+    if let Some(choice) = engine {
+        if output.is_some() || timing {
+            bail!("-o and --timing need the events in memory: leave out --engine\n\n{HELP}");
+        }
+        return run_engine(input, &options.mapping, &filters, &choice, json);
+    }
     let format = match &output {
         Some(out) => match ExportFormat::from_file_name(out) {
             Some(f) => Some((out.clone(), f)),
@@ -137,6 +160,53 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
             log.num_cases(),
             log.num_events()
         );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--engine`: the engine counts each step over the dataset; the same table or JSON.
+fn run_engine(
+    input: &str,
+    mapping: &spur_core::import::Mapping,
+    filters: &[Filter],
+    choice: &crate::engine::Choice,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    use spur_core::sql::filter as sql_filter;
+    if let Err((code, message)) = crate::stats::check_dataset(input) {
+        eprintln!("{message}");
+        return Ok(ExitCode::from(code));
+    }
+    let counted = crate::engine::Engine::start(choice).and_then(|mut engine| {
+        let (answers, _) = engine.query(
+            input,
+            mapping,
+            filters,
+            None,
+            vec![sql_filter::steps_query(filters)],
+        )?;
+        sql_filter::steps(filters, &answers).map_err(|e| e.to_string())
+    });
+    let steps = match counted {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("spur: {input}: {e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let (cases, events) = steps
+        .last()
+        .map_or((0, 0), |s| (s.cases_after, s.events_after));
+    if json {
+        let report = Report {
+            filters,
+            steps,
+            cases,
+            events,
+        };
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", table(&steps, cases, events));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -7,18 +7,27 @@
 //! Without `--activities`/`--paths` the map opens readable (`spur_core::map::readable`): every
 //! activity and the most frequent paths up to about two per node; stderr then says how many
 //! paths are hidden, and the JSON carries the choice under `readable`.
+//!
+//! `--engine duckdb|spark [--master M]`: LOG is a Parquet dataset and the engine computes what
+//! the map is drawn from (activity, start and end counts, the DFG with durations, each
+//! activity's mean first position); core assembles the same map. `--activities` below 1 asks
+//! twice: the whole dataset's counts choose the activities, then the statistics of the events
+//! of those activities alone (as `process_map` projects the log).
 
 use anyhow::Context;
+use spur_core::map::readable::choose;
 use spur_core::map::{
-    layout_map, process_map, readable_map, render_svg, Layout, LayoutOptions, MapOptions, MapView,
-    ProcessMap, Readable, SvgOptions,
+    assemble, layout_map, process_map, readable_map, render_svg, with_path_share, Layout,
+    LayoutOptions, MapOptions, MapView, Parts, ProcessMap, Readable, SvgOptions,
 };
 use std::process::ExitCode;
 
 const HELP: &str = "usage: spur map LOG [-o OUT.svg] [--activities SHARE] [--paths SHARE]
                 [--view frequency|mean|median|total] [--json]
                 [--case C] [--activity A] [--timestamp T] [--resource R] [--delimiter D]
-  LOG: a CSV/TSV, XES, XES.gz, Parquet or Arrow IPC event log.
+                [--engine duckdb|spark [--master M]]
+  LOG: a CSV/TSV, XES, XES.gz, Parquet or Arrow IPC event log; with --engine, a Parquet
+  dataset (file or folder) whose map DuckDB or Spark computes without loading it.
   Without --activities and --paths the map is readable: every activity, and the most frequent
   paths up to two per node (stderr says how many are hidden); --paths 1 shows every path.
   --activities: keep the most frequent activities covering this share of events (0..1).
@@ -43,6 +52,7 @@ struct Args {
     shares_given: bool,
     view: MapView,
     json: bool,
+    engine: Option<crate::engine::Choice>,
 }
 
 fn share(name: &str, v: Option<&String>) -> Result<f64, String> {
@@ -61,12 +71,16 @@ fn parse_args(rest: &[String]) -> Result<Args, String> {
         shares_given: false,
         view: MapView::Frequency,
         json: false,
+        engine: None,
     };
+    let (mut engine, mut master) = (None, None);
     let mut files = Vec::new();
     let mut it = rest.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--json" => args.json = true,
+            "--engine" => engine = Some(it.next().ok_or("--engine needs a name")?.clone()),
+            "--master" => master = Some(it.next().ok_or("--master needs a URL")?.clone()),
             "-o" | "--out" => args.out = Some(it.next().ok_or("-o needs a file name")?.clone()),
             "--activities" => {
                 args.map.activity_share = share(a, it.next())?;
@@ -88,6 +102,11 @@ fn parse_args(rest: &[String]) -> Result<Args, String> {
             s => files.push(s.to_string()),
         }
     }
+    args.engine = match (engine, master) {
+        (Some(e), m) => Some(crate::engine::Choice::parse(&e, m)?),
+        (None, Some(_)) => return Err("--master needs --engine spark".into()),
+        (None, None) => None,
+    };
     match files.as_slice() {
         [p] => args.path = p.clone(),
         _ => return Err(format!("map takes exactly one LOG (got {})", files.len())),
@@ -108,21 +127,49 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
-    let bytes = std::fs::read(&args.path).with_context(|| format!("reading {}", args.path))?;
-    let read = match crate::convert::read_log(&args.path, &bytes, &options) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("spur map: {}: {e}", args.path);
-            return Ok(ExitCode::from(1));
+    let full = match &args.engine {
+        Some(choice) => match engine_map(&args.path, &options.mapping, choice, &args) {
+            Ok(map) => Some(map),
+            Err((code, e)) => {
+                eprintln!("spur map: {e}");
+                return Ok(ExitCode::from(code));
+            }
+        },
+        None => None,
+    };
+    let read = match full {
+        Some(_) => None,
+        None => {
+            let bytes =
+                std::fs::read(&args.path).with_context(|| format!("reading {}", args.path))?;
+            match crate::convert::read_log(&args.path, &bytes, &options) {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    eprintln!("spur map: {}: {e}", args.path);
+                    return Ok(ExitCode::from(1));
+                }
+            }
         }
     };
-    for note in &read.notes {
+    for note in read.iter().flat_map(|r| &r.notes) {
         eprintln!("{}: {note}", args.path);
     }
     let (map, readable) = if args.shares_given {
-        (process_map(&read.log, &args.map), None)
+        let map = match (&full, &read) {
+            (Some(map), _) => map.clone(),
+            (None, Some(read)) => process_map(&read.log, &args.map),
+            (None, None) => unreachable!("a map comes from an engine or a log"),
+        };
+        (map, None)
     } else {
-        let (map, r) = readable_map(&read.log);
+        let (map, r) = match (&full, &read) {
+            (Some(full), _) => {
+                let r = choose(full);
+                (with_path_share(full, r.options.path_share), r)
+            }
+            (None, Some(read)) => readable_map(&read.log),
+            (None, None) => unreachable!("a map comes from an engine or a log"),
+        };
         if r.paths_shown < r.paths_total {
             eprintln!(
                 "spur map: {} (every activity, the most frequent paths up to two per node); --paths 1 shows all",
@@ -163,4 +210,59 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         print!("{svg}");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The map of the Parquet dataset at `path` from the engine's answers, as `process_map` builds
+/// it in memory (with `--paths`, else every path: the readable choice is made from it); the
+/// error's exit code and message.
+fn engine_map(
+    path: &str,
+    mapping: &spur_core::import::Mapping,
+    choice: &crate::engine::Choice,
+    args: &Args,
+) -> Result<ProcessMap, (u8, String)> {
+    use spur_core::sql;
+    crate::stats::check_dataset(path)
+        .map_err(|(code, m)| (code, m.trim_start_matches("spur: ").to_string()))?;
+    let failed = |e: String| (1, format!("{path}: {e}"));
+    let mut engine = crate::engine::Engine::start(choice).map_err(failed)?;
+    let (answers, roles) = engine
+        .answers(path, mapping, &[], vec![sql::positions_query()])
+        .map_err(failed)?;
+    let core = |e: sql::SqlError| failed(e.to_string());
+    let mut stats = sql::assemble::stats(&answers, roles.timestamp.is_some()).map_err(core)?;
+    let all = stats.activities.clone();
+    let keep = spur_core::map::model::kept_activities(&all, args.map.activity_share);
+    let answers = if keep < all.len() {
+        // The map of the most frequent activities: the events of the others left out.
+        let kept: Vec<String> = all[..keep].iter().map(|a| a.0.clone()).collect();
+        let dialect = match engine {
+            crate::engine::Engine::DuckDb(_) => sql::Dialect::DuckDb,
+            crate::engine::Engine::Spark(_) => sql::Dialect::Spark,
+        };
+        let mut queries = sql::stats_queries(dialect);
+        queries.push(sql::positions_query());
+        let (projected, _) = engine
+            .query(path, mapping, &[], Some(&kept), queries)
+            .map_err(failed)?;
+        stats = sql::assemble::stats(&projected, roles.timestamp.is_some()).map_err(core)?;
+        projected
+    } else {
+        answers
+    };
+    let dfg = sql::assemble::dfg(&answers).map_err(core)?;
+    let positions = sql::assemble::positions(&answers).map_err(core)?;
+    let parts = Parts {
+        activities: &stats.activities,
+        starts: &stats.start_activities,
+        ends: &stats.end_activities,
+        dfg: &dfg,
+        positions: &positions,
+    };
+    let share = if args.shares_given {
+        args.map.path_share
+    } else {
+        MapOptions::default().path_share
+    };
+    Ok(assemble(&all, &parts, share))
 }

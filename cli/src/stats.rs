@@ -14,21 +14,26 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 
 const HELP: &str = "usage: spur stats LOG [--case C] [--activity A] [--timestamp T] [--resource R]
-                  [--start-timestamp S] [--delimiter D] [--json] [--engine duckdb]
-                  [--filter F]…
+                  [--start-timestamp S] [--delimiter D] [--json] [--filter F]…
+       spur stats DATASET… --engine duckdb|spark [--master M] [--json] [--filter F]…
   LOG: a CSV/TSV, XES, XES.gz, Parquet or Arrow IPC event log. The column (or XES
   attribute) options override the detected roles. --json prints the pm4py-compatible statistics as JSON.
-  --engine duckdb: LOG is a Parquet dataset (a file, or a folder of them, as `spur convert`
-  writes it) and DuckDB computes the statistics, with the same numbers, without loading it.
+  --engine duckdb|spark: each DATASET is Parquet (a file, or a folder of them, as `spur
+  convert` writes it) and DuckDB or Apache Spark computes the statistics, with the same numbers,
+  without loading it (several datasets: one JSON document each, in order, one engine session;
+  one that fails is reported on stderr and the rest still answered, exit code 1).
+  --master (Spark): local[*] (the default), local[N], or a cluster's spark://HOST:PORT.
   --filter F (repeatable, in order): the statistics of the cases (events) a filter keeps, in
   `spur filter`'s text form (has:A, start:A, end:A, size:2..5, duration:1h..2d, time:…);
   with --engine, the forms that compile to SQL (attributes and follows: in memory only).";
 
 struct Args {
     path: String,
+    /// With `--engine`, the datasets after the first.
+    more: Vec<String>,
     json: bool,
-    /// `--engine`: an SQL engine computes the statistics (only `duckdb` so far).
-    engine: Option<String>,
+    /// `--engine`: an SQL engine computes the statistics.
+    engine: Option<crate::engine::Choice>,
     /// `--filter`, applied in order before the statistics.
     filters: Vec<Filter>,
     options: ImportOptions,
@@ -38,6 +43,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
     let mut options = ImportOptions::default();
     let mut json = false;
     let mut engine = None;
+    let mut master = None;
     let mut filters = Vec::new();
     let mut files = Vec::new();
     let mut it = args.iter();
@@ -52,16 +58,8 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
                         .map_err(|e| format!("--filter `{text}`: {e}"))?,
                 );
             }
-            "--engine" => {
-                let e = value(a)?;
-                if e != "duckdb" {
-                    return Err(format!(
-                        "--engine takes one of: {} (got `{e}`)",
-                        crate::engine::ENGINES
-                    ));
-                }
-                engine = Some(e);
-            }
+            "--engine" => engine = Some(value(a)?),
+            "--master" => master = Some(value(a)?),
             "--case" => options.mapping.case = Some(value(a)?),
             "--activity" => options.mapping.activity = Some(value(a)?),
             "--timestamp" => options.mapping.timestamp = Some(value(a)?),
@@ -83,15 +81,24 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             s => files.push(s.to_string()),
         }
     }
+    let engine = match (engine, master) {
+        (Some(e), master) => Some(crate::engine::Choice::parse(&e, master)?),
+        (None, Some(_)) => return Err("--master needs --engine spark".into()),
+        (None, None) => None,
+    };
     match files.as_slice() {
-        [path] => Ok(Args {
+        [path, more @ ..] if more.is_empty() || engine.is_some() => Ok(Args {
             path: path.clone(),
+            more: more.to_vec(),
             json,
             engine,
             filters,
             options,
         }),
-        _ => Err(format!("stats takes exactly one LOG (got {})", files.len())),
+        _ => Err(format!(
+            "stats takes exactly one LOG, or with --engine one or more datasets (got {})",
+            files.len()
+        )),
     }
 }
 
@@ -116,8 +123,8 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         }
     };
     let path = &args.path;
-    if args.engine.is_some() {
-        return run_engine(&args);
+    if let Some(choice) = &args.engine {
+        return run_engine(&args, choice);
     }
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {path}"))?;
     let (log, report, stats) = match compute(path, &bytes, &args.options) {
@@ -162,12 +169,13 @@ fn print_json(stats: &Stats) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `--engine duckdb`: the engine reads the dataset; only the summary comes back.
-fn run_engine(args: &Args) -> anyhow::Result<ExitCode> {
-    let path = &args.path;
+/// Is `path` a Parquet dataset the engines can read? Exit code and message when not.
+pub fn check_dataset(path: &str) -> Result<(), (u8, String)> {
     if !std::path::Path::new(path).exists() {
-        eprintln!("spur: cannot read {path}: no such file or folder");
-        return Ok(ExitCode::from(2));
+        return Err((
+            2,
+            format!("spur: cannot read {path}: no such file or folder"),
+        ));
     }
     let is_file = std::path::Path::new(path).is_file();
     // By content alone (an empty name), with core's one detection.
@@ -177,31 +185,58 @@ fn run_engine(args: &Args) -> anyhow::Result<ExitCode> {
         .is_ok()
         && detect("", &head) == LogFormat::Parquet;
     if is_file && !parquet {
-        eprintln!("spur: {path}: not a Parquet file; --engine reads Parquet datasets: write one with `spur convert {path} OUT.parquet`");
-        return Ok(ExitCode::from(1));
+        return Err((1, format!("spur: {path}: not a Parquet file; --engine reads Parquet datasets: write one with `spur convert {path} OUT.parquet`")));
     }
-    let (stats, dfg) = match crate::engine::stats_duckdb(path, &args.options.mapping, &args.filters)
-    {
-        Ok(s) => s,
+    Ok(())
+}
+
+/// `--engine`: the engine reads each dataset; only the summary comes back. One engine session
+/// serves every dataset (Spark's JVM starts once).
+fn run_engine(args: &Args, choice: &crate::engine::Choice) -> anyhow::Result<ExitCode> {
+    let paths: Vec<&String> = std::iter::once(&args.path).chain(&args.more).collect();
+    for path in &paths {
+        if let Err((code, message)) = check_dataset(path) {
+            eprintln!("{message}");
+            return Ok(ExitCode::from(code));
+        }
+    }
+    let mut engine = match crate::engine::Engine::start(choice) {
+        Ok(e) => e,
         Err(e) => {
-            eprintln!("spur: {path}: {e}");
+            eprintln!("spur: {}: {e}", args.path);
             return Ok(ExitCode::from(1));
         }
     };
-    if args.json {
-        print_json(&stats)?;
-    } else {
-        print!("{}", render_engine(path, &stats, &dfg));
+    // As `cat`: a dataset that fails is reported and skipped, the others are still answered.
+    let mut failed = false;
+    for path in paths {
+        let (stats, dfg) = match engine.stats(path, &args.options.mapping, &args.filters) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("spur: {path}: {e}");
+                failed = true;
+                continue;
+            }
+        };
+        if args.json {
+            print_json(&stats)?;
+        } else {
+            print!("{}", render_engine(path, engine.name(), &stats, &dfg));
+        }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// The readable summary of an engine's answer (no events in memory: no time span).
-fn render_engine(path: &str, s: &Stats, dfg: &mining::Dfg) -> String {
+fn render_engine(path: &str, engine: &str, s: &Stats, dfg: &mining::Dfg) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "{path}: {} events, {} cases, {} activities, {} variants (computed by DuckDB)",
+        "{path}: {} events, {} cases, {} activities, {} variants (computed by {engine})",
         s.events,
         s.cases,
         s.activities.len(),

@@ -1,15 +1,23 @@
-//! `spur stats DATASET --engine duckdb` (issue 18): for every golden log, the statistics DuckDB
-//! computes from the Parquet `spur convert` writes must print exactly the JSON `spur stats LOG`
-//! prints in memory; bad datasets and a missing engine must be refused with a clear message.
+//! `spur stats DATASET --engine duckdb|spark` (issue 18): for every golden log, the statistics
+//! DuckDB and Spark compute from the Parquet `spur convert` writes must print exactly the JSON
+//! `spur stats LOG` prints in memory; bad datasets and a missing or unreachable engine must be
+//! refused with a clear message.
 //!
-//! DuckDB comes from `bash scripts/setup.sh` (`.tools/bin/duckdb`), `$SPUR_DUCKDB` or PATH.
-//! Without it these tests skip with a message — unless `CI` is set, where that is a failure.
+//! DuckDB comes from `bash scripts/setup.sh` (`.tools/bin/duckdb`), `$SPUR_DUCKDB` or PATH;
+//! Spark from the same script (`.tools/spark-venv`, PySpark on Java 17+) or
+//! `$SPUR_SPARK_PYTHON`. Without them these tests skip with a message — unless `CI` is set,
+//! where that is a failure. Spark's JVM takes seconds to start, so the Spark test asks one
+//! `spur` command (one session) for every golden log and the bad datasets at once.
 
+/// The Spark tests (one session for every golden log, refusals without a JVM).
+#[path = "engine/spark.rs"]
+mod spark;
 mod support;
 use support::{fresh_dir, s, spur};
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
 fn shared_data() -> Option<PathBuf> {
     let dir = std::env::var_os("SPUR_SHARED_DATA")
@@ -52,33 +60,81 @@ fn duckdb() -> Option<PathBuf> {
     found
 }
 
+/// Every golden log converted to Parquet (as `spur convert` writes it; two also partitioned
+/// into folders) with its in-memory `spur stats --json`, made once for all the tests of this
+/// binary (bpic2012 takes seconds).
+struct Golden {
+    names: Vec<String>,
+    parquet: Vec<PathBuf>,
+    /// The in-memory JSON of every log, one after the other (what `spur stats A B… --engine`
+    /// must print).
+    memory: String,
+}
+
+fn golden() -> Option<&'static Golden> {
+    static GOLDEN: OnceLock<Option<Golden>> = OnceLock::new();
+    GOLDEN
+        .get_or_init(|| {
+            let data = shared_data()?;
+            let dir = fresh_dir("engine-golden");
+            let mut names: Vec<String> = std::fs::read_dir(data.join("golden"))
+                .expect("golden folder")
+                .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .filter_map(|n| n.strip_suffix(".json").map(str::to_string))
+                .collect();
+            names.sort();
+            assert!(names.len() >= 8, "golden logs: {names:?}");
+            let mut memory = String::new();
+            let mut parquet = Vec::new();
+            let mut names_too = Vec::new();
+            for name in &names {
+                let log = data.join("eventlogs").join(name);
+                let file = dir.join(format!("{name}.parquet"));
+                let r = spur(&["convert", s(&log), s(&file)]);
+                assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+                let r = spur(&["stats", s(&log), "--json"]);
+                assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+                memory.push_str(&r.stdout);
+                parquet.push(file);
+                // Two logs also as partitioned datasets (a folder of files split by case
+                // hash): the same statistics as the single file.
+                let parts = match name.as_str() {
+                    "receipt.xes" => "4",
+                    "interval_event_log.xes" => "3",
+                    _ => continue,
+                };
+                let folder = dir.join(format!("{name}.parts"));
+                let c = spur(&["convert", s(&log), s(&folder), "--partitions", parts]);
+                assert_eq!(c.code, 0, "{name}: {}", c.stderr);
+                memory.push_str(&r.stdout);
+                parquet.push(folder);
+                names_too.push(format!("{name} in {parts} files"));
+            }
+            names.extend(names_too);
+            Some(Golden {
+                names,
+                parquet,
+                memory,
+            })
+        })
+        .as_ref()
+}
+
 #[test]
 fn duckdb_stats_equal_in_memory_stats_on_every_golden_log() {
-    let (Some(data), Some(_)) = (shared_data(), duckdb()) else {
+    let (Some(golden), Some(_)) = (golden(), duckdb()) else {
         return;
     };
-    let dir = fresh_dir("engine-golden");
-    let mut names: Vec<String> = std::fs::read_dir(data.join("golden"))
-        .expect("golden folder")
-        .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter_map(|n| n.strip_suffix(".json").map(str::to_string))
-        .collect();
-    names.sort();
-    assert!(names.len() >= 8, "golden logs: {names:?}");
-    for name in &names {
-        let log = data.join("eventlogs").join(name);
-        let parquet = dir.join(format!("{name}.parquet"));
-        let r = spur(&["convert", s(&log), s(&parquet)]);
-        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
-        let memory = spur(&["stats", s(&log), "--json"]);
-        assert_eq!(memory.code, 0, "{name}: {}", memory.stderr);
-        let engine = spur(&["stats", s(&parquet), "--engine", "duckdb", "--json"]);
-        assert_eq!((engine.code, engine.stderr.as_str()), (0, ""), "{name}");
-        assert!(
-            engine.stdout == memory.stdout,
-            "{name}: DuckDB's JSON differs from the in-memory JSON"
-        );
-    }
+    let mut args = vec!["stats"];
+    args.extend(golden.parquet.iter().map(|p| s(p)));
+    args.extend(["--engine", "duckdb", "--json"]);
+    let engine = spur(&args);
+    assert_eq!((engine.code, engine.stderr.as_str()), (0, ""));
+    assert!(
+        engine.stdout == golden.memory,
+        "DuckDB's JSON differs from the in-memory JSON on {:?}",
+        golden.names
+    );
 }
 
 #[test]
@@ -104,6 +160,16 @@ fn filters_give_the_same_statistics_in_duckdb_and_in_memory() {
         assert!(m.stdout.contains("\"events\": "), "{}", m.stdout);
         assert!(e.stdout == m.stdout, "{filters:?}: DuckDB's JSON differs");
     }
+    // A typo is refused with the in-memory words, never counted as zero cases.
+    let typo = "has:T02 Check confirmation of receit";
+    let m = spur(&["stats", s(&log), "--filter", typo]);
+    let e = spur(&["stats", s(&parquet), "--engine", "duckdb", "--filter", typo]);
+    assert_eq!((m.code, e.code, e.stdout.as_str()), (1, 1, ""));
+    let words = |r: &support::Run| r.stderr.splitn(3, ": ").nth(2).map(str::to_string);
+    assert_eq!(words(&e), words(&m));
+    assert!(e
+        .stderr
+        .contains("(did you mean `T02 Check confirmation of receipt`?)"));
     let r = spur(&[
         "stats",
         s(&parquet),
@@ -120,6 +186,74 @@ fn filters_give_the_same_statistics_in_duckdb_and_in_memory() {
         "{}",
         r.stderr
     );
+}
+
+#[test]
+fn spur_filter_counts_the_same_steps_in_duckdb_and_in_memory() {
+    let (Some(data), Some(_)) = (shared_data(), duckdb()) else {
+        return;
+    };
+    let log = data.join("eventlogs/receipt.xes");
+    let parquet = fresh_dir("engine-filter-steps").join("receipt.parquet");
+    assert_eq!(spur(&["convert", s(&log), s(&parquet)]).code, 0);
+    let filters = [
+        "has:T02 Check confirmation of receipt",
+        "time:2011-01-01..2011-06-01:events",
+        "size:3..6",
+        "end:Confirmation of receipt,T10 Determine necessity to stop indication",
+    ];
+    for json in [true, false] {
+        let mut memory = vec!["filter", s(&log)];
+        let mut engine = vec!["filter", s(&parquet), "--engine", "duckdb"];
+        memory.extend(filters);
+        engine.extend(filters);
+        if json {
+            memory.push("--json");
+            engine.push("--json");
+        }
+        let (m, e) = (spur(&memory), spur(&engine));
+        assert_eq!((m.code, e.code, e.stderr.as_str()), (0, 0, ""));
+        assert_eq!(e.stdout, m.stdout);
+    }
+    let r = spur(&[
+        "filter",
+        s(&parquet),
+        "size:3..6",
+        "--engine",
+        "duckdb",
+        "-o",
+        "x.csv",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("leave out --engine"), "{}", r.stderr);
+}
+
+#[test]
+fn spur_map_draws_the_same_map_from_duckdb_as_in_memory() {
+    let (Some(data), Some(_)) = (shared_data(), duckdb()) else {
+        return;
+    };
+    let dir = fresh_dir("engine-map");
+    for name in ["receipt.xes", "interval_event_log.xes"] {
+        let log = data.join("eventlogs").join(name);
+        let parquet = dir.join(format!("{name}.parquet"));
+        assert_eq!(spur(&["convert", s(&log), s(&parquet)]).code, 0);
+        for extra in [
+            vec!["--json"],
+            vec![],
+            vec!["--json", "--paths", "0.5"],
+            vec!["--json", "--activities", "0.6", "--paths", "0.8"],
+        ] {
+            let mut memory = vec!["map", s(&log)];
+            let mut engine = vec!["map", s(&parquet), "--engine", "duckdb"];
+            memory.extend(&extra);
+            engine.extend(&extra);
+            let (m, e) = (spur(&memory), spur(&engine));
+            assert_eq!((m.code, e.code), (0, 0), "{name} {extra:?}: {}", e.stderr);
+            assert_eq!(e.stderr, m.stderr, "{name} {extra:?}");
+            assert!(e.stdout == m.stdout, "{name} {extra:?}: the maps differ");
+        }
+    }
 }
 
 #[test]
@@ -208,6 +342,24 @@ fn bad_datasets_are_refused_naming_the_column() {
         "{}",
         r.stderr
     );
+    let untimed = write(
+        "untimed.parquet",
+        "SELECT 'c1' AS \"case\", 'a' AS activity",
+    );
+    let r = spur(&[
+        "stats",
+        s(&untimed),
+        "--engine",
+        "duckdb",
+        "--filter",
+        "duration:1h..2d",
+    ]);
+    assert_eq!((r.code, r.stdout.as_str()), (1, ""));
+    assert!(
+        r.stderr.contains("needs timestamps, and this log has none"),
+        "{}",
+        r.stderr
+    );
     let r = spur(&["stats", s(&dir.join("nope.parquet")), "--engine", "duckdb"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
 }
@@ -236,11 +388,60 @@ fn a_missing_engine_says_how_to_install_it() {
     let r = spur(&["stats", "tests/data/small.csv", "--engine", "duckdb"]);
     assert_eq!((r.code, r.stdout.as_str()), (1, ""));
     assert_eq!(r.stderr, "spur: tests/data/small.csv: not a Parquet file; --engine reads Parquet datasets: write one with `spur convert tests/data/small.csv OUT.parquet`\n");
-    let r = spur(&["stats", "tests/data/small.csv", "--engine", "spark"]);
+    let r = spur(&["stats", "tests/data/small.csv", "--engine", "spork"]);
     assert_eq!(r.code, 2);
     assert!(
-        r.stderr.contains("--engine takes one of: duckdb"),
+        r.stderr
+            .contains("--engine takes one of: duckdb, spark (got `spork`)"),
         "{}",
         r.stderr
+    );
+    let r = spur(&["stats", s(&parquet), "--master", "local[2]"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("--master needs --engine spark"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn convert_partitions_only_into_a_folder_without_parquet() {
+    let dir = fresh_dir("engine-partitions");
+    let folder = dir.join("small");
+    let r = spur(&[
+        "convert",
+        "tests/data/small.csv",
+        s(&folder),
+        "--partitions",
+        "0",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("--partitions takes a number from 1 to 10000"),
+        "{}",
+        r.stderr
+    );
+    let r = spur(&[
+        "convert",
+        "tests/data/small.csv",
+        s(&folder),
+        "--partitions",
+        "3",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let again = spur(&[
+        "convert",
+        "tests/data/small.csv",
+        s(&folder),
+        "--partitions",
+        "3",
+    ]);
+    assert_eq!(again.code, 2);
+    assert!(
+        again.stderr.contains("already holds Parquet files"),
+        "{}",
+        again.stderr
     );
 }

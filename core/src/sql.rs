@@ -14,8 +14,11 @@
 //! once; medians take the two middle values (numpy's mean of them for an even count). Rows
 //! without a case or an activity are not events (the reader rejects them).
 //!
-//! `filter` compiles the toolkit's case filters and the event time range. Not here yet (issue
-//! 18): the other filters, the Spark adapter's runner, partitioned datasets.
+//! `filter` compiles the toolkit's case filters and the event time range. Both dialects are
+//! checked against `mining` on the shared logs by the CLI's tests (DuckDB 1.5, Spark 4.3 with
+//! ANSI mode on). Spark's plan caches the events table once (`CACHE TABLE`): its views are
+//! plans that every query would otherwise sort again. Not here yet (issue 18): the other
+//! filters.
 
 pub mod assemble;
 pub mod filter;
@@ -28,7 +31,8 @@ use crate::import::Mapping;
 pub enum Dialect {
     /// DuckDB (≥ 1.0).
     DuckDb,
-    /// Apache Spark SQL (≥ 3.1): `unix_millis`, `min_by`, `collect_list` sorted by position.
+    /// Apache Spark SQL (≥ 3.1; tested on 4.3): `unix_millis`, `min_by`, `collect_list` sorted
+    /// by position, `parquet.\`PATH\`` sources.
     Spark,
 }
 
@@ -65,6 +69,9 @@ pub enum SqlError {
     NoRowColumn { dialect: &'static str },
     #[error("the filter `{filter}` {why}: compute it in memory (without --engine)")]
     Unsupported { filter: String, why: String },
+    /// A filter the toolkit refuses in memory (unknown activity, no timestamps): the message.
+    #[error("{0}")]
+    Filter(String),
     #[error("the engine's answer to `{query}` is not what Spur asked for: {message}")]
     BadAnswer { query: String, message: String },
 }
@@ -389,14 +396,16 @@ pub fn events_view(dialect: Dialect, source: &str, roles: &Roles) -> String {
     )
 }
 
-/// The median's two middle values of `d` per group (`partition`, may be empty): columns `lo`
-/// and `hi` (the same for an odd count), as integer milliseconds. Positions are integer
-/// divisions written portably (`/` is real division in Spark and DuckDB).
+/// The median's two middle values of `d` per group (`partition`, may be empty): columns `n`
+/// (rows), `m` (rows with a `d`), `lo` and `hi` (the same for an odd count), as integer
+/// milliseconds, with `min`, `max` and the exact `sum`. Rows without a `d` sort last, so the
+/// first `m` positions are the measured ones, and one pass serves counts and durations alike.
+/// Positions are integer divisions written portably (`/` is real division in Spark and DuckDB).
 fn middle(d: &str, partition: &str, from: &str, group: &str, select: &str) -> String {
     let over = if partition.is_empty() {
-        format!("ORDER BY {d}")
+        format!("ORDER BY {d} NULLS LAST")
     } else {
-        format!("PARTITION BY {partition} ORDER BY {d}")
+        format!("PARTITION BY {partition} ORDER BY {d} NULLS LAST")
     };
     let group_by = if group.is_empty() {
         String::new()
@@ -404,11 +413,11 @@ fn middle(d: &str, partition: &str, from: &str, group: &str, select: &str) -> St
         format!("\nGROUP BY {group}")
     };
     format!(
-        "SELECT {select}count({d}) AS m, \
+        "SELECT {select}count(*) AS n, count({d}) AS m, \
          max(CASE WHEN k = CAST(floor((mm + 1) / 2.0) AS BIGINT) THEN {d} END) AS lo, \
          max(CASE WHEN k = CAST(floor(mm / 2.0) AS BIGINT) + 1 THEN {d} END) AS hi, \
          min({d}) AS min, max({d}) AS max, {{sum}} AS sum\n\
-         FROM (SELECT *, row_number() OVER ({over}) AS k, count({d}) OVER ({}) AS mm FROM ({from}) x WHERE {d} IS NOT NULL) y{group_by}",
+         FROM (SELECT *, row_number() OVER ({over}) AS k, count({d}) OVER ({}) AS mm FROM ({from}) x) y{group_by}",
         if partition.is_empty() {
             String::new()
         } else {
@@ -427,7 +436,8 @@ pub fn stats_queries(dialect: Dialect) -> Vec<Query> {
     let middle_sql = |d: &str, partition: &str, from: &str, group: &str, select: &str| {
         middle(d, partition, from, group, select).replace("{sum}", &sum(d))
     };
-    let dfg_perf = middle_sql("d", "f, g", pairs, "f, g", "f, g, ");
+    let edges = format!("SELECT * FROM ({pairs}) p WHERE g IS NOT NULL");
+    let dfg = middle_sql("d", "f, g", &edges, "f, g", "f, g, ");
     let case_ms = format!(
         "SELECT c, {} - {} AS d FROM spur_events GROUP BY c",
         dialect.last_by("t", "p"),
@@ -452,11 +462,7 @@ pub fn stats_queries(dialect: Dialect) -> Vec<Query> {
         },
         Query {
             name: "dfg",
-            sql: format!(
-                "SELECT e.f, e.g, e.n, s.m, s.lo, s.hi, s.min, s.max, s.sum\n\
-                 FROM (SELECT f, g, count(*) AS n FROM ({pairs}) x WHERE g IS NOT NULL GROUP BY f, g) e\n\
-                 LEFT JOIN ({dfg_perf}) s ON e.f = s.f AND e.g = s.g"
-            ),
+            sql: dfg,
         },
         Query {
             name: "variants",
@@ -470,6 +476,18 @@ pub fn stats_queries(dialect: Dialect) -> Vec<Query> {
             sql: middle_sql("d", "", &case_ms, "", ""),
         },
     ]
+}
+
+/// Per activity, the sum over the cases that contain it of the 0-based position of its first
+/// event there (`s`), and those cases (`n`): the process map's node order
+/// ([`crate::map::model::first_positions`] = `s / n`), for [`assemble::positions`].
+pub fn positions_query() -> Query {
+    Query {
+        name: "positions",
+        sql: "SELECT a AS k, sum(f) AS s, count(*) AS n \
+              FROM (SELECT c, a, min(p) - 1 AS f FROM spur_events GROUP BY c, a) x GROUP BY a"
+            .into(),
+    }
 }
 
 /// Events per time bucket of `bucket_ms` milliseconds (`b` = bucket index, `n` = events), for

@@ -157,6 +157,49 @@ fn logs_survive_ipc_file_ipc_stream_and_parquet() {
     }
 }
 
+#[test]
+fn a_partitioned_dataset_holds_each_case_whole_and_numbers_events_across_files() {
+    let Some(dir) = shared_data("arrow") else {
+        return;
+    };
+    let log = imported(&dir, "receipt.xes");
+    let options = WriteOptions {
+        row_numbers: true,
+        ..Default::default()
+    };
+    let parts = sa::parquet::write_partitioned(&log, &options, 4).expect("written");
+    assert_eq!(parts.len(), 4);
+    let mut rows: Vec<i64> = Vec::new();
+    let mut cases: Vec<String> = Vec::new();
+    for (_, bytes) in &parts {
+        let (part, _) = sa::parquet::read(bytes, &Mapping::default()).expect("read");
+        cases.extend(part.case_ids().iter().map(String::from));
+        let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(
+            bytes::Bytes::from(bytes.clone()),
+        )
+        .expect("reader")
+        .build()
+        .expect("batches");
+        for b in reader {
+            let b = b.expect("batch");
+            let col = b.column_by_name(sa::ROW_COLUMN).expect("row column");
+            let col = col.as_any().downcast_ref::<Int64Array>().expect("int64");
+            rows.extend(col.values().iter().copied());
+        }
+    }
+    // Every case in exactly one file; the row numbers are the whole log's 0..n, once each.
+    let (n_cases, n_ids) = (cases.len(), {
+        cases.sort();
+        cases.dedup();
+        cases.len()
+    });
+    assert_eq!((n_cases, n_ids), (log.num_cases(), log.num_cases()));
+    rows.sort_unstable();
+    assert_eq!(rows, (0..log.num_events() as i64).collect::<Vec<_>>());
+    let again = sa::parquet::write_partitioned(&log, &options, 4).expect("written");
+    assert!(again == parts, "the same log gives the same files");
+}
+
 fn batch(columns: Vec<(&str, ArrayRef)>) -> RecordBatch {
     RecordBatch::try_from_iter(columns).expect("valid batch")
 }

@@ -147,7 +147,45 @@ fn check_layout(
 
 /// The log as a Parquet file (Snappy-compressed, one row group per million events).
 pub fn write(log: &EventLog, options: &WriteOptions) -> Result<Vec<u8>, ArrowLogError> {
-    let batch = log_to_batch(log, options)?;
+    write_batch(log_to_batch(log, options)?)
+}
+
+/// The log as a dataset of `parts` Parquet files split by a hash of the case id, so an SQL
+/// engine scans them in parallel and finds every case whole in one file: `(part, bytes)` for
+/// each part that holds cases (empty parts are left out). [`super::ROW_COLUMN`] is always
+/// written and numbers the events across the whole log (not per file), so ties in time keep
+/// the log's order whichever file an engine reads first. The hash is platform-stable: the same
+/// log gives the same files everywhere.
+pub fn write_partitioned(
+    log: &EventLog,
+    options: &WriteOptions,
+    parts: usize,
+) -> Result<Vec<(usize, Vec<u8>)>, ArrowLogError> {
+    let parts = parts.max(1);
+    let part_of: Vec<usize> = (0..log.num_cases() as u32)
+        .map(|c| {
+            let id = log.case_ids().resolve(c);
+            (crate::stream::hash::hash64(id.as_bytes(), 0) % parts as u64) as usize
+        })
+        .collect();
+    let mut out = Vec::new();
+    for part in 0..parts {
+        let keep: Vec<bool> = part_of.iter().map(|&p| p == part).collect();
+        if !keep.iter().any(|&k| k) {
+            continue;
+        }
+        let rows: Vec<i64> = (0..log.num_cases() as u32)
+            .filter(|&c| keep[c as usize])
+            .flat_map(|c| log.case_events(c).map(|i| i as i64))
+            .collect();
+        let sub = log.select_cases(&keep);
+        let batch = super::write::batch_with_rows(&sub, options, Some(&rows))?;
+        out.push((part, write_batch(batch)?));
+    }
+    Ok(out)
+}
+
+fn write_batch(batch: arrow_array::RecordBatch) -> Result<Vec<u8>, ArrowLogError> {
     let internal = |e: parquet::errors::ParquetError| ArrowLogError::Internal {
         message: format!("Parquet writer: {e}"),
     };

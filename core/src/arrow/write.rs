@@ -43,6 +43,16 @@ impl Default for WriteOptions {
 
 /// The whole log as one record batch (columns described in the module docs of `arrow`).
 pub fn log_to_batch(log: &EventLog, options: &WriteOptions) -> Result<RecordBatch, ArrowLogError> {
+    batch_with_rows(log, options, None)
+}
+
+/// [`log_to_batch`] with the [`ROW_COLUMN`] values given (one per event: a part of a larger
+/// log keeps the positions it has in the whole, see `parquet::write_partitioned`).
+pub(super) fn batch_with_rows(
+    log: &EventLog,
+    options: &WriteOptions,
+    rows: Option<&[i64]>,
+) -> Result<RecordBatch, ArrowLogError> {
     let names = &options.names;
     let n = log.num_events();
     let mut fields: Vec<Field> = Vec::new();
@@ -104,12 +114,27 @@ pub fn log_to_batch(log: &EventLog, options: &WriteOptions) -> Result<RecordBatc
         );
     }
 
-    if options.row_numbers {
-        push(
-            ROW_COLUMN,
-            false,
-            Arc::new(Int64Array::from_iter_values(0..n as i64)),
-        );
+    match rows {
+        Some(rows) if rows.len() == n => {
+            push(
+                ROW_COLUMN,
+                false,
+                Arc::new(Int64Array::from_iter_values(rows.iter().copied())),
+            );
+        }
+        Some(rows) => {
+            return Err(ArrowLogError::Internal {
+                message: format!("{} row numbers for {n} events", rows.len()),
+            })
+        }
+        None if options.row_numbers => {
+            push(
+                ROW_COLUMN,
+                false,
+                Arc::new(Int64Array::from_iter_values(0..n as i64)),
+            );
+        }
+        None => {}
     }
 
     let mut metadata = HashMap::new();

@@ -299,8 +299,8 @@ fn clamp_share(s: f64) -> f64 {
 }
 
 /// How many of the (count-descending) activities cover `share` of all events; at least 1
-/// (0 only for an empty log).
-fn kept_activities(all: &[(String, u64)], share: f64) -> usize {
+/// (0 only for an empty log). Shells that get the counts from an SQL engine project on these.
+pub fn kept_activities(all: &[(String, u64)], share: f64) -> usize {
     let share = clamp_share(share);
     if share >= 1.0 {
         return all.len();

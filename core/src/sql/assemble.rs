@@ -21,6 +21,11 @@ fn bad(query: &str, message: impl Into<String>) -> SqlError {
     }
 }
 
+/// The error for a query the engine did not answer.
+pub(super) fn no_answer(query: &str) -> SqlError {
+    bad(query, "no answer")
+}
+
 fn rows<'a>(answers: &'a Answers, query: &str) -> Result<&'a [Value], SqlError> {
     answers
         .get(query)
@@ -162,6 +167,20 @@ pub fn stats(answers: &Answers, timed: bool) -> Result<Stats, SqlError> {
         variants,
         case_duration_seconds: durations,
     })
+}
+
+/// The mean first position of each activity from the answer to [`super::positions_query`],
+/// divided as [`crate::map::model::first_positions`] divides.
+pub fn positions(answers: &Answers) -> Result<Vec<(String, f64)>, SqlError> {
+    let q = "positions";
+    rows(answers, q)?
+        .iter()
+        .map(|r| {
+            // DuckDB sums BIGINT into HUGEINT, which its JSON prints as text.
+            let (sum, cases) = (exact(q, r, "s")?, count(q, r, "n")?);
+            Ok((text(q, r, "k")?, sum as f64 / cases as f64))
+        })
+        .collect()
 }
 
 /// Events over time from the answer to [`super::events_over_time_query`] for `bucket_ms`, as

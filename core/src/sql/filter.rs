@@ -7,11 +7,62 @@
 //! timestamps matches no time or duration condition, also under `Not`'s negation of it only
 //! as `Not` in memory does); the event-level time range keeps the events in range and
 //! renumbers their positions. Not yet compiled: attributes, variants, directly/eventually
-//! follows, `Between` — they are refused by name. Unknown activities are not checked here
-//! (the engine does not list them): they match nothing.
+//! follows, `Between` — they are refused by name. What the toolkit refuses in memory is
+//! refused here too ([`check`]: unknown activities, time conditions without timestamps), from
+//! the answer to [`activities_query`], so a typo never becomes a count of zero.
 
-use super::{Dialect, SqlError};
-use crate::toolkit::filter::{Filter, TimeMode};
+use super::assemble::Answers;
+use super::{Dialect, Query, SqlError};
+use crate::toolkit::filter::{check_activity, Filter, FilterError, FilterStep, TimeMode};
+
+/// The dataset's activities before any filter (for [`check`]); asked only when filters are.
+pub fn activities_query() -> Query {
+    Query {
+        name: "known_activities",
+        sql: "SELECT DISTINCT a AS k FROM spur_events_0".into(),
+    }
+}
+
+/// Refuse the filters the toolkit refuses in memory, with its message: an activity the dataset
+/// lacks (from the answer to [`activities_query`]), a time or duration condition on a dataset
+/// without timestamps (`timed`), an empty activity list.
+pub fn check(filters: &[Filter], answers: &Answers, timed: bool) -> Result<(), SqlError> {
+    let known: Vec<String> = match answers.get("known_activities") {
+        Some(rows) => rows
+            .iter()
+            .filter_map(|r| r.get("k")?.as_str().map(str::to_string))
+            .collect(),
+        None if filters.is_empty() => Vec::new(),
+        None => return Err(super::assemble::no_answer("known_activities")),
+    };
+    fn walk(f: &Filter, known: &[String], timed: bool) -> Result<(), FilterError> {
+        match f {
+            Filter::HasActivity { activities, .. }
+            | Filter::StartActivities { activities, .. }
+            | Filter::EndActivities { activities, .. } => {
+                if activities.is_empty() {
+                    return Err(FilterError::Empty {
+                        filter: f.to_string(),
+                        what: "activity",
+                    });
+                }
+                activities.iter().try_for_each(|a| check_activity(known, a))
+            }
+            Filter::TimeRange { .. } | Filter::CaseDuration { .. } if !timed => {
+                Err(FilterError::NoTimestamps {
+                    filter: f.to_string(),
+                })
+            }
+            Filter::Not { filter } => walk(filter, known, timed),
+            Filter::And { filters } => filters.iter().try_for_each(|g| walk(g, known, timed)),
+            _ => Ok(()),
+        }
+    }
+    filters
+        .iter()
+        .try_for_each(|f| walk(f, &known, timed))
+        .map_err(|e| SqlError::Filter(e.to_string()))
+}
 
 /// `c IN (…)` over the activity names.
 fn one_of(dialect: Dialect, activities: &[String]) -> String {
@@ -96,6 +147,112 @@ fn unsupported(filter: &Filter, why: &str) -> SqlError {
     }
 }
 
+/// The filters in the order their statements run (`And` at the top is its filters in order:
+/// an event-level part must renumber first), and after each of `filters` the index of the
+/// table `spur_events_{i}` that holds what it kept.
+fn flatten(filters: &[Filter]) -> (Vec<&Filter>, Vec<usize>) {
+    fn push<'a>(f: &'a Filter, flat: &mut Vec<&'a Filter>) {
+        match f {
+            Filter::And { filters } => filters.iter().for_each(|g| push(g, flat)),
+            other => flat.push(other),
+        }
+    }
+    let mut flat: Vec<&Filter> = Vec::new();
+    let mut ends = Vec::new();
+    for f in filters {
+        push(f, &mut flat);
+        ends.push(flat.len());
+    }
+    (flat, ends)
+}
+
+/// Events and cases before the filters and after each of them (`i` = 0 before, `k` after the
+/// k-th), for [`steps`]: what `spur filter` prints per step.
+pub fn steps_query(filters: &[Filter]) -> Query {
+    let (_, ends) = flatten(filters);
+    let sql = std::iter::once(0)
+        .chain(ends)
+        .enumerate()
+        .map(|(i, table)| {
+            format!(
+                "SELECT {i} AS i, count(*) AS events, count(DISTINCT c) AS cases FROM spur_events_{table}"
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\nUNION ALL ");
+    Query { name: "steps", sql }
+}
+
+/// The steps `toolkit::filter::apply_all` reports, from the answer to [`steps_query`].
+pub fn steps(filters: &[Filter], answers: &Answers) -> Result<Vec<FilterStep>, SqlError> {
+    let q = "steps";
+    let bad = |message: String| SqlError::BadAnswer {
+        query: q.into(),
+        message,
+    };
+    let mut counts = vec![None; filters.len() + 1];
+    let rows = answers
+        .get(q)
+        .ok_or_else(|| super::assemble::no_answer(q))?;
+    for r in rows {
+        let get = |k: &str| {
+            r.get(k)
+                .and_then(serde_json::Value::as_u64)
+                .and_then(|n| usize::try_from(n).ok())
+                .ok_or_else(|| bad(format!("`{k}` is not a count: {r}")))
+        };
+        let slot = counts
+            .get_mut(get("i")?)
+            .ok_or_else(|| bad(format!("no such step: {r}")))?;
+        *slot = Some((get("cases")?, get("events")?));
+    }
+    let counts = counts
+        .into_iter()
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| bad("a step is missing".into()))?;
+    Ok(filters
+        .iter()
+        .zip(counts.windows(2))
+        .map(|(f, w)| FilterStep {
+            filter: f.to_string(),
+            cases_before: w[0].0,
+            cases_after: w[1].0,
+            events_before: w[0].1,
+            events_after: w[1].1,
+        })
+        .collect())
+}
+
+/// The statements that keep only the events of `activities` in `spur_events_0`, renumbering
+/// each case's positions (as `EventLog::select_events`), and leave the view `spur_events`: the
+/// process map on its most frequent activities (`map::process_map` with an activity share
+/// below 1).
+pub fn project_statements(dialect: Dialect, activities: &[String]) -> Vec<String> {
+    let (table, view) = match dialect {
+        Dialect::DuckDb => ("CREATE TEMP TABLE", "CREATE TEMP VIEW"),
+        Dialect::Spark => (
+            "CREATE OR REPLACE TEMPORARY VIEW",
+            "CREATE OR REPLACE TEMPORARY VIEW",
+        ),
+    };
+    let keep = if activities.is_empty() {
+        "FALSE".to_string()
+    } else {
+        one_of(dialect, activities)
+    };
+    let mut out = vec![
+        format!(
+            "{table} spur_events_1 AS SELECT c, a, t, row_number() OVER (PARTITION BY c ORDER BY p) AS p, \
+             count(*) OVER (PARTITION BY c) AS len FROM spur_events_0 WHERE {keep}"
+        ),
+        format!("{view} spur_events AS SELECT * FROM spur_events_1"),
+    ];
+    if dialect == Dialect::Spark {
+        out.push("CACHE TABLE spur_events".into());
+    }
+    out
+}
+
 /// The statements that apply `filters` in order to `spur_events_0` and leave the view
 /// `spur_events` (run after [`super::events_view`], before the queries).
 pub fn filter_statements(dialect: Dialect, filters: &[Filter]) -> Result<Vec<String>, SqlError> {
@@ -108,15 +265,7 @@ pub fn filter_statements(dialect: Dialect, filters: &[Filter]) -> Result<Vec<Str
         Dialect::Spark => "CREATE OR REPLACE TEMPORARY VIEW",
     };
     let mut out = Vec::new();
-    // `And` at the top is the filters in order (an event-level part must renumber first).
-    let mut flat: Vec<&Filter> = Vec::new();
-    fn push<'a>(f: &'a Filter, flat: &mut Vec<&'a Filter>) {
-        match f {
-            Filter::And { filters } => filters.iter().for_each(|g| push(g, flat)),
-            other => flat.push(other),
-        }
-    }
-    filters.iter().for_each(|f| push(f, &mut flat));
+    let (flat, _) = flatten(filters);
     for (i, f) in flat.iter().enumerate() {
         let (prev, next) = (format!("spur_events_{i}"), format!("spur_events_{}", i + 1));
         let sql = match f {
@@ -140,6 +289,10 @@ pub fn filter_statements(dialect: Dialect, filters: &[Filter]) -> Result<Vec<Str
         "{view} spur_events AS SELECT * FROM spur_events_{}",
         flat.len()
     ));
+    if dialect == Dialect::Spark {
+        // Spark's views are plans: without this, every query sorts the whole dataset again.
+        out.push("CACHE TABLE spur_events".into());
+    }
     Ok(out)
 }
 

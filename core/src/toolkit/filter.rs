@@ -285,6 +285,15 @@ fn list(names: &[String]) -> String {
     format!("{}{tail}", shown.join(", "))
 }
 
+/// `name` must be one of the log's `activities` (names, in any order), as [`apply`] checks in
+/// memory: the same refusal, for shells that have only the names (an SQL engine's answer).
+pub fn check_activity(activities: &[String], name: &str) -> Result<(), FilterError> {
+    if activities.iter().any(|a| a == name) {
+        return Ok(());
+    }
+    resolve::unknown_activity(activities.to_vec(), name)
+}
+
 /// Apply one filter.
 pub fn apply(log: &EventLog, filter: &Filter) -> Result<Filtered, FilterError> {
     eval::check(log, filter)?;

@@ -9,7 +9,11 @@ pub(super) fn known_activity(log: &EventLog, name: &str) -> Result<(), FilterErr
     if log.activities().lookup(name).is_some() {
         return Ok(());
     }
-    let mut available: Vec<String> = log.activities().iter().map(String::from).collect();
+    unknown_activity(log.activities().iter().map(String::from).collect(), name)
+}
+
+/// The refusal of an activity `name` that is not among `available` (with a "did you mean").
+pub(super) fn unknown_activity(mut available: Vec<String>, name: &str) -> Result<(), FilterError> {
     available.sort();
     let closest = available
         .iter()
