@@ -1,7 +1,7 @@
 // Process models in the browser (wasm, the analysis worker) against the native CLI on the same
 // logs and nets (docs/BENCHMARKS.md, issue 14: "wasm ≤ 2× native").
 //
-//   node bench/model-wasm.mjs LOG NET.pnml [--method tbr|both] [--repeats N]
+//   node bench/model-wasm.mjs LOG NET.pnml [--method tbr|both] [--repeats N] [--warm N]
 //
 // Needs the release app in dist/ (`trunk build`) and a release CLI ($SPUR_BIN, else
 // target/release/spur). LOG is dropped on the Load screen in Chromium; the Model card's worker
@@ -29,7 +29,7 @@ for (let i = 0; i < args.length; i++) {
   else files.push(args[i]);
 }
 if (files.length !== 2 || !(repeats >= 1) || !["tbr", "both"].includes(method)) {
-  console.error("usage: node bench/model-wasm.mjs LOG NET.pnml [--method tbr|both] [--repeats N]");
+  console.error("usage: node bench/model-wasm.mjs LOG NET.pnml [--method tbr|both] [--repeats N] [--warm N]");
   process.exit(2);
 }
 const [log, net] = files;
