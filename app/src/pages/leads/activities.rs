@@ -172,6 +172,26 @@ pub fn ActivityLog(
         status.set(s);
         g
     };
+    // After Cancel the activity worker is empty: a run or a handoff gives it the log again
+    // first. `false` when that failed (the error is shown).
+    let restored = move |g: Ticket| async move {
+        if !resend.get_value() {
+            return true;
+        }
+        match send_again(origin.get_value()).await {
+            Ok(()) => {
+                resend.set_value(false);
+                true
+            }
+            Err(e) => {
+                if g.is_current() {
+                    status.set(Status::Idle);
+                    error.set(Some(e));
+                }
+                false
+            }
+        }
+    };
     let got_source = move |g: Ticket, result: Result<SourceInfo, ErrorDto>, from: Origin| {
         if !g.is_current() {
             return;
@@ -250,15 +270,8 @@ pub fn ActivityLog(
             step: "starting".into(),
         }));
         spawn_local(async move {
-            if resend.get_value() {
-                if let Err(e) = send_again(origin.get_value()).await {
-                    if g.is_current() {
-                        status.set(Status::Idle);
-                        error.set(Some(e));
-                    }
-                    return;
-                }
-                resend.set_value(false);
+            if !restored(g).await {
+                return;
             }
             let progress = move |p: MineProgress| {
                 if g.is_current() {
@@ -322,15 +335,8 @@ pub fn ActivityLog(
             row.info.name
         )));
         spawn_local(async move {
-            if resend.get_value() {
-                if let Err(e) = send_again(origin.get_value()).await {
-                    if g.is_current() {
-                        status.set(Status::Idle);
-                        error.set(Some(e));
-                    }
-                    return;
-                }
-                resend.set_value(false);
+            if !restored(g).await {
+                return;
             }
             let result = worker::open_in_process(options, out, lead_id).await;
             if !g.is_current() {
