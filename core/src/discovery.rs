@@ -21,6 +21,7 @@ mod net_build;
 pub mod petri;
 mod petri_svg;
 pub mod pnml;
+mod removal;
 mod report;
 mod sublog;
 mod to_petri;

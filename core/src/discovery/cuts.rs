@@ -312,6 +312,7 @@ pub(crate) fn project(log: &SubLog, dfg: &Dfg, cut: &Cut, codes: usize) -> Vec<S
     match cut.op {
         Operator::Xor => {
             let mut counts = vec![0usize; k];
+            let mut sub = Vec::new();
             for (t, n) in &log.variants {
                 counts.iter_mut().for_each(|c| *c = 0);
                 for &e in t {
@@ -322,14 +323,16 @@ pub(crate) fn project(log: &SubLog, dfg: &Dfg, cut: &Cut, codes: usize) -> Vec<S
                 // Most events; ties go to the highest group index (pm4py sorts (count, index)
                 // descending).
                 let best = (0..k).max_by_key(|&i| (counts[i], i)).unwrap_or(0);
-                let sub: Vec<u32> = t.iter().copied().filter(|&e| g(e) == best).collect();
+                sub.clear();
+                sub.extend(t.iter().copied().filter(|&e| g(e) == best));
                 logs[best].add(&sub, *n);
             }
         }
         Operator::Sequence => {
+            let (mut sub, mut ignore) = (Vec::new(), vec![false; k]);
             for (t, n) in &log.variants {
                 let mut split = 0;
-                let mut ignore = vec![false; k];
+                ignore.iter_mut().for_each(|x| *x = false);
                 for (i, log_i) in logs.iter_mut().enumerate() {
                     let next = split_point(
                         t,
@@ -337,11 +340,8 @@ pub(crate) fn project(log: &SubLog, dfg: &Dfg, cut: &Cut, codes: usize) -> Vec<S
                         |e| g(e) == i,
                         |e| ignore.get(g(e)).copied().unwrap_or(false),
                     );
-                    let sub: Vec<u32> = t[split..next]
-                        .iter()
-                        .copied()
-                        .filter(|&e| g(e) == i)
-                        .collect();
+                    sub.clear();
+                    sub.extend(t[split..next].iter().copied().filter(|&e| g(e) == i));
                     log_i.add(&sub, *n);
                     split = next;
                     ignore[i] = true;
@@ -349,17 +349,20 @@ pub(crate) fn project(log: &SubLog, dfg: &Dfg, cut: &Cut, codes: usize) -> Vec<S
             }
         }
         Operator::Parallel | Operator::Or => {
+            let mut sub = Vec::new();
             for (i, log_i) in logs.iter_mut().enumerate() {
                 for (t, n) in &log.variants {
-                    let sub: Vec<u32> = t.iter().copied().filter(|&e| g(e) == i).collect();
+                    sub.clear();
+                    sub.extend(t.iter().copied().filter(|&e| g(e) == i));
                     log_i.add(&sub, *n);
                 }
             }
         }
         Operator::Loop => {
+            let (mut do_trace, mut redo_trace) = (Vec::new(), Vec::new());
             for (t, n) in &log.variants {
-                let mut do_trace: Vec<u32> = Vec::new();
-                let mut redo_trace: Vec<u32> = Vec::new();
+                do_trace.clear();
+                redo_trace.clear();
                 for &e in t {
                     match g(e) {
                         0 => {

@@ -6,6 +6,7 @@
 //! trace, activity concurrent, strict tau loop, tau loop, flower. The tree is then folded.
 
 use super::cuts;
+use super::removal::Removals;
 use super::sublog::{Dfg, SubLog, SubLogBuilder};
 use super::tree::{Operator, ProcessTree};
 use crate::log::EventLog;
@@ -20,9 +21,7 @@ pub struct InductiveOptions {
 /// Discover a process tree from the log's traces (pm4py `discover_process_tree_inductive`).
 pub fn discover_tree(log: &EventLog, options: InductiveOptions) -> ProcessTree {
     let mut b = SubLogBuilder::default();
-    for t in super::traces::case_traces(log) {
-        b.add(&t, 1);
-    }
+    super::traces::for_each_case_trace(log, |t| b.add(t, 1));
     let names: Vec<&str> = log.activities().iter().collect();
     discover_tree_from(&b.finish(), &names, options)
 }
@@ -161,9 +160,10 @@ impl Miner<'_> {
         if let Some(a) = self.activity_once_per_trace(log, alphabet) {
             return self.split_activity(log, a);
         }
-        for &a in alphabet {
-            // Only the DFG of the log without `a` matters for the cut test.
-            if cuts::find(&Dfg::of_without(log, &self.rank, Some(a))).is_some() {
+        // Only the DFG of the log without `a` matters for the cut test.
+        let removals = Removals::new(log, dfg, &self.rank);
+        for (x, &a) in alphabet.iter().enumerate() {
+            if cuts::find(&removals.without(x)).is_some() {
                 return self.split_activity(log, a);
             }
         }
@@ -196,8 +196,17 @@ impl Miner<'_> {
     /// ∧( the activity's own log, the log without it ).
     fn split_activity(&self, log: &SubLog, a: u32) -> ProcessTree {
         let (mut only, mut rest) = (SubLogBuilder::default(), SubLogBuilder::default());
+        let (mut mine, mut other) = (Vec::new(), Vec::new());
         for (t, n) in &log.variants {
-            let (mine, other): (Vec<u32>, Vec<u32>) = t.iter().partition(|&&e| e == a);
+            mine.clear();
+            other.clear();
+            for &e in t {
+                if e == a {
+                    mine.push(e)
+                } else {
+                    other.push(e)
+                }
+            }
             only.add(&mine, *n);
             rest.add(&other, *n);
         }

@@ -4,7 +4,8 @@
 //! Activities are the log's activity codes; [`Dfg`] renumbers the activities it sees in name
 //! order (pm4py sorts activity names wherever order matters, so name order is index order).
 
-use hashbrown::HashMap;
+use hashbrown::HashTable;
+use std::hash::BuildHasher;
 
 /// A multiset of traces (activity-code sequences) with their counts, duplicates merged.
 #[derive(Debug, Clone, Default)]
@@ -13,19 +14,32 @@ pub(crate) struct SubLog {
 }
 
 /// Builds a [`SubLog`], adding counts of equal traces (pm4py's `Counter.update`).
+///
+/// The table holds indices into the variants, so a trace is copied once, when it is new: the
+/// miner projects every variant into sub-logs at every step, and allocation is what costs most
+/// there (the more so in wasm, whose allocator is slower than the system's).
 #[derive(Default)]
 pub(crate) struct SubLogBuilder {
-    index: HashMap<Vec<u32>, usize>,
+    index: HashTable<usize>,
+    hasher: foldhash::fast::FixedState,
     log: SubLog,
 }
 
 impl SubLogBuilder {
     pub fn add(&mut self, trace: &[u32], count: u64) {
-        if let Some(&i) = self.index.get(trace) {
-            self.log.variants[i].1 += count;
-        } else {
-            self.index.insert(trace.to_vec(), self.log.variants.len());
-            self.log.variants.push((trace.to_vec(), count));
+        let hash = self.hasher.hash_one(trace);
+        let variants = &mut self.log.variants;
+        let hasher = &self.hasher;
+        match self.index.entry(
+            hash,
+            |&i| variants[i].0 == trace,
+            |&i| hasher.hash_one(variants[i].0.as_slice()),
+        ) {
+            hashbrown::hash_table::Entry::Occupied(e) => variants[*e.get()].1 += count,
+            hashbrown::hash_table::Entry::Vacant(e) => {
+                e.insert(variants.len());
+                variants.push((trace.to_vec(), count));
+            }
         }
     }
 
@@ -60,7 +74,7 @@ impl SubLog {
 }
 
 /// A directly-follows graph over local indices `0..acts.len()` (name order).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Dfg {
     /// Local index → log activity code, in name order.
     pub acts: Vec<u32>,
