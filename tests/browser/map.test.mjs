@@ -1,6 +1,7 @@
 // Browser end-to-end for the process screen (issue 6): BPIC 2012 (262k events) is dropped on
-// the file input, imported in the Web Worker, and its process map must show every activity and
-// every directly-follows count of the golden file (pm4py). Benchmark, not a timed test: the
+// the file input, imported in the Web Worker, and its process map must show every activity —
+// first readable (issue 15: the strongest paths only, said in words), then, with the Paths
+// slider at 100 %, every directly-follows count of the golden file (pm4py). Benchmark, not a timed test: the
 // import-to-map time and the longest main-thread task are printed as a `BENCH` line; the test
 // fails only on a design fault (a main-thread task over 1 s). Then: click-to-filter, variants,
 // statistics, export, and no request off 127.0.0.1.
@@ -77,6 +78,16 @@ test("BPIC 2012 is imported in the worker and its map equals the golden DFG", { 
 
   assert.equal(await text("#count-events"), String(golden.events));
   assert.equal(await text("#count-cases"), String(golden.cases));
+  // The map opens readable: every activity, only the strongest paths, and it says so.
+  const first = await drawnMap();
+  assert.deepEqual(new Set(first.activities), new Set(Object.keys(golden.activities)));
+  const note = await text("#map-readable-note");
+  assert.match(note, new RegExp(`showing ${first.edges.length} of [\\d,]+ paths — drag to show more`));
+  await shot("map-bpic2012-readable.png");
+  // Every path at 100 %: the golden DFG.
+  const readable = await page.locator("#map-canvas").getAttribute("data-generation");
+  await page.locator("#map-paths").fill("100");
+  await page.waitForFunction((g) => document.querySelector("#map-canvas")?.dataset.generation !== g, readable, { timeout: 60_000 });
   const { activities, edges } = await drawnMap();
   assert.equal(activities.length, Object.keys(golden.activities).length);
   assert.deepEqual(new Set(activities), new Set(Object.keys(golden.activities)));
