@@ -41,6 +41,8 @@ after(async () => {
 
 const shot = (name) => page.screenshot({ path: new URL(name, SHOTS).pathname, fullPage: true });
 const text = (sel) => page.locator(sel).innerText();
+/** Show one view of the workspace's main area (`map`, `variants`, `statistics`, …). */
+const pane = (name) => page.click(`#pane-tab-${name}`);
 
 /** The map's nodes (id → activity name) and edges (`from`/`to` names, count) as drawn. */
 async function drawnMap() {
@@ -101,6 +103,7 @@ test("BPIC 2012 is imported in the worker and its map equals the golden DFG", { 
 });
 
 test("the top variant has the golden count", { skip }, async () => {
+  await pane("variants");
   await page.waitForSelector("#variants tr.variant", { timeout: 60_000 });
   const [topSeq, topCount] = golden.variants[0];
   const first = page.locator("#variants tr.variant").first();
@@ -111,6 +114,7 @@ test("the top variant has the golden count", { skip }, async () => {
 });
 
 test("statistics are drawn as SVG charts", { skip }, async () => {
+  await pane("statistics");
   await page.waitForSelector("#chart-activities svg", { timeout: 60_000 });
   const bars = await page.locator("#chart-activities rect.chart-bar").count();
   assert.equal(bars, Object.keys(golden.activities).length);
@@ -120,6 +124,7 @@ test("statistics are drawn as SVG charts", { skip }, async () => {
 });
 
 test("the view, the sliders and zoom redraw the map", { skip }, async () => {
+  await pane("map");
   const generation = () => page.locator("#map-canvas").getAttribute("data-generation");
   let before = await generation();
   await page.selectOption("#map-view", "median");
