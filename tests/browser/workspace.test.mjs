@@ -148,6 +148,21 @@ test("the spaghetti log opens readable: every activity, ≤ 2.5× paths per node
   await page.waitForSelector("#map-readable-note");
   assert.equal((await drawn()).edges, shown);
   assert.equal(await page.locator('#notebook .cell[data-step-id="map"]').count(), 0);
+
+  // A filter changes the log: the readable choice is made again for the filtered log.
+  const unfiltered = await generation();
+  await page.click('#map-canvas g.node.activity[data-activity="step 01"]');
+  await page.waitForSelector("#filters .chip", { timeout: 30_000 });
+  await redrawn(unfiltered);
+  await page.waitForSelector("#map-readable-note");
+  const narrowed = await drawn();
+  const fewer = Number(await page.locator("#map-readable-note").getAttribute("data-paths-total"));
+  assert.ok(fewer < total, `the filtered log has ${fewer} of ${total} paths`);
+  assert.ok(narrowed.edges <= 2.5 * narrowed.nodes, `${narrowed.edges} paths for ${narrowed.nodes} nodes`);
+  assert.equal(Number(await page.locator("#map-readable-note").getAttribute("data-paths-shown")), narrowed.edges);
+  await page.click("#filters .chip-remove");
+  await page.waitForFunction(() => document.querySelectorAll("#filters .chip").length === 0);
+  await page.waitForFunction((n) => document.querySelector("#map-readable-note")?.dataset.pathsTotal === String(n), total, { timeout: 60_000 });
 });
 
 test("the tabs switch the main area; Esc closes the rail's open panels", async () => {
