@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use sources::{MergeDone, Preview, SourceInfo, SourceSpec};
 use spur_core::cases::{CaseDetail, CaseSort};
 use spur_core::import::ImportOptions;
-use spur_core::map::{MapOptions, MapView, ProcessMap};
+use spur_core::map::{MapOptions, MapView, ProcessMap, Readable};
 use spur_core::open::LogReport;
 use spur_core::recipe::Recipe;
 use spur_core::reco::ClickColumns;
@@ -86,10 +86,12 @@ pub enum ToWorker {
     /// [`FromWorker::ImportProgress`] is posted while it runs.
     Import { job: JobId, name: String },
     /// The process map of the filtered log; the SVG comes back as the payload (UTF-8 bytes).
+    /// `options`: the recipe's `map` step; `None` (the analyst has not moved a slider): the
+    /// readable map core chooses (`spur_core::map::readable`), as `spur map` opens.
     /// `deviations`: draw the last conformance check's deviations on it.
     Map {
         job: JobId,
-        options: MapOptions,
+        options: Option<MapOptions>,
         view: MapView,
         #[serde(default)]
         deviations: bool,
@@ -265,6 +267,10 @@ pub enum FromWorker {
         /// The drawing's size in SVG units (its viewBox).
         width: f64,
         height: f64,
+        /// The slider positions core chose and what they hide, when the request asked for the
+        /// readable map (`options: None`).
+        #[serde(default)]
+        readable: Option<Readable>,
     },
     VariantsListed {
         job: JobId,

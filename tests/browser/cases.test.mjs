@@ -43,6 +43,8 @@ after(async () => {
 });
 
 const text = (sel) => page.locator(sel).innerText();
+/** Show one view of the workspace's main area (`map`, `cases`, …). */
+const pane = (name) => page.click(`#pane-tab-${name}`);
 const domRows = () => page.locator("#cases-scroll tr.case-row").count();
 /** Wait until the row at `index` is loaded (has its case id). */
 const rowLoaded = (index, timeout = 60_000) =>
@@ -52,6 +54,8 @@ test("BPIC 2012: the cases table lists every case with a few rows in the DOM", {
   await page.goto(server.url);
   await page.waitForSelector("#file-input", { state: "attached" });
   await page.setInputFiles("#file-input", LOG);
+  await page.waitForSelector("#pane-tab-cases", { timeout: 120_000 });
+  await pane("cases");
   await page.waitForSelector("#cases-total", { timeout: 120_000 });
   assert.equal(Number(await text("#cases-total")), golden.cases);
   await rowLoaded(0);
@@ -174,6 +178,7 @@ test("searching a case id and opening it shows every event on its timeline", { s
 });
 
 test("a filter from the map narrows the cases table", { skip }, async () => {
+  await pane("map");
   await page.click('#map-canvas g.node.activity[data-activity="A_DECLINED"]');
   await page.waitForFunction((n) => {
     const filtered = document.querySelector("#filtered-cases")?.textContent;
@@ -181,6 +186,7 @@ test("a filter from the map narrows the cases table", { skip }, async () => {
   }, String(golden.cases), { timeout: 60_000 });
   const total = Number(await text("#cases-total"));
   assert.ok(total > 0 && total < golden.cases, `${total} cases after the filter`);
+  await pane("cases");
   await rowLoaded(0);
   await page.click("#filters .chip-remove");
   await page.waitForFunction((n) => document.querySelector("#cases-total")?.textContent === n, String(golden.cases), { timeout: 60_000 });
@@ -196,6 +202,7 @@ test("a small dropped log lists its cases without timestamps", async () => {
   await page.dispatchEvent("#drop-zone", "drop", { dataTransfer: dt });
   // A CSV opens in the preview first; its detected roles are right, so import it as is.
   await page.click("#csv-import");
+  await pane("cases");
   await page.waitForFunction(() => document.querySelector("#cases-total")?.textContent === "3", null, { timeout: 30_000 });
   await rowLoaded(2, 20_000);
   const ids = await page.locator("#cases-scroll tr.case-row").evaluateAll((rows) => rows.map((r) => r.dataset.case));

@@ -53,6 +53,7 @@ async function shotOf(view, name) {
 }
 /** Add a view with the "Add a view" form; returns the new step's id. */
 async function addView(kind, fill = async () => {}) {
+  await page.click("#pane-tab-views"); // the form is one of the workspace's views
   await page.selectOption("#view-kind", kind);
   await fill();
   await page.click("#view-add");

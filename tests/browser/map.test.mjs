@@ -1,6 +1,7 @@
 // Browser end-to-end for the process screen (issue 6): BPIC 2012 (262k events) is dropped on
-// the file input, imported in the Web Worker, and its process map must show every activity and
-// every directly-follows count of the golden file (pm4py). Benchmark, not a timed test: the
+// the file input, imported in the Web Worker, and its process map must show every activity —
+// first readable (issue 15: the strongest paths only, said in words), then, with the Paths
+// slider at 100 %, every directly-follows count of the golden file (pm4py). Benchmark, not a timed test: the
 // import-to-map time and the longest main-thread task are printed as a `BENCH` line; the test
 // fails only on a design fault (a main-thread task over 1 s). Then: click-to-filter, variants,
 // statistics, export, and no request off 127.0.0.1.
@@ -40,6 +41,8 @@ after(async () => {
 
 const shot = (name) => page.screenshot({ path: new URL(name, SHOTS).pathname, fullPage: true });
 const text = (sel) => page.locator(sel).innerText();
+/** Show one view of the workspace's main area (`map`, `variants`, `statistics`, …). */
+const pane = (name) => page.click(`#pane-tab-${name}`);
 
 /** The map's nodes (id → activity name) and edges (`from`/`to` names, count) as drawn. */
 async function drawnMap() {
@@ -77,6 +80,16 @@ test("BPIC 2012 is imported in the worker and its map equals the golden DFG", { 
 
   assert.equal(await text("#count-events"), String(golden.events));
   assert.equal(await text("#count-cases"), String(golden.cases));
+  // The map opens readable: every activity, only the strongest paths, and it says so.
+  const first = await drawnMap();
+  assert.deepEqual(new Set(first.activities), new Set(Object.keys(golden.activities)));
+  const note = await text("#map-readable-note");
+  assert.match(note, new RegExp(`showing ${first.edges.length} of [\\d,]+ paths — drag to show more`));
+  await shot("map-bpic2012-readable.png");
+  // Every path at 100 %: the golden DFG.
+  const readable = await page.locator("#map-canvas").getAttribute("data-generation");
+  await page.locator("#map-paths").fill("100");
+  await page.waitForFunction((g) => document.querySelector("#map-canvas")?.dataset.generation !== g, readable, { timeout: 60_000 });
   const { activities, edges } = await drawnMap();
   assert.equal(activities.length, Object.keys(golden.activities).length);
   assert.deepEqual(new Set(activities), new Set(Object.keys(golden.activities)));
@@ -90,6 +103,7 @@ test("BPIC 2012 is imported in the worker and its map equals the golden DFG", { 
 });
 
 test("the top variant has the golden count", { skip }, async () => {
+  await pane("variants");
   await page.waitForSelector("#variants tr.variant", { timeout: 60_000 });
   const [topSeq, topCount] = golden.variants[0];
   const first = page.locator("#variants tr.variant").first();
@@ -100,6 +114,7 @@ test("the top variant has the golden count", { skip }, async () => {
 });
 
 test("statistics are drawn as SVG charts", { skip }, async () => {
+  await pane("statistics");
   await page.waitForSelector("#chart-activities svg", { timeout: 60_000 });
   const bars = await page.locator("#chart-activities rect.chart-bar").count();
   assert.equal(bars, Object.keys(golden.activities).length);
@@ -109,6 +124,7 @@ test("statistics are drawn as SVG charts", { skip }, async () => {
 });
 
 test("the view, the sliders and zoom redraw the map", { skip }, async () => {
+  await pane("map");
   const generation = () => page.locator("#map-canvas").getAttribute("data-generation");
   let before = await generation();
   await page.selectOption("#map-view", "median");

@@ -43,6 +43,9 @@ after(async () => {
   await server?.close();
 });
 
+/** Show one view of the workspace's main area (`model`, `map`, …). */
+const pane = (name) => page.click(`#pane-tab-${name}`);
+
 /** The card's model once it shows the tree of `want` (the card rediscovers on every change). */
 async function waitForTree(want) {
   await page.waitForFunction(
@@ -82,6 +85,7 @@ async function assertReportEquals(want) {
 test("the demo log's model equals `spur discover --json` (tree, net sizes) and is drawn", async () => {
   await page.goto(server.url);
   await page.click("#load-demo");
+  await pane("model");
   await page.waitForSelector("#model-card", { timeout: 30_000 });
   const want = spurJson("discover", LOG);
   await waitForTree(want);
@@ -155,6 +159,7 @@ test("a model without `reset` shows the CLI's fitness, precision and top deviati
     }
   }
   // On the map: every deviating path of the log (all paths are shown) carries its moves.
+  // Turning them on shows the map.
   await page.check("#model-deviations-on-map");
   await page.waitForSelector("#map-canvas g.edge[data-log-moves], #map-canvas g.edge[data-model-moves]", { timeout: 60_000 });
   const names = await page.$$eval("#map-canvas g.node", (ns) =>
@@ -170,6 +175,7 @@ test("a model without `reset` shows the CLI's fitness, precision and top deviati
   // "Show the cases that do not fit" keeps exactly the cases the CLI scores below 1.
   const unfit = want.cases.filter((c) => c.fitness === null || c.fitness < 1).length;
   assert.ok(unfit > 0);
+  await pane("model");
   await page.click("#model-show-unfit");
   await page.waitForFunction((n) => document.querySelector("#filtered-cases")?.textContent === n, String(unfit), { timeout: 60_000 });
   // The check no longer describes the view: its map marks go away and the card says so.
@@ -205,6 +211,7 @@ test("Cancel stops a long alignment check on BPIC 2012; the app stays usable", {
   await page.setInputFiles("#file-input", BIG);
   await page.waitForFunction(() => document.querySelector("#summary h2")?.textContent === "bpic2012.xes.gz", null, { timeout: 60_000 });
   await page.waitForFunction(() => (document.querySelector("#model-tree")?.textContent ?? "").includes("A_SUBMITTED"), null, { timeout: 60_000 });
+  await pane("model");
   await page.selectOption("#model-method", "alignments");
   await page.setInputFiles("#model-file", model);
   // Progress counts the variants aligned, while the page stays responsive.

@@ -55,6 +55,7 @@ function rows(root, title) {
 test("the demo log opens on the process screen with the add-view form", async () => {
   await page.goto(server.url);
   await page.click("#load-demo");
+  await page.click("#pane-tab-views"); // the form is one of the workspace's views
   await page.waitForSelector("#add-view #view-kind", { timeout: 30_000 });
   // The activity picker lists the log's activities.
   const options = await page.locator("#view-activity option").allInnerTexts();

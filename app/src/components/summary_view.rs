@@ -1,4 +1,5 @@
-//! Counts of a log and its activity frequencies as a bar table.
+//! Counts of a log and its activity frequencies as a bar table (folded: on the process screen it
+//! heads the narrow left rail, where the counts matter most and the table is one click away).
 
 use leptos::prelude::*;
 use spur_core::summary::Summary;
@@ -33,10 +34,13 @@ pub fn SummaryView(name: String, summary: Summary) -> impl IntoView {
                 <div class="count"><b id="count-cases">{summary.cases}</b><span>"cases"</span></div>
                 <div class="count"><b id="count-activities">{summary.activities.len()}</b><span>"activities"</span></div>
             </div>
-            <table>
-                <thead><tr><th>"activity"</th><th class="n">"events"</th><th></th></tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
+            <details class="summary-activities">
+                <summary>"events per activity"</summary>
+                <table>
+                    <thead><tr><th>"activity"</th><th class="n">"events"</th><th></th></tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </details>
         </section>
     }
 }

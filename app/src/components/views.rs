@@ -53,9 +53,15 @@ pub fn step_output(result: &StepResult, op: Option<&Op>) -> AnyView {
 }
 
 /// A view with an "enlarge" button: the notebook column is narrow, the enlarged view covers the
-/// page until closed.
+/// page until closed (its button or `Esc`).
 fn frame(inner: AnyView) -> AnyView {
     let big = RwSignal::new(false);
+    let esc = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" && big.try_get_untracked() == Some(true) {
+            big.set(false);
+        }
+    });
+    on_cleanup(move || esc.remove());
     view! {
         <div class="view-frame" class:enlarged=move || big.get()>
             <button class="enlarge" title="show this view over the whole page"

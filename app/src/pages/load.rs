@@ -431,6 +431,7 @@ pub fn LoadPage() -> impl IntoView {
     let busy = move || matches!(state.get(), State::Working(_));
     view! {
         <section class="card drop-zone" id="drop-zone" class:hover=hover
+            class:compact=move || state.with(|s| matches!(s, State::Loaded { .. }))
             on:dragover=on_drag_over on:dragleave=move |_| set_hover.set(false) on:drop=on_drop>
             <h2>"Load event logs"</h2>
             <p class="status">"CSV/TSV (previewed: delimiter, header, encoding and column roles are editable), XES, XES.gz or Parquet; or an object-centric log (OCEL 2.0 JSON, XML or SQLite; OCEL 1.0). Drop one file or several (to merge them) here, or choose them. They are read in a background worker on this machine; nothing is uploaded."</p>
@@ -481,11 +482,12 @@ pub fn LoadPage() -> impl IntoView {
                     }
                 });
                 view! {
-                    {back}
-                    <SummaryView name summary />
-                    {merge.map(|report| view! { <MergeReportView report=*report /> })}
-                    <ImportNotes notes />
-                    <ProcessPage activities import steps />
+                    <ProcessPage activities import steps>
+                        {back}
+                        <SummaryView name summary />
+                        {merge.map(|report| view! { <MergeReportView report=*report /> })}
+                        <ImportNotes notes />
+                    </ProcessPage>
                 }.into_any()
             }
             State::Failed(e) => view! {

@@ -1,6 +1,9 @@
-//! The process screen (issue 6): a notebook side panel holding the recipe (every filter and view
-//! the analyst applied, as cells), the filter panel, and the views of the filtered log —
-//! process map, the discovered model (with conformance checks), variants, statistics.
+//! The process screen (issue 6) as a workspace (issue 15): a left rail with the log summary
+//! (given by the Load screen), the filter panel and the notebook holding the recipe (every
+//! filter and view the analyst applied, as cells); the main area shows one view of the filtered
+//! log at a time, switched by tabs (`panes`) — the process map first, filling the area, then the
+//! discovered model (with conformance checks), variants, cases, statistics and the form adding a
+//! view. `Esc` closes open panels (enlarged views, the rail's open details).
 //!
 //! The log lives in the worker; this screen holds only the recipe. When its steps change the
 //! worker replays it (debounced, stale replies ignored) and, when the filtered log changed,
@@ -15,6 +18,7 @@ mod filter_panel;
 mod map;
 mod model;
 mod notebook;
+mod panes;
 mod recipe_bar;
 mod store;
 mod variants;
@@ -25,6 +29,7 @@ pub use ctx::ProcessCtx;
 use ctx::ReplayError;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use panes::{Pane, PaneBox, PaneTabs};
 use spur_core::import::Mapping;
 use spur_core::recipe::{Op, Recipe, Step};
 use std::time::Duration;
@@ -41,6 +46,8 @@ pub fn ProcessPage(
     /// The recipe's next steps (from a screen that handed the log over, e.g. won leads only).
     #[prop(optional)]
     steps: Vec<Step>,
+    /// What the rail shows above the filters: the log's summary and what its import noted.
+    children: Children,
 ) -> impl IntoView {
     let ctx = ProcessCtx::new(
         Recipe {
@@ -107,20 +114,53 @@ pub fn ProcessPage(
         );
     });
 
+    let current = RwSignal::new(Pane::Map);
+    let rail_open = RwSignal::new(true);
+    // Turning on the check's deviations on the map shows the map.
+    Effect::new(move |_| {
+        if ctx.deviations.get() {
+            current.set(Pane::Map);
+        }
+    });
+    let rail = NodeRef::<leptos::html::Aside>::new();
+    let esc = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" {
+            close_details(rail.get_untracked());
+        }
+    });
+    on_cleanup(move || esc.remove());
+
     view! {
-        <div class="process-layout" data-pending=move || pending.get().to_string()
+        <div class="process-layout workspace" class:rail-closed=move || !rail_open.get()
+            data-pending=move || pending.get().to_string()
             data-revision=move || ctx.revision.get().to_string()>
-            <div class="process-main">
+            <aside class="rail" id="rail" node_ref=rail>
+                {children()}
                 <filter_panel::FilterPanel />
-                <add_view::AddView />
-                <map::MapCard />
-                <model::ModelCard />
-                <variants::VariantsCard />
-                <cases::CasesCard />
-                <charts::ChartsCard />
+                <notebook::Notebook pending />
+            </aside>
+            <div class="process-main">
+                <PaneTabs current rail_open />
+                <PaneBox pane=Pane::Map current><map::MapCard /></PaneBox>
+                <PaneBox pane=Pane::Model current><model::ModelCard /></PaneBox>
+                <PaneBox pane=Pane::Variants current><variants::VariantsCard /></PaneBox>
+                <PaneBox pane=Pane::Cases current><cases::CasesCard /></PaneBox>
+                <PaneBox pane=Pane::Statistics current><charts::ChartsCard /></PaneBox>
+                <PaneBox pane=Pane::Views current><add_view::AddView /></PaneBox>
             </div>
-            <notebook::Notebook pending />
         </div>
+    }
+}
+
+/// Close every open `<details>` in the rail (`Esc`).
+fn close_details(rail: Option<web_sys::HtmlElement>) {
+    let Some(all) = rail.map(|r| r.get_elements_by_tag_name("details")) else {
+        return;
+    };
+    for i in 0..all.length() {
+        if let Some(el) = all.item(i) {
+            let _ = el.remove_attribute("open");
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 use super::{client, unexpected};
 use crate::protocol::{Charts, ErrorDto, FromWorker, ToWorker, VariantList};
 use js_sys::{ArrayBuffer, Uint8Array};
-use spur_core::map::{MapOptions, MapView, ProcessMap};
+use spur_core::map::{MapOptions, MapView, ProcessMap, Readable};
 use spur_core::summary::Summary;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -20,6 +20,8 @@ pub struct ImportProgress {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DrawnMap {
     pub map: ProcessMap,
+    /// How core simplified it, when the readable map was asked for.
+    pub readable: Option<Readable>,
     pub svg: String,
     pub width: f64,
     pub height: f64,
@@ -71,9 +73,9 @@ pub fn cancel() {
 }
 
 /// The process map of the filtered log, drawn (with the last check's deviations when
-/// `deviations`).
+/// `deviations`); `options: None` asks for the readable map core chooses.
 pub async fn map(
-    options: MapOptions,
+    options: Option<MapOptions>,
     view: MapView,
     deviations: bool,
 ) -> Result<DrawnMap, ErrorDto> {
@@ -86,9 +88,14 @@ pub async fn map(
     let (reply, payload) = client()?.call_with(call, None, None).await?;
     match reply {
         FromWorker::Mapped {
-            map, width, height, ..
+            map,
+            width,
+            height,
+            readable,
+            ..
         } => Ok(DrawnMap {
             map,
+            readable,
             svg: utf8(&payload),
             width,
             height,

@@ -8,7 +8,7 @@ use js_sys::{ArrayBuffer, Uint8Array};
 use spur_app::protocol::{Charts, ErrorDto, FromWorker, JobId, ToWorker, VariantList, VariantRow};
 use spur_core::log::EventLog;
 use spur_core::map::{
-    layout_map, process_map, render_svg, render_svg_marked, LayoutOptions, SvgOptions,
+    layout_map, process_map, readable_map, render_svg, render_svg_marked, LayoutOptions, SvgOptions,
 };
 use spur_core::summary::{ActivityCount, Summary};
 use spur_core::{chart, mining};
@@ -55,7 +55,14 @@ pub fn handle(
             view,
             deviations,
         } => with_log(job, |log| {
-            let map = process_map(log, &options);
+            // No slider moved yet: core picks the readable first map.
+            let (map, readable) = match options {
+                Some(options) => (process_map(log, &options), None),
+                None => {
+                    let (map, readable) = readable_map(log);
+                    (map, Some(readable))
+                }
+            };
             let layout = layout_map(&map, &LayoutOptions::default());
             let opts = SvgOptions {
                 view,
@@ -71,6 +78,7 @@ pub fn handle(
                 map,
                 width: layout.width,
                 height: layout.height,
+                readable,
             };
             (reply, Some(buf))
         }),

@@ -1,7 +1,14 @@
 //! The process map card: the worker's SVG shown inline, with sliders for the activities and
 //! paths shown (debounced, re-rendered in the worker), the view (frequency / mean / median /
 //! total), zoom and pan (`components::zoom`: wheel, drag, +/−/fit and keys), click-to-filter on an
-//! activity or a path, and SVG/PNG export. The sliders live in the recipe's `map` step.
+//! activity or a path, and SVG/PNG export.
+//!
+//! Until the analyst moves a slider the map is the readable one core chooses
+//! (`spur_core::map::readable`: every activity, at most about 2 paths per node, each activity's
+//! strongest paths kept), chosen again whenever the filtered log changes, and the card says what
+//! it hides. A slider move writes the recipe's `map` step with both shares exactly (the untouched
+//! slider keeps core's share, not its rounded percentage), so `spur run` replays the map shown;
+//! "readable" deletes the step again.
 
 use super::ProcessCtx;
 use crate::components::download;
@@ -28,8 +35,9 @@ const MAP_STEP: &str = "map";
 #[component]
 pub fn MapCard() -> impl IntoView {
     let ctx = expect_context::<ProcessCtx>();
-    let activities = RwSignal::new(100u32);
-    let paths = RwSignal::new(100u32);
+    // Exact shares in `0..=1`; the sliders show them as whole percentages.
+    let activities = RwSignal::new(1.0f64);
+    let paths = RwSignal::new(1.0f64);
     let view_kind = RwSignal::new(MapView::Frequency);
     let drawn = RwSignal::new(None::<DrawnMap>);
     let error = RwSignal::new(None::<ErrorDto>);
@@ -38,25 +46,28 @@ pub fn MapCard() -> impl IntoView {
     let zoom = Zoom::new(canvas);
     let requested = Latest::new();
     let debounce = Latest::new();
+    // A slider moved and its step is not saved yet: a readable reply must not move it back.
+    let moving = StoredValue::new(false);
 
-    // The sliders are the recipe's `map` step, so an exported recipe replays the map shown.
+    // The sliders are the recipe's enabled `map` step, so an exported recipe replays the map
+    // shown; no such step: the readable map.
     let options = Memo::new(move |_| {
         ctx.recipe.with(|r| {
             r.steps
                 .iter()
-                .find(|s| s.id == MAP_STEP)
-                .and_then(|s| match &s.op {
+                .filter(|s| s.enabled && s.id == MAP_STEP)
+                .find_map(|s| match &s.op {
                     Op::Map { options } => Some(*options),
                     _ => None,
                 })
-                .unwrap_or_default()
         })
     });
     // A restored or imported recipe moves the sliders.
     Effect::new(move |_| {
-        let o = options.get();
-        activities.set(percent(o.activity_share));
-        paths.set(percent(o.path_share));
+        if let Some(o) = options.get() {
+            activities.set(o.activity_share);
+            paths.set(o.path_share);
+        }
     });
 
     // Ask the worker for the map when the filtered log, the sliders or the view change.
@@ -79,6 +90,10 @@ pub fn MapCard() -> impl IntoView {
             match result {
                 Ok(d) => {
                     error.set(None);
+                    if let Some(r) = d.readable.as_ref().filter(|_| !moving.get_value()) {
+                        activities.set(r.options.activity_share);
+                        paths.set(r.options.path_share);
+                    }
                     drawn.set(Some(d));
                 }
                 Err(e) => error.set(Some(e)),
@@ -112,18 +127,20 @@ pub fn MapCard() -> impl IntoView {
     };
 
     let save_step = move || {
+        moving.set_value(false);
         ctx.upsert(
             MAP_STEP,
             Op::Map {
                 options: MapOptions {
-                    activity_share: f64::from(activities.get_untracked()) / 100.0,
-                    path_share: f64::from(paths.get_untracked()) / 100.0,
+                    activity_share: activities.get_untracked(),
+                    path_share: paths.get_untracked(),
                 },
             },
         )
     };
-    let slider = move |signal: RwSignal<u32>, value: u32| {
-        signal.set(value);
+    let slider = move |signal: RwSignal<f64>, value: u32| {
+        moving.set_value(true);
+        signal.set(f64::from(value.min(100)) / 100.0);
         let n = debounce.next();
         set_timeout(
             move || {
@@ -139,11 +156,16 @@ pub fn MapCard() -> impl IntoView {
     };
     let on_paths =
         move |ev: leptos::ev::Event| slider(paths, event_target_value(&ev).parse().unwrap_or(100));
+    // The measure is not part of the map step: changing it keeps the readable choice.
     let on_view = move |ev: leptos::ev::Event| {
         if let Some(v) = MapView::parse(&event_target_value(&ev)) {
             view_kind.set(v);
-            save_step();
         }
+    };
+    let readable_again = move |_| {
+        debounce.next();
+        moving.set_value(false);
+        ctx.remove(MAP_STEP);
     };
     let export_svg = move |_| {
         if let Some(svg) = drawn.with_untracked(|d| d.as_ref().map(|d| d.svg.clone())) {
@@ -166,24 +188,37 @@ pub fn MapCard() -> impl IntoView {
     let info = move || {
         drawn.with(|d| {
             d.as_ref().map(|d| {
-                format!(
-                    "{} of {} activities, {} of {} paths",
-                    d.map.activities_shown,
-                    d.map.activities_total,
-                    d.map.paths_shown,
-                    d.map.paths_total
-                )
+                let m = &d.map;
+                let activities = format!(
+                    "{} of {} activities",
+                    m.activities_shown, m.activities_total
+                );
+                match &d.readable {
+                    Some(r) if r.paths_shown < r.paths_total => view! {
+                        {activities}" · "
+                        <span id="map-readable-note" data-paths-shown=r.paths_shown.to_string()
+                            data-paths-total=r.paths_total.to_string()>
+                            "simplified for readability: "{r.sentence.clone()}" (Paths slider)"
+                        </span>
+                    }
+                    .into_any(),
+                    _ => format!("{activities}, {} of {} paths", m.paths_shown, m.paths_total)
+                        .into_any(),
+                }
             })
         })
     };
     view! {
         <section class="card map-card" id="map">
-            <h2>"Process map"</h2>
             <div class="map-controls">
-                <label>"Activities "<input id="map-activities" type="range" min="1" max="100" prop:value=move || activities.get().to_string() on:input=on_activities />
-                    <span>{move || format!("{}%", activities.get())}</span></label>
-                <label>"Paths "<input id="map-paths" type="range" min="0" max="100" prop:value=move || paths.get().to_string() on:input=on_paths />
-                    <span>{move || format!("{}%", paths.get())}</span></label>
+                <h2>"Process map"</h2>
+                <label title="share of the activities shown, most frequent first">"Activities "<input id="map-activities" type="range" min="1" max="100" prop:value=move || percent(activities.get()).to_string() on:input=on_activities />
+                    <span>{move || format!("{}%", percent(activities.get()))}</span></label>
+                <label title="share of the paths shown, most frequent first (every activity keeps its strongest paths)">"Paths "<input id="map-paths" type="range" min="0" max="100" prop:value=move || percent(paths.get()).to_string() on:input=on_paths />
+                    <span>{move || format!("{}%", percent(paths.get()))}</span></label>
+                {move || options.get().is_some().then(|| view! {
+                    <button id="map-readable" class="link" title="back to the simplified map Spur chooses for this log" on:click=readable_again>"readable"</button>
+                })}
                 <label>"Show "<select id="map-view" on:change=on_view>
                     <option value="frequency">"frequency"</option>
                     <option value="mean">"mean duration"</option>
@@ -197,8 +232,8 @@ pub fn MapCard() -> impl IntoView {
                     <span class="zoom-level" id="map-zoom-level">{move || format!("{:.0} %", zoom.percent())}</span>
                 </span>
                 <span class="export">
-                    <button id="map-export-svg" on:click=export_svg>"Export SVG"</button>
-                    <button id="map-export-png" on:click=export_png>"Export PNG"</button>
+                    <button id="map-export-svg" title="save the map as SVG" on:click=export_svg>"SVG"</button>
+                    <button id="map-export-png" title="save the map as PNG" on:click=export_png>"PNG"</button>
                 </span>
             </div>
             <p class="status" id="map-info">{info}{move || busy.get().then_some(" · computing…")}</p>
