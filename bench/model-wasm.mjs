@@ -62,6 +62,8 @@ try {
     await page.goto(server.url);
     await page.setInputFiles("#file-input", log);
     await page.waitForFunction((n) => document.querySelector("#summary h2")?.textContent === n, basename(log), { timeout: 1_800_000 });
+    // The Model card is a tab of the process workspace.
+    await page.click("#pane-tab-model");
     await page.waitForSelector("#model-sizes[data-mined-ms]", { timeout: 1_800_000 });
     cold.mined.push(await mined(page));
     // IMf at 0.1, then IM again: the second IM is warm.

@@ -4,7 +4,7 @@
 //! transferred payload; Cancel restarts only that worker. Opening the log in the process screen
 //! moves its bytes from the activity worker to the main one, which joins the outcomes.
 
-use super::sources::listing_on;
+use super::sources::{listing_on, newest, replace_on};
 use super::{client, client_on, restart_lane, unexpected, Lane};
 use crate::protocol::activities::{ActivitiesMined, ActivitiesRequest};
 use crate::protocol::sources::SourceInfo;
@@ -25,13 +25,6 @@ pub enum MineProgress {
     Mining { done: f64, step: String },
 }
 
-fn one(list: Vec<SourceInfo>) -> Result<SourceInfo, ErrorDto> {
-    list.into_iter().next().ok_or_else(|| ErrorDto {
-        code: "protocol".into(),
-        message: "the worker listed no source".into(),
-    })
-}
-
 /// Generate the demo CRM's activity log in the activity worker; it becomes source 0.
 pub async fn demo(rows: usize, seed: u64) -> Result<SourceInfo, ErrorDto> {
     let (list, _) = listing_on(
@@ -40,14 +33,12 @@ pub async fn demo(rows: usize, seed: u64) -> Result<SourceInfo, ErrorDto> {
         None,
     )
     .await?;
-    one(list)
+    newest(list)
 }
 
 /// Keep the file in `bytes` (transferred) as the activity log; its info and preview.
 pub async fn open(name: String, bytes: ArrayBuffer) -> Result<SourceInfo, ErrorDto> {
-    listing_on(LANE, |job| ToWorker::SourcesClear { job }, None).await?;
-    let (list, _) = listing_on(LANE, |job| ToWorker::SourceAdd { job, name }, Some(bytes)).await?;
-    one(list)
+    replace_on(LANE, name, bytes).await
 }
 
 async fn bytes_on(lane: Lane, make: impl FnOnce(u32) -> ToWorker) -> Result<ArrayBuffer, ErrorDto> {

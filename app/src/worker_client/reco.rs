@@ -3,7 +3,7 @@
 //! model just trained; the artifact comes back as a transferred buffer.
 
 use super::process::{import_progress, ImportProgress};
-use super::sources::listing_on;
+use super::sources::{listing_on, newest, replace_on};
 use super::{client_on, restart_lane, unexpected, Lane};
 use crate::protocol::reco::{
     ClicksRead, Neighbours, RecoStage, RecoTrainRequest, RecoTrained, Tried, TrySession,
@@ -16,13 +16,6 @@ use spur_core::reco::ClickColumns;
 use wasm_bindgen::JsCast;
 
 const LANE: Lane = Lane::Reco;
-
-fn one(list: Vec<SourceInfo>) -> Result<SourceInfo, ErrorDto> {
-    list.into_iter().next().ok_or_else(|| ErrorDto {
-        code: "protocol".into(),
-        message: "the worker listed no source".into(),
-    })
-}
 
 /// Generate the demo shop in the worker; its clicks CSV becomes the source, pre-mapped.
 pub async fn demo(sessions: usize, items: usize, seed: u64) -> Result<SourceInfo, ErrorDto> {
@@ -37,14 +30,12 @@ pub async fn demo(sessions: usize, items: usize, seed: u64) -> Result<SourceInfo
         None,
     )
     .await?;
-    one(list)
+    newest(list)
 }
 
 /// Keep the file in `bytes` (transferred) as the only source; its info and preview.
 pub async fn open(name: String, bytes: ArrayBuffer) -> Result<SourceInfo, ErrorDto> {
-    listing_on(LANE, |job| ToWorker::SourcesClear { job }, None).await?;
-    let (list, _) = listing_on(LANE, |job| ToWorker::SourceAdd { job, name }, Some(bytes)).await?;
-    one(list)
+    replace_on(LANE, name, bytes).await
 }
 
 /// Read the source with `options` and the shop `columns` as the clickstream.

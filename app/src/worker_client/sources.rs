@@ -42,7 +42,24 @@ pub async fn clear() -> Result<(), ErrorDto> {
 
 /// Keep `bytes` (transferred) as the next source; its info and preview come back.
 pub async fn add(name: String, bytes: ArrayBuffer) -> Result<SourceInfo, ErrorDto> {
-    let (mut list, _) = listing(|job| ToWorker::SourceAdd { job, name }, Some(bytes)).await?;
+    let (list, _) = listing(|job| ToWorker::SourceAdd { job, name }, Some(bytes)).await?;
+    newest(list)
+}
+
+/// Make the file in `bytes` (transferred) the only source of `lane`'s worker (the Reco and
+/// Leads-activities screens keep one file each); its info and preview.
+pub(super) async fn replace_on(
+    lane: Lane,
+    name: String,
+    bytes: ArrayBuffer,
+) -> Result<SourceInfo, ErrorDto> {
+    listing_on(lane, |job| ToWorker::SourcesClear { job }, None).await?;
+    let (list, _) = listing_on(lane, |job| ToWorker::SourceAdd { job, name }, Some(bytes)).await?;
+    newest(list)
+}
+
+/// The last source a listing names: the one just added or generated.
+pub(super) fn newest(mut list: Vec<SourceInfo>) -> Result<SourceInfo, ErrorDto> {
     list.pop().ok_or_else(|| ErrorDto {
         code: "protocol".into(),
         message: "the worker listed no source".into(),
