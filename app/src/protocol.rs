@@ -85,6 +85,10 @@ pub enum ToWorker {
     /// Import the log in the payload (any format) as the current log, clearing the filters;
     /// [`FromWorker::ImportProgress`] is posted while it runs.
     Import { job: JobId, name: String },
+    /// Stop the running `Import` or `SourceImport` (read in slices between which the worker
+    /// looks at its messages): that job fails with code `cancelled`, and the current log, its
+    /// filters and the kept sources stay as they were. Reply: [`FromWorker::ImportCancelled`].
+    CancelImport { job: JobId },
     /// The process map of the filtered log; the SVG comes back as the payload (UTF-8 bytes).
     /// `options`: the recipe's `map` step; `None` (the analyst has not moved a slider): the
     /// readable map core chooses (`spur_core::map::readable`), as `spur map` opens.
@@ -249,6 +253,11 @@ pub enum FromWorker {
         bytes: u64,
         total_bytes: u64,
         events: u64,
+    },
+    /// `running`: an import was stopped (else none was running: it had ended already).
+    ImportCancelled {
+        job: JobId,
+        running: bool,
     },
     Imported {
         job: JobId,
@@ -432,6 +441,7 @@ impl ToWorker {
             | ToWorker::ActivitiesMine { job, .. }
             | ToWorker::ActivitiesOpen { job, .. }
             | ToWorker::Import { job, .. }
+            | ToWorker::CancelImport { job }
             | ToWorker::Map { job, .. }
             | ToWorker::Variants { job, .. }
             | ToWorker::Charts { job, .. }
@@ -470,6 +480,7 @@ impl FromWorker {
             | FromWorker::ActivitiesProgress { job, .. }
             | FromWorker::ActivitiesMined { job, .. } => Some(*job),
             FromWorker::ImportProgress { job, .. }
+            | FromWorker::ImportCancelled { job, .. }
             | FromWorker::Imported { job, .. }
             | FromWorker::Mapped { job, .. }
             | FromWorker::VariantsListed { job, .. }

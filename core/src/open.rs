@@ -230,25 +230,88 @@ pub fn open_log_with(
     options: &ImportOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<(EventLog, LogReport), OpenError> {
-    let format = match options.format {
-        Some(f) => f.into(),
-        None => detect(file_name, &bytes[..bytes.len().min(512)]),
-    };
-    if format.is_table() {
-        let (log, report) = read_table(format, bytes, options)?;
-        let report = LogReport::from_table(format, &log, report);
-        return Ok((log, report));
+    let mut opening = Opening::new(file_name, bytes, options);
+    while !opening.is_read() {
+        progress(opening.step(bytes));
     }
-    let mut importer = Importer::new(file_name, options);
-    for chunk in bytes.chunks(CHUNK) {
-        let p = importer.push(chunk);
-        progress(p);
-        if p.failed {
-            break;
+    opening.finish(bytes)
+}
+
+/// An [`open_log`] taken one chunk at a time, so that a shell with a single thread (the
+/// browser's worker) can look at its messages between chunks — a Cancel among them — and
+/// drop the opening without touching the log it already holds.
+///
+/// The caller keeps the bytes and passes the same slice to every call. Tables (Parquet, Arrow)
+/// are read whole by [`Opening::finish`]: their readers are not incremental, and they are the
+/// fast formats.
+pub struct Opening {
+    format: LogFormat,
+    options: ImportOptions,
+    text: Option<Importer>,
+    /// Bytes pushed so far.
+    at: usize,
+    /// All pushed, or the importer failed.
+    read: bool,
+}
+
+impl Opening {
+    /// Decide the format of `bytes` (the file called `file_name`) and start reading it.
+    pub fn new(file_name: &str, bytes: &[u8], options: &ImportOptions) -> Self {
+        let format = match options.format {
+            Some(f) => f.into(),
+            None => detect(file_name, &bytes[..bytes.len().min(512)]),
+        };
+        let text = (!format.is_table()).then(|| Importer::new(file_name, options));
+        Opening {
+            format,
+            options: options.clone(),
+            read: text.is_none(),
+            text,
+            at: 0,
         }
     }
-    let (log, report) = importer.finish()?;
-    Ok((log, LogReport::from_text(report)))
+
+    /// The format being read.
+    pub fn format(&self) -> LogFormat {
+        self.format
+    }
+
+    /// Every chunk has been read (or the import failed): [`Opening::finish`] is next.
+    pub fn is_read(&self) -> bool {
+        self.read
+    }
+
+    /// Bytes read so far.
+    pub fn bytes_read(&self) -> usize {
+        self.at
+    }
+
+    /// Read the next chunk of `bytes`.
+    pub fn step(&mut self, bytes: &[u8]) -> Progress {
+        let Some(importer) = self.text.as_mut() else {
+            return Progress::default();
+        };
+        let end = bytes.len().min(self.at.saturating_add(CHUNK));
+        let p = importer.push(bytes.get(self.at..end).unwrap_or_default());
+        self.at = end;
+        self.read = p.failed || end >= bytes.len();
+        p
+    }
+
+    /// The log and its report, or why it could not be read.
+    pub fn finish(self, bytes: &[u8]) -> Result<(EventLog, LogReport), OpenError> {
+        match self.text {
+            None => {
+                let (log, report) = read_table(self.format, bytes, &self.options)?;
+                let report = LogReport::from_table(self.format, &log, report);
+                Ok((log, report))
+            }
+            Some(importer) => {
+                let (log, report) = importer.finish()?;
+                Ok((log, LogReport::from_text(report)))
+            }
+        }
+    }
 }
 
 fn read_table(

@@ -14,6 +14,8 @@
 mod activities;
 #[path = "analysis_worker/cases.rs"]
 mod cases;
+#[path = "analysis_worker/importing.rs"]
+mod importing;
 #[path = "analysis_worker/leads.rs"]
 mod leads;
 #[path = "analysis_worker/model.rs"]
@@ -86,12 +88,27 @@ fn handle(
     let lead = |(reply, bytes): leads::Reply| (reply, buffer(bytes));
     Some(match request {
         // --- sources (Load screen): files kept in the worker, previewed, imported, merged.
-        request @ (ToWorker::Import { .. }
-        | ToWorker::SourcesClear { .. }
+        // Imports read in slices and answer later; a Cancel between slices keeps every state.
+        ToWorker::Import { job, name } => {
+            importing::start_payload(job, name, payload(), &|p| post_with(scope, &p, None));
+            return None;
+        }
+        ToWorker::SourceImport {
+            job,
+            index,
+            options,
+        } => {
+            importing::start_source(job, index, options, &|p| post_with(scope, &p, None));
+            return None;
+        }
+        ToWorker::CancelImport { job } => (
+            importing::cancel(job, &|p| post_with(scope, &p, None)),
+            None,
+        ),
+        request @ (ToWorker::SourcesClear { .. }
         | ToWorker::SourceAdd { .. }
         | ToWorker::SourcesLaundry { .. }
         | ToWorker::SourcePreview { .. }
-        | ToWorker::SourceImport { .. }
         | ToWorker::SourcesMerge { .. }
         | ToWorker::SourceBytes { .. }
         | ToWorker::ExportCsv { .. }) => {

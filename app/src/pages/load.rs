@@ -14,7 +14,7 @@ pub(crate) mod sources;
 use crate::components::summary_view::SummaryView;
 use crate::handoff::ToProcess;
 use crate::latest::{Latest, Ticket};
-use crate::pages::process::ProcessPage;
+use crate::pages::process::{KeptSteps, ProcessPage};
 use crate::protocol::sources::{Preview, SourceFormat, SourceInfo, SourceSpec};
 use crate::protocol::ErrorDto;
 use crate::worker_client::ocel::{self as ocel_worker, Opened};
@@ -25,7 +25,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use report::{ImportNotes, MergeReportView};
 use spur_core::import::{ImportOptions, Mapping};
-use spur_core::recipe::Step;
+use spur_core::recipe::{Op, Step};
 use spur_core::summary::Summary;
 use spur_core::toolkit::merge::{MergeOptions, MergeReport};
 use wasm_bindgen::JsCast;
@@ -95,9 +95,24 @@ pub fn LoadPage() -> impl IntoView {
     let rows = RwSignal::new(Vec::<SourceRow>::new());
     let entity = RwSignal::new(String::new());
     let closes = RwSignal::new(String::new());
+    // The log on screen before a job replaced it, and its recipe (the process screen keeps the
+    // steps here): a cancelled import shows them again, as the worker still holds that log.
+    let last_loaded = StoredValue::new(None::<State>);
+    let kept_steps = StoredValue::new(Vec::<Step>::new());
+    provide_context(KeptSteps(kept_steps));
+    Effect::new(move |_| {
+        state.with(|s| {
+            if matches!(s, State::Loaded { .. }) {
+                last_loaded.set_value(Some(s.clone()));
+            }
+        })
+    });
+    // What happened to the last job, shown above the screen ("import cancelled; … still open").
+    let notice = RwSignal::new(None::<String>);
 
     let begin = move |what: String, total_bytes: u64| {
         let generation = current.next();
+        notice.set(None);
         set_progress.set(ImportProgress {
             total_bytes,
             ..Default::default()
@@ -399,14 +414,70 @@ pub fn LoadPage() -> impl IntoView {
         }
     };
 
+    // The worker stops an import between two slices and keeps what it held: the log on screen
+    // before comes back with its recipe. A job that cannot stop so (a merge, an object-centric
+    // log) restarts the worker, which forgets everything.
+    let stopping = StoredValue::new(false);
     let cancel = move |_| {
+        // A second click while the first is answered would find nothing running and restart.
+        if stopping.get_value() {
+            return;
+        }
+        stopping.set_value(true);
         current.invalidate();
-        worker::cancel();
-        rows.set(Vec::new());
-        set_state.set(State::Cancelled(
-            "Import cancelled; the worker was restarted empty: load a file (or a demo) to start again."
-                .into(),
-        ));
+        set_state.set(State::Working("stopping the import…".into()));
+        spawn_local(async move {
+            let kept = worker::cancel().await;
+            stopping.set_value(false);
+            match last_loaded.get_value().filter(|_| kept) {
+                Some(State::Loaded {
+                    name,
+                    summary,
+                    notes,
+                    import,
+                    merge,
+                    ocel,
+                    ..
+                }) => {
+                    // The process screen makes the `import` step again from `import`.
+                    let mut steps = kept_steps.get_value();
+                    if import.is_some()
+                        && matches!(
+                            steps.first(),
+                            Some(Step {
+                                op: Op::Import { .. },
+                                ..
+                            })
+                        )
+                    {
+                        steps.remove(0);
+                    }
+                    notice.set(Some(format!(
+                        "Import cancelled; {name} is still open, with its recipe."
+                    )));
+                    set_state.set(State::Loaded {
+                        name,
+                        summary,
+                        notes,
+                        import,
+                        merge,
+                        ocel,
+                        steps,
+                    });
+                }
+                _ if kept => set_state.set(State::Cancelled(
+                    "Import cancelled: load a file (or a demo) when ready.".into(),
+                )),
+                _ => {
+                    last_loaded.set_value(None);
+                    rows.set(Vec::new());
+                    set_state.set(State::Cancelled(
+                        "Import cancelled; the worker was restarted empty: load a file (or a demo) to start again."
+                            .into(),
+                    ));
+                }
+            }
+        });
     };
 
     // A log another screen opened in the main worker (the Leads screen's activity log): show it
@@ -445,6 +516,7 @@ pub fn LoadPage() -> impl IntoView {
                 </label>
             </div>
         </section>
+        {move || notice.get().map(|n| view! { <p class="status notice" id="load-notice">{n}</p> })}
         {move || match state.get() {
             State::Idle => view! { <p class="status" id="status">"No log loaded yet."</p> }.into_any(),
             State::Cancelled(what) => view! { <p class="status" id="status">{what}</p> }.into_any(),

@@ -37,6 +37,12 @@ use std::time::Duration;
 /// Recipe edits closer together than this are replayed once.
 const DEBOUNCE: Duration = Duration::from_millis(150);
 
+/// Where the process screen keeps a copy of its recipe's steps for the screen that mounted it:
+/// the Load screen, which shows the same log again with the same recipe when an import that
+/// replaced it is cancelled (the worker kept the log; the recipe lives only here).
+#[derive(Clone, Copy)]
+pub struct KeptSteps(pub StoredValue<Vec<Step>>);
+
 #[component]
 pub fn ProcessPage(
     /// The loaded log's activities, most frequent first.
@@ -68,6 +74,9 @@ pub fn ProcessPage(
     provide_context(ctx);
     // Renaming the recipe does not replay it: only its steps count.
     let steps = Memo::new(move |_| ctx.recipe.with(|r| r.steps.clone()));
+    if let Some(KeptSteps(kept)) = use_context::<KeptSteps>() {
+        Effect::new(move |_| kept.set_value(steps.get()));
+    }
     // Requests are answered in order; only the newest replay is applied.
     let sent = Latest::new();
     let pending = RwSignal::new(true);

@@ -67,9 +67,42 @@ pub async fn import(
     }
 }
 
-/// Stop an import (or any computation): the worker is terminated and restarted empty.
-pub fn cancel() {
-    super::restart("cancelled");
+/// How long Cancel waits for the worker to stop an import between two slices before it
+/// restarts the worker instead (a job read in one go, such as a merge, cannot look at Cancel).
+const SOFT_CANCEL_MS: i32 = 1500;
+
+/// Stop the running import. `true`: the worker stopped it between two slices and still holds
+/// the log, view and sources it had. `false`: nothing stoppable was running (a merge, an
+/// object-centric log, or an import that had just ended), so the worker was restarted empty,
+/// which stops anything.
+pub async fn cancel() -> bool {
+    let asked = wasm_bindgen_futures::future_to_promise(async {
+        let stopped = match client() {
+            Ok(c) => matches!(
+                c.call_with(|job| ToWorker::CancelImport { job }, None, None)
+                    .await,
+                Ok((FromWorker::ImportCancelled { running: true, .. }, _))
+            ),
+            Err(_) => false,
+        };
+        Ok(JsValue::from_bool(stopped))
+    });
+    let timer = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ =
+                w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, SOFT_CANCEL_MS);
+        }
+    });
+    let first = js_sys::Promise::race(&js_sys::Array::of2(&asked, &timer));
+    let stopped = wasm_bindgen_futures::JsFuture::from(first)
+        .await
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    if !stopped {
+        super::restart("cancelled");
+    }
+    stopped
 }
 
 /// The process map of the filtered log, drawn (with the last check's deviations when

@@ -156,3 +156,38 @@ fn progress_is_reported_per_chunk_of_text() {
     .expect("opens");
     assert_eq!(seen, [CSV.len() as u64]);
 }
+
+#[test]
+fn an_opening_in_steps_reads_chunk_by_chunk_to_the_same_log() {
+    // More than two chunks of CSV, so the opening stops twice before the end.
+    let mut csv = String::from("case,activity,timestamp\n");
+    let mut rows = 0;
+    while csv.len() <= 2 * CHUNK + 100 {
+        csv.push_str(&format!("c{},a{},2024-01-01 10:00\n", rows % 997, rows % 7));
+        rows += 1;
+    }
+    let bytes = csv.as_bytes();
+    let mut opening = Opening::new("big.csv", bytes, &ImportOptions::default());
+    assert_eq!(opening.format(), LogFormat::Csv);
+    let mut read = Vec::new();
+    while !opening.is_read() {
+        opening.step(bytes);
+        read.push(opening.bytes_read());
+    }
+    assert_eq!(read, [CHUNK, 2 * CHUNK, bytes.len()]);
+    let (stepped, _) = opening.finish(bytes).expect("opens");
+    let (whole, _) = open_log("big.csv", bytes, &ImportOptions::default()).expect("opens");
+    assert_eq!(stepped.num_events(), rows);
+    assert_eq!(
+        (stepped.num_events(), stepped.num_cases()),
+        (whole.num_events(), whole.num_cases())
+    );
+
+    // A table is read whole at the end; an empty file is the importer's own error.
+    let opening = Opening::new("t.parquet", b"PAR1", &ImportOptions::default());
+    assert!(opening.is_read());
+    let mut empty = Opening::new("e.csv", b"", &ImportOptions::default());
+    empty.step(b"");
+    assert!(empty.is_read());
+    assert!(empty.finish(b"").is_err());
+}

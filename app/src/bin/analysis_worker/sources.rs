@@ -4,8 +4,8 @@
 //! Why the bytes stay in the worker: the UI transfers each file once (zero-copy) and then only
 //! sends indices and options, so re-sniffing after every edit of the mapping costs no transfer,
 //! the main thread never holds a file's bytes, and "Merge and import" reads sources already
-//! here. The price: Cancel restarts the worker and so forgets the sources; the UI then asks
-//! for the files again (or regenerates the demo). Every decision (sniffing, reading,
+//! here. Cancelling an import keeps them (`importing` reads in slices); a Cancel that must restart
+//! the worker (a merge) forgets them, and the UI then asks for the files again. Every decision (sniffing, reading,
 //! which column a secondary's case is, merging, exporting) is core's; this file only drives it.
 
 use crate::process;
@@ -36,36 +36,14 @@ thread_local! {
 
 type Reply = (FromWorker, Option<ArrayBuffer>);
 
-/// Answer one Load-screen request (and the plain `Import`); `progress` posts an intermediate
-/// message.
+/// Answer one Load-screen request (the imports are [`crate::importing`]'s); `progress` posts an
+/// intermediate message.
 pub fn handle(request: ToWorker, payload: JsValue, progress: &dyn Fn(FromWorker)) -> Reply {
     let bytes = || match payload.dyn_ref::<ArrayBuffer>() {
         Some(buf) => Uint8Array::new(buf).to_vec(),
         None => Vec::new(),
     };
     match request {
-        ToWorker::Import { job, name } => {
-            let bytes = bytes();
-            let format = format_of(&name, &bytes);
-            let reply = import_one(
-                job,
-                &name,
-                format,
-                &bytes,
-                &ImportOptions::default(),
-                progress,
-            );
-            if matches!(reply, FromWorker::Imported { .. }) {
-                let options = ImportOptions::default();
-                crate::stream::remember(crate::stream::Origin::Bytes {
-                    name,
-                    format,
-                    bytes,
-                    options,
-                });
-            }
-            (reply, None)
-        }
         ToWorker::SourcesClear { job } => {
             SOURCES.with(|s| s.borrow_mut().clear());
             (listed(job, Vec::new(), None), None)
@@ -106,19 +84,6 @@ pub fn handle(request: ToWorker, payload: JsValue, progress: &dyn Fn(FromWorker)
                     Preview::Failed(error("no_preview", "only CSV sources are previewed".into()))
                 }),
             });
-            (reply, None)
-        }
-        ToWorker::SourceImport {
-            job,
-            index,
-            options,
-        } => {
-            let reply = with_source(job, index, |src| {
-                import_one(job, &src.name, src.format, &src.bytes, &options, progress)
-            });
-            if matches!(reply, FromWorker::Imported { .. }) {
-                crate::stream::remember(crate::stream::Origin::Source { index, options });
-            }
             (reply, None)
         }
         ToWorker::SourcesMerge {
@@ -183,7 +148,7 @@ fn failed(job: JobId, code: &str, message: String) -> FromWorker {
     }
 }
 
-fn no_source(job: JobId, index: usize) -> FromWorker {
+pub(crate) fn no_source(job: JobId, index: usize) -> FromWorker {
     failed(
         job,
         "no_source",
@@ -221,7 +186,7 @@ fn with_source(job: JobId, index: usize, f: impl FnOnce(&Source) -> FromWorker) 
 
 /// Which reader a file goes to: OCEL by core's OCEL detection (never for a name that says XES),
 /// else core's one detection (`open::detect`), named in the protocol's terms.
-fn format_of(name: &str, bytes: &[u8]) -> SourceFormat {
+pub(crate) fn format_of(name: &str, bytes: &[u8]) -> SourceFormat {
     let head = &bytes[..bytes.len().min(512)];
     let lower = name.to_ascii_lowercase();
     let xes = lower.ends_with(".xes") || lower.ends_with(".xes.gz");
@@ -350,30 +315,6 @@ fn read(
             Ok((log, read))
         }
         Err(e) => Err(error(e.code(), format!("{name}: {e}"))),
-    }
-}
-
-fn import_one(
-    job: JobId,
-    name: &str,
-    format: SourceFormat,
-    bytes: &[u8],
-    options: &ImportOptions,
-    progress: &dyn Fn(FromWorker),
-) -> FromWorker {
-    let span = Span {
-        before: 0,
-        total: bytes.len() as u64,
-        events_before: 0,
-    };
-    match read(job, name, format, bytes, options, span, progress) {
-        Ok((log, report)) => FromWorker::Imported {
-            job,
-            summary: process::install(log),
-            notes: report.notes(NOTES_PER_SOURCE),
-            report: Some(report),
-        },
-        Err(error) => FromWorker::Failed { job, error },
     }
 }
 
