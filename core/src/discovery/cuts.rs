@@ -93,12 +93,15 @@ fn sequence(dfg: &Dfg) -> Option<Vec<Vec<usize>>> {
         return None;
     }
     let n = dfg.len();
-    let succ: Vec<Vec<bool>> = (0..n).map(|a| dfg.descendants(a, false)).collect();
-    let pred: Vec<Vec<bool>> = (0..n).map(|a| dfg.descendants(a, true)).collect();
-    let mut groups = components(n, &vertices, |a, b| succ[a][b] == succ[b][a]);
-    let count = |m: &Vec<bool>| vertices.iter().filter(|&&v| m[v]).count();
+    let reach = dfg.reachability();
+    let mut groups = components(n, &vertices, |a, b| {
+        reach.reaches(a, b) == reach.reaches(b, a)
+    });
+    // Predecessors of a group's first member, and n − its successors.
+    let pred = |a: usize| vertices.iter().filter(|&&v| reach.reaches(v, a)).count();
+    let succ = |a: usize| vertices.iter().filter(|&&v| reach.reaches(a, v)).count();
     let alphabet = vertices.len();
-    groups.sort_by_cached_key(|g| count(&pred[g[0]]) + (alphabet - count(&succ[g[0]])));
+    groups.sort_by_cached_key(|g| pred(g[0]) + (alphabet - succ(g[0])));
     (groups.len() > 1).then_some(groups)
 }
 
