@@ -289,6 +289,23 @@ impl Engine {
         Ok((answers, plan.roles))
     }
 
+    /// The log summary file's contents (`--summary-out`) for the Parquet dataset at `path`
+    /// after `filters`: the same struct, so the same bytes, as `LogSummary::of` in memory.
+    pub fn summary(
+        &mut self,
+        path: &str,
+        mapping: &Mapping,
+        filters: &[Filter],
+    ) -> Result<spur_core::mining::LogSummary, String> {
+        let dialect = match self {
+            Engine::DuckDb(_) => Dialect::DuckDb,
+            Engine::Spark(_) => Dialect::Spark,
+        };
+        let (answers, roles) =
+            self.query(path, mapping, filters, None, sql::summary::queries(dialect))?;
+        sql::summary::assemble(&answers, roles.timestamp.is_some()).map_err(|e| e.to_string())
+    }
+
     /// Statistics and the DFG with performance of the Parquet dataset at `path`; `filters`
     /// narrow the events first (the forms `sql::filter` compiles).
     pub fn stats(

@@ -12,6 +12,9 @@
 /// The Spark tests (one session for every golden log, refusals without a JVM).
 #[path = "engine/spark.rs"]
 mod spark;
+/// `--summary-out`: the same summary bytes from DuckDB as in memory.
+#[path = "engine/summary.rs"]
+mod summary;
 mod support;
 use support::{fresh_dir, s, spur};
 

@@ -86,6 +86,21 @@ fn check_dfg_and_time(engine: &mut Engine, name: &str, log: &EventLog, path: &st
     );
 }
 
+/// The log summary file from the engine is byte for byte the one `LogSummary::of` writes
+/// (`spur stats --summary-out`), after `filters`.
+fn check_summary(engine: &mut Engine, name: &str, log: &EventLog, path: &str, filters: &[Filter]) {
+    let got = engine
+        .summary(path, &Default::default(), filters)
+        .expect("summary");
+    let kept = filter::apply_all(log, filters).expect("filters apply").0;
+    let want = spur_core::mining::LogSummary::of(&kept);
+    assert!(want.cases > 0, "{name}: nothing kept by {filters:?}");
+    assert!(
+        got.to_json() == want.to_json(),
+        "{name} {filters:?}: the summaries differ"
+    );
+}
+
 /// The statistics of the events of the three most frequent activities (`spur map
 /// --activities`'s projection) equal those of the sub-log `select_events` keeps.
 fn check_projection(engine: &mut Engine, name: &str, log: &EventLog, path: &str) {
@@ -216,6 +231,7 @@ fn duckdb_dfg_durations_and_events_over_time_equal_mining() {
     for (name, log, path) in &logs {
         check_dfg_and_time(&mut engine, name, log, path);
         check_projection(&mut engine, name, log, path);
+        check_summary(&mut engine, name, log, path, &[]);
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -258,6 +274,13 @@ fn spark_dfg_durations_events_over_time_and_filters_equal_memory() {
         check_dfg_and_time(&mut engine, name, log, path);
     }
     check_projection(&mut engine, logs[1].0, &logs[1].1, &logs[1].2);
+    // The summary file (`--summary-out`): receipt after a filter, the interval log whole.
+    let narrow = [Filter::CaseSize {
+        min: Some(3),
+        max: Some(9),
+    }];
+    check_summary(&mut engine, logs[1].0, &logs[1].1, &logs[1].2, &narrow);
+    check_summary(&mut engine, logs[2].0, &logs[2].1, &logs[2].2, &[]);
     // One log through the forms whose Spark SQL differs from DuckDB's (quoting, min_by,
     // renumbering after the event-level range, NOT over AND); DuckDB runs them all.
     let (name, log, path) = &logs[1];
