@@ -151,6 +151,11 @@ fn filters_give_the_same_statistics_in_duckdb_and_in_memory() {
     for filters in [
         vec!["has:T02 Check confirmation of receipt"],
         vec!["time:2011-01-01..2011-06-01:events", "size:3..6"],
+        vec![
+            "df:T02 Check confirmation of receipt->T04 Determine confirmation of receipt",
+            "not-ef:T06 Determine necessity of stop advice->T05 Print and send confirmation of receipt<=1h",
+            "variants:top=5",
+        ],
     ] {
         let mut memory = vec!["stats", s(&log), "--json"];
         let mut engine = vec!["stats", s(&parquet), "--json", "--engine", "duckdb"];
@@ -179,12 +184,12 @@ fn filters_give_the_same_statistics_in_duckdb_and_in_memory() {
         "--engine",
         "duckdb",
         "--filter",
-        "df:a->b",
+        "between:a->b",
     ]);
     assert_eq!(r.code, 1);
     assert!(
         r.stderr.contains(
-            "the filter `df:a->b` has no SQL form yet: compute it in memory (without --engine)"
+            "the filter `between:a->b` has no SQL form yet: compute it in memory (without --engine)"
         ),
         "{}",
         r.stderr
