@@ -16,8 +16,8 @@ use std::process::ExitCode;
 const HELP: &str = "usage: spur stats LOG [--case C] [--activity A] [--timestamp T] [--resource R]
                   [--start-timestamp S] [--delimiter D] [--json] [--filter F]…
                   [--summary-out S.json]
-       spur stats DATASET… --engine duckdb|spark [--master M] [--json] [--filter F]…
-                  [--summary-out S.json]
+       spur stats DATASET… --engine duckdb|spark [--master M] [--engine-timeout SECONDS]
+                  [--json] [--filter F]… [--summary-out S.json]
   LOG: a CSV/TSV, XES, XES.gz, Parquet or Arrow IPC event log. The column (or XES
   attribute) options override the detected roles. --json prints the pm4py-compatible statistics as JSON.
   --engine duckdb|spark: each DATASET is Parquet (a file, or a folder of them, as `spur
@@ -25,6 +25,9 @@ const HELP: &str = "usage: spur stats LOG [--case C] [--activity A] [--timestamp
   without loading it (several datasets: one JSON document each, in order, one engine session;
   one that fails is reported on stderr and the rest still answered, exit code 1).
   --master (Spark): local[*] (the default), local[N], or a cluster's spark://HOST:PORT.
+  --engine-timeout SECONDS (default 60): the longest wait for one answer of the engine (Spark's
+  start, one dataset's queries); then its process (and Spark's JVM) is killed and the error
+  says so. Raise it for big datasets.
   --filter F (repeatable, in order): the statistics of the cases (events) a filter keeps, in
   `spur filter`'s text form (has:A, start:A, end:A, size:2..5, duration:1h..2d, time:…);
   with --engine, the forms that compile to SQL (all but attributes and between: those in
@@ -54,6 +57,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
     let mut json = false;
     let mut engine = None;
     let mut master = None;
+    let mut timeout = None;
     let mut filters = Vec::new();
     let mut summary_out = None;
     let mut files = Vec::new();
@@ -71,6 +75,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             }
             "--engine" => engine = Some(value(a)?),
             "--master" => master = Some(value(a)?),
+            "--engine-timeout" => timeout = Some(value(a)?),
             "--summary-out" => summary_out = Some(value(a)?),
             "--case" => options.mapping.case = Some(value(a)?),
             "--activity" => options.mapping.activity = Some(value(a)?),
@@ -93,11 +98,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             s => files.push(s.to_string()),
         }
     }
-    let engine = match (engine, master) {
-        (Some(e), master) => Some(crate::engine::Choice::parse(&e, master)?),
-        (None, Some(_)) => return Err("--master needs --engine spark".into()),
-        (None, None) => None,
-    };
+    let engine = crate::engine::Choice::from_flags(engine, master, timeout)?;
     if summary_out.is_some() && files.len() > 1 {
         return Err(format!(
             "--summary-out writes the summary of one dataset (got {})",

@@ -16,6 +16,10 @@ mod spark;
 #[path = "engine/summary.rs"]
 mod summary;
 mod support;
+/// `--engine-timeout`: an engine that does not answer in time is stopped, and the error says
+/// how to raise the limit.
+#[path = "engine/timeout.rs"]
+mod timeout;
 use support::{fresh_dir, s, spur};
 
 use std::path::{Path, PathBuf};

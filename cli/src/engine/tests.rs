@@ -109,10 +109,7 @@ fn check_projection(engine: &mut Engine, name: &str, log: &EventLog, path: &str)
         .take(3)
         .map(|a| a.0)
         .collect();
-    let dialect = match engine {
-        Engine::DuckDb(_) => Dialect::DuckDb,
-        Engine::Spark(_) => Dialect::Spark,
-    };
+    let dialect = engine.dialect();
     let (answers, roles) = engine
         .query(
             path,
@@ -257,7 +254,7 @@ fn check_filters(
 
 #[test]
 fn duckdb_dfg_durations_and_events_over_time_equal_mining() {
-    let (Some((dir, logs)), Ok(mut engine)) = (datasets("unit"), Engine::start(&Choice::DuckDb))
+    let (Some((dir, logs)), Ok(mut engine)) = (datasets("unit"), Engine::start(&Choice::duckdb()))
     else {
         return skip("DuckDB");
     };
@@ -271,7 +268,8 @@ fn duckdb_dfg_durations_and_events_over_time_equal_mining() {
 
 #[test]
 fn duckdb_filtered_stats_equal_the_toolkit_filters_in_memory() {
-    let (Some((dir, logs)), Ok(mut engine)) = (datasets("filter"), Engine::start(&Choice::DuckDb))
+    let (Some((dir, logs)), Ok(mut engine)) =
+        (datasets("filter"), Engine::start(&Choice::duckdb()))
     else {
         return skip("DuckDB");
     };
@@ -297,6 +295,7 @@ fn spark_dfg_durations_events_over_time_and_filters_equal_memory() {
             "SPUR_SPARK_CONF",
             "spark.driver.extraJavaOptions=-XX:TieredStopAtLevel=1",
         )],
+        DEFAULT_TIMEOUT,
     );
     let Ok(session) = session else {
         return skip("Spark");
