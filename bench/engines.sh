@@ -3,12 +3,13 @@
 # partitioned Parquet dataset; `spur stats --engine duckdb|spark` (the whole statistics plan:
 # counts, variants, case durations and the DFG with its durations) timed with peak memory, next
 # to `spur stats` in memory. Usage: bench/engines.sh [ORDERS…] (default 100000 ≈ 1.05M events);
-# SPUR=path/to/spur (default target/release/spur), PARTS=8, MASTER=local[2], OUT=scratch folder.
+# SPUR=path/to/spur (default target/release/spur), PARTS=8, MASTER=local[2], OUT=scratch folder,
+# TIMEOUT=86400 (`--engine-timeout`: a 100M-event plan runs far past spur's 60 s default).
 # Needs scripts/setup.sh's DuckDB and Spark. Prints one line per run; deletes its data at the end.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SPUR=${SPUR:-$ROOT/target/release/spur}
-PARTS=${PARTS:-8} MASTER=${MASTER:-local[2]}
+PARTS=${PARTS:-8} MASTER=${MASTER:-local[2]} TIMEOUT=${TIMEOUT:-86400}
 OUT=${OUT:-$(mktemp -d)}
 export PATH="$ROOT/.tools/bin:$PATH"
 # Peak RSS of a process tree, sampled every 0.2 s (`time -v` misses Spark's JVM: PySpark does
@@ -55,9 +56,11 @@ for orders in "${@:-100000}"; do
   "$SPUR" convert "$OUT/log.parquet" "$OUT/parts" --partitions "$PARTS" 2> /dev/null
   echo "== $orders orders: $events, $PARTS files ($(du -sh "$OUT/parts" | cut -f1)); $(nproc) cores"
   measure "in memory (spur stats)" "$SPUR" stats "$OUT/log.parquet" --json
-  measure "DuckDB" "$SPUR" stats "$OUT/parts" --engine duckdb --json
-  measure "Spark $MASTER" "$SPUR" stats "$OUT/parts" --engine spark --master "$MASTER" --json
-  SPUR_SPARK_TRACE=1 "$SPUR" stats "$OUT/parts" --engine spark --master "$MASTER" --json 2>&1 >/dev/null \
+  measure "DuckDB" "$SPUR" stats "$OUT/parts" --engine duckdb --engine-timeout "$TIMEOUT" --json
+  measure "Spark $MASTER" "$SPUR" stats "$OUT/parts" --engine spark --master "$MASTER" \
+    --engine-timeout "$TIMEOUT" --json
+  SPUR_SPARK_TRACE=1 "$SPUR" stats "$OUT/parts" --engine spark --master "$MASTER" \
+    --engine-timeout "$TIMEOUT" --json 2>&1 >/dev/null \
     | grep '^spur-spark' | sed 's/^/    /'
   rm -rf "$OUT/parts" "$OUT/log.parquet"
 done

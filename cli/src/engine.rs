@@ -13,15 +13,29 @@ use spur_core::sql::{self, assemble::Answers, Dialect};
 use spur_core::toolkit::filter::Filter;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::Duration;
 
+mod child;
 pub mod spark;
 
 /// The engines `--engine` accepts.
 pub const ENGINES: &str = "duckdb, spark";
 
-/// Which engine, as the command line names it.
+/// How long Spur waits for one answer of an engine (the Spark session's start, a dataset's
+/// description, its whole plan) when `--engine-timeout` is not given.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Which engine, as the command line names it (`--engine`, `--master`, `--engine-timeout`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice {
+    pub kind: Kind,
+    /// The longest wait for one answer; then the engine's process is killed.
+    pub timeout: Duration,
+}
+
+/// The engine itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Choice {
+pub enum Kind {
     DuckDb,
     /// Spark on a master URL (`local[*]`, `spark://host:port`, …).
     Spark {
@@ -30,17 +44,74 @@ pub enum Choice {
 }
 
 impl Choice {
-    /// `--engine NAME` with `--master` (Spark only); the message is the usage error.
-    pub fn parse(name: &str, master: Option<String>) -> Result<Choice, String> {
-        match (name, master) {
-            ("duckdb", None) => Ok(Choice::DuckDb),
-            ("duckdb", Some(_)) => Err("--master is for --engine spark".into()),
-            ("spark", master) => Ok(Choice::Spark {
-                master: master.unwrap_or_else(|| spark::DEFAULT_MASTER.to_string()),
-            }),
-            (other, _) => Err(format!("--engine takes one of: {ENGINES} (got `{other}`)")),
+    /// DuckDB with the default timeout.
+    #[cfg(test)]
+    pub fn duckdb() -> Choice {
+        Choice {
+            kind: Kind::DuckDb,
+            timeout: DEFAULT_TIMEOUT,
         }
     }
+
+    /// `--engine NAME` with `--master` (Spark only); the message is the usage error.
+    pub fn parse(name: &str, master: Option<String>) -> Result<Choice, String> {
+        let kind = match (name, master) {
+            ("duckdb", None) => Kind::DuckDb,
+            ("duckdb", Some(_)) => return Err("--master is for --engine spark".into()),
+            ("spark", master) => Kind::Spark {
+                master: master.unwrap_or_else(|| spark::DEFAULT_MASTER.to_string()),
+            },
+            (other, _) => return Err(format!("--engine takes one of: {ENGINES} (got `{other}`)")),
+        };
+        Ok(Choice {
+            kind,
+            timeout: DEFAULT_TIMEOUT,
+        })
+    }
+
+    /// The engine the flags name, if any: `--engine`, `--master` and `--engine-timeout` as
+    /// given (the last two need the first); the message is the usage error.
+    pub fn from_flags(
+        engine: Option<String>,
+        master: Option<String>,
+        timeout: Option<String>,
+    ) -> Result<Option<Choice>, String> {
+        let Some(name) = engine else {
+            return match (master, timeout) {
+                (Some(_), _) => Err("--master needs --engine spark".into()),
+                (None, Some(_)) => Err("--engine-timeout needs --engine duckdb|spark".into()),
+                (None, None) => Ok(None),
+            };
+        };
+        let mut choice = Choice::parse(&name, master)?;
+        if let Some(t) = timeout {
+            choice.timeout = parse_timeout(&t)?;
+        }
+        Ok(Some(choice))
+    }
+}
+
+/// `--engine-timeout SECONDS`: a positive number of seconds (fractions allowed), at most a week.
+pub fn parse_timeout(text: &str) -> Result<Duration, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s > 0.0 && *s <= 604_800.0)
+        .map(Duration::from_secs_f64)
+        .ok_or_else(|| {
+            format!(
+                "--engine-timeout takes a number of seconds above 0 (at most 604800), got `{text}`"
+            )
+        })
+}
+
+/// The error when `engine` gave no answer within `limit` (its process has been killed).
+pub fn timed_out(engine: &str, limit: Duration, waiting_for: &str) -> String {
+    format!(
+        "{engine} gave no answer within {} s ({waiting_for}), so Spur stopped it; raise the limit with --engine-timeout SECONDS (default {} s)",
+        limit.as_secs_f64(),
+        DEFAULT_TIMEOUT.as_secs()
+    )
 }
 
 /// How to install DuckDB, for the error when it is missing.
@@ -82,13 +153,25 @@ pub fn find_duckdb() -> Option<PathBuf> {
 }
 
 /// Run `script` with `duckdb -json` and return the JSON arrays it printed, one per statement
-/// that returns rows.
-fn run_duckdb(duckdb: &Path, script: &str) -> Result<Vec<Vec<serde_json::Value>>, String> {
-    let out = Command::new(duckdb)
+/// that returns rows; after `timeout` DuckDB is killed and the error says so.
+fn run_duckdb(
+    duckdb: &Path,
+    script: &str,
+    timeout: Duration,
+) -> Result<Vec<Vec<serde_json::Value>>, String> {
+    let mut command = Command::new(duckdb);
+    command
         .args(["-no-init", "-json", "-bail", "-c", script])
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("cannot run {} ({e}); {INSTALL}", duckdb.display()))?;
+        .stdin(Stdio::null());
+    let out = match child::output(command, timeout) {
+        Ok(out) => out,
+        Err(child::Failure::Spawn(e)) => {
+            return Err(format!("cannot run {} ({e}); {INSTALL}", duckdb.display()))
+        }
+        Err(child::Failure::TimedOut) => {
+            return Err(timed_out("DuckDB", timeout, "one dataset's queries"))
+        }
+    };
     let stderr = String::from_utf8_lossy(&out.stderr);
     if !out.status.success() || !stderr.trim().is_empty() {
         return Err(format!("DuckDB failed: {}", stderr.trim()));
@@ -112,7 +195,8 @@ fn dataset_path(path: &str) -> String {
 /// An engine ready to answer: DuckDB's CLI, or a running Spark session (started once per
 /// command, reused for every dataset).
 pub enum Engine {
-    DuckDb(PathBuf),
+    /// The CLI and the longest wait for one script.
+    DuckDb(PathBuf, Duration),
     Spark(Box<spark::Session>),
 }
 
@@ -161,20 +245,27 @@ fn plan(
 impl Engine {
     /// Find (DuckDB) or start (Spark) the engine `choice` names.
     pub fn start(choice: &Choice) -> Result<Engine, String> {
-        match choice {
-            Choice::DuckDb => find_duckdb()
-                .map(Engine::DuckDb)
+        match &choice.kind {
+            Kind::DuckDb => find_duckdb()
+                .map(|d| Engine::DuckDb(d, choice.timeout))
                 .ok_or_else(|| format!("DuckDB is not installed; {INSTALL}")),
-            Choice::Spark { master } => {
-                spark::Session::start(master).map(|s| Engine::Spark(Box::new(s)))
-            }
+            Kind::Spark { master } => spark::Session::start_with(master, &[], choice.timeout)
+                .map(|s| Engine::Spark(Box::new(s))),
+        }
+    }
+
+    /// The SQL dialect the engine speaks.
+    pub fn dialect(&self) -> Dialect {
+        match self {
+            Engine::DuckDb(..) => Dialect::DuckDb,
+            Engine::Spark(_) => Dialect::Spark,
         }
     }
 
     /// The engine's name, for messages.
     pub fn name(&self) -> &'static str {
         match self {
-            Engine::DuckDb(_) => "DuckDB",
+            Engine::DuckDb(..) => "DuckDB",
             Engine::Spark(_) => "Spark",
         }
     }
@@ -189,10 +280,7 @@ impl Engine {
         filters: &[Filter],
         extra: Vec<sql::Query>,
     ) -> Result<(Answers, sql::Roles), String> {
-        let dialect = match self {
-            Engine::DuckDb(_) => Dialect::DuckDb,
-            Engine::Spark(_) => Dialect::Spark,
-        };
+        let dialect = self.dialect();
         let mut queries = sql::stats_queries(dialect);
         queries.extend(extra);
         self.query(path, mapping, filters, None, queries)
@@ -209,7 +297,7 @@ impl Engine {
         queries: Vec<sql::Query>,
     ) -> Result<(Answers, sql::Roles), String> {
         let (plan, results) = match self {
-            Engine::DuckDb(duckdb) => {
+            Engine::DuckDb(duckdb, timeout) => {
                 let dialect = Dialect::DuckDb;
                 let data = dataset_path(path);
                 let glob = dialect.string(&data);
@@ -217,7 +305,7 @@ impl Engine {
                     "DESCRIBE SELECT * FROM read_parquet({glob});\n\
                      SELECT decode(value) AS v FROM parquet_kv_metadata({glob}) WHERE decode(key) = 'spur:start_timestamp';\n"
                 );
-                let answers = run_duckdb(duckdb, &probe)?;
+                let answers = run_duckdb(duckdb, &probe, *timeout)?;
                 let [schema, meta] = answers.as_slice() else {
                     return Err("DuckDB did not describe the dataset".into());
                 };
@@ -249,7 +337,7 @@ impl Engine {
                     script.push_str(&q.sql);
                     script.push_str(";\n");
                 }
-                let results = run_duckdb(duckdb, &script)?;
+                let results = run_duckdb(duckdb, &script, *timeout)?;
                 (plan, results)
             }
             Engine::Spark(session) => {
@@ -287,6 +375,20 @@ impl Engine {
         sql::filter::check(filters, &answers, plan.roles.timestamp.is_some())
             .map_err(|e| e.to_string())?;
         Ok((answers, plan.roles))
+    }
+
+    /// The log summary file's contents (`--summary-out`) for the Parquet dataset at `path`
+    /// after `filters`: the same struct, so the same bytes, as `LogSummary::of` in memory.
+    pub fn summary(
+        &mut self,
+        path: &str,
+        mapping: &Mapping,
+        filters: &[Filter],
+    ) -> Result<spur_core::mining::LogSummary, String> {
+        let dialect = self.dialect();
+        let (answers, roles) =
+            self.query(path, mapping, filters, None, sql::summary::queries(dialect))?;
+        sql::summary::assemble(&answers, roles.timestamp.is_some()).map_err(|e| e.to_string())
     }
 
     /// Statistics and the DFG with performance of the Parquet dataset at `path`; `filters`

@@ -24,11 +24,14 @@ use std::time::Instant;
 const HELP: &str = "usage: spur filter LOG FILTER… [-o OUT] [--json] [--timing]
                    [--case C] [--activity A] [--timestamp T] [--resource R]
        spur filter DATASET FILTER… --engine duckdb|spark [--master M] [--json]
+                   [--engine-timeout SECONDS]
   Applies the FILTERs in order and prints what each kept; -o writes the filtered log
   (format from OUT's name: .csv .tsv .xes .xes.gz .parquet .arrow). Quote filters for the
   shell, e.g. spur filter log.xes 'has:reset' 'time:2024-01-01..2024-02-01:intersecting'.
   `spur filter --forms` lists every filter form. With --engine, a Parquet dataset's steps are
-  counted by DuckDB or Spark (has/not-has, start/end, size, duration, time: the SQL forms).";
+  counted by DuckDB or Spark (has/not-has, start/end, df, ef, variants, size, duration,
+  time: the SQL forms; attributes and between in memory only); --engine-timeout (default
+  60 s) bounds each answer of the engine, then it is stopped.";
 
 /// What `--json` prints.
 #[derive(Serialize)]
@@ -50,7 +53,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     }
     let (options, rest) = parse_options(args)?;
     let (mut json, mut timing, mut output, mut positional) = (false, false, None, Vec::new());
-    let (mut engine, mut master) = (None, None);
+    let (mut engine, mut master, mut timeout) = (None, None, None);
     let mut it = rest.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -58,6 +61,9 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
             "--timing" => timing = true,
             "--engine" => engine = Some(it.next().context("--engine needs a name")?.clone()),
             "--master" => master = Some(it.next().context("--master needs a URL")?.clone()),
+            "--engine-timeout" => {
+                timeout = Some(it.next().context("--engine-timeout needs seconds")?.clone())
+            }
             "-o" | "--output" => output = Some(it.next().context("-o needs a file name")?.clone()),
             s if s.starts_with("--") => bail!("unknown option `{s}` for `spur filter`\n\n{HELP}"),
             _ => positional.push(a.clone()),
@@ -76,13 +82,9 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
-    let engine = match (engine, master) {
-        (Some(e), m) => match crate::engine::Choice::parse(&e, m) {
-            Ok(c) => Some(c),
-            Err(e) => bail!("{e}\n\n{HELP}"),
-        },
-        (None, Some(_)) => bail!("--master needs --engine spark\n\n{HELP}"),
-        (None, None) => None,
+    let engine = match crate::engine::Choice::from_flags(engine, master, timeout) {
+        Ok(c) => c,
+        Err(e) => bail!("{e}\n\n{HELP}"),
     };
     if let Some(choice) = engine {
         if output.is_some() || timing {

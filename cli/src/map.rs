@@ -25,9 +25,10 @@ use std::process::ExitCode;
 const HELP: &str = "usage: spur map LOG [-o OUT.svg] [--activities SHARE] [--paths SHARE]
                 [--view frequency|mean|median|total] [--json]
                 [--case C] [--activity A] [--timestamp T] [--resource R] [--delimiter D]
-                [--engine duckdb|spark [--master M]]
+                [--engine duckdb|spark [--master M] [--engine-timeout SECONDS]]
   LOG: a CSV/TSV, XES, XES.gz, Parquet or Arrow IPC event log; with --engine, a Parquet
-  dataset (file or folder) whose map DuckDB or Spark computes without loading it.
+  dataset (file or folder) whose map DuckDB or Spark computes without loading it;
+  --engine-timeout (default 60 s) bounds each answer of the engine, then it is stopped.
   Without --activities and --paths the map is readable: every activity, and the most frequent
   paths up to two per node (stderr says how many are hidden); --paths 1 shows every path.
   --activities: keep the most frequent activities covering this share of events (0..1).
@@ -73,7 +74,7 @@ fn parse_args(rest: &[String]) -> Result<Args, String> {
         json: false,
         engine: None,
     };
-    let (mut engine, mut master) = (None, None);
+    let (mut engine, mut master, mut timeout) = (None, None, None);
     let mut files = Vec::new();
     let mut it = rest.iter();
     while let Some(a) = it.next() {
@@ -81,6 +82,9 @@ fn parse_args(rest: &[String]) -> Result<Args, String> {
             "--json" => args.json = true,
             "--engine" => engine = Some(it.next().ok_or("--engine needs a name")?.clone()),
             "--master" => master = Some(it.next().ok_or("--master needs a URL")?.clone()),
+            "--engine-timeout" => {
+                timeout = Some(it.next().ok_or("--engine-timeout needs seconds")?.clone())
+            }
             "-o" | "--out" => args.out = Some(it.next().ok_or("-o needs a file name")?.clone()),
             "--activities" => {
                 args.map.activity_share = share(a, it.next())?;
@@ -102,11 +106,7 @@ fn parse_args(rest: &[String]) -> Result<Args, String> {
             s => files.push(s.to_string()),
         }
     }
-    args.engine = match (engine, master) {
-        (Some(e), m) => Some(crate::engine::Choice::parse(&e, m)?),
-        (None, Some(_)) => return Err("--master needs --engine spark".into()),
-        (None, None) => None,
-    };
+    args.engine = crate::engine::Choice::from_flags(engine, master, timeout)?;
     match files.as_slice() {
         [p] => args.path = p.clone(),
         _ => return Err(format!("map takes exactly one LOG (got {})", files.len())),
@@ -236,10 +236,7 @@ fn engine_map(
     let answers = if keep < all.len() {
         // The map of the most frequent activities: the events of the others left out.
         let kept: Vec<String> = all[..keep].iter().map(|a| a.0.clone()).collect();
-        let dialect = match engine {
-            crate::engine::Engine::DuckDb(_) => sql::Dialect::DuckDb,
-            crate::engine::Engine::Spark(_) => sql::Dialect::Spark,
-        };
+        let dialect = engine.dialect();
         let mut queries = sql::stats_queries(dialect);
         queries.push(sql::positions_query());
         let (projected, _) = engine

@@ -7,7 +7,7 @@
 use anyhow::Context;
 use spur_core::import::{Action, ImportOptions};
 use spur_core::log::EventLog;
-use spur_core::mining::{self, Stats};
+use spur_core::mining::{self, LogSummary, Stats};
 use spur_core::open::{detect, open_log, LogFormat, LogReport};
 use spur_core::toolkit::filter::{self, Filter};
 use std::fmt::Write as _;
@@ -15,7 +15,9 @@ use std::process::ExitCode;
 
 const HELP: &str = "usage: spur stats LOG [--case C] [--activity A] [--timestamp T] [--resource R]
                   [--start-timestamp S] [--delimiter D] [--json] [--filter F]…
-       spur stats DATASET… --engine duckdb|spark [--master M] [--json] [--filter F]…
+                  [--summary-out S.json]
+       spur stats DATASET… --engine duckdb|spark [--master M] [--engine-timeout SECONDS]
+                  [--json] [--filter F]… [--summary-out S.json]
   LOG: a CSV/TSV, XES, XES.gz, Parquet or Arrow IPC event log. The column (or XES
   attribute) options override the detected roles. --json prints the pm4py-compatible statistics as JSON.
   --engine duckdb|spark: each DATASET is Parquet (a file, or a folder of them, as `spur
@@ -23,9 +25,18 @@ const HELP: &str = "usage: spur stats LOG [--case C] [--activity A] [--timestamp
   without loading it (several datasets: one JSON document each, in order, one engine session;
   one that fails is reported on stderr and the rest still answered, exit code 1).
   --master (Spark): local[*] (the default), local[N], or a cluster's spark://HOST:PORT.
+  --engine-timeout SECONDS (default 60): the longest wait for one answer of the engine (Spark's
+  start, one dataset's queries); then its process (and Spark's JVM) is killed and the error
+  says so. Raise it for big datasets.
   --filter F (repeatable, in order): the statistics of the cases (events) a filter keeps, in
   `spur filter`'s text form (has:A, start:A, end:A, size:2..5, duration:1h..2d, time:…);
-  with --engine, the forms that compile to SQL (attributes and follows: in memory only).";
+  with --engine, the forms that compile to SQL (all but attributes and between: those in
+  memory only).
+  --summary-out S.json: also write the log summary file (format spur-log-summary/1: activity
+  counts, start/end activities, DFG with frequencies and durations, map positions, variants,
+  case durations with a histogram, case sizes, events per day): what the map, variants and
+  charts need, without the events. In memory and from an engine the same log gives the same
+  bytes. With --engine, one DATASET.";
 
 struct Args {
     path: String,
@@ -36,6 +47,8 @@ struct Args {
     engine: Option<crate::engine::Choice>,
     /// `--filter`, applied in order before the statistics.
     filters: Vec<Filter>,
+    /// `--summary-out`: where to write the log summary file.
+    summary_out: Option<String>,
     options: ImportOptions,
 }
 
@@ -44,7 +57,9 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
     let mut json = false;
     let mut engine = None;
     let mut master = None;
+    let mut timeout = None;
     let mut filters = Vec::new();
+    let mut summary_out = None;
     let mut files = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -60,6 +75,8 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             }
             "--engine" => engine = Some(value(a)?),
             "--master" => master = Some(value(a)?),
+            "--engine-timeout" => timeout = Some(value(a)?),
+            "--summary-out" => summary_out = Some(value(a)?),
             "--case" => options.mapping.case = Some(value(a)?),
             "--activity" => options.mapping.activity = Some(value(a)?),
             "--timestamp" => options.mapping.timestamp = Some(value(a)?),
@@ -81,11 +98,13 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             s => files.push(s.to_string()),
         }
     }
-    let engine = match (engine, master) {
-        (Some(e), master) => Some(crate::engine::Choice::parse(&e, master)?),
-        (None, Some(_)) => return Err("--master needs --engine spark".into()),
-        (None, None) => None,
-    };
+    let engine = crate::engine::Choice::from_flags(engine, master, timeout)?;
+    if summary_out.is_some() && files.len() > 1 {
+        return Err(format!(
+            "--summary-out writes the summary of one dataset (got {})",
+            files.len()
+        ));
+    }
     match files.as_slice() {
         [path, more @ ..] if more.is_empty() || engine.is_some() => Ok(Args {
             path: path.clone(),
@@ -93,6 +112,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             json,
             engine,
             filters,
+            summary_out,
             options,
         }),
         _ => Err(format!(
@@ -149,12 +169,25 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
             }
         }
     };
+    if let Some(out) = &args.summary_out {
+        if let Err(code) = write_summary(out, &LogSummary::of(&log)) {
+            return Ok(code);
+        }
+    }
     if args.json {
         print_json(&stats)?;
     } else {
         print!("{}", render_human(path, &log, &report, &stats));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Write the log summary file; on failure the message is printed and the exit code returned.
+fn write_summary(out: &str, summary: &LogSummary) -> Result<(), ExitCode> {
+    std::fs::write(out, summary.to_json()).map_err(|e| {
+        eprintln!("spur: cannot write the summary to {out}: {e}");
+        ExitCode::from(2)
+    })
 }
 
 /// One-space indent, like the golden files (Python's `json.dump(indent=1)`).
@@ -209,6 +242,29 @@ fn run_engine(args: &Args, choice: &crate::engine::Choice) -> anyhow::Result<Exi
     };
     // As `cat`: a dataset that fails is reported and skipped, the others are still answered.
     let mut failed = false;
+    if let Some(out) = &args.summary_out {
+        // One dataset (checked by the arguments): the summary holds the statistics too.
+        let summary = match engine.summary(&args.path, &args.options.mapping, &args.filters) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("spur: {}: {e}", args.path);
+                return Ok(ExitCode::from(1));
+            }
+        };
+        if let Err(code) = write_summary(out, &summary) {
+            return Ok(code);
+        }
+        let stats = summary.stats();
+        if args.json {
+            print_json(&stats)?;
+        } else {
+            let dfg = mining::Dfg {
+                edges: summary.dfg.clone(),
+            };
+            print!("{}", render_engine(&args.path, engine.name(), &stats, &dfg));
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     for path in paths {
         let (stats, dfg) = match engine.stats(path, &args.options.mapping, &args.filters) {
             Ok(s) => s,

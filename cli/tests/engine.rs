@@ -12,7 +12,14 @@
 /// The Spark tests (one session for every golden log, refusals without a JVM).
 #[path = "engine/spark.rs"]
 mod spark;
+/// `--summary-out`: the same summary bytes from DuckDB as in memory.
+#[path = "engine/summary.rs"]
+mod summary;
 mod support;
+/// `--engine-timeout`: an engine that does not answer in time is stopped, and the error says
+/// how to raise the limit.
+#[path = "engine/timeout.rs"]
+mod timeout;
 use support::{fresh_dir, s, spur};
 
 use std::path::{Path, PathBuf};
@@ -148,6 +155,11 @@ fn filters_give_the_same_statistics_in_duckdb_and_in_memory() {
     for filters in [
         vec!["has:T02 Check confirmation of receipt"],
         vec!["time:2011-01-01..2011-06-01:events", "size:3..6"],
+        vec![
+            "df:T02 Check confirmation of receipt->T04 Determine confirmation of receipt",
+            "not-ef:T06 Determine necessity of stop advice->T05 Print and send confirmation of receipt<=1h",
+            "variants:top=5",
+        ],
     ] {
         let mut memory = vec!["stats", s(&log), "--json"];
         let mut engine = vec!["stats", s(&parquet), "--json", "--engine", "duckdb"];
@@ -176,12 +188,12 @@ fn filters_give_the_same_statistics_in_duckdb_and_in_memory() {
         "--engine",
         "duckdb",
         "--filter",
-        "df:a->b",
+        "between:a->b",
     ]);
     assert_eq!(r.code, 1);
     assert!(
         r.stderr.contains(
-            "the filter `df:a->b` has no SQL form yet: compute it in memory (without --engine)"
+            "the filter `between:a->b` has no SQL form yet: compute it in memory (without --engine)"
         ),
         "{}",
         r.stderr

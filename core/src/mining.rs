@@ -15,16 +15,21 @@
 //!   exact sum of the milliseconds divided once, so SQL engines (`sql`) get the same bits.
 //!
 //! Orderings are deterministic: counts descending, ties by name (or sequence), edges by
-//! `(from, to)` name. Not here: filtering and comparing cohorts (see `compare`).
+//! `(from, to)` name. [`LogSummary`] bundles what the map, variants and charts need into the
+//! versioned summary file (`spur stats --summary-out`). Not here: filtering and comparing
+//! cohorts (see `compare`).
 
 mod dfg;
+mod summary_check;
+pub mod summary_file;
 mod time;
 mod variants;
 
 pub use dfg::{dfg, dfg_performance, Dfg, DfgEdge, EdgePerformance};
+pub use summary_file::{LogSummary, SummaryError};
 pub use time::{
-    case_durations, events_over_time, events_per_case, mean_seconds, median_seconds, CaseDurations,
-    DurationSummary, EventsOverTime, EventsPerCase, MAX_BUCKETS,
+    case_durations, case_durations_ms, events_over_time, events_per_case, mean_seconds,
+    median_seconds, CaseDurations, DurationSummary, EventsOverTime, EventsPerCase, MAX_BUCKETS,
 };
 pub use variants::{variant_counts, variants, Variant, Variants};
 

@@ -6,7 +6,8 @@
 //! schema (the names `spur convert` writes, else the usual alternatives, as the Parquet reader
 //! does) and refuses wrong types with a message naming the column; [`stats_queries`] compiles
 //! the queries for a [`Dialect`]; the shell runs them and hands the JSON rows to
-//! [`assemble::stats`], which sorts exactly as `mining` does.
+//! [`assemble::stats`], which sorts exactly as `mining` does. [`summary`] does the same for
+//! the log summary file (`mining::LogSummary`).
 //!
 //! Semantics equal `mining` (and pm4py): a case's events are ordered by start timestamp when the
 //! dataset names one, else by timestamp, nulls last, ties by [`ROW_COLUMN`] (the log's order,
@@ -17,11 +18,12 @@
 //! `filter` compiles the toolkit's case filters and the event time range. Both dialects are
 //! checked against `mining` on the shared logs by the CLI's tests (DuckDB 1.5, Spark 4.3 with
 //! ANSI mode on). Spark's plan caches the events table once (`CACHE TABLE`): its views are
-//! plans that every query would otherwise sort again. Not here yet (issue 18): the other
-//! filters.
+//! plans that every query would otherwise sort again. Not here yet (issue 18): the attribute
+//! filters and `Between`.
 
 pub mod assemble;
 pub mod filter;
+pub mod summary;
 
 use crate::arrow::{ACTIVITY_ALTERNATIVES, CASE_ALTERNATIVES, ROW_COLUMN, TIMESTAMP_ALTERNATIVES};
 use crate::import::Mapping;
@@ -281,6 +283,14 @@ impl Dialect {
         }
     }
 
+    /// Integer division of non-negative integers (`/` is real division in both dialects).
+    fn int_div(self, a: &str, b: &str) -> String {
+        match self {
+            Dialect::DuckDb => format!("({a}) // ({b})"),
+            Dialect::Spark => format!("({a}) div ({b})"),
+        }
+    }
+
     /// An exact sum of integers as decimal text (DuckDB sums BIGINT into HUGEINT; Spark's
     /// BIGINT sum would overflow, so it sums DECIMAL(38,0)).
     fn exact_sum(self, expr: &str) -> String {
@@ -426,6 +436,16 @@ fn middle(d: &str, partition: &str, from: &str, group: &str, select: &str) -> St
     )
 }
 
+/// Each case's duration in ms (`c`, `d`; `d` NULL without timestamps): last minus first
+/// timestamp in case order, as `mining::case_durations_ms`.
+fn case_ms(dialect: Dialect) -> String {
+    format!(
+        "SELECT c, {} - {} AS d FROM spur_events GROUP BY c",
+        dialect.last_by("t", "p"),
+        dialect.first_by("t", "p")
+    )
+}
+
 /// The queries behind [`crate::mining::Stats`] (and the DFG's performance), reading the
 /// `spur_events` view of [`events_view`]: `totals`, `activities`, `start`, `end`, `dfg`,
 /// `variants`, `durations`.
@@ -438,11 +458,7 @@ pub fn stats_queries(dialect: Dialect) -> Vec<Query> {
     };
     let edges = format!("SELECT * FROM ({pairs}) p WHERE g IS NOT NULL");
     let dfg = middle_sql("d", "f, g", &edges, "f, g", "f, g, ");
-    let case_ms = format!(
-        "SELECT c, {} - {} AS d FROM spur_events GROUP BY c",
-        dialect.last_by("t", "p"),
-        dialect.first_by("t", "p")
-    );
+    let case_ms = case_ms(dialect);
     vec![
         Query {
             name: "totals",

@@ -13,8 +13,10 @@
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 /// The driver, run as `python -c DRIVER MASTER`.
 const DRIVER: &str = include_str!("spark_driver.py");
@@ -49,26 +51,30 @@ pub type Description = (Vec<(String, String)>, Option<String>);
 pub struct Session {
     child: Child,
     stdin: Option<ChildStdin>,
-    stdout: BufReader<ChildStdout>,
+    /// The driver's answer lines, read by a thread so a wait can end at `timeout`.
+    lines: Receiver<String>,
     stderr: Arc<Mutex<Vec<String>>>,
     master: String,
+    /// The longest wait for one answer (`--engine-timeout`); then the driver and its JVM are
+    /// killed.
+    timeout: Duration,
+    /// Why the driver is gone (a timeout), for the requests after it.
+    stopped: Option<String>,
 }
 
 impl Session {
-    /// Start the driver on `master` and wait until Spark is up.
-    pub fn start(master: &str) -> Result<Session, String> {
-        Session::start_with(master, &[])
-    }
-
-    /// [`Session::start`] with extra environment variables for the driver (its settings).
-    pub fn start_with(master: &str, env: &[(&str, &str)]) -> Result<Session, String> {
+    /// Start the driver on `master` with extra environment variables for it (its settings),
+    /// and wait until Spark is up — at most `timeout`, as for every answer after it.
+    pub fn start_with(
+        master: &str,
+        env: &[(&str, &str)],
+        timeout: Duration,
+    ) -> Result<Session, String> {
         let python = find_python().ok_or_else(|| format!("Spark is not installed; {INSTALL}"))?;
         let mut command = Command::new(&python);
         command
             .args(["-u", "-c", DRIVER, master])
             .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
             // The driver's own output is JSON; Python's warnings would only clutter stderr.
             .env("PYTHONWARNINGS", "ignore")
             .envs(env.iter().copied());
@@ -76,8 +82,8 @@ impl Session {
             // Local mode needs no network: stay on loopback (and skip the hostname warning).
             command.env("SPARK_LOCAL_IP", "127.0.0.1");
         }
-        let mut child = command
-            .spawn()
+        // In a process group of its own: a timeout kills the JVM PySpark started too.
+        let mut child = super::child::spawn(command)
             .map_err(|e| format!("cannot run {} ({e}); {INSTALL}", python.display()))?;
         let stderr = Arc::new(Mutex::new(Vec::new()));
         if let Some(err) = child.stderr.take() {
@@ -100,14 +106,24 @@ impl Session {
         let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
             return Err("cannot talk to the Spark driver (no pipes)".into());
         };
+        let (send, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if send.send(line).is_err() {
+                    break;
+                }
+            }
+        });
         let mut session = Session {
             child,
             stdin: Some(stdin),
-            stdout: BufReader::new(stdout),
+            lines,
             stderr,
             master: master.to_string(),
+            timeout,
+            stopped: None,
         };
-        let ready = session.read()?;
+        let ready = session.read("the Spark session's start")?;
         if ready.get("ready").is_none() {
             return Err(format!("Spark did not start: {ready}"));
         }
@@ -130,14 +146,21 @@ impl Session {
             .unwrap_or_default()
     }
 
-    /// One answer line; an `{"error"}` answer becomes the message to show.
-    fn read(&mut self) -> Result<Value, String> {
-        let mut line = String::new();
-        let n = self
-            .stdout
-            .read_line(&mut line)
-            .map_err(|e| format!("cannot read the Spark driver's answer: {e}"))?;
-        if n == 0 {
+    /// One answer line (`waiting_for` says what, for a timeout's message); an `{"error"}`
+    /// answer becomes the message to show.
+    fn read(&mut self, waiting_for: &str) -> Result<Value, String> {
+        let line = match self.lines.recv_timeout(self.timeout) {
+            Ok(line) => line,
+            Err(RecvTimeoutError::Timeout) => {
+                super::child::kill(&mut self.child);
+                self.stdin = None;
+                let message = super::timed_out("Spark", self.timeout, waiting_for);
+                self.stopped = Some(message.clone());
+                return Err(message);
+            }
+            Err(RecvTimeoutError::Disconnected) => String::new(),
+        };
+        if line.is_empty() {
             let status = self.child.wait().map(|s| s.to_string()).unwrap_or_default();
             return Err(format!(
                 "the Spark driver (master {}) exited ({status}) without answering; {INSTALL}\n{}",
@@ -164,7 +187,12 @@ impl Session {
         Ok(answer)
     }
 
-    fn request(&mut self, request: &Value) -> Result<Value, String> {
+    fn request(&mut self, request: &Value, waiting_for: &str) -> Result<Value, String> {
+        if let Some(why) = &self.stopped {
+            return Err(format!(
+                "not asked: the Spark session was stopped before ({why})"
+            ));
+        }
         let stdin = self
             .stdin
             .as_mut()
@@ -172,13 +200,16 @@ impl Session {
         writeln!(stdin, "{request}")
             .and_then(|_| stdin.flush())
             .map_err(|e| format!("the Spark driver stopped ({e})\n{}", self.stderr_tail()))?;
-        self.read()
+        self.read(waiting_for)
     }
 
     /// The dataset's columns as Spark types them, and the start-timestamp column its Parquet
     /// metadata names.
     pub fn describe(&mut self, path: &str) -> Result<Description, String> {
-        let answer = self.request(&serde_json::json!({ "schema": path }))?;
+        let answer = self.request(
+            &serde_json::json!({ "schema": path }),
+            "the dataset's description",
+        )?;
         let columns = answer
             .get("columns")
             .and_then(Value::as_array)
@@ -204,10 +235,13 @@ impl Session {
         statements: &[String],
         queries: &[String],
     ) -> Result<Vec<Vec<Value>>, String> {
-        let answer = self.request(&serde_json::json!({
-            "statements": statements,
-            "queries": queries,
-        }))?;
+        let answer = self.request(
+            &serde_json::json!({
+                "statements": statements,
+                "queries": queries,
+            }),
+            "one dataset's queries",
+        )?;
         let results = answer
             .get("results")
             .and_then(Value::as_array)

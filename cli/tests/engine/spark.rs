@@ -197,3 +197,73 @@ fn which(program: &str) -> Result<String, ()> {
         .and_then(|p| p.to_str().map(str::to_string))
         .ok_or(())
 }
+
+/// The processes (not zombies) whose environment holds `marker`.
+fn processes_with(marker: &str) -> Vec<String> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|pid| pid.bytes().all(|b| b.is_ascii_digit()))
+        .filter(|pid| {
+            let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
+            let zombie = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .ok()
+                .and_then(|s| s.rsplit_once(") ").map(|(_, rest)| rest.starts_with('Z')))
+                .unwrap_or(true);
+            !zombie && environ.split(|&b| b == 0).any(|kv| kv == marker.as_bytes())
+        })
+        .collect()
+}
+
+#[test]
+fn a_spark_that_does_not_start_in_time_is_stopped_with_its_jvm() {
+    let Some(python) = spark() else { return };
+    let parquet = fresh_dir("engine-spark-timeout").join("small.parquet");
+    assert_eq!(
+        spur(&["convert", "tests/data/small.csv", s(&parquet)]).code,
+        0
+    );
+    let marker = format!("SPUR_TIMEOUT_TEST={}", std::process::id());
+    // The scan sees a process that carries a marker (so an empty scan below means something).
+    let probe_value = format!("probe-{}", std::process::id());
+    let mut probe = Command::new("sleep")
+        .arg("30")
+        .env("SPUR_TIMEOUT_TEST", &probe_value)
+        .spawn()
+        .expect("sleep runs");
+    let seen = processes_with(&format!("SPUR_TIMEOUT_TEST={probe_value}"));
+    let _ = probe.kill();
+    let _ = probe.wait();
+    assert_eq!(seen, [probe.id().to_string()]);
+    let started = std::time::Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_spur"))
+        .args([
+            "stats",
+            s(&parquet),
+            "--engine",
+            "spark",
+            "--master",
+            "local[1]",
+            "--engine-timeout",
+            "1.5",
+        ])
+        .env("SPUR_SPARK_PYTHON", &python)
+        .env("SPUR_TIMEOUT_TEST", std::process::id().to_string())
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("spur runs");
+    let took = started.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        stderr,
+        format!("spur: {}: Spark gave no answer within 1.5 s (the Spark session's start), so Spur stopped it; raise the limit with --engine-timeout SECONDS (default 60 s)\n", s(&parquet))
+    );
+    assert!(took < std::time::Duration::from_secs(15), "took {took:?}");
+    // The driver and the JVM it was starting are gone.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let left = processes_with(&marker);
+    assert!(left.is_empty(), "still running: {left:?}");
+}

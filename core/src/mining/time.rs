@@ -75,26 +75,33 @@ pub struct CaseDurations {
     pub summary: Option<DurationSummary>,
 }
 
-/// Case durations in seconds.
-pub fn case_durations(log: &EventLog) -> CaseDurations {
+/// Each case's duration in integer milliseconds (per case code; `None` for a case without
+/// timestamps): the last minus the first timestamp in log order, as pm4py (= max − min unless
+/// the log is ordered by start timestamps).
+pub fn case_durations_ms(log: &EventLog) -> Vec<Option<i64>> {
     let Some((ts, valid)) = log.timestamps() else {
-        return CaseDurations {
-            per_case: vec![None; log.num_cases()],
-            summary: None,
-        };
+        return vec![None; log.num_cases()];
     };
-    let per_case_ms: Vec<Option<i64>> = log
-        .case_starts()
+    log.case_starts()
         .windows(2)
         .map(|w| {
-            // pm4py: last minus first timestamp in log order (= max − min unless the log is
-            // ordered by start timestamps).
             let mut timed = (w[0] as usize..w[1] as usize).filter(|&i| valid.get(i));
             let first = timed.next()?;
             let last = timed.next_back().unwrap_or(first);
             Some(ts[last] - ts[first])
         })
-        .collect();
+        .collect()
+}
+
+/// Case durations in seconds.
+pub fn case_durations(log: &EventLog) -> CaseDurations {
+    if log.timestamps().is_none() {
+        return CaseDurations {
+            per_case: vec![None; log.num_cases()],
+            summary: None,
+        };
+    }
+    let per_case_ms = case_durations_ms(log);
     let mut values: Vec<i64> = per_case_ms.iter().flatten().copied().collect();
     CaseDurations {
         summary: DurationSummary::of_ms(&mut values),

@@ -6,8 +6,11 @@
 //! Semantics are `toolkit::filter`'s: a case-level filter keeps whole cases (a case without
 //! timestamps matches no time or duration condition, also under `Not`'s negation of it only
 //! as `Not` in memory does); the event-level time range keeps the events in range and
-//! renumbers their positions. Not yet compiled: attributes, variants, directly/eventually
-//! follows, `Between` — they are refused by name. What the toolkit refuses in memory is
+//! renumbers their positions. Directly follows (`lead` over the case), eventually follows
+//! (first `from` before the last `to`; with a gap, a self-join of the pairs), variants top-k,
+//! coverage and lists (each case's ordered activity list, ranked by count then sequence
+//! descending as pm4py) compile to a set of cases whose flag the predicate reads, so they
+//! compose under `Not` and `And`. Not yet compiled: attributes and `Between` — refused by name. What the toolkit refuses in memory is
 //! refused here too ([`check`]: unknown activities, time conditions without timestamps), from
 //! the answer to [`activities_query`], so a typo never becomes a count of zero.
 
@@ -53,6 +56,49 @@ pub fn check(filters: &[Filter], answers: &Answers, timed: bool) -> Result<(), S
                     filter: f.to_string(),
                 })
             }
+            Filter::DirectlyFollows { from, to, .. } => {
+                check_activity(known, from)?;
+                check_activity(known, to)
+            }
+            Filter::EventuallyFollows {
+                from,
+                to,
+                max_gap_ms,
+                ..
+            } => {
+                check_activity(known, from)?;
+                check_activity(known, to)?;
+                match max_gap_ms {
+                    Some(gap) if *gap < 0 => Err(FilterError::BadRange {
+                        filter: f.to_string(),
+                        reason: "the maximum gap is negative".into(),
+                    }),
+                    Some(_) if !timed => Err(FilterError::NoTimestamps {
+                        filter: f.to_string(),
+                    }),
+                    _ => Ok(()),
+                }
+            }
+            Filter::VariantsTopK { top_k: 0 } => Err(FilterError::ZeroTopK),
+            Filter::VariantsCoverage { coverage } if !(*coverage > 0.0 && *coverage <= 1.0) => {
+                Err(FilterError::BadCoverage(*coverage))
+            }
+            Filter::Variants { variants, .. } => {
+                let empty = |what| FilterError::Empty {
+                    filter: f.to_string(),
+                    what,
+                };
+                if variants.is_empty() {
+                    return Err(empty("variant"));
+                }
+                for v in variants {
+                    if v.is_empty() {
+                        return Err(empty("activity in every variant"));
+                    }
+                    v.iter().try_for_each(|a| check_activity(known, a))?;
+                }
+                Ok(())
+            }
             Filter::Not { filter } => walk(filter, known, timed),
             Filter::And { filters } => filters.iter().try_for_each(|g| walk(g, known, timed)),
             _ => Ok(()),
@@ -85,12 +131,128 @@ fn range<T: std::fmt::Display>(expr: &str, min: Option<T>, max: Option<T>) -> St
     }
 }
 
+/// An array literal of text.
+fn array(dialect: Dialect, items: &[String]) -> String {
+    let items: Vec<String> = items.iter().map(|a| dialect.string(a)).collect();
+    match dialect {
+        Dialect::DuckDb => format!("[{}]", items.join(", ")),
+        Dialect::Spark => format!("array({})", items.join(", ")),
+    }
+}
+
+/// Each case of `prev` with its variant `v` (the activities in case order).
+fn case_variants(dialect: Dialect, prev: &str) -> String {
+    format!(
+        "SELECT c, {} AS v FROM {prev} GROUP BY c",
+        dialect.ordered_list("a", "p")
+    )
+}
+
+/// The variants of `prev` ranked as `toolkit::filter` ranks them (case count descending, ties
+/// by the activity sequence descending, as pm4py), per case: `c`, `v`, `n` (the variant's
+/// cases) and `r` (its rank from 1).
+fn ranked_cases(dialect: Dialect, prev: &str) -> String {
+    format!(
+        "SELECT c, v, n, dense_rank() OVER (ORDER BY n DESC, v DESC) AS r FROM \
+         (SELECT c, v, count(*) OVER (PARTITION BY v) AS n FROM ({}) x) y",
+        case_variants(dialect, prev)
+    )
+}
+
 /// A case-level filter as a predicate over one case's events (a `GROUP BY c` with `HAVING`);
-/// never NULL.
-fn case_predicate(dialect: Dialect, filter: &Filter) -> Result<String, SqlError> {
+/// never NULL. A filter that needs more than one case's rows in order (directly follows, a
+/// gap, variants) adds to `sets` a query of the cases it matches in `prev`; the predicate then
+/// reads that set's flag `w{i}` (see [`case_statement`]).
+fn case_predicate(
+    dialect: Dialect,
+    filter: &Filter,
+    prev: &str,
+    sets: &mut Vec<String>,
+) -> Result<String, SqlError> {
     let any = |cond: String| format!("(max(CASE WHEN {cond} THEN 1 ELSE 0 END) = 1)");
     let keep = |pred: String, keep: bool| if keep { pred } else { format!("(NOT {pred})") };
+    fn set(sets: &mut Vec<String>, sql: String) -> String {
+        sets.push(sql);
+        format!("(max(w{}) = 1)", sets.len() - 1)
+    }
+    let lit = |a: &str| dialect.string(a);
     Ok(match filter {
+        Filter::DirectlyFollows { from, to, keep: k } => keep(
+            set(
+                sets,
+                format!(
+                "SELECT DISTINCT c FROM (SELECT c, a, lead(a) OVER (PARTITION BY c ORDER BY p) AS g \
+                 FROM {prev}) d WHERE a = {} AND g = {}",
+                lit(from),
+                lit(to)
+            )),
+            *k,
+        ),
+        Filter::EventuallyFollows {
+            from,
+            to,
+            max_gap_ms: None,
+            keep: k,
+        } => keep(
+            format!(
+                "coalesce(min(CASE WHEN a = {} THEN p END) < max(CASE WHEN a = {} THEN p END), FALSE)",
+                lit(from),
+                lit(to)
+            ),
+            *k,
+        ),
+        Filter::EventuallyFollows {
+            from,
+            to,
+            max_gap_ms: Some(gap),
+            keep: k,
+        } => keep(
+            set(
+                sets,
+                format!(
+                "SELECT DISTINCT x.c FROM {prev} x JOIN {prev} y ON x.c = y.c AND x.p < y.p \
+                 WHERE x.a = {} AND y.a = {} AND y.t - x.t >= 0 AND y.t - x.t <= {gap}",
+                lit(from),
+                lit(to)
+            )),
+            *k,
+        ),
+        Filter::VariantsTopK { top_k } => set(
+                sets,
+                format!(
+            "SELECT c FROM ({}) z WHERE r <= {top_k}",
+            ranked_cases(dialect, prev)
+        )),
+        Filter::VariantsCoverage { coverage } => {
+            // ⌈coverage · cases − 1e-9⌉ in doubles, as `toolkit::filter` computes it; a
+            // variant is kept while the ones ranked before it hold fewer cases than that.
+            let need = format!(
+                "(SELECT CAST(ceil(CAST('{coverage:?}' AS DOUBLE) * CAST(count(DISTINCT c) AS DOUBLE) \
+                 - CAST('1e-9' AS DOUBLE)) AS BIGINT) FROM {prev})"
+            );
+            set(
+                sets,
+                format!(
+                "SELECT c FROM (SELECT c, r, sum(CASE WHEN first THEN n ELSE 0 END) OVER \
+                 (ORDER BY r RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS upto, n FROM \
+                 (SELECT c, r, n, row_number() OVER (PARTITION BY r ORDER BY c) = 1 AS first FROM ({}) q) u) w \
+                 WHERE upto - n < {need}",
+                ranked_cases(dialect, prev)
+            ))
+        }
+        Filter::Variants { variants, keep: k } => {
+            let list: Vec<String> = variants.iter().map(|v| array(dialect, v)).collect();
+            keep(
+                set(
+                sets,
+                format!(
+                    "SELECT c FROM ({}) x WHERE v IN ({})",
+                    case_variants(dialect, prev),
+                    list.join(", ")
+                )),
+                *k,
+            )
+        }
         Filter::HasActivity {
             activities,
             keep: k,
@@ -128,16 +290,39 @@ fn case_predicate(dialect: Dialect, filter: &Filter) -> Result<String, SqlError>
             };
             format!("coalesce(({pred}), FALSE)")
         }
-        Filter::Not { filter: inner } => format!("(NOT {})", case_predicate(dialect, inner)?),
+        Filter::Not { filter: inner } => format!(
+            "(NOT {})",
+            case_predicate(dialect, inner, prev, sets)?
+        ),
         Filter::And { filters } => {
-            let parts = filters
-                .iter()
-                .map(|f| case_predicate(dialect, f))
-                .collect::<Result<Vec<_>, _>>()?;
+            let mut parts = Vec::new();
+            for (i, f) in filters.iter().enumerate() {
+                // `And` runs in order: a ranking sees only the cases the filters before it kept.
+                let part = if i > 0 && ranks_cases(f) {
+                    let before = Filter::And {
+                        filters: filters[..i].to_vec(),
+                    };
+                    let kept = format!("({})", case_statement(dialect, &before, prev)?);
+                    case_predicate(dialect, f, &kept, sets)?
+                } else {
+                    case_predicate(dialect, f, prev, sets)?
+                };
+                parts.push(part);
+            }
             format!("({})", parts.join(" AND "))
         }
         other => return Err(unsupported(other, "has no SQL form yet")),
     })
+}
+
+/// Does whether `filter` keeps a case depend on the other cases (a variant's rank does)?
+fn ranks_cases(filter: &Filter) -> bool {
+    match filter {
+        Filter::VariantsTopK { .. } | Filter::VariantsCoverage { .. } => true,
+        Filter::Not { filter } => ranks_cases(filter),
+        Filter::And { filters } => filters.iter().any(ranks_cases),
+        _ => false,
+    }
 }
 
 fn unsupported(filter: &Filter, why: &str) -> SqlError {
@@ -253,6 +438,32 @@ pub fn project_statements(dialect: Dialect, activities: &[String]) -> Vec<String
     out
 }
 
+/// The query keeping the cases of `prev` the case-level `filter` keeps: a `GROUP BY c` with
+/// the predicate in `HAVING`, over `prev` and, per case set the predicate needs, its flag `w{i}`
+/// (1 for the set's cases) joined on.
+fn case_statement(dialect: Dialect, filter: &Filter, prev: &str) -> Result<String, SqlError> {
+    let mut sets = Vec::new();
+    let pred = case_predicate(dialect, filter, prev, &mut sets)?;
+    let source = if sets.is_empty() {
+        prev.to_string()
+    } else {
+        let flags: Vec<String> = (0..sets.len())
+            .map(|i| format!("CASE WHEN s{i}.c IS NULL THEN 0 ELSE 1 END AS w{i}"))
+            .collect();
+        let joins: String = sets
+            .iter()
+            .enumerate()
+            .map(|(i, q)| {
+                format!(" LEFT JOIN (SELECT DISTINCT c FROM ({q}) j) s{i} ON x.c = s{i}.c")
+            })
+            .collect();
+        format!("(SELECT x.*, {} FROM {prev} x{joins}) y", flags.join(", "))
+    };
+    Ok(format!(
+        "SELECT * FROM {prev} WHERE c IN (SELECT c FROM {source} GROUP BY c HAVING {pred})"
+    ))
+}
+
 /// The statements that apply `filters` in order to `spur_events_0` and leave the view
 /// `spur_events` (run after [`super::events_view`], before the queries).
 pub fn filter_statements(dialect: Dialect, filters: &[Filter]) -> Result<Vec<String>, SqlError> {
@@ -277,11 +488,7 @@ pub fn filter_statements(dialect: Dialect, filters: &[Filter]) -> Result<Vec<Str
                 "{table} {next} AS SELECT c, a, t, row_number() OVER (PARTITION BY c ORDER BY p) AS p, \
                  count(*) OVER (PARTITION BY c) AS len FROM {prev} WHERE t >= {from} AND t <= {to}"
             ),
-            f => format!(
-                "{table} {next} AS SELECT * FROM {prev} WHERE c IN \
-                 (SELECT c FROM {prev} GROUP BY c HAVING {})",
-                case_predicate(dialect, f)?
-            ),
+            f => format!("{table} {next} AS {}", case_statement(dialect, f, &prev)?),
         };
         out.push(sql);
     }
@@ -316,12 +523,11 @@ mod tests {
             s[1],
             "CREATE TEMP VIEW spur_events AS SELECT * FROM spur_events_1"
         );
-        let df = Filter::DirectlyFollows {
+        let between = Filter::Between {
             from: "a".into(),
             to: "b".into(),
-            keep: true,
         };
-        let e = filter_statements(Dialect::DuckDb, &[df]).expect_err("not yet");
+        let e = filter_statements(Dialect::DuckDb, &[between]).expect_err("not yet");
         assert!(e.to_string().contains("has no SQL form yet"), "{e}");
     }
 }
