@@ -8,10 +8,10 @@
 //! exhausted instead of searching on.
 
 use crate::discovery::PetriNet;
-use hashbrown::{DefaultHashBuilder, HashMap, HashTable};
+use hashbrown::{HashMap, HashTable};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use std::hash::BuildHasher;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// pm4py's `STD_MODEL_LOG_MOVE_COST`.
 pub const MOVE_COST: u64 = 10_000;
@@ -57,6 +57,10 @@ pub(crate) struct AlignNet {
     codes: Vec<Option<u32>>,
     /// The number of each distinct visible label.
     code_of: HashMap<String, u32>,
+    /// The transitions consuming from each place, and those consuming from none: the only
+    /// candidates for being enabled in a marking are those of its marked places.
+    consumers: Vec<Vec<u32>>,
+    free: Vec<u32>,
 }
 
 impl AlignNet {
@@ -85,10 +89,25 @@ impl AlignNet {
                     .map(|l| *code_of.entry(l.clone()).or_insert(next))
             })
             .collect();
+        let pre = arcs(net.presets());
+        let mut consumers = vec![Vec::new(); net.places.len()];
+        let mut free = Vec::new();
+        for (t, arcs) in pre.iter().enumerate() {
+            if arcs.is_empty() {
+                free.push(t as u32);
+            }
+            for &(p, _) in arcs {
+                if let Some(c) = consumers.get_mut(p as usize) {
+                    c.push(t as u32);
+                }
+            }
+        }
         AlignNet {
             start: marking(&net.initial_marking),
             goal: marking(&net.final_marking),
-            pre: arcs(net.presets()),
+            consumers,
+            free,
+            pre,
             post: arcs(net.postsets()),
             labels,
             codes,
@@ -100,20 +119,37 @@ impl AlignNet {
 /// The markings one search meets, each stored once in a flat buffer and named by its number:
 /// a search state is then two integers, and a new marking costs no allocation of its own
 /// (allocation is what the search spent most on, above all in wasm).
+///
+/// A marking's hash is Zobrist's: the wrapping sum of `tokens × key[place]`, so firing a
+/// transition updates it through the transition's arcs alone, never rereading every place.
 struct Markings {
     places: usize,
     flat: Vec<u32>,
+    /// Each marking's Zobrist sum (before [`mix`]).
+    sums: Vec<u64>,
     index: HashTable<u32>,
-    hasher: DefaultHashBuilder,
+    keys: Vec<u64>,
 }
 
 impl Markings {
     fn new(places: usize) -> Markings {
+        // splitmix64: fixed keys, so a search is the same on every run and machine.
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let keys = (0..places)
+            .map(|_| {
+                seed = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+                let mut z = seed;
+                z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+                z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+                z ^ (z >> 31)
+            })
+            .collect();
         Markings {
             places,
             flat: Vec::new(),
+            sums: Vec::new(),
             index: HashTable::new(),
-            hasher: DefaultHashBuilder::default(),
+            keys,
         }
     }
 
@@ -122,27 +158,62 @@ impl Markings {
         &self.flat[at..at + self.places]
     }
 
-    /// The number of marking `m`, new or known.
-    fn id(&mut self, m: &[u32]) -> u32 {
+    /// The Zobrist sum of `m`, from scratch.
+    fn sum_of(&self, m: &[u32]) -> u64 {
+        m.iter().zip(&self.keys).fold(0u64, |h, (&n, &k)| {
+            h.wrapping_add(u64::from(n).wrapping_mul(k))
+        })
+    }
+
+    /// The number of marking `m` (whose Zobrist sum is `sum`), new or known.
+    fn id(&mut self, m: &[u32], sum: u64) -> u32 {
         let Markings {
             places,
             flat,
+            sums,
             index,
-            hasher,
+            ..
         } = self;
-        let slice = |id: u32| &flat[id as usize * *places..(id as usize + 1) * *places];
-        let hash = hasher.hash_one(m);
+        let places = *places;
+        let hash = mix(sum);
+        let slice = |id: u32| &flat[id as usize * places..(id as usize + 1) * places];
         if let Some(&id) = index.find(hash, |&id| slice(id) == m) {
             return id;
         }
-        let id = (flat.len() / (*places).max(1)) as u32;
+        let id = sums.len() as u32;
         flat.extend_from_slice(m);
-        let rehash = |&id: &u32| {
-            let at = id as usize * *places;
-            hasher.hash_one(&flat[at..at + *places])
-        };
-        index.insert_unique(hash, id, rehash);
+        sums.push(sum);
+        index.insert_unique(hash, id, |&id| mix(sums[id as usize]));
         id
+    }
+}
+
+/// A Zobrist sum spread over all 64 bits (the hash table reads the low and the high bits).
+fn mix(sum: u64) -> u64 {
+    let z = (sum ^ (sum >> 29)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z ^ (z >> 32)
+}
+
+/// A hasher for the search's integer keys: one 64-bit multiply per key (wasm32 has it as one
+/// instruction, where a general-purpose hasher's 128-bit products are emulated).
+#[derive(Default, Clone, Copy)]
+struct IntHash(u64);
+
+impl Hasher for IntHash {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517C_C1B7_2722_0A95);
+    }
+    fn finish(&self) -> u64 {
+        // The product's high bits depend on every input bit; bring them down to the bucket bits.
+        self.0.rotate_left(26)
     }
 }
 
@@ -162,30 +233,38 @@ pub(crate) fn align<S: AsRef<str>>(an: &AlignNet, trace: &[S], budget: usize) ->
         h[i] = h[i + 1] + if events[i].is_some() { 0 } else { MOVE_COST };
     }
     let enabled = |m: &[u32], t: usize| an.pre[t].iter().all(|&(p, w)| m[p as usize] >= w);
-    let fire = |m: &[u32], t: usize, out: &mut Vec<u32>| {
+    let mut markings = Markings::new(an.start.len());
+    // Fire `t` on `m` (Zobrist sum `sum`) into `out`; the sum of `out`.
+    let keys = markings.keys.clone();
+    let fire = |m: &[u32], sum: u64, t: usize, out: &mut Vec<u32>| {
         out.clear();
         out.extend_from_slice(m);
+        let mut sum = sum;
         for &(p, w) in &an.pre[t] {
             out[p as usize] -= w;
+            sum = sum.wrapping_sub(u64::from(w).wrapping_mul(keys[p as usize]));
         }
         for &(p, w) in &an.post[t] {
-            out[p as usize] = out[p as usize].saturating_add(w);
+            let old = out[p as usize];
+            out[p as usize] = old.saturating_add(w);
+            let added = u64::from(out[p as usize] - old);
+            sum = sum.wrapping_add(added.wrapping_mul(keys[p as usize]));
         }
+        sum
     };
-    let mut markings = Markings::new(an.start.len());
-    let goal = markings.id(&an.goal);
+    let goal = markings.id(&an.goal, markings.sum_of(&an.goal));
     // Arena of states: (state, parent index, move into it).
     let mut arena: Vec<(State, usize, Option<Move>)> = Vec::new();
     let mut closed: Vec<bool> = Vec::new();
-    let mut best: HashMap<State, u64> = HashMap::new();
+    let mut best: HashMap<State, u64, BuildHasherDefault<IntHash>> = HashMap::default();
     let mut heap: BinaryHeap<Reverse<(u64, u64, usize)>> = BinaryHeap::new();
-    let s0: State = (markings.id(&an.start), 0);
+    let s0: State = (markings.id(&an.start, markings.sum_of(&an.start)), 0);
     best.insert(s0, 0);
     arena.push((s0, usize::MAX, None));
     closed.push(false);
     heap.push(Reverse((h[0], 0, 0)));
     let mut visited = 0usize;
-    let (mut m, mut next) = (Vec::new(), Vec::new());
+    let (mut m, mut next, mut candidates) = (Vec::new(), Vec::new(), Vec::new());
     while let Some(Reverse((_, g, idx))) = heap.pop() {
         let (mid, pos) = arena[idx].0;
         if best.get(&(mid, pos)).is_some_and(|&b| b < g)
@@ -224,12 +303,26 @@ pub(crate) fn align<S: AsRef<str>>(an: &AlignNet, trace: &[S], budget: usize) ->
         }
         m.clear();
         m.extend_from_slice(markings.get(mid));
-        for (t, code) in an.codes.iter().enumerate() {
+        let sum = markings.sums[mid as usize];
+        // In transition order, as a scan of every transition would meet them (ties between
+        // equally cheap states are broken by the order of their pushes).
+        candidates.clear();
+        candidates.extend_from_slice(&an.free);
+        for (p, &tokens) in m.iter().enumerate() {
+            if tokens > 0 {
+                candidates.extend_from_slice(&an.consumers[p]);
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        for &t in &candidates {
+            let t = t as usize;
             if !enabled(&m, t) {
                 continue;
             }
-            fire(&m, t, &mut next);
-            let to = markings.id(&next);
+            let code = &an.codes[t];
+            let next_sum = fire(&m, sum, t, &mut next);
+            let to = markings.id(&next, next_sum);
             let Some(code) = code else {
                 push((to, pos), TAU_COST, Move::Model(t));
                 continue;
