@@ -160,6 +160,7 @@ fn filters_give_the_same_statistics_in_duckdb_and_in_memory() {
             "not-ef:T06 Determine necessity of stop advice->T05 Print and send confirmation of receipt<=1h",
             "variants:top=5",
         ],
+        vec!["case-attr:channel=Desk,Post", "events:org:group!=EMPTY"],
     ] {
         let mut memory = vec!["stats", s(&log), "--json"];
         let mut engine = vec!["stats", s(&parquet), "--json", "--engine", "duckdb"];

@@ -10,13 +10,16 @@
 //! (first `from` before the last `to`; with a gap, a self-join of the pairs), variants top-k,
 //! coverage and lists (each case's ordered activity list, ranked by count then sequence
 //! descending as pm4py) compile to a set of cases whose flag the predicate reads, so they
-//! compose under `Not` and `And`. Not yet compiled: attributes and `Between` — refused by name. What the toolkit refuses in memory is
+//! compose under `Not` and `And`. Attribute values and ranges (case and event level) are typed
+//! conditions on the columns [`super::attributes`] adds to the events table. Not yet compiled:
+//! `Between` — refused by name. What the toolkit refuses in memory is
 //! refused here too ([`check`]: unknown activities, time conditions without timestamps), from
 //! the answer to [`activities_query`], so a typo never becomes a count of zero.
 
 use super::assemble::Answers;
+use super::attributes::Attributes;
 use super::{Dialect, Query, SqlError};
-use crate::toolkit::filter::{check_activity, Filter, FilterError, FilterStep, TimeMode};
+use crate::toolkit::filter::{check_activity, Filter, FilterError, FilterStep, Level, TimeMode};
 
 /// The dataset's activities before any filter (for [`check`]); asked only when filters are.
 pub fn activities_query() -> Query {
@@ -78,6 +81,11 @@ pub fn check(filters: &[Filter], answers: &Answers, timed: bool) -> Result<(), S
                     }),
                     _ => Ok(()),
                 }
+            }
+            Filter::EventAttribute {
+                attribute, values, ..
+            } if attribute == "concept:name" || attribute == "activity" => {
+                values.iter().try_for_each(|a| check_activity(known, a))
             }
             Filter::VariantsTopK { top_k: 0 } => Err(FilterError::ZeroTopK),
             Filter::VariantsCoverage { coverage } if !(*coverage > 0.0 && *coverage <= 1.0) => {
@@ -167,6 +175,7 @@ fn case_predicate(
     dialect: Dialect,
     filter: &Filter,
     prev: &str,
+    attrs: &Attributes,
     sets: &mut Vec<String>,
 ) -> Result<String, SqlError> {
     let any = |cond: String| format!("(max(CASE WHEN {cond} THEN 1 ELSE 0 END) = 1)");
@@ -177,6 +186,17 @@ fn case_predicate(
     }
     let lit = |a: &str| dialect.string(a);
     Ok(match filter {
+        Filter::CaseAttribute { keep: k, .. }
+        | Filter::EventAttribute {
+            keep: k,
+            level: Level::Cases,
+            ..
+        } => keep(any(condition(dialect, attrs, filter)?), *k),
+        Filter::CaseAttributeRange { .. }
+        | Filter::EventAttributeRange {
+            level: Level::Cases,
+            ..
+        } => any(condition(dialect, attrs, filter)?),
         Filter::DirectlyFollows { from, to, keep: k } => keep(
             set(
                 sets,
@@ -292,7 +312,7 @@ fn case_predicate(
         }
         Filter::Not { filter: inner } => format!(
             "(NOT {})",
-            case_predicate(dialect, inner, prev, sets)?
+            case_predicate(dialect, inner, prev, attrs, sets)?
         ),
         Filter::And { filters } => {
             let mut parts = Vec::new();
@@ -302,10 +322,10 @@ fn case_predicate(
                     let before = Filter::And {
                         filters: filters[..i].to_vec(),
                     };
-                    let kept = format!("({})", case_statement(dialect, &before, prev)?);
-                    case_predicate(dialect, f, &kept, sets)?
+                    let kept = format!("({})", case_statement(dialect, &before, prev, attrs)?);
+                    case_predicate(dialect, f, &kept, attrs, sets)?
                 } else {
-                    case_predicate(dialect, f, prev, sets)?
+                    case_predicate(dialect, f, prev, attrs, sets)?
                 };
                 parts.push(part);
             }
@@ -313,6 +333,13 @@ fn case_predicate(
         }
         other => return Err(unsupported(other, "has no SQL form yet")),
     })
+}
+
+/// The row condition of an attribute filter.
+fn condition(dialect: Dialect, attrs: &Attributes, filter: &Filter) -> Result<String, SqlError> {
+    attrs
+        .condition(dialect, filter)
+        .unwrap_or_else(|| Err(unsupported(filter, "is no attribute filter")))
 }
 
 /// Does whether `filter` keeps a case depend on the other cases (a variant's rank does)?
@@ -441,9 +468,14 @@ pub fn project_statements(dialect: Dialect, activities: &[String]) -> Vec<String
 /// The query keeping the cases of `prev` the case-level `filter` keeps: a `GROUP BY c` with
 /// the predicate in `HAVING`, over `prev` and, per case set the predicate needs, its flag `w{i}`
 /// (1 for the set's cases) joined on.
-fn case_statement(dialect: Dialect, filter: &Filter, prev: &str) -> Result<String, SqlError> {
+fn case_statement(
+    dialect: Dialect,
+    filter: &Filter,
+    prev: &str,
+    attrs: &Attributes,
+) -> Result<String, SqlError> {
     let mut sets = Vec::new();
-    let pred = case_predicate(dialect, filter, prev, &mut sets)?;
+    let pred = case_predicate(dialect, filter, prev, attrs, &mut sets)?;
     let source = if sets.is_empty() {
         prev.to_string()
     } else {
@@ -466,7 +498,11 @@ fn case_statement(dialect: Dialect, filter: &Filter, prev: &str) -> Result<Strin
 
 /// The statements that apply `filters` in order to `spur_events_0` and leave the view
 /// `spur_events` (run after [`super::events_view`], before the queries).
-pub fn filter_statements(dialect: Dialect, filters: &[Filter]) -> Result<Vec<String>, SqlError> {
+pub fn filter_statements(
+    dialect: Dialect,
+    filters: &[Filter],
+    attrs: &Attributes,
+) -> Result<Vec<String>, SqlError> {
     let table = match dialect {
         Dialect::DuckDb => "CREATE TEMP TABLE",
         Dialect::Spark => "CREATE OR REPLACE TEMPORARY VIEW",
@@ -477,18 +513,41 @@ pub fn filter_statements(dialect: Dialect, filters: &[Filter]) -> Result<Vec<Str
     };
     let mut out = Vec::new();
     let (flat, _) = flatten(filters);
+    // An event-level filter keeps rows and renumbers the positions, carrying the attributes.
+    let columns: String = std::iter::once("c, a, t".to_string())
+        .chain(attrs.aliases())
+        .collect::<Vec<_>>()
+        .join(", ");
     for (i, f) in flat.iter().enumerate() {
         let (prev, next) = (format!("spur_events_{i}"), format!("spur_events_{}", i + 1));
+        let keep_events = |cond: String| {
+            format!(
+                "{table} {next} AS SELECT {columns}, row_number() OVER (PARTITION BY c ORDER BY p) AS p, \
+                 count(*) OVER (PARTITION BY c) AS len FROM {prev} WHERE {cond}"
+            )
+        };
         let sql = match f {
             Filter::TimeRange {
                 from,
                 to,
                 mode: TimeMode::Events,
-            } => format!(
-                "{table} {next} AS SELECT c, a, t, row_number() OVER (PARTITION BY c ORDER BY p) AS p, \
-                 count(*) OVER (PARTITION BY c) AS len FROM {prev} WHERE t >= {from} AND t <= {to}"
+            } => keep_events(format!("t >= {from} AND t <= {to}")),
+            Filter::EventAttribute {
+                keep,
+                level: Level::Events,
+                ..
+            } => {
+                let cond = condition(dialect, attrs, f)?;
+                keep_events(if *keep { cond } else { format!("NOT {cond}") })
+            }
+            Filter::EventAttributeRange {
+                level: Level::Events,
+                ..
+            } => keep_events(condition(dialect, attrs, f)?),
+            f => format!(
+                "{table} {next} AS {}",
+                case_statement(dialect, f, &prev, attrs)?
             ),
-            f => format!("{table} {next} AS {}", case_statement(dialect, f, &prev)?),
         };
         out.push(sql);
     }
@@ -513,7 +572,8 @@ mod tests {
             activities: vec!["it's".into()],
             keep: false,
         };
-        let s = filter_statements(Dialect::DuckDb, &[has]).expect("compiles");
+        let none = Attributes::default();
+        let s = filter_statements(Dialect::DuckDb, &[has], &none).expect("compiles");
         assert!(
             s[0].contains("(NOT (max(CASE WHEN a IN ('it''s') THEN 1 ELSE 0 END) = 1))"),
             "{}",
@@ -527,7 +587,7 @@ mod tests {
             from: "a".into(),
             to: "b".into(),
         };
-        let e = filter_statements(Dialect::DuckDb, &[between]).expect_err("not yet");
+        let e = filter_statements(Dialect::DuckDb, &[between], &none).expect_err("not yet");
         assert!(e.to_string().contains("has no SQL form yet"), "{e}");
     }
 }
