@@ -118,6 +118,67 @@ fn duckdb_writes_the_same_summary_bytes_as_memory() {
 }
 
 #[test]
+fn a_summary_file_gives_the_logs_map_and_statistics_without_the_events() {
+    let (Some(data), Some(_)) = (shared_data(), duckdb()) else {
+        return;
+    };
+    let dir = fresh_dir("engine-summary-read");
+    for name in ["receipt.xes", "interval_event_log.xes"] {
+        let log = data.join("eventlogs").join(name);
+        let parquet = dir.join(format!("{name}.parquet"));
+        assert_eq!(spur(&["convert", s(&log), s(&parquet)]).code, 0);
+        // Written by DuckDB: what the browser would get for a log too big to load.
+        let summary = dir.join(format!("{name}.summary.json"));
+        let w = spur(&[
+            "stats",
+            s(&parquet),
+            "--engine",
+            "duckdb",
+            "--summary-out",
+            s(&summary),
+        ]);
+        assert_eq!(w.code, 0, "{}", w.stderr);
+        for extra in [vec!["--json"], vec!["--json", "--paths", "0.5"], vec![]] {
+            let mut memory = vec!["map", s(&log)];
+            let mut from_file = vec!["map", s(&summary)];
+            memory.extend(&extra);
+            from_file.extend(&extra);
+            let (m, f) = (spur(&memory), spur(&from_file));
+            assert_eq!((m.code, f.code), (0, 0), "{name} {extra:?}: {}", f.stderr);
+            assert_eq!(f.stderr, m.stderr, "{name} {extra:?}");
+            assert!(f.stdout == m.stdout, "{name} {extra:?}: the maps differ");
+        }
+        let (m, f) = (
+            spur(&["stats", s(&log), "--json"]),
+            spur(&["stats", s(&summary), "--json"]),
+        );
+        assert_eq!((f.code, f.stderr.as_str()), (0, ""), "{name}");
+        assert!(f.stdout == m.stdout, "{name}: the statistics differ");
+        let r = spur(&["map", s(&summary), "--activities", "0.5"]);
+        assert_eq!((r.code, r.stdout.as_str()), (2, ""), "{}", r.stderr);
+        assert!(
+            r.stderr.contains("--activities below 1 needs the events"),
+            "{}",
+            r.stderr
+        );
+    }
+    // An altered summary is refused by name, never drawn.
+    let good = std::fs::read_to_string(dir.join("receipt.xes.summary.json")).expect("written");
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, good.replacen("\"cases\":1434", "\"cases\":1435", 1)).expect("bad");
+    for command in ["map", "stats"] {
+        let r = spur(&[command, s(&bad)]);
+        assert_eq!((r.code, r.stdout.as_str()), (1, ""), "{command}");
+        assert!(
+            r.stderr
+                .contains("field `start_activities`: the counts sum to 1434, but `cases` is 1435"),
+            "{command}: {}",
+            r.stderr
+        );
+    }
+}
+
+#[test]
 fn summary_out_takes_one_dataset_and_a_writable_path() {
     let dir = fresh_dir("engine-summary-bad");
     let parquet = dir.join("small.parquet");
