@@ -31,7 +31,7 @@ const HELP: &str = "usage: spur stats LOG [--case C] [--activity A] [--timestamp
   says so. Raise it for big datasets.
   --filter F (repeatable, in order): the statistics of the cases (events) a filter keeps, in
   `spur filter`'s text form (has:A, start:A, end:A, size:2..5, duration:1h..2d, time:…);
-  with --engine, every form but between (in memory only).
+  with --engine too (every form compiles to SQL).
   --summary-out S.json: also write the log summary file (format spur-log-summary/1: activity
   counts, start/end activities, DFG with frequencies and durations, map positions, variants,
   case durations with a histogram, case sizes, events per day): what the map, variants and

@@ -11,8 +11,8 @@
 //! coverage and lists (each case's ordered activity list, ranked by count then sequence
 //! descending as pm4py) compile to a set of cases whose flag the predicate reads, so they
 //! compose under `Not` and `And`. Attribute values and ranges (case and event level) are typed
-//! conditions on the columns [`super::attributes`] adds to the events table. Not yet compiled:
-//! `Between` — refused by name. What the toolkit refuses in memory is
+//! conditions on the columns [`super::attributes`] adds to the events table. `Between` keeps
+//! events: segments of a case ended by each `to` (see [`between`]). What the toolkit refuses in memory is
 //! refused here too ([`check`]: unknown activities, time conditions without timestamps), from
 //! the answer to [`activities_query`], so a typo never becomes a count of zero.
 
@@ -59,7 +59,7 @@ pub fn check(filters: &[Filter], answers: &Answers, timed: bool) -> Result<(), S
                     filter: f.to_string(),
                 })
             }
-            Filter::DirectlyFollows { from, to, .. } => {
+            Filter::DirectlyFollows { from, to, .. } | Filter::Between { from, to } => {
                 check_activity(known, from)?;
                 check_activity(known, to)
             }
@@ -310,6 +310,14 @@ fn case_predicate(
             };
             format!("coalesce(({pred}), FALSE)")
         }
+        Filter::Not { filter: inner } if !inner.is_case_level() => {
+            return Err(SqlError::Filter(
+                FilterError::NotCaseLevel {
+                    filter: inner.to_string(),
+                }
+                .to_string(),
+            ))
+        }
         Filter::Not { filter: inner } => format!(
             "(NOT {})",
             case_predicate(dialect, inner, prev, attrs, sets)?
@@ -333,6 +341,30 @@ fn case_predicate(
         }
         other => return Err(unsupported(other, "has no SQL form yet")),
     })
+}
+
+/// `prev`'s rows with `k` = 1 for the events `Between` keeps (pm4py's `filter_between`, as
+/// `toolkit::filter`): with `from` ≠ `to`, a case's events split into segments each ended by a
+/// `to`; a segment's events from its first `from` to its `to` are kept. With `from` = `to`,
+/// consecutive sub-cases share their boundary: every event from the first occurrence to the
+/// last, when there are two or more.
+fn between(dialect: Dialect, prev: &str, from: &str, to: &str, columns: &str) -> String {
+    let (f, t) = (dialect.string(from), dialect.string(to));
+    if from == to {
+        return format!(
+            "SELECT {columns}, p, CASE WHEN n >= 2 AND p >= lo AND p <= hi THEN 1 ELSE 0 END AS k FROM \
+             (SELECT *, min(CASE WHEN a = {f} THEN p END) OVER (PARTITION BY c) AS lo, \
+             max(CASE WHEN a = {f} THEN p END) OVER (PARTITION BY c) AS hi, \
+             sum(CASE WHEN a = {f} THEN 1 ELSE 0 END) OVER (PARTITION BY c) AS n FROM {prev}) b"
+        );
+    }
+    format!(
+        "SELECT {columns}, p, CASE WHEN closed = 1 AND p >= first_from THEN 1 ELSE 0 END AS k FROM \
+         (SELECT *, min(CASE WHEN a = {f} THEN p END) OVER (PARTITION BY c, seg) AS first_from, \
+         max(CASE WHEN a = {t} THEN 1 ELSE 0 END) OVER (PARTITION BY c, seg) AS closed FROM \
+         (SELECT *, coalesce(sum(CASE WHEN a = {t} THEN 1 ELSE 0 END) OVER (PARTITION BY c ORDER BY p \
+         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS seg FROM {prev}) s) b"
+    )
 }
 
 /// The row condition of an attribute filter.
@@ -520,12 +552,13 @@ pub fn filter_statements(
         .join(", ");
     for (i, f) in flat.iter().enumerate() {
         let (prev, next) = (format!("spur_events_{i}"), format!("spur_events_{}", i + 1));
-        let keep_events = |cond: String| {
+        let keep_events_of = |source: &str, cond: String| {
             format!(
                 "{table} {next} AS SELECT {columns}, row_number() OVER (PARTITION BY c ORDER BY p) AS p, \
-                 count(*) OVER (PARTITION BY c) AS len FROM {prev} WHERE {cond}"
+                 count(*) OVER (PARTITION BY c) AS len FROM {source} WHERE {cond}"
             )
         };
+        let keep_events = |cond: String| keep_events_of(&prev, cond);
         let sql = match f {
             Filter::TimeRange {
                 from,
@@ -544,6 +577,10 @@ pub fn filter_statements(
                 level: Level::Events,
                 ..
             } => keep_events(condition(dialect, attrs, f)?),
+            Filter::Between { from, to } => keep_events_of(
+                &format!("({}) z", between(dialect, &prev, from, to, &columns)),
+                "k = 1".into(),
+            ),
             f => format!(
                 "{table} {next} AS {}",
                 case_statement(dialect, f, &prev, attrs)?
@@ -583,11 +620,17 @@ mod tests {
             s[1],
             "CREATE TEMP VIEW spur_events AS SELECT * FROM spur_events_1"
         );
-        let between = Filter::Between {
-            from: "a".into(),
-            to: "b".into(),
+        let negated_events = Filter::Not {
+            filter: Box::new(Filter::Between {
+                from: "a".into(),
+                to: "b".into(),
+            }),
         };
-        let e = filter_statements(Dialect::DuckDb, &[between], &none).expect_err("not yet");
-        assert!(e.to_string().contains("has no SQL form yet"), "{e}");
+        let e = filter_statements(Dialect::DuckDb, &[negated_events], &none).expect_err("events");
+        assert!(
+            e.to_string()
+                .contains("keeps events, not cases, so it cannot be negated"),
+            "{e}"
+        );
     }
 }
