@@ -13,7 +13,7 @@ fn duckdb_writes_the_same_summary_bytes_as_memory() {
         return;
     };
     let dir = fresh_dir("engine-summary");
-    let cases: [(&str, &[&str]); 4] = [
+    let cases: [(&str, &[&str]); 5] = [
         ("running-example.xes", &[]),
         ("receipt.xes", &[]),
         // Start timestamps order its cases: positions, durations and bins follow them.
@@ -27,14 +27,26 @@ fn duckdb_writes_the_same_summary_bytes_as_memory() {
                 "size:3..9",
             ],
         ),
+        // A partitioned dataset (a folder of files split by case): the same bytes.
+        ("receipt.xes", &["--partitions"]),
     ];
     for (i, (name, filters)) in cases.iter().enumerate() {
         let log = data.join("eventlogs").join(name);
+        let partitioned = filters.first() == Some(&"--partitions");
+        let filters: &[&str] = if partitioned { &[] } else { filters };
         let parquet = dir.join(format!("{name}.parquet"));
         if !parquet.exists() {
             let c = spur(&["convert", s(&log), s(&parquet)]);
             assert_eq!(c.code, 0, "{name}: {}", c.stderr);
         }
+        let parquet = if partitioned {
+            let folder = dir.join(format!("{name}.parts"));
+            let c = spur(&["convert", s(&log), s(&folder), "--partitions", "3"]);
+            assert_eq!(c.code, 0, "{name}: {}", c.stderr);
+            folder
+        } else {
+            parquet
+        };
         let (mem, duck) = (
             dir.join(format!("{i}.mem.json")),
             dir.join(format!("{i}.duck.json")),
@@ -49,8 +61,8 @@ fn duckdb_writes_the_same_summary_bytes_as_memory() {
             "--summary-out",
             s(&duck),
         ];
-        memory.extend(*filters);
-        engine.extend(*filters);
+        memory.extend(filters);
+        engine.extend(filters);
         let (m, e) = (spur(&memory), spur(&engine));
         assert_eq!((m.code, m.stderr.as_str()), (0, ""), "{name}");
         assert_eq!((e.code, e.stderr.as_str()), (0, ""), "{name}");
