@@ -476,9 +476,18 @@ fn typed_cases() -> Vec<Vec<Filter>> {
     ]
 }
 
-/// What the toolkit refuses about attributes, the engine refuses in the same words.
-fn check_attribute_refusals(engine: &mut Engine, log: &EventLog, path: &str) {
+/// What the toolkit refuses (attributes, ranges, lists), the engine refuses in the same words.
+fn check_refusals(engine: &mut Engine, log: &EventLog, path: &str) {
     for text in [
+        "time:2024-02-01..2024-01-01",
+        "duration:2d..1h",
+        "size:5..2",
+        "variants:top=0",
+        "variants:cover=1.5",
+        "df:a->zz",
+        "between:zz->a",
+        "not:events:amount=5",
+        "all(has:a; not:time:2024-01-01..2024-02-01:events)",
         "case-attr:nope=1",
         "event-attr:nope=1",
         "event-attr:amount=seven",
@@ -511,7 +520,7 @@ fn duckdb_attribute_filters_equal_the_toolkit_filters_in_memory() {
     let (log, path) = typed_log(&dir);
     let narrowing = check_filters(&mut engine, "typed", &log, &path, &typed_cases());
     assert!(narrowing >= 11, "typed: only {narrowing} filters narrowed");
-    check_attribute_refusals(&mut engine, &log, &path);
+    check_refusals(&mut engine, &log, &path);
     // A golden log: case attributes (text), an event attribute and the resource role.
     let (name, log, path) = &logs[1];
     let values = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();

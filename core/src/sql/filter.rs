@@ -12,111 +12,18 @@
 //! descending as pm4py) compile to a set of cases whose flag the predicate reads, so they
 //! compose under `Not` and `And`. Attribute values and ranges (case and event level) are typed
 //! conditions on the columns [`super::attributes`] adds to the events table. `Between` keeps
-//! events: segments of a case ended by each `to` (see [`between`]). What the toolkit refuses in memory is
-//! refused here too ([`check`]: unknown activities, time conditions without timestamps), from
-//! the answer to [`activities_query`], so a typo never becomes a count of zero.
+//! events: segments of a case ended by each `to` (see [`between`]). What the toolkit refuses in
+//! memory is refused here too ([`check`]: unknown activities, ranges out of order, time
+//! conditions without timestamps), from the answer to [`activities_query`], so a typo never
+//! becomes a count of zero.
 
 use super::assemble::Answers;
 use super::attributes::Attributes;
 use super::{Dialect, Query, SqlError};
-use crate::toolkit::filter::{check_activity, Filter, FilterError, FilterStep, Level, TimeMode};
+use crate::toolkit::filter::{Filter, FilterError, FilterStep, Level, TimeMode};
 
-/// The dataset's activities before any filter (for [`check`]); asked only when filters are.
-pub fn activities_query() -> Query {
-    Query {
-        name: "known_activities",
-        sql: "SELECT DISTINCT a AS k FROM spur_events_0".into(),
-    }
-}
-
-/// Refuse the filters the toolkit refuses in memory, with its message: an activity the dataset
-/// lacks (from the answer to [`activities_query`]), a time or duration condition on a dataset
-/// without timestamps (`timed`), an empty activity list.
-pub fn check(filters: &[Filter], answers: &Answers, timed: bool) -> Result<(), SqlError> {
-    let known: Vec<String> = match answers.get("known_activities") {
-        Some(rows) => rows
-            .iter()
-            .filter_map(|r| r.get("k")?.as_str().map(str::to_string))
-            .collect(),
-        None if filters.is_empty() => Vec::new(),
-        None => return Err(super::assemble::no_answer("known_activities")),
-    };
-    fn walk(f: &Filter, known: &[String], timed: bool) -> Result<(), FilterError> {
-        match f {
-            Filter::HasActivity { activities, .. }
-            | Filter::StartActivities { activities, .. }
-            | Filter::EndActivities { activities, .. } => {
-                if activities.is_empty() {
-                    return Err(FilterError::Empty {
-                        filter: f.to_string(),
-                        what: "activity",
-                    });
-                }
-                activities.iter().try_for_each(|a| check_activity(known, a))
-            }
-            Filter::TimeRange { .. } | Filter::CaseDuration { .. } if !timed => {
-                Err(FilterError::NoTimestamps {
-                    filter: f.to_string(),
-                })
-            }
-            Filter::DirectlyFollows { from, to, .. } | Filter::Between { from, to } => {
-                check_activity(known, from)?;
-                check_activity(known, to)
-            }
-            Filter::EventuallyFollows {
-                from,
-                to,
-                max_gap_ms,
-                ..
-            } => {
-                check_activity(known, from)?;
-                check_activity(known, to)?;
-                match max_gap_ms {
-                    Some(gap) if *gap < 0 => Err(FilterError::BadRange {
-                        filter: f.to_string(),
-                        reason: "the maximum gap is negative".into(),
-                    }),
-                    Some(_) if !timed => Err(FilterError::NoTimestamps {
-                        filter: f.to_string(),
-                    }),
-                    _ => Ok(()),
-                }
-            }
-            Filter::EventAttribute {
-                attribute, values, ..
-            } if attribute == "concept:name" || attribute == "activity" => {
-                values.iter().try_for_each(|a| check_activity(known, a))
-            }
-            Filter::VariantsTopK { top_k: 0 } => Err(FilterError::ZeroTopK),
-            Filter::VariantsCoverage { coverage } if !(*coverage > 0.0 && *coverage <= 1.0) => {
-                Err(FilterError::BadCoverage(*coverage))
-            }
-            Filter::Variants { variants, .. } => {
-                let empty = |what| FilterError::Empty {
-                    filter: f.to_string(),
-                    what,
-                };
-                if variants.is_empty() {
-                    return Err(empty("variant"));
-                }
-                for v in variants {
-                    if v.is_empty() {
-                        return Err(empty("activity in every variant"));
-                    }
-                    v.iter().try_for_each(|a| check_activity(known, a))?;
-                }
-                Ok(())
-            }
-            Filter::Not { filter } => walk(filter, known, timed),
-            Filter::And { filters } => filters.iter().try_for_each(|g| walk(g, known, timed)),
-            _ => Ok(()),
-        }
-    }
-    filters
-        .iter()
-        .try_for_each(|f| walk(f, &known, timed))
-        .map_err(|e| SqlError::Filter(e.to_string()))
-}
+mod check;
+pub use check::{activities_query, check};
 
 /// `c IN (…)` over the activity names.
 fn one_of(dialect: Dialect, activities: &[String]) -> String {
