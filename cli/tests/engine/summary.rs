@@ -191,6 +191,38 @@ fn a_summary_file_gives_the_logs_map_and_statistics_without_the_events() {
 }
 
 #[test]
+fn a_log_without_timestamps_gives_the_same_summary_with_no_times() {
+    let Some(_) = duckdb() else { return };
+    let dir = fresh_dir("engine-summary-untimed");
+    let csv = dir.join("untimed.csv");
+    std::fs::write(&csv, "case,activity\n1,a\n1,b\n1,b\n2,a\n3,b\n3,a\n").expect("csv");
+    let parquet = dir.join("untimed.parquet");
+    assert_eq!(spur(&["convert", s(&csv), s(&parquet)]).code, 0);
+    let (mem, duck) = (dir.join("mem.json"), dir.join("duck.json"));
+    let m = spur(&["stats", s(&csv), "--summary-out", s(&mem)]);
+    let e = spur(&[
+        "stats",
+        s(&parquet),
+        "--engine",
+        "duckdb",
+        "--summary-out",
+        s(&duck),
+    ]);
+    assert_eq!((m.code, e.code), (0, 0), "{}{}", m.stderr, e.stderr);
+    let (mb, db) = (
+        std::fs::read_to_string(&mem).expect("memory"),
+        std::fs::read_to_string(&duck).expect("duckdb"),
+    );
+    assert_eq!(db, mb);
+    assert!(
+        mb.contains("\"case_durations\":{\"summary\":null,\"histogram\":null}")
+            && mb.contains("\"time_range\":null,\"events_over_time\":null")
+            && mb.contains("\"case_sizes\":[[1,1],[2,1],[3,1]]"),
+        "{mb}"
+    );
+}
+
+#[test]
 fn summary_out_takes_one_dataset_and_a_writable_path() {
     let dir = fresh_dir("engine-summary-bad");
     let parquet = dir.join("small.parquet");
