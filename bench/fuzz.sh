@@ -43,6 +43,7 @@ for t in "${targets[@]}"; do
     summary|csv_import) seed "$t" core/test_data/**/*.csv core/test_data/**/*.tsv "$SHARED"/eventlogs/*.csv ;;
     xes_import) seed "$t" core/test_data/**/*.xes "$SHARED"/eventlogs/running-example.xes ;;
     lead_request) seed "$t" core/test_data/**/*.json ;;
+    log_summary_file) seed "$t" core/test_data/summary/*.json ;;
     edge_request) seed "$t" core/test_data/edge/*.http ;;
     parquet_read) seed "$t" core/test_data/**/*.parquet "$SHARED"/eventlogs/running-example.parquet ;;
     arrow_ipc_read) seed "$t" core/test_data/**/*.arrow ;;

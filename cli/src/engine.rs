@@ -218,9 +218,11 @@ fn plan(
 ) -> Result<Plan, String> {
     let roles = sql::resolve(columns, mapping, start).map_err(|e| e.to_string())?;
     let source = sql::parquet_source(dialect, path, &roles).map_err(|e| e.to_string())?;
+    let attrs =
+        sql::attributes::resolve(filters, columns, &roles, mapping).map_err(|e| e.to_string())?;
     let mut statements = vec![
         dialect.session_setup().to_string(),
-        sql::events_view(dialect, &source, &roles),
+        sql::events_view(dialect, &source, &roles, &attrs),
     ];
     match project {
         Some(activities) => {
@@ -229,8 +231,9 @@ fn plan(
             }
             statements.extend(sql::filter::project_statements(dialect, activities));
         }
-        None => statements
-            .extend(sql::filter::filter_statements(dialect, filters).map_err(|e| e.to_string())?),
+        None => statements.extend(
+            sql::filter::filter_statements(dialect, filters, &attrs).map_err(|e| e.to_string())?,
+        ),
     }
     if !filters.is_empty() {
         queries.push(sql::filter::activities_query());

@@ -29,9 +29,8 @@ const HELP: &str = "usage: spur filter LOG FILTER… [-o OUT] [--json] [--timing
   (format from OUT's name: .csv .tsv .xes .xes.gz .parquet .arrow). Quote filters for the
   shell, e.g. spur filter log.xes 'has:reset' 'time:2024-01-01..2024-02-01:intersecting'.
   `spur filter --forms` lists every filter form. With --engine, a Parquet dataset's steps are
-  counted by DuckDB or Spark (has/not-has, start/end, df, ef, variants, size, duration,
-  time: the SQL forms; attributes and between in memory only); --engine-timeout (default
-  60 s) bounds each answer of the engine, then it is stopped.";
+  counted by DuckDB or Spark (every form compiles to SQL); --engine-timeout (default 60 s)
+  bounds each answer of the engine, then it is stopped.";
 
 /// What `--json` prints.
 #[derive(Serialize)]

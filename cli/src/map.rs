@@ -20,13 +20,15 @@ use spur_core::map::{
     assemble, layout_map, process_map, readable_map, render_svg, with_path_share, Layout,
     LayoutOptions, MapOptions, MapView, Parts, ProcessMap, Readable, SvgOptions,
 };
+use spur_core::mining::LogSummary;
 use std::process::ExitCode;
 
 const HELP: &str = "usage: spur map LOG [-o OUT.svg] [--activities SHARE] [--paths SHARE]
                 [--view frequency|mean|median|total] [--json]
                 [--case C] [--activity A] [--timestamp T] [--resource R] [--delimiter D]
                 [--engine duckdb|spark [--master M] [--engine-timeout SECONDS]]
-  LOG: a CSV/TSV, XES, XES.gz, Parquet or Arrow IPC event log; with --engine, a Parquet
+  LOG: a CSV/TSV, XES, XES.gz, Parquet or Arrow IPC event log, or a log summary file
+  (`spur stats … --summary-out S.json`: the same map, every activity); with --engine, a Parquet
   dataset (file or folder) whose map DuckDB or Spark computes without loading it;
   --engine-timeout (default 60 s) bounds each answer of the engine, then it is stopped.
   Without --activities and --paths the map is readable: every activity, and the most frequent
@@ -135,7 +137,13 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::from(code));
             }
         },
-        None => None,
+        None => match summary_map(&args) {
+            Ok(map) => map,
+            Err((code, e)) => {
+                eprintln!("spur map: {e}");
+                return Ok(ExitCode::from(code));
+            }
+        },
     };
     let read = match full {
         Some(_) => None,
@@ -210,6 +218,34 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         print!("{svg}");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `spur map S.json`: the map drawn from a log summary file (`spur stats --summary-out`),
+/// without the events — `None` when the file is no summary (then it is read as a log).
+fn summary_map(args: &Args) -> Result<Option<ProcessMap>, (u8, String)> {
+    let mut head = Vec::new();
+    if let Ok(f) = std::fs::File::open(&args.path) {
+        let _ = std::io::Read::read_to_end(&mut std::io::Read::take(f, 256), &mut head);
+    }
+    if !LogSummary::sniff(&head) {
+        return Ok(None);
+    }
+    let path = &args.path;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| (1, format!("{path}: cannot read the summary file: {e}")))?;
+    let summary = LogSummary::from_json(&text).map_err(|e| (1, format!("{path}: {e}")))?;
+    if args.map.activity_share < 1.0 {
+        return Err((
+            2,
+            format!("{path}: a summary file holds the map of every activity; --activities below 1 needs the events: give the log (or the dataset with --engine)"),
+        ));
+    }
+    let share = if args.shares_given {
+        args.map.path_share
+    } else {
+        MapOptions::default().path_share
+    };
+    Ok(Some(summary.process_map(share)))
 }
 
 /// The map of the Parquet dataset at `path` from the engine's answers, as `process_map` builds

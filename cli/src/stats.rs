@@ -18,7 +18,8 @@ const HELP: &str = "usage: spur stats LOG [--case C] [--activity A] [--timestamp
                   [--summary-out S.json]
        spur stats DATASET… --engine duckdb|spark [--master M] [--engine-timeout SECONDS]
                   [--json] [--filter F]… [--summary-out S.json]
-  LOG: a CSV/TSV, XES, XES.gz, Parquet or Arrow IPC event log. The column (or XES
+  LOG: a CSV/TSV, XES, XES.gz, Parquet or Arrow IPC event log, or a log summary file (its
+  statistics, as written). The column (or XES
   attribute) options override the detected roles. --json prints the pm4py-compatible statistics as JSON.
   --engine duckdb|spark: each DATASET is Parquet (a file, or a folder of them, as `spur
   convert` writes it) and DuckDB or Apache Spark computes the statistics, with the same numbers,
@@ -30,8 +31,7 @@ const HELP: &str = "usage: spur stats LOG [--case C] [--activity A] [--timestamp
   says so. Raise it for big datasets.
   --filter F (repeatable, in order): the statistics of the cases (events) a filter keeps, in
   `spur filter`'s text form (has:A, start:A, end:A, size:2..5, duration:1h..2d, time:…);
-  with --engine, the forms that compile to SQL (all but attributes and between: those in
-  memory only).
+  with --engine too (every form compiles to SQL).
   --summary-out S.json: also write the log summary file (format spur-log-summary/1: activity
   counts, start/end activities, DFG with frequencies and durations, map positions, variants,
   case durations with a histogram, case sizes, events per day): what the map, variants and
@@ -147,6 +147,9 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         return run_engine(&args, choice);
     }
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {path}"))?;
+    if LogSummary::sniff(&bytes) {
+        return run_summary(&args, &bytes);
+    }
     let (log, report, stats) = match compute(path, &bytes, &args.options) {
         Ok(x) => x,
         Err(e) => {
@@ -178,6 +181,38 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         print_json(&stats)?;
     } else {
         print!("{}", render_human(path, &log, &report, &stats));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `spur stats S.json`: the statistics a log summary file holds (no events: no filters).
+fn run_summary(args: &Args, bytes: &[u8]) -> anyhow::Result<ExitCode> {
+    let path = &args.path;
+    let summary = match std::str::from_utf8(bytes)
+        .map_err(|e| format!("not UTF-8 ({e})"))
+        .and_then(|text| LogSummary::from_json(text).map_err(|e| e.to_string()))
+    {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("spur: {path}: {e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    if !args.filters.is_empty() || args.summary_out.is_some() {
+        eprintln!("spur: {path}: a summary file has no events to filter or summarise again: give the log (or the dataset with --engine)");
+        return Ok(ExitCode::from(2));
+    }
+    let stats = summary.stats();
+    if args.json {
+        print_json(&stats)?;
+    } else {
+        let dfg = mining::Dfg {
+            edges: summary.dfg.clone(),
+        };
+        print!(
+            "{}",
+            render_engine(path, "from a summary file", &stats, &dfg)
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -261,7 +296,15 @@ fn run_engine(args: &Args, choice: &crate::engine::Choice) -> anyhow::Result<Exi
             let dfg = mining::Dfg {
                 edges: summary.dfg.clone(),
             };
-            print!("{}", render_engine(&args.path, engine.name(), &stats, &dfg));
+            print!(
+                "{}",
+                render_engine(
+                    &args.path,
+                    &format!("computed by {}", engine.name()),
+                    &stats,
+                    &dfg
+                )
+            );
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -277,7 +320,15 @@ fn run_engine(args: &Args, choice: &crate::engine::Choice) -> anyhow::Result<Exi
         if args.json {
             print_json(&stats)?;
         } else {
-            print!("{}", render_engine(path, engine.name(), &stats, &dfg));
+            print!(
+                "{}",
+                render_engine(
+                    path,
+                    &format!("computed by {}", engine.name()),
+                    &stats,
+                    &dfg
+                )
+            );
         }
     }
     Ok(if failed {
@@ -288,11 +339,11 @@ fn run_engine(args: &Args, choice: &crate::engine::Choice) -> anyhow::Result<Exi
 }
 
 /// The readable summary of an engine's answer (no events in memory: no time span).
-fn render_engine(path: &str, engine: &str, s: &Stats, dfg: &mining::Dfg) -> String {
+fn render_engine(path: &str, source: &str, s: &Stats, dfg: &mining::Dfg) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "{path}: {} events, {} cases, {} activities, {} variants (computed by {engine})",
+        "{path}: {} events, {} cases, {} activities, {} variants ({source})",
         s.events,
         s.cases,
         s.activities.len(),

@@ -24,7 +24,9 @@ mod read;
 mod write;
 
 pub use read::{log_from_batches, LogFromArrow};
-pub(crate) use read::{ACTIVITY_ALTERNATIVES, CASE_ALTERNATIVES, TIMESTAMP_ALTERNATIVES};
+pub(crate) use read::{
+    ACTIVITY_ALTERNATIVES, CASE_ALTERNATIVES, RESOURCE_ALTERNATIVES, TIMESTAMP_ALTERNATIVES,
+};
 pub use write::{log_to_batch, WriteOptions};
 
 use serde::{Deserialize, Serialize};

@@ -1,7 +1,7 @@
 //! Small statistics charts as standalone SVG documents (issue 6: events over time, case duration
 //! histogram, activity frequencies), pure so the browser's worker and the CLI draw the same
 //! picture. Only the already-computed series come in (`mining::events_over_time`,
-//! `case_durations`, `activity_counts`); every bar is a `<rect class="chart-bar">` with `data-label`
+//! `case_durations`, `activity_counts`, or a log summary file's histogram); every bar is a `<rect class="chart-bar">` with `data-label`
 //! and `data-count` for tests, and all text is XML-escaped.
 
 pub mod curves;
@@ -14,6 +14,7 @@ use crate::import::timestamp::format_iso;
 use crate::map::svg::esc;
 use crate::map::svg::FONT;
 use crate::map::{format_count, human_duration};
+use crate::mining::summary_file::{DurationHistogram, DURATION_BINS};
 use crate::mining::EventsOverTime;
 use std::fmt::Write as _;
 
@@ -71,7 +72,13 @@ pub fn duration_histogram(title: &str, seconds: &[f64], bins: usize) -> String {
             counts[k.min(bins - 1)] += 1;
         }
     }
-    let labels: Vec<String> = (0..bins)
+    histogram_columns(title, lo, hi, &counts)
+}
+
+/// Equal-width duration bins from `lo` to `hi` seconds (`lo > hi`: no durations) as columns.
+fn histogram_columns(title: &str, lo: f64, hi: f64, counts: &[u64]) -> String {
+    let bins = counts.len().max(1);
+    let labels: Vec<String> = (0..counts.len())
         .map(|k| {
             if lo > hi {
                 return String::new();
@@ -89,7 +96,22 @@ pub fn duration_histogram(title: &str, seconds: &[f64], bins: usize) -> String {
     } else {
         ("no durations".into(), String::new())
     };
-    columns(title, &labels, &counts, axis)
+    columns(title, &labels, counts, axis)
+}
+
+/// The case-duration histogram a log summary file holds (`mining::summary_file`, its integer
+/// bins), drawn as [`duration_histogram`] draws seconds: the chart of a log whose events are
+/// not here. `None` (no timestamps): empty bins, "no durations".
+pub fn binned_duration_histogram(title: &str, histogram: Option<&DurationHistogram>) -> String {
+    match histogram {
+        Some(h) => histogram_columns(
+            title,
+            h.min_ms as f64 / 1000.0,
+            h.max_ms as f64 / 1000.0,
+            &h.counts,
+        ),
+        None => histogram_columns(title, f64::INFINITY, f64::NEG_INFINITY, &[0; DURATION_BINS]),
+    }
 }
 
 /// Events per time bucket as columns, the bucket dates on the axis.
@@ -217,6 +239,34 @@ mod tests {
         assert_eq!(counts, vec![1, 3]);
         let empty = duration_histogram("Durations", &[], 3);
         assert_eq!(bars(&empty).len(), 3);
+    }
+
+    #[test]
+    fn a_summary_files_histogram_draws_as_the_durations_do() {
+        use crate::import::{import_bytes, ImportOptions};
+        let csv = "case,activity,timestamp\n1,a,2024-01-01 10:00\n1,b,2024-01-01 10:01\n\
+                   1,b,2024-01-01 10:03\n2,a,2024-01-01 09:00\n2,b,2024-01-01 12:00\n\
+                   3,a,2024-01-02 00:00\n";
+        let log = import_bytes("t.csv", csv.as_bytes(), &ImportOptions::default())
+            .expect("valid")
+            .0;
+        let summary = crate::mining::LogSummary::of(&log);
+        let h = summary.case_durations.histogram.as_ref();
+        let from_file = binned_duration_histogram("Case durations", h);
+        let seconds: Vec<f64> = crate::mining::case_durations(&log)
+            .per_case
+            .into_iter()
+            .flatten()
+            .collect();
+        let from_events = duration_histogram("Case durations", &seconds, DURATION_BINS);
+        assert_eq!(from_file, from_events);
+        let counts: Vec<u64> = bars(&from_file).into_iter().map(|b| b.1).collect();
+        assert_eq!(Some(&counts), h.map(|h| &h.counts));
+        let none = binned_duration_histogram("Case durations", None);
+        assert_eq!(
+            none,
+            duration_histogram("Case durations", &[], DURATION_BINS)
+        );
     }
 
     #[test]

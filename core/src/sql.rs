@@ -18,10 +18,11 @@
 //! `filter` compiles the toolkit's case filters and the event time range. Both dialects are
 //! checked against `mining` on the shared logs by the CLI's tests (DuckDB 1.5, Spark 4.3 with
 //! ANSI mode on). Spark's plan caches the events table once (`CACHE TABLE`): its views are
-//! plans that every query would otherwise sort again. Not here yet (issue 18): the attribute
-//! filters and `Between`.
+//! plans that every query would otherwise sort again. Every filter form of the toolkit
+//! compiles.
 
 pub mod assemble;
+pub mod attributes;
 pub mod filter;
 pub mod summary;
 
@@ -276,7 +277,7 @@ impl Dialect {
     }
 
     /// A timestamp expression as integer milliseconds since the epoch.
-    fn millis(self, expr: &str) -> String {
+    pub(crate) fn millis(self, expr: &str) -> String {
         match self {
             Dialect::DuckDb => format!("epoch_ms(CAST({expr} AS TIMESTAMP))"),
             Dialect::Spark => format!("unix_millis(CAST({expr} AS TIMESTAMP))"),
@@ -334,7 +335,7 @@ impl Dialect {
         }
     }
 
-    fn text(self) -> &'static str {
+    pub(crate) fn text(self) -> &'static str {
         match self {
             Dialect::DuckDb => "VARCHAR",
             Dialect::Spark => "STRING",
@@ -367,10 +368,16 @@ pub fn parquet_source(dialect: Dialect, path: &str, roles: &Roles) -> Result<Str
 
 /// The statement that prepares the ordered events (after [`Dialect::session_setup`]): a
 /// temporary table `spur_events_0` with `c`
-/// (case), `a` (activity), `t` (timestamp ms or NULL), `p` (1-based position in the case) and
-/// `len` (events in the case). [`filter::filter_statements`] turns it into the view
+/// (case), `a` (activity), `t` (timestamp ms or NULL), the columns of the `attributes` the
+/// filters read (`x0`, `x1`, …), `p` (1-based position in the case) and `len` (events in the
+/// case). [`filter::filter_statements`] turns it into the view
 /// `spur_events` that every query of [`stats_queries`] reads (with no filters, as it is).
-pub fn events_view(dialect: Dialect, source: &str, roles: &Roles) -> String {
+pub fn events_view(
+    dialect: Dialect,
+    source: &str,
+    roles: &Roles,
+    attributes: &attributes::Attributes,
+) -> String {
     let q = |n: &str| dialect.ident(n);
     let text = dialect.text();
     let t = roles
@@ -398,8 +405,13 @@ pub fn events_view(dialect: Dialect, source: &str, roles: &Roles) -> String {
         Dialect::DuckDb => "CREATE TEMP TABLE spur_events_0 AS",
         Dialect::Spark => "CREATE OR REPLACE TEMPORARY VIEW spur_events_0 AS",
     };
+    let extra: String = attributes
+        .columns(dialect, roles, &row)
+        .into_iter()
+        .map(|(expr, alias)| format!(", {expr} AS {alias}"))
+        .collect();
     format!(
-        "{create}\nSELECT CAST({c} AS {text}) AS c, CAST({a} AS {text}) AS a, {t} AS t,\n  \
+        "{create}\nSELECT CAST({c} AS {text}) AS c, CAST({a} AS {text}) AS a, {t} AS t{extra},\n  \
          row_number() OVER (PARTITION BY {c} ORDER BY {key}{row}) AS p,\n  \
          count(*) OVER (PARTITION BY {c}) AS len\n\
          FROM {source}\nWHERE {c} IS NOT NULL AND {a} IS NOT NULL"

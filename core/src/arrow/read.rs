@@ -27,7 +27,7 @@ pub(crate) const ACTIVITY_ALTERNATIVES: &[&str] =
     &["concept:name", "activity", "activity_name", "event"];
 pub(crate) const TIMESTAMP_ALTERNATIVES: &[&str] =
     &["time:timestamp", "timestamp", "time", "datetime"];
-const RESOURCE_ALTERNATIVES: &[&str] = &["org:resource", "resource", "user"];
+pub(crate) const RESOURCE_ALTERNATIVES: &[&str] = &["org:resource", "resource", "user"];
 
 /// Reads record batches into an [`EventLog`] (push shape).
 ///

@@ -195,6 +195,33 @@ impl LogSummary {
         }
     }
 
+    /// The process map of the summarised log with every activity and `path_share` of the paths:
+    /// `map::process_map` with an activity share of 1 gives the same map from the events.
+    /// (Fewer activities need the events: a projection changes the DFG.)
+    pub fn process_map(&self, path_share: f64) -> crate::map::model::ProcessMap {
+        let dfg = super::Dfg {
+            edges: self.dfg.clone(),
+        };
+        let parts = crate::map::model::Parts {
+            activities: &self.activities,
+            starts: &self.start_activities,
+            ends: &self.end_activities,
+            dfg: &dfg,
+            positions: &self.positions,
+        };
+        crate::map::model::assemble(&self.activities, &parts, path_share)
+    }
+
+    /// Do these bytes look like a summary file (its format tag near the start)? A cheap test
+    /// for shells choosing a reader; [`LogSummary::from_json`] decides.
+    pub fn sniff(bytes: &[u8]) -> bool {
+        let head = &bytes[..bytes.len().min(256)];
+        let text = String::from_utf8_lossy(head);
+        text.trim_start().starts_with('{')
+            && text.contains("\"format\"")
+            && text.contains("\"spur-log-summary/")
+    }
+
     /// The file's text: compact JSON and a newline, the same bytes for the same summary.
     pub fn to_json(&self) -> String {
         // Plain data (strings, integers, finite floats): serializing cannot fail.

@@ -21,6 +21,8 @@ fn a_small_log_gives_these_bytes_and_reads_back_equal() {
     "#]]
     .assert_eq(&json);
     assert_eq!(LogSummary::from_json(&json).expect("reads back"), s);
+    // The fuzz seed (bench/fuzz.sh) is this file.
+    assert_eq!(include_str!("../../test_data/summary/small.json"), json);
 }
 
 #[test]
@@ -140,4 +142,33 @@ fn hostile_files_are_refused_naming_the_field() {
         LogSummary::from_json(&huge),
         Err(SummaryError::TooLarge { .. })
     ));
+}
+
+#[test]
+fn every_truncation_and_byte_edit_is_refused_or_reads_consistently() {
+    // Hostile input never panics: each prefix of a good file, and each byte replaced by a few
+    // JSON-significant ones. What still reads must be consistent and write back to itself.
+    let good = small().to_json();
+    let mut read = 0;
+    let check = |text: &str, read: &mut usize| {
+        if let Ok(s) = LogSummary::from_json(text) {
+            *read += 1;
+            assert!(s.validate().is_ok(), "{text}");
+            let again = s.to_json();
+            assert_eq!(LogSummary::from_json(&again).as_ref(), Ok(&s), "{text}");
+        }
+    };
+    for i in 0..good.len() {
+        check(&good[..i], &mut read);
+        for c in ['0', '9', '-', '"', '{', ']', ',', 'e', ' '] {
+            let mut bytes = good.clone().into_bytes();
+            bytes[i] = c as u8;
+            if let Ok(text) = String::from_utf8(bytes) {
+                check(&text, &mut read);
+            }
+        }
+    }
+    // Some edits keep a valid summary (a space, a digit in a float that changes no count):
+    // the loop reached the success path, not only refusals.
+    assert!(read > 0, "no edited file was read");
 }

@@ -10,105 +10,20 @@
 //! (first `from` before the last `to`; with a gap, a self-join of the pairs), variants top-k,
 //! coverage and lists (each case's ordered activity list, ranked by count then sequence
 //! descending as pm4py) compile to a set of cases whose flag the predicate reads, so they
-//! compose under `Not` and `And`. Not yet compiled: attributes and `Between` — refused by name. What the toolkit refuses in memory is
-//! refused here too ([`check`]: unknown activities, time conditions without timestamps), from
-//! the answer to [`activities_query`], so a typo never becomes a count of zero.
+//! compose under `Not` and `And`. Attribute values and ranges (case and event level) are typed
+//! conditions on the columns [`super::attributes`] adds to the events table. `Between` keeps
+//! events: segments of a case ended by each `to` (see [`between`]). What the toolkit refuses in
+//! memory is refused here too ([`check`]: unknown activities, ranges out of order, time
+//! conditions without timestamps), from the answer to [`activities_query`], so a typo never
+//! becomes a count of zero.
 
 use super::assemble::Answers;
+use super::attributes::Attributes;
 use super::{Dialect, Query, SqlError};
-use crate::toolkit::filter::{check_activity, Filter, FilterError, FilterStep, TimeMode};
+use crate::toolkit::filter::{Filter, FilterError, FilterStep, Level, TimeMode};
 
-/// The dataset's activities before any filter (for [`check`]); asked only when filters are.
-pub fn activities_query() -> Query {
-    Query {
-        name: "known_activities",
-        sql: "SELECT DISTINCT a AS k FROM spur_events_0".into(),
-    }
-}
-
-/// Refuse the filters the toolkit refuses in memory, with its message: an activity the dataset
-/// lacks (from the answer to [`activities_query`]), a time or duration condition on a dataset
-/// without timestamps (`timed`), an empty activity list.
-pub fn check(filters: &[Filter], answers: &Answers, timed: bool) -> Result<(), SqlError> {
-    let known: Vec<String> = match answers.get("known_activities") {
-        Some(rows) => rows
-            .iter()
-            .filter_map(|r| r.get("k")?.as_str().map(str::to_string))
-            .collect(),
-        None if filters.is_empty() => Vec::new(),
-        None => return Err(super::assemble::no_answer("known_activities")),
-    };
-    fn walk(f: &Filter, known: &[String], timed: bool) -> Result<(), FilterError> {
-        match f {
-            Filter::HasActivity { activities, .. }
-            | Filter::StartActivities { activities, .. }
-            | Filter::EndActivities { activities, .. } => {
-                if activities.is_empty() {
-                    return Err(FilterError::Empty {
-                        filter: f.to_string(),
-                        what: "activity",
-                    });
-                }
-                activities.iter().try_for_each(|a| check_activity(known, a))
-            }
-            Filter::TimeRange { .. } | Filter::CaseDuration { .. } if !timed => {
-                Err(FilterError::NoTimestamps {
-                    filter: f.to_string(),
-                })
-            }
-            Filter::DirectlyFollows { from, to, .. } => {
-                check_activity(known, from)?;
-                check_activity(known, to)
-            }
-            Filter::EventuallyFollows {
-                from,
-                to,
-                max_gap_ms,
-                ..
-            } => {
-                check_activity(known, from)?;
-                check_activity(known, to)?;
-                match max_gap_ms {
-                    Some(gap) if *gap < 0 => Err(FilterError::BadRange {
-                        filter: f.to_string(),
-                        reason: "the maximum gap is negative".into(),
-                    }),
-                    Some(_) if !timed => Err(FilterError::NoTimestamps {
-                        filter: f.to_string(),
-                    }),
-                    _ => Ok(()),
-                }
-            }
-            Filter::VariantsTopK { top_k: 0 } => Err(FilterError::ZeroTopK),
-            Filter::VariantsCoverage { coverage } if !(*coverage > 0.0 && *coverage <= 1.0) => {
-                Err(FilterError::BadCoverage(*coverage))
-            }
-            Filter::Variants { variants, .. } => {
-                let empty = |what| FilterError::Empty {
-                    filter: f.to_string(),
-                    what,
-                };
-                if variants.is_empty() {
-                    return Err(empty("variant"));
-                }
-                for v in variants {
-                    if v.is_empty() {
-                        return Err(empty("activity in every variant"));
-                    }
-                    v.iter().try_for_each(|a| check_activity(known, a))?;
-                }
-                Ok(())
-            }
-            Filter::Not { filter } => walk(filter, known, timed),
-            Filter::And { filters } => filters.iter().try_for_each(|g| walk(g, known, timed)),
-            _ => Ok(()),
-        }
-    }
-    filters
-        .iter()
-        .try_for_each(|f| walk(f, &known, timed))
-        .map_err(|e| SqlError::Filter(e.to_string()))
-}
+mod check;
+pub use check::{activities_query, check};
 
 /// `c IN (…)` over the activity names.
 fn one_of(dialect: Dialect, activities: &[String]) -> String {
@@ -167,6 +82,7 @@ fn case_predicate(
     dialect: Dialect,
     filter: &Filter,
     prev: &str,
+    attrs: &Attributes,
     sets: &mut Vec<String>,
 ) -> Result<String, SqlError> {
     let any = |cond: String| format!("(max(CASE WHEN {cond} THEN 1 ELSE 0 END) = 1)");
@@ -177,6 +93,17 @@ fn case_predicate(
     }
     let lit = |a: &str| dialect.string(a);
     Ok(match filter {
+        Filter::CaseAttribute { keep: k, .. }
+        | Filter::EventAttribute {
+            keep: k,
+            level: Level::Cases,
+            ..
+        } => keep(any(condition(dialect, attrs, filter)?), *k),
+        Filter::CaseAttributeRange { .. }
+        | Filter::EventAttributeRange {
+            level: Level::Cases,
+            ..
+        } => any(condition(dialect, attrs, filter)?),
         Filter::DirectlyFollows { from, to, keep: k } => keep(
             set(
                 sets,
@@ -290,9 +217,17 @@ fn case_predicate(
             };
             format!("coalesce(({pred}), FALSE)")
         }
+        Filter::Not { filter: inner } if !inner.is_case_level() => {
+            return Err(SqlError::Filter(
+                FilterError::NotCaseLevel {
+                    filter: inner.to_string(),
+                }
+                .to_string(),
+            ))
+        }
         Filter::Not { filter: inner } => format!(
             "(NOT {})",
-            case_predicate(dialect, inner, prev, sets)?
+            case_predicate(dialect, inner, prev, attrs, sets)?
         ),
         Filter::And { filters } => {
             let mut parts = Vec::new();
@@ -302,10 +237,10 @@ fn case_predicate(
                     let before = Filter::And {
                         filters: filters[..i].to_vec(),
                     };
-                    let kept = format!("({})", case_statement(dialect, &before, prev)?);
-                    case_predicate(dialect, f, &kept, sets)?
+                    let kept = format!("({})", case_statement(dialect, &before, prev, attrs)?);
+                    case_predicate(dialect, f, &kept, attrs, sets)?
                 } else {
-                    case_predicate(dialect, f, prev, sets)?
+                    case_predicate(dialect, f, prev, attrs, sets)?
                 };
                 parts.push(part);
             }
@@ -313,6 +248,37 @@ fn case_predicate(
         }
         other => return Err(unsupported(other, "has no SQL form yet")),
     })
+}
+
+/// `prev`'s rows with `k` = 1 for the events `Between` keeps (pm4py's `filter_between`, as
+/// `toolkit::filter`): with `from` ≠ `to`, a case's events split into segments each ended by a
+/// `to`; a segment's events from its first `from` to its `to` are kept. With `from` = `to`,
+/// consecutive sub-cases share their boundary: every event from the first occurrence to the
+/// last, when there are two or more.
+fn between(dialect: Dialect, prev: &str, from: &str, to: &str, columns: &str) -> String {
+    let (f, t) = (dialect.string(from), dialect.string(to));
+    if from == to {
+        return format!(
+            "SELECT {columns}, p, CASE WHEN n >= 2 AND p >= lo AND p <= hi THEN 1 ELSE 0 END AS k FROM \
+             (SELECT *, min(CASE WHEN a = {f} THEN p END) OVER (PARTITION BY c) AS lo, \
+             max(CASE WHEN a = {f} THEN p END) OVER (PARTITION BY c) AS hi, \
+             sum(CASE WHEN a = {f} THEN 1 ELSE 0 END) OVER (PARTITION BY c) AS n FROM {prev}) b"
+        );
+    }
+    format!(
+        "SELECT {columns}, p, CASE WHEN closed = 1 AND p >= first_from THEN 1 ELSE 0 END AS k FROM \
+         (SELECT *, min(CASE WHEN a = {f} THEN p END) OVER (PARTITION BY c, seg) AS first_from, \
+         max(CASE WHEN a = {t} THEN 1 ELSE 0 END) OVER (PARTITION BY c, seg) AS closed FROM \
+         (SELECT *, coalesce(sum(CASE WHEN a = {t} THEN 1 ELSE 0 END) OVER (PARTITION BY c ORDER BY p \
+         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS seg FROM {prev}) s) b"
+    )
+}
+
+/// The row condition of an attribute filter.
+fn condition(dialect: Dialect, attrs: &Attributes, filter: &Filter) -> Result<String, SqlError> {
+    attrs
+        .condition(dialect, filter)
+        .unwrap_or_else(|| Err(unsupported(filter, "is no attribute filter")))
 }
 
 /// Does whether `filter` keeps a case depend on the other cases (a variant's rank does)?
@@ -441,9 +407,14 @@ pub fn project_statements(dialect: Dialect, activities: &[String]) -> Vec<String
 /// The query keeping the cases of `prev` the case-level `filter` keeps: a `GROUP BY c` with
 /// the predicate in `HAVING`, over `prev` and, per case set the predicate needs, its flag `w{i}`
 /// (1 for the set's cases) joined on.
-fn case_statement(dialect: Dialect, filter: &Filter, prev: &str) -> Result<String, SqlError> {
+fn case_statement(
+    dialect: Dialect,
+    filter: &Filter,
+    prev: &str,
+    attrs: &Attributes,
+) -> Result<String, SqlError> {
     let mut sets = Vec::new();
-    let pred = case_predicate(dialect, filter, prev, &mut sets)?;
+    let pred = case_predicate(dialect, filter, prev, attrs, &mut sets)?;
     let source = if sets.is_empty() {
         prev.to_string()
     } else {
@@ -466,7 +437,11 @@ fn case_statement(dialect: Dialect, filter: &Filter, prev: &str) -> Result<Strin
 
 /// The statements that apply `filters` in order to `spur_events_0` and leave the view
 /// `spur_events` (run after [`super::events_view`], before the queries).
-pub fn filter_statements(dialect: Dialect, filters: &[Filter]) -> Result<Vec<String>, SqlError> {
+pub fn filter_statements(
+    dialect: Dialect,
+    filters: &[Filter],
+    attrs: &Attributes,
+) -> Result<Vec<String>, SqlError> {
     let table = match dialect {
         Dialect::DuckDb => "CREATE TEMP TABLE",
         Dialect::Spark => "CREATE OR REPLACE TEMPORARY VIEW",
@@ -477,18 +452,46 @@ pub fn filter_statements(dialect: Dialect, filters: &[Filter]) -> Result<Vec<Str
     };
     let mut out = Vec::new();
     let (flat, _) = flatten(filters);
+    // An event-level filter keeps rows and renumbers the positions, carrying the attributes.
+    let columns: String = std::iter::once("c, a, t".to_string())
+        .chain(attrs.aliases())
+        .collect::<Vec<_>>()
+        .join(", ");
     for (i, f) in flat.iter().enumerate() {
         let (prev, next) = (format!("spur_events_{i}"), format!("spur_events_{}", i + 1));
+        let keep_events_of = |source: &str, cond: String| {
+            format!(
+                "{table} {next} AS SELECT {columns}, row_number() OVER (PARTITION BY c ORDER BY p) AS p, \
+                 count(*) OVER (PARTITION BY c) AS len FROM {source} WHERE {cond}"
+            )
+        };
+        let keep_events = |cond: String| keep_events_of(&prev, cond);
         let sql = match f {
             Filter::TimeRange {
                 from,
                 to,
                 mode: TimeMode::Events,
-            } => format!(
-                "{table} {next} AS SELECT c, a, t, row_number() OVER (PARTITION BY c ORDER BY p) AS p, \
-                 count(*) OVER (PARTITION BY c) AS len FROM {prev} WHERE t >= {from} AND t <= {to}"
+            } => keep_events(format!("t >= {from} AND t <= {to}")),
+            Filter::EventAttribute {
+                keep,
+                level: Level::Events,
+                ..
+            } => {
+                let cond = condition(dialect, attrs, f)?;
+                keep_events(if *keep { cond } else { format!("NOT {cond}") })
+            }
+            Filter::EventAttributeRange {
+                level: Level::Events,
+                ..
+            } => keep_events(condition(dialect, attrs, f)?),
+            Filter::Between { from, to } => keep_events_of(
+                &format!("({}) z", between(dialect, &prev, from, to, &columns)),
+                "k = 1".into(),
             ),
-            f => format!("{table} {next} AS {}", case_statement(dialect, f, &prev)?),
+            f => format!(
+                "{table} {next} AS {}",
+                case_statement(dialect, f, &prev, attrs)?
+            ),
         };
         out.push(sql);
     }
@@ -513,7 +516,8 @@ mod tests {
             activities: vec!["it's".into()],
             keep: false,
         };
-        let s = filter_statements(Dialect::DuckDb, &[has]).expect("compiles");
+        let none = Attributes::default();
+        let s = filter_statements(Dialect::DuckDb, &[has], &none).expect("compiles");
         assert!(
             s[0].contains("(NOT (max(CASE WHEN a IN ('it''s') THEN 1 ELSE 0 END) = 1))"),
             "{}",
@@ -523,11 +527,17 @@ mod tests {
             s[1],
             "CREATE TEMP VIEW spur_events AS SELECT * FROM spur_events_1"
         );
-        let between = Filter::Between {
-            from: "a".into(),
-            to: "b".into(),
+        let negated_events = Filter::Not {
+            filter: Box::new(Filter::Between {
+                from: "a".into(),
+                to: "b".into(),
+            }),
         };
-        let e = filter_statements(Dialect::DuckDb, &[between]).expect_err("not yet");
-        assert!(e.to_string().contains("has no SQL form yet"), "{e}");
+        let e = filter_statements(Dialect::DuckDb, &[negated_events], &none).expect_err("events");
+        assert!(
+            e.to_string()
+                .contains("keeps events, not cases, so it cannot be negated"),
+            "{e}"
+        );
     }
 }
