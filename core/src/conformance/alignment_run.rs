@@ -4,7 +4,7 @@
 //! what it needs (the variants, the net's arcs), so it outlives the borrow of the log it came
 //! from, and the figures are the same however it is sliced.
 
-use super::alignments::{align, AlignNet, Aligned, MOVE_COST};
+use super::alignments::{align_with, AlignNet, Aligned, Scratch, MOVE_COST};
 use super::deviations::Tally;
 use super::{label_traces, AlignmentFitness};
 use crate::discovery::PetriNet;
@@ -23,6 +23,8 @@ pub struct AlignmentRun {
     /// Cost of the empty trace (pm4py's best worst cost); `None`: no alignment.
     bwc: Option<u64>,
     results: Vec<Aligned>,
+    /// The search's buffers, reused by every variant.
+    scratch: Scratch,
 }
 
 impl AlignmentRun {
@@ -40,7 +42,8 @@ impl AlignmentRun {
             });
             case_variant.push(v);
         }
-        let bwc = match align::<&str>(&an, &[], budget) {
+        let mut scratch = Scratch::default();
+        let bwc = match align_with::<&str>(&an, &[], budget, &mut scratch) {
             Aligned::Done { cost, .. } => Some(cost),
             _ => None,
         };
@@ -51,6 +54,7 @@ impl AlignmentRun {
             variants,
             case_variant,
             bwc,
+            scratch,
         }
     }
 
@@ -71,7 +75,7 @@ impl AlignmentRun {
             .len()
             .min(self.results.len().saturating_add(max));
         for v in self.results.len()..end {
-            let result = align(&self.net, &self.variants[v], self.budget);
+            let result = align_with(&self.net, &self.variants[v], self.budget, &mut self.scratch);
             self.results.push(result);
         }
         self.is_finished()

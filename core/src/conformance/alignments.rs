@@ -122,47 +122,49 @@ impl AlignNet {
 ///
 /// A marking's hash is Zobrist's: the wrapping sum of `tokens × key[place]`, so firing a
 /// transition updates it through the transition's arcs alone, never rereading every place.
+#[derive(Debug, Clone, Default)]
 struct Markings {
     places: usize,
     flat: Vec<u32>,
     /// Each marking's Zobrist sum (before [`mix`]).
     sums: Vec<u64>,
     index: HashTable<u32>,
-    keys: Vec<u64>,
+}
+
+/// Each place's Zobrist key (splitmix64: fixed, so a search is the same on every run and
+/// machine).
+fn zobrist_keys(places: usize) -> Vec<u64> {
+    let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+    (0..places)
+        .map(|_| {
+            seed = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = seed;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        })
+        .collect()
+}
+
+/// The Zobrist sum of `m`, from scratch.
+fn sum_of(keys: &[u64], m: &[u32]) -> u64 {
+    m.iter().zip(keys).fold(0u64, |h, (&n, &k)| {
+        h.wrapping_add(u64::from(n).wrapping_mul(k))
+    })
 }
 
 impl Markings {
-    fn new(places: usize) -> Markings {
-        // splitmix64: fixed keys, so a search is the same on every run and machine.
-        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
-        let keys = (0..places)
-            .map(|_| {
-                seed = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
-                let mut z = seed;
-                z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-                z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-                z ^ (z >> 31)
-            })
-            .collect();
-        Markings {
-            places,
-            flat: Vec::new(),
-            sums: Vec::new(),
-            index: HashTable::new(),
-            keys,
-        }
+    /// Forget every marking, keeping the memory, for markings of `places` places.
+    fn reset(&mut self, places: usize) {
+        self.places = places;
+        self.flat.clear();
+        self.sums.clear();
+        self.index.clear();
     }
 
     fn get(&self, id: u32) -> &[u32] {
         let at = id as usize * self.places;
         &self.flat[at..at + self.places]
-    }
-
-    /// The Zobrist sum of `m`, from scratch.
-    fn sum_of(&self, m: &[u32]) -> u64 {
-        m.iter().zip(&self.keys).fold(0u64, |h, (&n, &k)| {
-            h.wrapping_add(u64::from(n).wrapping_mul(k))
-        })
     }
 
     /// The number of marking `m` (whose Zobrist sum is `sum`), new or known.
@@ -177,7 +179,7 @@ impl Markings {
         let places = *places;
         let hash = mix(sum);
         let slice = |id: u32| &flat[id as usize * places..(id as usize + 1) * places];
-        if let Some(&id) = index.find(hash, |&id| slice(id) == m) {
+        if let Some(&id) = index.find(hash, |&id| sums[id as usize] == sum && same(slice(id), m)) {
             return id;
         }
         let id = sums.len() as u32;
@@ -188,6 +190,12 @@ impl Markings {
     }
 }
 
+/// `a == b` without `memcmp`, which wasm32 runs a byte at a time (its word-wise XOR here is as
+/// fast as natively).
+fn same(a: &[u32], b: &[u32]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0, |diff, (x, y)| diff | (x ^ y)) == 0
+}
+
 /// A Zobrist sum spread over all 64 bits (the hash table reads the low and the high bits).
 fn mix(sum: u64) -> u64 {
     let z = (sum ^ (sum >> 29)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -196,7 +204,7 @@ fn mix(sum: u64) -> u64 {
 
 /// A hasher for the search's integer keys: one 64-bit multiply per key (wasm32 has it as one
 /// instruction, where a general-purpose hasher's 128-bit products are emulated).
-#[derive(Default, Clone, Copy)]
+#[derive(Debug, Default, Clone, Copy)]
 struct IntHash(u64);
 
 impl Hasher for IntHash {
@@ -220,8 +228,29 @@ impl Hasher for IntHash {
 /// A search state: (marking number, events of the trace consumed).
 type State = (u32, u32);
 
-/// Align `trace` (labels) on the net, visiting at most `budget` states.
-pub(crate) fn align<S: AsRef<str>>(an: &AlignNet, trace: &[S], budget: usize) -> Aligned {
+/// The buffers one search fills, kept from one search to the next so that aligning many traces
+/// grows them once (in wasm, growing memory is a copy, and allocation is dearer than natively).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Scratch {
+    keys: Vec<u64>,
+    markings: Markings,
+    arena: Vec<(State, usize, Option<Move>)>,
+    closed: Vec<bool>,
+    best: HashMap<State, u64, BuildHasherDefault<IntHash>>,
+    heap: BinaryHeap<Reverse<(u64, u64, usize)>>,
+    m: Vec<u32>,
+    next: Vec<u32>,
+    candidates: Vec<u32>,
+}
+
+/// Align `trace` (labels) on the net, visiting at most `budget` states, in the buffers of
+/// `scratch`.
+pub(crate) fn align_with<S: AsRef<str>>(
+    an: &AlignNet,
+    trace: &[S],
+    budget: usize,
+    scratch: &mut Scratch,
+) -> Aligned {
     // Each event's label as the net's number for it (`None`: no transition has it).
     let events: Vec<Option<u32>> = trace
         .iter()
@@ -233,9 +262,28 @@ pub(crate) fn align<S: AsRef<str>>(an: &AlignNet, trace: &[S], budget: usize) ->
         h[i] = h[i + 1] + if events[i].is_some() { 0 } else { MOVE_COST };
     }
     let enabled = |m: &[u32], t: usize| an.pre[t].iter().all(|&(p, w)| m[p as usize] >= w);
-    let mut markings = Markings::new(an.start.len());
+    let places = an.start.len();
+    if scratch.keys.len() != places {
+        scratch.keys = zobrist_keys(places);
+    }
+    let Scratch {
+        keys,
+        markings,
+        arena,
+        closed,
+        best,
+        heap,
+        m,
+        next,
+        candidates,
+    } = scratch;
+    let keys: &[u64] = keys;
+    markings.reset(places);
+    arena.clear();
+    closed.clear();
+    best.clear();
+    heap.clear();
     // Fire `t` on `m` (Zobrist sum `sum`) into `out`; the sum of `out`.
-    let keys = markings.keys.clone();
     let fire = |m: &[u32], sum: u64, t: usize, out: &mut Vec<u32>| {
         out.clear();
         out.extend_from_slice(m);
@@ -252,19 +300,14 @@ pub(crate) fn align<S: AsRef<str>>(an: &AlignNet, trace: &[S], budget: usize) ->
         }
         sum
     };
-    let goal = markings.id(&an.goal, markings.sum_of(&an.goal));
-    // Arena of states: (state, parent index, move into it).
-    let mut arena: Vec<(State, usize, Option<Move>)> = Vec::new();
-    let mut closed: Vec<bool> = Vec::new();
-    let mut best: HashMap<State, u64, BuildHasherDefault<IntHash>> = HashMap::default();
-    let mut heap: BinaryHeap<Reverse<(u64, u64, usize)>> = BinaryHeap::new();
-    let s0: State = (markings.id(&an.start, markings.sum_of(&an.start)), 0);
+    let goal = markings.id(&an.goal, sum_of(keys, &an.goal));
+    // `arena`: the states, each with its parent's index and the move into it.
+    let s0: State = (markings.id(&an.start, sum_of(keys, &an.start)), 0);
     best.insert(s0, 0);
     arena.push((s0, usize::MAX, None));
     closed.push(false);
     heap.push(Reverse((h[0], 0, 0)));
     let mut visited = 0usize;
-    let (mut m, mut next, mut candidates) = (Vec::new(), Vec::new(), Vec::new());
     while let Some(Reverse((_, g, idx))) = heap.pop() {
         let (mid, pos) = arena[idx].0;
         if best.get(&(mid, pos)).is_some_and(|&b| b < g)
@@ -315,14 +358,14 @@ pub(crate) fn align<S: AsRef<str>>(an: &AlignNet, trace: &[S], budget: usize) ->
         }
         candidates.sort_unstable();
         candidates.dedup();
-        for &t in &candidates {
+        for &t in candidates.iter() {
             let t = t as usize;
-            if !enabled(&m, t) {
+            if !enabled(m, t) {
                 continue;
             }
             let code = &an.codes[t];
-            let next_sum = fire(&m, sum, t, &mut next);
-            let to = markings.id(&next, next_sum);
+            let next_sum = fire(m, sum, t, next);
+            let to = markings.id(next, next_sum);
             let Some(code) = code else {
                 push((to, pos), TAU_COST, Move::Model(t));
                 continue;
