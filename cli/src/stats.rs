@@ -202,6 +202,12 @@ fn run_summary(args: &Args, bytes: &[u8]) -> anyhow::Result<ExitCode> {
         eprintln!("spur: {path}: a summary file has no events to filter or summarise again: give the log (or the dataset with --engine)");
         return Ok(ExitCode::from(2));
     }
+    print_summary(args, &summary, "from a summary file")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Print the statistics a log summary holds (JSON with `--json`), saying where it came from.
+fn print_summary(args: &Args, summary: &LogSummary, source: &str) -> anyhow::Result<()> {
     let stats = summary.stats();
     if args.json {
         print_json(&stats)?;
@@ -209,12 +215,9 @@ fn run_summary(args: &Args, bytes: &[u8]) -> anyhow::Result<ExitCode> {
         let dfg = mining::Dfg {
             edges: summary.dfg.clone(),
         };
-        print!(
-            "{}",
-            render_engine(path, "from a summary file", &stats, &dfg)
-        );
+        print!("{}", render_engine(&args.path, source, &stats, &dfg));
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// Write the log summary file; on failure the message is printed and the exit code returned.
@@ -289,23 +292,7 @@ fn run_engine(args: &Args, choice: &crate::engine::Choice) -> anyhow::Result<Exi
         if let Err(code) = write_summary(out, &summary) {
             return Ok(code);
         }
-        let stats = summary.stats();
-        if args.json {
-            print_json(&stats)?;
-        } else {
-            let dfg = mining::Dfg {
-                edges: summary.dfg.clone(),
-            };
-            print!(
-                "{}",
-                render_engine(
-                    &args.path,
-                    &format!("computed by {}", engine.name()),
-                    &stats,
-                    &dfg
-                )
-            );
-        }
+        print_summary(args, &summary, &format!("computed by {}", engine.name()))?;
         return Ok(ExitCode::SUCCESS);
     }
     for path in paths {
