@@ -190,6 +190,14 @@ fn handle(
     })
 }
 
+/// Run `f` once the worker has read the messages already waiting (a Cancel among them): how a
+/// long job (a check's alignments, an import) is cut into slices on the worker's one thread.
+pub(crate) fn after_messages(f: fn()) {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let f = Closure::once_into_js(f);
+    let _ = scope.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), 0);
+}
+
 /// `performance.now()` (sub-millisecond, monotonic), else `Date.now()`.
 pub(crate) fn now_ms() -> f64 {
     let performance = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("performance"));

@@ -8,13 +8,12 @@
 use super::process::{self, failed};
 use super::sources::{self, format_of, NOTES_PER_SOURCE};
 use super::stream::{self, Origin};
-use super::{now_ms, post_with};
+use super::{after_messages, now_ms, post_with};
 use spur_app::protocol::sources::SourceFormat;
 use spur_app::protocol::{FromWorker, JobId};
 use spur_core::import::ImportOptions;
 use spur_core::open::Opening;
 use std::cell::RefCell;
-use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::DedicatedWorkerGlobalScope;
 
@@ -125,11 +124,9 @@ fn cancelled(job: JobId) -> FromWorker {
     )
 }
 
-/// Run the next slice after the worker has looked at its messages.
+/// Run the next slice after the worker has looked at its messages (a Cancel among them).
 fn schedule() {
-    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let tick = Closure::once_into_js(tick);
-    let _ = scope.set_timeout_with_callback_and_timeout_and_arguments_0(tick.unchecked_ref(), 0);
+    after_messages(tick);
 }
 
 fn tick() {

@@ -7,7 +7,7 @@
 //! for the map ([`with_marks`]).
 
 use super::process::{failed, with_view};
-use super::{now_ms, post_with};
+use super::{after_messages, now_ms, post_with};
 use js_sys::{ArrayBuffer, Uint8Array};
 use spur_app::protocol::model::{CheckTimes, DiscoveredModel, ModelReply, ModelRequest};
 use spur_app::protocol::{FromWorker, JobId};
@@ -21,7 +21,6 @@ use spur_core::discovery::{
 };
 use spur_core::map::MapMarks;
 use std::cell::RefCell;
-use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::DedicatedWorkerGlobalScope;
 
@@ -199,9 +198,7 @@ fn check(
 
 /// Run the next slice after the worker has looked at its messages (a Cancel among them).
 fn schedule() {
-    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let tick = Closure::once_into_js(tick);
-    let _ = scope.set_timeout_with_callback_and_timeout_and_arguments_0(tick.unchecked_ref(), 0);
+    after_messages(tick);
 }
 
 fn tick() {
