@@ -6,6 +6,7 @@
 
 mod alignment_run;
 pub mod alignments;
+mod codes;
 mod deviations;
 mod net;
 mod precision;
@@ -15,8 +16,8 @@ mod token_replay;
 use crate::discovery::PetriNet;
 use crate::log::EventLog;
 pub use alignment_run::AlignmentRun;
+use codes::{Codes, IntMap};
 pub use deviations::EdgeDeviation;
-use hashbrown::HashMap;
 use net::ReplayNet;
 pub use report::{
     case_fitness, conformance_report, AlignmentSummary, CaseFitness, ConformanceReport, Deviation,
@@ -57,20 +58,18 @@ pub fn token_replay_fitness(log: &EventLog, net: &PetriNet) -> TbrFitness {
     let names: Vec<&str> = log.activities().iter().collect();
     // Variants are found by their activity codes (integers hash far cheaper than the labels,
     // above all in wasm); the labels are spelt out once per variant, for the replay.
-    let mut cache: HashMap<&[u32], (Vec<&str>, token_replay::TraceReplay)> = HashMap::new();
+    let by_code = rn.by_code(&names);
+    let mut cache: IntMap<Codes<'_>, token_replay::TraceReplay> = IntMap::default();
     let (mut m, mut c, mut r, mut p) = (0i64, 0i64, 0i64, 0i64);
     let (mut fit, mut sum_fit) = (0usize, 0.0f64);
     let n = log.num_cases();
     let mut case_fitness = Vec::with_capacity(n);
-    let mut problems: HashMap<&str, u64> = HashMap::new();
+    let mut problems = vec![0u64; names.len()];
     for case in 0..n as u32 {
-        let (t, res) = cache
-            .entry(log.case_activities(case))
-            .or_insert_with_key(|codes| {
-                let t: Vec<&str> = codes.iter().map(|&a| names[a as usize]).collect();
-                let res = token_replay::replay_trace(&rn, &t, token_replay::FITNESS_MODE);
-                (t, res)
-            });
+        let t = log.case_activities(case);
+        let res = cache.entry(Codes(t)).or_insert_with_key(|codes| {
+            token_replay::replay_trace(&rn, codes.0, &by_code, token_replay::FITNESS_MODE)
+        });
         m += res.missing;
         c += res.consumed;
         r += res.remaining;
@@ -79,7 +78,9 @@ pub fn token_replay_fitness(log: &EventLog, net: &PetriNet) -> TbrFitness {
         sum_fit += res.fitness;
         case_fitness.push(res.fitness);
         for &i in res.problems.iter().chain(&res.unknown_activities) {
-            *problems.entry(t[i]).or_default() += 1;
+            if let Some(n) = t.get(i).and_then(|&a| problems.get_mut(a as usize)) {
+                *n += 1;
+            }
         }
     }
     let (mut perc, mut avg, mut logf) = (0.0, 0.0, 0.0);
@@ -90,7 +91,9 @@ pub fn token_replay_fitness(log: &EventLog, net: &PetriNet) -> TbrFitness {
     }
     let mut problems: Vec<(String, u64)> = problems
         .into_iter()
-        .map(|(a, n)| (a.to_string(), n))
+        .zip(&names)
+        .filter(|&(n, _)| n > 0)
+        .map(|(n, a)| (a.to_string(), n))
         .collect();
     problems.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     TbrFitness {

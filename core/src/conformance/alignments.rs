@@ -7,11 +7,12 @@
 //! Every search has a budget of visited states: when it runs out the trace is reported as
 //! exhausted instead of searching on.
 
+use super::codes::{same, IntHash};
 use crate::discovery::PetriNet;
-use hashbrown::{HashMap, HashTable};
+use hashbrown::HashMap;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 
 /// pm4py's `STD_MODEL_LOG_MOVE_COST`.
 pub const MOVE_COST: u64 = 10_000;
@@ -128,8 +129,14 @@ struct Markings {
     flat: Vec<u32>,
     /// Each marking's Zobrist sum (before [`mix`]).
     sums: Vec<u64>,
-    index: HashTable<u32>,
+    /// Open addressing with linear probing over (sum, marking number), at most half full: a
+    /// probe compares the sums in the slot itself, and this plain loop is what wasm32 runs
+    /// fastest (hashbrown's group probing is tuned for SSE2, which wasm32 lacks).
+    slots: Vec<(u64, u32)>,
 }
+
+/// An empty slot of [`Markings::slots`].
+const FREE: u32 = u32::MAX;
 
 /// Each place's Zobrist key (splitmix64: fixed, so a search is the same on every run and
 /// machine).
@@ -156,10 +163,43 @@ fn sum_of(keys: &[u64], m: &[u32]) -> u64 {
 impl Markings {
     /// Forget every marking, keeping the memory, for markings of `places` places.
     fn reset(&mut self, places: usize) {
+        // Empty exactly the slots in use, newest first: a marking's probe path only crosses
+        // markings stored before it, so each one is still found where it was put. A search
+        // that met few markings thus costs little to forget even after one that met millions.
+        for id in (0..self.sums.len() as u32).rev() {
+            let at = self.slot_of(self.sums[id as usize], |found| found == id);
+            self.slots[at].1 = FREE;
+        }
         self.places = places;
         self.flat.clear();
         self.sums.clear();
-        self.index.clear();
+    }
+
+    /// The slot holding a marking with Zobrist sum `sum` that `is` accepts, or the free slot
+    /// where it would go.
+    fn slot_of(&self, sum: u64, is: impl Fn(u32) -> bool) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut at = mix(sum) as usize & mask;
+        loop {
+            let (s, id) = self.slots[at];
+            if id == FREE || (s == sum && is(id)) {
+                return at;
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// Double the slots (rehashing every marking) when they would pass half full.
+    fn grow(&mut self) {
+        if (self.sums.len() + 1) * 2 <= self.slots.len() {
+            return;
+        }
+        let size = (self.slots.len() * 2).max(64);
+        self.slots = vec![(0, FREE); size];
+        for (id, &sum) in self.sums.iter().enumerate() {
+            let at = self.slot_of(sum, |_| false);
+            self.slots[at] = (sum, id as u32);
+        }
     }
 
     fn get(&self, id: u32) -> &[u32] {
@@ -169,60 +209,24 @@ impl Markings {
 
     /// The number of marking `m` (whose Zobrist sum is `sum`), new or known.
     fn id(&mut self, m: &[u32], sum: u64) -> u32 {
-        let Markings {
-            places,
-            flat,
-            sums,
-            index,
-            ..
-        } = self;
-        let places = *places;
-        let hash = mix(sum);
-        let slice = |id: u32| &flat[id as usize * places..(id as usize + 1) * places];
-        if let Some(&id) = index.find(hash, |&id| sums[id as usize] == sum && same(slice(id), m)) {
-            return id;
+        self.grow();
+        let at = self.slot_of(sum, |id| same(self.get(id), m));
+        let found = self.slots[at].1;
+        if found != FREE {
+            return found;
         }
-        let id = sums.len() as u32;
-        flat.extend_from_slice(m);
-        sums.push(sum);
-        index.insert_unique(hash, id, |&id| mix(sums[id as usize]));
+        let id = self.sums.len() as u32;
+        self.flat.extend_from_slice(m);
+        self.sums.push(sum);
+        self.slots[at] = (sum, id);
         id
     }
-}
-
-/// `a == b` without `memcmp`, which wasm32 runs a byte at a time (its word-wise XOR here is as
-/// fast as natively).
-fn same(a: &[u32], b: &[u32]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0, |diff, (x, y)| diff | (x ^ y)) == 0
 }
 
 /// A Zobrist sum spread over all 64 bits (the hash table reads the low and the high bits).
 fn mix(sum: u64) -> u64 {
     let z = (sum ^ (sum >> 29)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z ^ (z >> 32)
-}
-
-/// A hasher for the search's integer keys: one 64-bit multiply per key (wasm32 has it as one
-/// instruction, where a general-purpose hasher's 128-bit products are emulated).
-#[derive(Debug, Default, Clone, Copy)]
-struct IntHash(u64);
-
-impl Hasher for IntHash {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(u64::from(n));
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517C_C1B7_2722_0A95);
-    }
-    fn finish(&self) -> u64 {
-        // The product's high bits depend on every input bit; bring them down to the bucket bits.
-        self.0.rotate_left(26)
-    }
 }
 
 /// A search state: (marking number, events of the trace consumed).

@@ -32,6 +32,14 @@ impl Marking {
     }
 }
 
+/// The transitions an event of one activity can use: those labelled with it, and the one pm4py
+/// maps the label to when none of them is enabled.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct EventTransitions<'s> {
+    pub mapped: usize,
+    pub labelled: &'s [usize],
+}
+
 pub(crate) struct ReplayNet<'a> {
     pub net: &'a PetriNet,
     /// Input arcs of each transition, one entry per arc: (place, weight).
@@ -128,6 +136,21 @@ impl<'a> ReplayNet<'a> {
         self.label_transitions.get(label).map_or(&[], Vec::as_slice)
     }
 
+    /// For each of the log's activity names (by activity code), the transitions an event of it
+    /// can use (see [`EventTransitions`]): looked up once per log, so replaying an event costs no
+    /// string hashing (whose 128-bit multiplies and byte-wise compares wasm32 runs slowly).
+    pub fn by_code<'s>(&'s self, names: &[&str]) -> Vec<Option<EventTransitions<'s>>> {
+        names
+            .iter()
+            .map(|&n| {
+                self.by_label.get(n).map(|&mapped| EventTransitions {
+                    mapped,
+                    labelled: self.with_label(n),
+                })
+            })
+            .collect()
+    }
+
     pub fn enabled(&self, t: usize, m: &Marking) -> bool {
         self.pre[t].iter().all(|&(p, w)| m.get(p) >= w)
     }
@@ -135,18 +158,24 @@ impl<'a> ReplayNet<'a> {
     /// pm4py's `semantics.execute` (the caller checked enabledness).
     pub fn fire(&self, t: usize, m: &Marking) -> Marking {
         let mut out = m.clone();
+        self.fire_in(t, &mut out);
+        out
+    }
+
+    /// [`Self::fire`] in place: replay fires once per event, and a new marking each time was
+    /// most of its allocations.
+    pub fn fire_in(&self, t: usize, m: &mut Marking) {
         for &(p, w) in &self.pre[t] {
-            let v = out.get(p) - w;
+            let v = m.get(p) - w;
             if v == 0 {
-                out.remove(p);
+                m.remove(p);
             } else {
-                out.set(p, v);
+                m.set(p, v);
             }
         }
         for &(p, w) in &self.post[t] {
-            out.set(p, out.get(p) + w);
+            m.set(p, m.get(p) + w);
         }
-        out
     }
 
     /// Places of a marking sorted by name.

@@ -9,6 +9,7 @@
 //! lookup of two integers instead of hashing the whole prefix's strings, which is what made the
 //! first version 5–7× slower in wasm than natively (string hashing with 128-bit multiplies).
 
+use super::codes::IntMap;
 use super::net::{Marking, ReplayNet};
 use super::token_replay::prepare_event;
 use crate::log::EventLog;
@@ -33,6 +34,7 @@ pub(crate) fn etc_precision(rn: &ReplayNet<'_>, log: &EventLog) -> f64 {
         .enumerate()
         .map(|(i, &n)| (n, i as u32))
         .collect();
+    let by_code = rn.by_code(&names);
     let mut starts = vec![false; names.len()];
     // Node 0 is the empty prefix; it is replayed but not counted (pm4py counts the initial
     // marking once per trace instead).
@@ -41,7 +43,7 @@ pub(crate) fn etc_precision(rn: &ReplayNet<'_>, log: &EventLog) -> f64 {
         count: 0,
         reached: Some(rn.initial.clone()),
     }];
-    let mut child: HashMap<(u32, u32), u32> = HashMap::new();
+    let mut child: IntMap<(u32, u32), u32> = IntMap::default();
     for c in 0..log.num_cases() as u32 {
         let t = log.case_activities(c);
         if let Some(&first) = t.first() {
@@ -57,9 +59,12 @@ pub(crate) fn etc_precision(rn: &ReplayNet<'_>, log: &EventLog) -> f64 {
                     // parent's: one replay step per distinct prefix.
                     let reached =
                         nodes[parent as usize].reached.clone().and_then(
-                            |mut m| match prepare_event(rn, &mut m, names[a as usize]) {
+                            |mut m| match prepare_event(rn, &mut m, by_code[a as usize]) {
                                 None => Some(m),
-                                Some((tr, _, true)) => Some(rn.fire(tr, &m)),
+                                Some((tr, _, true)) => {
+                                    rn.fire_in(tr, &mut m);
+                                    Some(m)
+                                }
                                 Some((_, _, false)) => None,
                             },
                         );

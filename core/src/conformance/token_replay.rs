@@ -4,7 +4,7 @@
 //! marking is approached through silent paths, and fitness is
 //! ½(1 − missing/consumed) + ½(1 − remaining/produced).
 
-use super::net::{Marking, ReplayNet};
+use super::net::{EventTransitions, Marking, ReplayNet};
 
 /// Replay switches, as pm4py's parameters (fitness uses [`FITNESS_MODE`]; precision replays
 /// prefixes step by step with `prepare_event`, stopping at the first missing token).
@@ -36,16 +36,23 @@ pub(crate) struct TraceReplay {
     pub problems: Vec<usize>,
 }
 
-/// Replay one trace of labels.
-pub(crate) fn replay_trace(rn: &ReplayNet<'_>, trace: &[&str], mode: ReplayMode) -> TraceReplay {
+/// Replay one trace of activity codes, `by_code` giving each code's transitions
+/// ([`ReplayNet::by_code`]).
+pub(crate) fn replay_trace(
+    rn: &ReplayNet<'_>,
+    trace: &[u32],
+    by_code: &[Option<EventTransitions<'_>>],
+    mode: ReplayMode,
+) -> TraceReplay {
     let mut marking = rn.initial.clone();
     let (mut missing, mut consumed) = (0i64, 0i64);
     let sum_im: i64 = rn.initial.0.iter().map(|e| e.1).sum();
     let mut produced = sum_im;
     let mut unknown = Vec::new();
     let mut problems = Vec::new();
-    for (i, act) in trace.iter().enumerate() {
-        let Some((t, fired, enabled)) = prepare_event(rn, &mut marking, act) else {
+    for (i, &code) in trace.iter().enumerate() {
+        let event = by_code.get(code as usize).copied().flatten();
+        let Some((t, fired, enabled)) = prepare_event(rn, &mut marking, event) else {
             unknown.push(i);
             continue;
         };
@@ -71,7 +78,7 @@ pub(crate) fn replay_trace(rn: &ReplayNet<'_>, trace: &[&str], mode: ReplayMode)
         consumed += rn.pre[t].iter().map(|a| a.1).sum::<i64>();
         produced += rn.post[t].iter().map(|a| a.1).sum::<i64>();
         if rn.enabled(t, &marking) {
-            marking = rn.fire(t, &marking);
+            rn.fire_in(t, &mut marking);
         }
     }
     if mode.reach_final {
@@ -122,22 +129,22 @@ pub(crate) fn replay_trace(rn: &ReplayNet<'_>, trace: &[&str], mode: ReplayMode)
     }
 }
 
-/// The transition pm4py uses for event `act` (an enabled one with that label, else the label's
+/// The transition pm4py uses for an event (an enabled one with its label, else the label's
 /// mapped one), after its silent walk towards enabling it: `(transition, silent transitions
-/// fired, enabled now)`, or `None` when the model has no such label. `marking` is updated by the
-/// silent firings only.
+/// fired, enabled now)`, or `None` when the model has no such label (`event` is `None`).
+/// `marking` is updated by the silent firings only.
 pub(crate) fn prepare_event(
     rn: &ReplayNet<'_>,
     marking: &mut Marking,
-    act: &str,
+    event: Option<EventTransitions<'_>>,
 ) -> Option<(usize, Vec<usize>, bool)> {
-    let &mapped = rn.by_label.get(act)?;
-    let t = rn
-        .with_label(act)
+    let event = event?;
+    let t = event
+        .labelled
         .iter()
         .copied()
         .find(|&x| rn.enabled(x, marking))
-        .unwrap_or(mapped);
+        .unwrap_or(event.mapped);
     let mut fired = Vec::new();
     if !rn.enabled(t, marking) {
         let mut visited = Vec::new();
@@ -150,18 +157,18 @@ pub(crate) fn prepare_event(
 /// pm4py's `get_hidden_transitions_to_enable` / `get_req_transitions_for_final_marking`: the
 /// silent paths from every marked place to every target place (both sorted by name), shortest
 /// first (stable).
-fn paths_to(rn: &ReplayNet<'_>, marking: &Marking, targets: &[u32]) -> Vec<Vec<usize>> {
-    let mut out: Vec<Vec<usize>> = Vec::new();
+fn paths_to<'r>(rn: &'r ReplayNet<'_>, marking: &Marking, targets: &[u32]) -> Vec<&'r [usize]> {
+    let mut out: Vec<&'r [usize]> = Vec::new();
     let mut targets = targets.to_vec();
     targets.sort_by_key(|&p| rn.place_rank[p as usize]);
     for p1 in rn.sorted_places(marking) {
         for &p2 in &targets {
             if let Some(path) = rn.paths[p1 as usize].get(&p2) {
-                out.push(path.clone());
+                out.push(path);
             }
         }
     }
-    out.sort_by_key(Vec::len);
+    out.sort_by_key(|path| path.len());
     out
 }
 
@@ -201,7 +208,7 @@ fn apply_hidden(
         while j[g] < groups[g].len() {
             let t3 = groups[g][j[g]];
             if t3 != t && rn.enabled(t3, &marking) && !visited.contains(&t3) {
-                marking = rn.fire(t3, &marking);
+                rn.fire_in(t3, &mut marking);
                 fired.push(t3);
                 visited.push(t3);
                 changed = true;
@@ -222,13 +229,13 @@ fn apply_hidden(
     if !rn.enabled(t, &marking) {
         let groups = paths_to(rn, &marking, &dedup);
         for group in &groups {
-            for &t4 in group {
+            for &t4 in *group {
                 if t4 != t && !visited.contains(&t4) {
                     if !rn.enabled(t4, &marking) {
                         marking = apply_hidden(rn, t4, marking, depth + 1, visited, fired);
                     }
                     if rn.enabled(t4, &marking) {
-                        marking = rn.fire(t4, &marking);
+                        rn.fire_in(t4, &mut marking);
                         fired.push(t4);
                         visited.push(t4);
                     }
@@ -248,7 +255,7 @@ fn reach_final(rn: &ReplayNet<'_>, marking: &mut Marking, consumed: &mut i64, pr
     let reached = |m: &Marking| fm.0.iter().all(|e| m.contains(e.0));
     let targets: Vec<u32> = fm.0.iter().map(|e| e.0).collect();
     let mut fire = |t: usize, m: &mut Marking| {
-        *m = rn.fire(t, m);
+        rn.fire_in(t, m);
         *consumed += rn.pre[t].iter().map(|a| a.1).sum::<i64>();
         *produced += rn.post[t].iter().map(|a| a.1).sum::<i64>();
     };
@@ -257,7 +264,7 @@ fn reach_final(rn: &ReplayNet<'_>, marking: &mut Marking, consumed: &mut i64, pr
             break;
         }
         for group in paths_to(rn, marking, &targets) {
-            for &t in &group {
+            for &t in group {
                 if rn.enabled(t, marking) {
                     fire(t, marking);
                 }
