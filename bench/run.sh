@@ -45,7 +45,7 @@ if [ -z "${SKIP_WASM:-}" ]; then
   rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$' \
     || rustup target add wasm32-unknown-unknown
   say "build: spur-core for wasm32 (release)"
-  CARGO_TARGET_DIR="$BENCH_TARGET" cargo build --release --quiet --target wasm32-unknown-unknown \
+  CARGO_TARGET_DIR="$BENCH_TARGET" cargo build --release --quiet --lib --target wasm32-unknown-unknown \
     --manifest-path bench/wasm/Cargo.toml
 fi
 WASM="$BENCH_TARGET/wasm32-unknown-unknown/release/spur_bench_wasm.wasm"

@@ -1,13 +1,20 @@
 //! A Petri net prepared for replay: arcs per transition, place order by name, the transition
 //! pm4py picks per label, and pm4py's shortest silent paths between places.
 
+use super::codes::IntMap;
 use crate::discovery::PetriNet;
 use hashbrown::HashMap;
+use smallvec::SmallVec;
 
 /// A marking as pm4py's `Counter`: places with tokens in insertion order (pm4py's replay depends
-/// on that order in one tie-break), no zero entries except where pm4py leaves them.
+/// on that order in one tie-break), no zero entries except where pm4py leaves them. Up to
+/// eight marked places are held inline: replay copies markings at every event, and allocating
+/// each copy was most of its time in wasm32.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub(crate) struct Marking(pub Vec<(u32, i64)>);
+pub(crate) struct Marking(pub Tokens);
+
+/// A marking's (place, tokens) entries.
+pub(crate) type Tokens = SmallVec<[(u32, i64); 8]>;
 
 impl Marking {
     pub fn get(&self, p: u32) -> i64 {
@@ -53,7 +60,7 @@ pub(crate) struct ReplayNet<'a> {
     pub label_transitions: HashMap<&'a str, Vec<usize>>,
     /// `paths[p]`: target place → silent transitions leading there (pm4py's
     /// `get_places_shortest_path_by_hidden`, depth 50).
-    pub paths: Vec<HashMap<u32, Vec<usize>>>,
+    pub paths: Vec<IntMap<u32, Vec<usize>>>,
     pub initial: Marking,
     pub final_marking: Marking,
 }
@@ -97,9 +104,9 @@ impl<'a> ReplayNet<'a> {
             }
         }
         let silent: Vec<bool> = net.transitions.iter().map(|t| t.label.is_none()).collect();
-        let mut paths = vec![HashMap::new(); net.places.len()];
+        let mut paths = vec![IntMap::default(); net.places.len()];
         for (p, slot) in paths.iter_mut().enumerate() {
-            let mut found: HashMap<u32, Vec<usize>> = HashMap::new();
+            let mut found: IntMap<u32, Vec<usize>> = IntMap::default();
             shortest_paths(
                 &out_of_place,
                 &post,
@@ -179,8 +186,8 @@ impl<'a> ReplayNet<'a> {
     }
 
     /// Places of a marking sorted by name.
-    pub fn sorted_places(&self, m: &Marking) -> Vec<u32> {
-        let mut v: Vec<u32> = m.0.iter().map(|e| e.0).collect();
+    pub fn sorted_places(&self, m: &Marking) -> SmallVec<[u32; 8]> {
+        let mut v: SmallVec<[u32; 8]> = m.0.iter().map(|e| e.0).collect();
         v.sort_by_key(|&p| self.place_rank[p as usize]);
         v
     }
@@ -200,18 +207,17 @@ impl<'a> ReplayNet<'a> {
             v
         };
         let mut list = sorted_enabled(m);
-        let mut marking_of: HashMap<usize, Marking> =
-            list.iter().map(|&t| (t, m.clone())).collect();
-        let mut visited: hashbrown::HashSet<(usize, Vec<(u32, i64)>)> = hashbrown::HashSet::new();
+        let mut marking_of: IntMap<usize, Marking> = list.iter().map(|&t| (t, m.clone())).collect();
+        let mut visited: IntMap<(usize, Tokens), ()> = IntMap::default();
         let mut labels: Vec<&'a str> = Vec::new();
         let mut i = 0;
         // A bound for unbounded silent cycles; IM nets need a handful of steps.
         while i < list.len() && i < 200_000 {
             let t = list[i];
             let mk = marking_of.get(&t).cloned().unwrap_or_default();
-            let mut key: Vec<(u32, i64)> = mk.0.clone();
+            let mut key = mk.0.clone();
             key.sort_unstable();
-            if !visited.contains(&(t, key.clone())) {
+            if !visited.contains_key(&(t, key.clone())) {
                 match self.net.transitions[t].label.as_deref() {
                     Some(l) => labels.push(l),
                     None => {
@@ -224,7 +230,7 @@ impl<'a> ReplayNet<'a> {
                         }
                     }
                 }
-                visited.insert((t, key));
+                visited.insert((t, key), ());
             }
             i += 1;
         }
@@ -241,7 +247,7 @@ fn shortest_paths(
     current: usize,
     actual: &mut Vec<usize>,
     depth: usize,
-    found: &mut HashMap<u32, Vec<usize>>,
+    found: &mut IntMap<u32, Vec<usize>>,
 ) {
     if depth > 50 {
         return;

@@ -10,7 +10,7 @@
 //! first version 5–7× slower in wasm than natively (string hashing with 128-bit multiplies).
 
 use super::codes::IntMap;
-use super::net::{Marking, ReplayNet};
+use super::net::{Marking, ReplayNet, Tokens};
 use super::token_replay::prepare_event;
 use crate::log::EventLog;
 use hashbrown::hash_map::Entry;
@@ -96,7 +96,7 @@ pub(crate) fn etc_precision(rn: &ReplayNet<'_>, log: &EventLog) -> f64 {
             .iter()
             .filter(|l| !l.is_some_and(|c| starts[c as usize]))
             .count() as u64;
-    let mut labels_of: HashMap<Vec<(u32, i64)>, Vec<Option<u32>>> = HashMap::new();
+    let mut labels_of: IntMap<Tokens, Vec<Option<u32>>> = IntMap::default();
     for prefix in &nodes[1..] {
         let Some(reached) = &prefix.reached else {
             continue;

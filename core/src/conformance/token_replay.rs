@@ -155,14 +155,12 @@ pub(crate) fn prepare_event(
 }
 
 /// pm4py's `get_hidden_transitions_to_enable` / `get_req_transitions_for_final_marking`: the
-/// silent paths from every marked place to every target place (both sorted by name), shortest
-/// first (stable).
+/// silent paths from every marked place to every target place (both sorted by name: the caller
+/// sorts `targets`), shortest first (stable).
 fn paths_to<'r>(rn: &'r ReplayNet<'_>, marking: &Marking, targets: &[u32]) -> Vec<&'r [usize]> {
     let mut out: Vec<&'r [usize]> = Vec::new();
-    let mut targets = targets.to_vec();
-    targets.sort_by_key(|&p| rn.place_rank[p as usize]);
     for p1 in rn.sorted_places(marking) {
-        for &p2 in &targets {
+        for &p2 in targets {
             if let Some(path) = rn.paths[p1 as usize].get(&p2) {
                 out.push(path);
             }
@@ -187,15 +185,15 @@ fn apply_hidden(
     }
     visited.push(t);
     let at_start = marking.clone();
-    let missing_places: Vec<u32> = rn.pre[t]
+    let mut missing: Vec<u32> = rn.pre[t]
         .iter()
         .filter(|&&(p, w)| marking.get(p) < w)
         .map(|&(p, _)| p)
         .collect();
-    let mut dedup = missing_places.clone();
-    dedup.sort_unstable();
-    dedup.dedup();
-    let groups = paths_to(rn, &marking, &dedup);
+    missing.sort_unstable();
+    missing.dedup();
+    missing.sort_by_key(|&p| rn.place_rank[p as usize]);
+    let groups = paths_to(rn, &marking, &missing);
     if groups.is_empty() {
         return marking;
     }
@@ -227,7 +225,7 @@ fn apply_hidden(
         }
     }
     if !rn.enabled(t, &marking) {
-        let groups = paths_to(rn, &marking, &dedup);
+        let groups = paths_to(rn, &marking, &missing);
         for group in &groups {
             for &t4 in *group {
                 if t4 != t && !visited.contains(&t4) {
@@ -253,7 +251,8 @@ fn apply_hidden(
 fn reach_final(rn: &ReplayNet<'_>, marking: &mut Marking, consumed: &mut i64, produced: &mut i64) {
     let fm = &rn.final_marking;
     let reached = |m: &Marking| fm.0.iter().all(|e| m.contains(e.0));
-    let targets: Vec<u32> = fm.0.iter().map(|e| e.0).collect();
+    let mut targets: Vec<u32> = fm.0.iter().map(|e| e.0).collect();
+    targets.sort_by_key(|&p| rn.place_rank[p as usize]);
     let mut fire = |t: usize, m: &mut Marking| {
         rn.fire_in(t, m);
         *consumed += rn.pre[t].iter().map(|a| a.1).sum::<i64>();
