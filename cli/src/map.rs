@@ -231,9 +231,9 @@ fn summary_map(args: &Args) -> Result<Option<ProcessMap>, (u8, String)> {
         return Ok(None);
     }
     let path = &args.path;
-    let text = std::fs::read_to_string(path)
+    let bytes = std::fs::read(path)
         .map_err(|e| (1, format!("{path}: cannot read the summary file: {e}")))?;
-    let summary = LogSummary::from_json(&text).map_err(|e| (1, format!("{path}: {e}")))?;
+    let summary = LogSummary::from_bytes(&bytes).map_err(|e| (1, format!("{path}: {e}")))?;
     if args.map.activity_share < 1.0 {
         return Err((
             2,

@@ -188,10 +188,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
 /// `spur stats S.json`: the statistics a log summary file holds (no events: no filters).
 fn run_summary(args: &Args, bytes: &[u8]) -> anyhow::Result<ExitCode> {
     let path = &args.path;
-    let summary = match std::str::from_utf8(bytes)
-        .map_err(|e| format!("not UTF-8 ({e})"))
-        .and_then(|text| LogSummary::from_json(text).map_err(|e| e.to_string()))
-    {
+    let summary = match LogSummary::from_bytes(bytes) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("spur: {path}: {e}");

@@ -87,7 +87,12 @@ pub fn choose(full: &ProcessMap) -> Readable {
 
 /// The readable first map of `log` and how it was chosen (one mining pass).
 pub fn readable_map(log: &EventLog) -> (ProcessMap, Readable) {
-    let full = process_map(log, &MapOptions::default());
+    readable_of(process_map(log, &MapOptions::default()))
+}
+
+/// The readable first map from `full` (every activity and path) and how it was chosen: for a
+/// map built without the events, from a log summary file.
+pub fn readable_of(full: ProcessMap) -> (ProcessMap, Readable) {
     let readable = choose(&full);
     (
         with_path_share(&full, readable.options.path_share),

@@ -212,6 +212,41 @@ impl LogSummary {
         crate::map::model::assemble(&self.activities, &parts, path_share)
     }
 
+    /// The readable first map (every activity, the paths `map::readable` chooses), as the
+    /// browser opens a log: the same map and slider positions as `readable_map` of the events.
+    pub fn readable_map(
+        &self,
+    ) -> (
+        crate::map::model::ProcessMap,
+        crate::map::readable::Readable,
+    ) {
+        crate::map::readable::readable_of(self.process_map(1.0))
+    }
+
+    /// The variants as the browser lists them: the activity names, and each variant's
+    /// sequence as indices into them with its case count, most frequent first.
+    pub fn coded_variants(&self) -> (Vec<String>, Vec<(Vec<u32>, u64)>) {
+        let names: Vec<String> = self.activities.iter().map(|(a, _)| a.clone()).collect();
+        let code: std::collections::HashMap<&str, u32> = names
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.as_str(), i as u32))
+            .collect();
+        let variants = self
+            .variants
+            .iter()
+            .map(|(seq, n)| {
+                // `validate` checks that every name is an activity; `u32::MAX` never shows.
+                let coded = seq
+                    .iter()
+                    .map(|a| code.get(a.as_str()).copied().unwrap_or(u32::MAX))
+                    .collect();
+                (coded, *n)
+            })
+            .collect();
+        (names, variants)
+    }
+
     /// Do these bytes look like a summary file (its format tag near the start)? A cheap test
     /// for shells choosing a reader; [`LogSummary::from_json`] decides.
     pub fn sniff(bytes: &[u8]) -> bool {
@@ -228,6 +263,26 @@ impl LogSummary {
         let mut s = serde_json::to_string(self).unwrap_or_default();
         s.push('\n');
         s
+    }
+
+    /// Read a summary file's bytes as every shell gets them (a file, a browser's drop): text
+    /// that is not UTF-8 is refused at the line and column of the first bad byte.
+    pub fn from_bytes(bytes: &[u8]) -> Result<LogSummary, SummaryError> {
+        if bytes.len() > MAX_SUMMARY_BYTES {
+            return Err(SummaryError::TooLarge { got: bytes.len() });
+        }
+        match std::str::from_utf8(bytes) {
+            Ok(text) => LogSummary::from_json(text),
+            Err(e) => {
+                let valid = &bytes[..e.valid_up_to()];
+                let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+                Err(SummaryError::Syntax {
+                    line: 1 + valid.iter().filter(|&&b| b == b'\n').count(),
+                    column: 1 + valid.len() - line_start,
+                    message: "not UTF-8 text".into(),
+                })
+            }
+        }
     }
 
     /// Read a summary file (hostile input: see the module doc).

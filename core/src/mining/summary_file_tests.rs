@@ -172,3 +172,19 @@ fn every_truncation_and_byte_edit_is_refused_or_reads_consistently() {
     // the loop reached the success path, not only refusals.
     assert!(read > 0, "no edited file was read");
 }
+
+#[test]
+fn bytes_that_are_not_utf8_are_refused_at_the_first_bad_byte() {
+    let mut bytes = b"{\"format\": \"spur-log-summary/1\",\n  \"events\": ".to_vec();
+    bytes.extend([0xff, b'1', b'}']);
+    let e = LogSummary::from_bytes(&bytes).expect_err("not UTF-8");
+    assert_eq!(
+        e.to_string(),
+        "line 2, column 13: not JSON (not UTF-8 text)"
+    );
+    let good = small().to_json();
+    assert_eq!(
+        LogSummary::from_bytes(good.as_bytes()),
+        LogSummary::from_json(&good)
+    );
+}
