@@ -269,6 +269,9 @@ pub enum FromWorker {
         /// for every shell; `None` for a log flattened from an object-centric one.
         #[serde(default)]
         report: Option<LogReport>,
+        /// The file is a log summary (issue 18): only the map, variants and statistics answer.
+        #[serde(default)]
+        summary_file: bool,
     },
     Mapped {
         job: JobId,

@@ -32,6 +32,8 @@ mod reco;
 mod sources;
 #[path = "analysis_worker/stream.rs"]
 mod stream;
+#[path = "analysis_worker/summary_file.rs"]
+mod summary_file;
 
 use js_sys::{Array, ArrayBuffer, Uint8Array};
 use spur_app::protocol::{ErrorDto, FromWorker, ToWorker};

@@ -82,6 +82,8 @@ enum State {
         ocel: Option<Box<Opened>>,
         /// The recipe's first steps after the import (a log handed over by another screen).
         steps: Vec<Step>,
+        /// A log summary file (issue 18): the map, variants and statistics without events.
+        summary_file: bool,
     },
     Failed(ErrorDto),
 }
@@ -137,7 +139,7 @@ pub fn LoadPage() -> impl IntoView {
                 return;
             }
             set_state.set(match result {
-                Ok((summary, notes)) => State::Loaded {
+                Ok((summary, notes, summary_file)) => State::Loaded {
                     name,
                     summary,
                     notes,
@@ -145,6 +147,7 @@ pub fn LoadPage() -> impl IntoView {
                     merge: None,
                     ocel: None,
                     steps: Vec::new(),
+                    summary_file,
                 },
                 Err(e) => State::Failed(e),
             });
@@ -184,14 +187,15 @@ pub fn LoadPage() -> impl IntoView {
                 return;
             }
             set_state.set(match result {
-                Ok((summary, notes)) => State::Loaded {
+                Ok((summary, notes, summary_file)) => State::Loaded {
                     name,
                     summary,
                     notes,
-                    import: mapping,
+                    import: mapping.filter(|_| !summary_file),
                     merge: None,
                     ocel: None,
                     steps: Vec::new(),
+                    summary_file,
                 },
                 Err(e) => State::Failed(e),
             });
@@ -258,6 +262,7 @@ pub fn LoadPage() -> impl IntoView {
                     merge: None,
                     ocel: Some(from),
                     steps: Vec::new(),
+                    summary_file: false,
                 },
                 Err(e) => State::Failed(e),
             });
@@ -300,6 +305,16 @@ pub fn LoadPage() -> impl IntoView {
                     code: "ocel_with_others".into(),
                     message: "an object-centric log (OCEL) is opened alone: drop it without the \
                               other files, then flatten it on an object type"
+                        .into(),
+                }));
+                return;
+            }
+            if infos.len() > 1 && infos.iter().any(|i| i.format == SourceFormat::Summary) {
+                set_state.set(State::Failed(ErrorDto {
+                    code: "summary_with_others".into(),
+                    message: "a log summary file (spur stats --summary-out) is opened alone: it \
+                              holds a log's map and statistics, not events to merge; drop it \
+                              without the other files"
                         .into(),
                 }));
                 return;
@@ -384,6 +399,7 @@ pub fn LoadPage() -> impl IntoView {
                     merge: Some(Box::new(done.report)),
                     ocel: None,
                     steps: Vec::new(),
+                    summary_file: false,
                 },
                 Err(e) => State::Failed(e),
             });
@@ -437,6 +453,7 @@ pub fn LoadPage() -> impl IntoView {
                     import,
                     merge,
                     ocel,
+                    summary_file,
                     ..
                 }) => {
                     // The process screen makes the `import` step again from `import`.
@@ -463,6 +480,7 @@ pub fn LoadPage() -> impl IntoView {
                         merge,
                         ocel,
                         steps,
+                        summary_file,
                     });
                 }
                 _ if kept => set_state.set(State::Cancelled(
@@ -495,6 +513,7 @@ pub fn LoadPage() -> impl IntoView {
                 merge: None,
                 ocel: None,
                 steps: h.steps,
+                summary_file: false,
             });
         });
     }
@@ -505,7 +524,7 @@ pub fn LoadPage() -> impl IntoView {
             class:compact=move || state.with(|s| matches!(s, State::Loaded { .. }))
             on:dragover=on_drag_over on:dragleave=move |_| set_hover.set(false) on:drop=on_drop>
             <h2>"Load event logs"</h2>
-            <p class="status">"CSV/TSV (previewed: delimiter, header, encoding and column roles are editable), XES, XES.gz or Parquet; or an object-centric log (OCEL 2.0 JSON, XML or SQLite; OCEL 1.0). Drop one file or several (to merge them) here, or choose them. They are read in a background worker on this machine; nothing is uploaded."</p>
+            <p class="status">"CSV/TSV (previewed: delimiter, header, encoding and column roles are editable), XES, XES.gz or Parquet; or an object-centric log (OCEL 2.0 JSON, XML or SQLite; OCEL 1.0); or a log summary (spur stats --summary-out) of a log too large for the browser. Drop one file or several (to merge them) here, or choose them. They are read in a background worker on this machine; nothing is uploaded."</p>
             <div class="actions">
                 <button id="load-demo" on:click=load_demo disabled=busy>"Open the demo log"</button>
                 <button id="load-laundry" on:click=load_laundry disabled=busy>"Open the laundry demo (3 sources)"</button>
@@ -543,7 +562,7 @@ pub fn LoadPage() -> impl IntoView {
             }
             State::Sources => view! { <sources::SourceList rows entity closes on_merge=merge_now /> }.into_any(),
             State::Ocel(opened) => view! { <ocel::OcelView opened=*opened on_flatten=flatten_on /> }.into_any(),
-            State::Loaded { name, summary, notes, import, merge, ocel, steps } => {
+            State::Loaded { name, summary, notes, import, merge, ocel, steps, summary_file } => {
                 let activities = summary.activities.iter().map(|a| a.name.clone()).collect();
                 let back = ocel.map(|opened| {
                     let target = State::Ocel(opened);
@@ -554,7 +573,7 @@ pub fn LoadPage() -> impl IntoView {
                     }
                 });
                 view! {
-                    <ProcessPage activities import steps>
+                    <ProcessPage activities import steps summary_file>
                         {back}
                         <SummaryView name summary />
                         {merge.map(|report| view! { <MergeReportView report=*report /> })}

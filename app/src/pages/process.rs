@@ -52,6 +52,10 @@ pub fn ProcessPage(
     /// The recipe's next steps (from a screen that handed the log over, e.g. won leads only).
     #[prop(optional)]
     steps: Vec<Step>,
+    /// The file is a log summary (issue 18): the map, variants and statistics only, drawn from
+    /// it; no recipe is replayed, as there are no events to filter.
+    #[prop(optional)]
+    summary_file: bool,
     /// What the rail shows above the filters: the log's summary and what its import noted.
     children: Children,
 ) -> impl IntoView {
@@ -70,6 +74,7 @@ pub fn ProcessPage(
                 .collect(),
         },
         activities,
+        summary_file,
     );
     provide_context(ctx);
     // Renaming the recipe does not replay it: only its steps count.
@@ -81,7 +86,15 @@ pub fn ProcessPage(
     let sent = Latest::new();
     let pending = RwSignal::new(true);
     let replayed_filters = StoredValue::new(None::<Vec<Op>>);
+    if summary_file {
+        // Nothing to replay: the views ask the worker's summary once.
+        pending.set(false);
+        ctx.revision.set(1);
+    }
     Effect::new(move |_| {
+        if summary_file {
+            return;
+        }
         let steps = steps.get();
         let n = sent.next();
         pending.set(true);
@@ -145,17 +158,41 @@ pub fn ProcessPage(
             data-revision=move || ctx.revision.get().to_string()>
             <aside class="rail" id="rail" node_ref=rail>
                 {children()}
-                <filter_panel::FilterPanel />
-                <notebook::Notebook pending />
+                {if summary_file {
+                    view! {
+                        <section class="card" id="summary-file-note">
+                            <p class="status">"Log summary file: the map, variants and statistics \
+                                of a log without its events (written by "<code>"spur stats --summary-out"</code>
+                                ", in memory or by DuckDB or Spark). Filters, cases and models \
+                                need the events: open the log itself for them."</p>
+                        </section>
+                    }.into_any()
+                } else {
+                    view! {
+                        <filter_panel::FilterPanel />
+                        <notebook::Notebook pending />
+                    }.into_any()
+                }}
             </aside>
             <div class="process-main">
-                <PaneTabs current rail_open />
-                <PaneBox pane=Pane::Map current><map::MapCard /></PaneBox>
-                <PaneBox pane=Pane::Model current><model::ModelCard /></PaneBox>
-                <PaneBox pane=Pane::Variants current><variants::VariantsCard /></PaneBox>
-                <PaneBox pane=Pane::Cases current><cases::CasesCard /></PaneBox>
-                <PaneBox pane=Pane::Statistics current><charts::ChartsCard /></PaneBox>
-                <PaneBox pane=Pane::Views current><add_view::AddView /></PaneBox>
+                {if summary_file {
+                    view! {
+                        <PaneTabs current rail_open panes=&Pane::SUMMARY />
+                        <PaneBox pane=Pane::Map current><map::MapCard /></PaneBox>
+                        <PaneBox pane=Pane::Variants current><variants::VariantsCard /></PaneBox>
+                        <PaneBox pane=Pane::Statistics current><charts::ChartsCard /></PaneBox>
+                    }.into_any()
+                } else {
+                    view! {
+                        <PaneTabs current rail_open panes=&Pane::ALL />
+                        <PaneBox pane=Pane::Map current><map::MapCard /></PaneBox>
+                        <PaneBox pane=Pane::Model current><model::ModelCard /></PaneBox>
+                        <PaneBox pane=Pane::Variants current><variants::VariantsCard /></PaneBox>
+                        <PaneBox pane=Pane::Cases current><cases::CasesCard /></PaneBox>
+                        <PaneBox pane=Pane::Statistics current><charts::ChartsCard /></PaneBox>
+                        <PaneBox pane=Pane::Views current><add_view::AddView /></PaneBox>
+                    }.into_any()
+                }}
             </div>
         </div>
     }

@@ -23,6 +23,9 @@ pub enum SourceFormat {
     /// An object-centric log (OCEL 2.0 JSON/XML/SQLite, OCEL 1.0 JSON/XML): opened alone, as
     /// object types to pick and flatten on.
     Ocel,
+    /// A log summary file (`spur stats --summary-out`, issue 18): the map, variants and
+    /// statistics of a log without its events; opened alone.
+    Summary,
 }
 
 impl SourceFormat {
@@ -35,6 +38,7 @@ impl SourceFormat {
             SourceFormat::Parquet => "Parquet",
             SourceFormat::ArrowIpc => "Arrow IPC",
             SourceFormat::Ocel => "OCEL",
+            SourceFormat::Summary => "Spur log summary",
         }
     }
 }

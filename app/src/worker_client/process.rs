@@ -47,12 +47,13 @@ pub(super) fn import_progress(f: impl Fn(ImportProgress) + 'static) -> super::On
     })
 }
 
-/// Import the log in `bytes` (transferred) as the worker's current log.
+/// Import the log in `bytes` (transferred) as the worker's current log: its summary, import
+/// notes, and whether the file was a log summary file (no events).
 pub async fn import(
     name: String,
     bytes: ArrayBuffer,
     on_progress: impl Fn(ImportProgress) + 'static,
-) -> Result<(Summary, Vec<String>), ErrorDto> {
+) -> Result<(Summary, Vec<String>, bool), ErrorDto> {
     let progress = import_progress(on_progress);
     let (reply, _) = client()?
         .call_with(
@@ -62,7 +63,12 @@ pub async fn import(
         )
         .await?;
     match reply {
-        FromWorker::Imported { summary, notes, .. } => Ok((summary, notes)),
+        FromWorker::Imported {
+            summary,
+            notes,
+            summary_file,
+            ..
+        } => Ok((summary, notes, summary_file)),
         other => Err(unexpected(other)),
     }
 }

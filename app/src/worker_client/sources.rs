@@ -97,12 +97,12 @@ pub async fn preview(
     }
 }
 
-/// Import source `index` with `options` as the current log.
+/// Import source `index` with `options` as the current log (as [`super::process::import`]).
 pub async fn import(
     index: usize,
     options: ImportOptions,
     progress: impl Fn(ImportProgress) + 'static,
-) -> Result<(Summary, Vec<String>), ErrorDto> {
+) -> Result<(Summary, Vec<String>, bool), ErrorDto> {
     let (reply, _) = client()?
         .call_with(
             |job| ToWorker::SourceImport {
@@ -115,7 +115,12 @@ pub async fn import(
         )
         .await?;
     match reply {
-        FromWorker::Imported { summary, notes, .. } => Ok((summary, notes)),
+        FromWorker::Imported {
+            summary,
+            notes,
+            summary_file,
+            ..
+        } => Ok((summary, notes, summary_file)),
         other => Err(unexpected(other)),
     }
 }

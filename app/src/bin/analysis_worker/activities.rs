@@ -163,6 +163,7 @@ pub fn open_in_process(
                 summary: process::install(log),
                 notes: report.notes(sources::NOTES_PER_SOURCE),
                 report: Some(report),
+                summary_file: false,
             }
         }
         Err(e) => FromWorker::Failed {

@@ -36,7 +36,7 @@ fn failed(job: JobId, code: &str, message: String) -> Reply {
 }
 
 fn no_log(job: JobId) -> Reply {
-    failed(job, "no_log", "no log is loaded: load a file first".into())
+    (super::process::no_log(job), None)
 }
 
 /// Run `f` with the view and its (cached) table.

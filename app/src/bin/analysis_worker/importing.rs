@@ -8,6 +8,7 @@
 use super::process::{self, failed};
 use super::sources::{self, format_of, NOTES_PER_SOURCE};
 use super::stream::{self, Origin};
+use super::summary_file;
 use super::{after_messages, now_ms, post_with};
 use spur_app::protocol::sources::SourceFormat;
 use spur_app::protocol::{FromWorker, JobId};
@@ -47,6 +48,9 @@ pub fn start_payload(job: JobId, name: String, bytes: Vec<u8>, post: &dyn Fn(Fro
     if let Some(refusal) = refuse(job, &name, format) {
         return post(refusal);
     }
+    if format == SourceFormat::Summary {
+        return post(open_summary(job, &name, &bytes, post));
+    }
     let opening = Opening::new(&name, &bytes, &options);
     begin(
         Running {
@@ -62,6 +66,12 @@ pub fn start_payload(job: JobId, name: String, bytes: Vec<u8>, post: &dyn Fn(Fro
 
 /// Start importing source `index` with `options`. The answer comes later.
 pub fn start_source(job: JobId, index: usize, options: ImportOptions, post: &dyn Fn(FromWorker)) {
+    let summary = sources::with_source_bytes(index, |name, format, bytes| {
+        (format == SourceFormat::Summary).then(|| open_summary(job, name, bytes, post))
+    });
+    if let Some(Some(reply)) = summary {
+        return post(reply);
+    }
     let opened = sources::with_source_bytes(index, |name, format, bytes| {
         let opening = Opening::new(name, bytes, &options);
         (name.to_string(), format, opening)
@@ -96,6 +106,19 @@ fn refuse(job: JobId, name: &str, format: SourceFormat) -> Option<FromWorker> {
             ),
         )
     })
+}
+
+/// A log summary file is read at once (it is small: the summary of a log, not its events); it
+/// ends a running import, as a new import would, and the stream replay has no log to replay.
+fn open_summary(job: JobId, name: &str, bytes: &[u8], post: &dyn Fn(FromWorker)) -> FromWorker {
+    if let Some(old) = RUNNING.with(|r| r.borrow_mut().take()) {
+        post(cancelled(old.job));
+    }
+    let reply = summary_file::open(job, name, bytes);
+    if !matches!(reply, FromWorker::Failed { .. }) {
+        stream::remember(Origin::None);
+    }
+    reply
 }
 
 /// A new import replaces a running one, which is answered as cancelled.
@@ -204,6 +227,7 @@ fn finish(running: Running) -> FromWorker {
                 summary: process::install(log),
                 notes: report.notes(NOTES_PER_SOURCE),
                 report: Some(report),
+                summary_file: false,
             };
             stream::remember(match bytes {
                 Bytes::Payload(bytes, format) => Origin::Bytes {

@@ -6,7 +6,7 @@
 //! slices and stops the check while the log stays loaded. The last check's deviations are kept
 //! for the map ([`with_marks`]).
 
-use super::process::{failed, with_view};
+use super::process::{failed, no_log, with_view};
 use super::{after_messages, now_ms, post_with};
 use js_sys::{ArrayBuffer, Uint8Array};
 use spur_app::protocol::model::{CheckTimes, DiscoveredModel, ModelReply, ModelRequest};
@@ -44,10 +44,6 @@ pub fn handle(
         ModelRequest::Cancel => cancel(job, post),
     };
     Some((reply, None))
-}
-
-fn no_log(job: JobId) -> FromWorker {
-    failed(job, "no_log", "no log is loaded: load a file first".into())
 }
 
 fn discover(job: JobId, noise: f64) -> FromWorker {

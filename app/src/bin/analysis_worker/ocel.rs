@@ -189,6 +189,7 @@ fn flatten_on(job: JobId, object_type: &str) -> FromWorker {
                 summary: process::install(log),
                 notes: vec![note],
                 report: None,
+                summary_file: false,
             }
         }
         Some(Err(message)) => process::failed(job, "unknown_type", message),

@@ -15,6 +15,8 @@ use spur_core::{chart, mining};
 use std::cell::RefCell;
 use wasm_bindgen::JsValue;
 
+use super::summary_file;
+
 /// The imported log and the filtered view every analysis works on.
 pub struct Session {
     pub base: EventLog,
@@ -39,7 +41,7 @@ pub(crate) fn with_view<R>(f: impl FnOnce(&EventLog) -> R) -> Option<R> {
 }
 
 /// Buckets of the events-over-time chart.
-const TIME_BUCKETS: usize = 120;
+pub(crate) const TIME_BUCKETS: usize = 120;
 const DAY_MS: i64 = 86_400_000;
 
 /// Answer one process-analysis request; `progress` posts an intermediate message.
@@ -49,6 +51,20 @@ pub fn handle(
     _progress: &dyn Fn(FromWorker),
 ) -> (FromWorker, Option<ArrayBuffer>) {
     match request {
+        // A summary file answers the three panes it holds (`summary_file.rs`).
+        ToWorker::Map {
+            job, options, view, ..
+        } if summary_file::is_open() => {
+            summary_file::map(job, options.as_ref(), view).unwrap_or_else(|| (no_log(job), None))
+        }
+        ToWorker::Variants { job, top } if summary_file::is_open() => (
+            summary_file::variants(job, top).unwrap_or_else(|| no_log(job)),
+            None,
+        ),
+        ToWorker::Charts { job } if summary_file::is_open() => (
+            summary_file::charts(job).unwrap_or_else(|| no_log(job)),
+            None,
+        ),
         ToWorker::Map {
             job,
             options,
@@ -127,16 +143,26 @@ fn with_log(
 ) -> (FromWorker, Option<ArrayBuffer>) {
     SESSION.with(|s| match s.borrow().as_ref() {
         Some(session) => f(session.view()),
-        None => (
-            failed(job, "no_log", "no log is loaded: load a file first".into()),
-            None,
-        ),
+        None => (no_log(job), None),
     })
+}
+
+/// The answer to a request that needs the events when there are none: nothing is open, or a
+/// log summary file is (it holds the map, variants and statistics only).
+pub fn no_log(job: JobId) -> FromWorker {
+    let message = if summary_file::is_open() {
+        "the open file is a log summary (no events): cases, filters, models and recipes need \
+         the log itself: open the log (or the Parquet dataset) it summarises"
+    } else {
+        "no log is loaded: load a file first"
+    };
+    failed(job, "no_log", message.into())
 }
 
 /// Make `log` the current log, unfiltered, and return its summary (imports and merges end here,
 /// see `sources.rs`).
 pub fn install(log: EventLog) -> Summary {
+    summary_file::close();
     let summary = summary(&log);
     SESSION.with(|s| {
         *s.borrow_mut() = Some(Session {
@@ -145,6 +171,11 @@ pub fn install(log: EventLog) -> Summary {
         })
     });
     summary
+}
+
+/// Close the current log (a summary file was opened in its place).
+pub fn uninstall() {
+    SESSION.with(|s| *s.borrow_mut() = None);
 }
 
 /// `f` of the current log before any filter; `None` when no log is loaded.

@@ -49,10 +49,7 @@ pub fn replay(job: JobId, recipe: &Recipe) -> (FromWorker, Option<ArrayBuffer>) 
             ),
         }
     });
-    reply.unwrap_or_else(|| {
-        let reply = failed(job, "no_log", "no log is loaded: load a file first".into());
-        (reply, None)
-    })
+    reply.unwrap_or_else(|| (super::process::no_log(job), None))
 }
 
 /// The id of the step an error names.

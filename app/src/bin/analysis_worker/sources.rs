@@ -117,10 +117,7 @@ pub fn handle(request: ToWorker, payload: JsValue, progress: &dyn Fn(FromWorker)
                     Some(Uint8Array::from(csv.as_slice()).buffer()),
                 ),
                 Some(Err(e)) => (failed(job, "export_failed", e.to_string()), None),
-                None => (
-                    failed(job, "no_log", "no log is loaded: load a file first".into()),
-                    None,
-                ),
+                None => (process::no_log(job), None),
             }
         }
         _ => (
@@ -190,6 +187,9 @@ pub(crate) fn format_of(name: &str, bytes: &[u8]) -> SourceFormat {
     let head = &bytes[..bytes.len().min(512)];
     let lower = name.to_ascii_lowercase();
     let xes = lower.ends_with(".xes") || lower.ends_with(".xes.gz");
+    if spur_core::mining::LogSummary::sniff(head) {
+        return SourceFormat::Summary;
+    }
     if !xes && spur_core::ocel::import::detect(name, bytes).is_some() {
         return SourceFormat::Ocel;
     }
@@ -305,6 +305,15 @@ fn read(
             format!(
                 "{name} is an object-centric log (OCEL): open it alone (not merged with other \
                  files), then flatten it on an object type"
+            ),
+        ));
+    }
+    if format == SourceFormat::Summary {
+        return Err(error(
+            "summary_source",
+            format!(
+                "{name} is a log summary (no events): open it alone; merging needs the logs \
+                 themselves"
             ),
         ));
     }

@@ -35,10 +35,13 @@ pub struct ProcessCtx {
     /// Draw the Model card's last conformance check on the map (only while that check
     /// describes the current view: the card turns it off when the view changes).
     pub deviations: RwSignal<bool>,
+    /// The open file is a log summary (issue 18): no events, so no filters or replays; the
+    /// map shows every activity.
+    pub summary_file: bool,
 }
 
 impl ProcessCtx {
-    pub fn new(recipe: Recipe, activities: Vec<String>) -> ProcessCtx {
+    pub fn new(recipe: Recipe, activities: Vec<String>, summary_file: bool) -> ProcessCtx {
         ProcessCtx {
             recipe: RwSignal::new(recipe),
             replay: RwSignal::new(None),
@@ -47,6 +50,7 @@ impl ProcessCtx {
             revision: RwSignal::new(0),
             activities: RwSignal::new(activities),
             deviations: RwSignal::new(false),
+            summary_file,
         }
     }
 

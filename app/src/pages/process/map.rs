@@ -111,7 +111,8 @@ pub fn MapCard() -> impl IntoView {
         });
     });
     let on_click = move |ev: web_sys::MouseEvent| {
-        if !zoom.is_click() {
+        // A summary file has no events to filter.
+        if !zoom.is_click() || ctx.summary_file {
             return;
         }
         let Some(target) = ev
@@ -212,7 +213,7 @@ pub fn MapCard() -> impl IntoView {
         <section class="card map-card" id="map">
             <div class="map-controls">
                 <h2>"Process map"</h2>
-                <label title="share of the activities shown, most frequent first">"Activities "<input id="map-activities" type="range" min="1" max="100" prop:value=move || percent(activities.get()).to_string() on:input=on_activities />
+                <label title="share of the activities shown, most frequent first">"Activities "<input id="map-activities" type="range" min="1" max="100" disabled=ctx.summary_file prop:value=move || percent(activities.get()).to_string() on:input=on_activities />
                     <span>{move || format!("{}%", percent(activities.get()))}</span></label>
                 <label title="share of the paths shown, most frequent first (every activity keeps its strongest paths)">"Paths "<input id="map-paths" type="range" min="0" max="100" prop:value=move || percent(paths.get()).to_string() on:input=on_paths />
                     <span>{move || format!("{}%", percent(paths.get()))}</span></label>

@@ -28,6 +28,9 @@ impl Pane {
         Pane::Views,
     ];
 
+    /// What a log summary file can show (it has no events: no cases, models or added views).
+    pub const SUMMARY: [Pane; 3] = [Pane::Map, Pane::Variants, Pane::Statistics];
+
     /// The name in the pane's `data-pane` and its tab's id (`pane-tab-{id}`).
     pub fn id(self) -> &'static str {
         match self {
@@ -52,11 +55,16 @@ impl Pane {
     }
 }
 
-/// The tabs above the main area, and the button that hides or shows the left rail.
+/// The tabs of `panes` above the main area, and the button that hides or shows the left rail.
 #[component]
-pub fn PaneTabs(current: RwSignal<Pane>, rail_open: RwSignal<bool>) -> impl IntoView {
-    let tabs = Pane::ALL
-        .into_iter()
+pub fn PaneTabs(
+    current: RwSignal<Pane>,
+    rail_open: RwSignal<bool>,
+    panes: &'static [Pane],
+) -> impl IntoView {
+    let tabs = panes
+        .iter()
+        .copied()
         .map(|pane| {
             view! {
                 <button class="pane-tab" role="tab" id=format!("pane-tab-{}", pane.id())
