@@ -5,11 +5,15 @@
 # to `spur stats` in memory. Usage: bench/engines.sh [ORDERS…] (default 100000 ≈ 1.05M events);
 # SPUR=path/to/spur (default target/release/spur), PARTS=8, MASTER=local[2], OUT=scratch folder,
 # TIMEOUT=86400 (`--engine-timeout`: a 100M-event plan runs far past spur's 60 s default).
-# Needs scripts/setup.sh's DuckDB and Spark. Prints one line per run; deletes its data at the end.
+# More than CHUNK=1000000 orders (≈10.5M events, a 3.4 GB OCEL file) are generated as chunks
+# (`--chunk K`: ids prefixed, different seeds), each flattened and converted into the one dataset
+# folder; Spur in memory then has no single file to read and is not run (it needs ~120 bytes an
+# event: see docs/BENCHMARKS.md). Needs scripts/setup.sh's DuckDB and Spark. Prints one line per
+# run (TRACE=0: without the second, traced Spark run); deletes its data at the end.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SPUR=${SPUR:-$ROOT/target/release/spur}
-PARTS=${PARTS:-8} MASTER=${MASTER:-local[2]} TIMEOUT=${TIMEOUT:-86400}
+PARTS=${PARTS:-8} MASTER=${MASTER:-local[2]} TIMEOUT=${TIMEOUT:-86400} CHUNK=${CHUNK:-1000000}
 OUT=${OUT:-$(mktemp -d)}
 export PATH="$ROOT/.tools/bin:$PATH"
 # Peak RSS of a process tree, sampled every 0.2 s (`time -v` misses Spark's JVM: PySpark does
@@ -48,18 +52,39 @@ measure() { # LABEL COMMAND…: wall seconds and the peak RSS (MB) of the comman
   local secs; secs=$(echo "$(date +%s.%N) - $began" | bc)
   printf '%-28s %8.1f s %8d MB   (load: %s)\n' "$label" "$secs" $((kb / 1024)) "$(cut -d' ' -f1-3 /proc/loadavg)"
 }
-for orders in "${@:-100000}"; do
-  "$SPUR" ocel generate --orders "$orders" -o "$OUT/log.jsonocel" > /dev/null
+# Generate ORDERS orders (chunk K: ids prefixed `cK-`) flattened on item into OUT/log.parquet;
+# prints the flattened event count.
+flat_chunk() { # ORDERS K
+  "$SPUR" ocel generate --orders "$1" --chunk "$2" --seed $((17 + $2)) -o "$OUT/log.jsonocel" > /dev/null
   "$SPUR" ocel flatten "$OUT/log.jsonocel" --type item -o "$OUT/log.parquet" 2> "$OUT/flat"
   rm "$OUT/log.jsonocel"
-  events=$(grep -o '[0-9]* events' "$OUT/flat")
-  "$SPUR" convert "$OUT/log.parquet" "$OUT/parts" --partitions "$PARTS" 2> /dev/null
-  echo "== $orders orders: $events, $PARTS files ($(du -sh "$OUT/parts" | cut -f1)); $(nproc) cores"
-  measure "in memory (spur stats)" "$SPUR" stats "$OUT/log.parquet" --json
+  grep -o '[0-9]* events' "$OUT/flat" | cut -d' ' -f1
+}
+for orders in "${@:-100000}"; do
+  mkdir -p "$OUT/parts"
+  if [ "$orders" -le "$CHUNK" ]; then
+    events=$(flat_chunk "$orders" 0)
+    "$SPUR" convert "$OUT/log.parquet" "$OUT/parts" --partitions "$PARTS" 2> /dev/null
+  else
+    events=0 k=0 left=$orders
+    while [ "$left" -gt 0 ]; do
+      k=$((k + 1)) n=$((left < CHUNK ? left : CHUNK)) left=$((left - n))
+      began=$(date +%s)
+      events=$((events + $(flat_chunk "$n" "$k")))
+      "$SPUR" convert "$OUT/log.parquet" "$OUT/chunk" --partitions "$PARTS" 2> /dev/null
+      for f in "$OUT"/chunk/*.parquet; do mv "$f" "$OUT/parts/c$k-$(basename "$f")"; done
+      rm -rf "$OUT/chunk" "$OUT/log.parquet"
+      echo "   chunk $k: $n orders, $events events so far ($(($(date +%s) - began)) s)"
+    done
+  fi
+  echo "== $orders orders: $events events, $(ls "$OUT/parts" | wc -l) files ($(du -sh "$OUT/parts" | cut -f1)); $(nproc) cores"
+  if [ -f "$OUT/log.parquet" ]; then
+    measure "in memory (spur stats)" "$SPUR" stats "$OUT/log.parquet" --json
+  fi
   measure "DuckDB" "$SPUR" stats "$OUT/parts" --engine duckdb --engine-timeout "$TIMEOUT" --json
   measure "Spark $MASTER" "$SPUR" stats "$OUT/parts" --engine spark --master "$MASTER" \
     --engine-timeout "$TIMEOUT" --json
-  SPUR_SPARK_TRACE=1 "$SPUR" stats "$OUT/parts" --engine spark --master "$MASTER" \
+  [ "${TRACE:-1}" = 1 ] && SPUR_SPARK_TRACE=1 "$SPUR" stats "$OUT/parts" --engine spark --master "$MASTER" \
     --engine-timeout "$TIMEOUT" --json 2>&1 >/dev/null \
     | grep '^spur-spark' | sed 's/^/    /'
   rm -rf "$OUT/parts" "$OUT/log.parquet"

@@ -30,10 +30,12 @@ const HELP: &str = "usage: spur ocel stats FILE [--json]
        spur ocel map FILE [--types A,B] [--measure event_couples|unique_objects|total_objects]
                      [--max-edges N] -o MAP.svg
        spur ocel objects FILE
-       spur ocel generate [--orders N] [--seed S] -o OUT.jsonocel
+       spur ocel generate [--orders N] [--seed S] [--chunk K] -o OUT.jsonocel
        spur ocel bench FILE [--repeats N]
   FILE: OCEL 2.0 JSON (.jsonocel), XML (.xmlocel) or SQLite (.sqlite), or OCEL 1.0 JSON/XML.
-  OUT of flatten: .csv .tsv .xes .xes.gz .parquet .arrow (any event-log format).";
+  OUT of flatten: .csv .tsv .xes .xes.gz .parquet .arrow (any event-log format).
+  --chunk K (generate): prefix every id with `cK-`, so chunks made with different seeds
+  concatenate into one log (flatten each, `spur convert` each into one dataset folder).";
 
 /// Is `name`/`bytes` an OCEL file (for `spur convert`)?
 pub fn is_ocel(name: &str, bytes: &[u8]) -> bool {
@@ -200,6 +202,12 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
                     .ok()
                     .filter(|&n: &usize| (1..=100).contains(&n))
                     .with_context(|| format!("--repeats takes 1 to 100, got `{v}`"))?
+            }
+            "--chunk" => {
+                let v = value()?;
+                cfg.chunk = v
+                    .parse()
+                    .with_context(|| format!("--chunk takes a whole number, got `{v}`"))?
             }
             "--seed" => {
                 let v = value()?;

@@ -131,3 +131,25 @@ fn map_draws_every_type_and_refuses_unknown_ones() {
         bad.stderr
     );
 }
+
+#[test]
+fn generated_chunks_concatenate_without_shared_ids() {
+    let (a, b) = (scratch("chunk1.jsonocel"), scratch("chunk2.jsonocel"));
+    for (out, chunk, seed) in [(&a, "1", "18"), (&b, "2", "19")] {
+        let run = spur(&[
+            "ocel", "generate", "--orders", "20", "--chunk", chunk, "--seed", seed, "-o", out,
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+    let text = |p: &str| std::fs::read_to_string(p).expect("written");
+    let (a, b) = (text(&a), text(&b));
+    assert!(a.contains("\"c1-o1\"") && a.contains("\"c1-e1\"") && !a.contains("\"c2-"));
+    assert!(b.contains("\"c2-i1\"") && !b.contains("\"c1-"));
+    let bad = spur(&["ocel", "generate", "--chunk", "x", "-o", "x.jsonocel"]);
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(
+        bad.stderr.contains("--chunk takes a whole number, got `x`"),
+        "{}",
+        bad.stderr
+    );
+}

@@ -27,6 +27,10 @@ pub struct OrdersConfig {
     pub seed: u64,
     /// Time of the first order, ms UTC.
     pub start_ms: i64,
+    /// Nonzero: every id is prefixed `c{chunk}-`, so logs generated separately (with different
+    /// seeds) concatenate into one larger log without sharing an id (the scale benchmark's
+    /// 100M events are ten such chunks: one OCEL file of that size would not fit in memory).
+    pub chunk: u32,
 }
 
 impl Default for OrdersConfig {
@@ -35,6 +39,7 @@ impl Default for OrdersConfig {
             orders: 1000,
             seed: 17,
             start_ms: 1_735_689_600_000, // 2025-01-01T00:00:00Z
+            chunk: 0,
         }
     }
 }
@@ -58,6 +63,11 @@ fn exp(rng: &mut Rng, mean: f64) -> f64 {
 /// Generate the log and its truth.
 pub fn generate_orders(cfg: &OrdersConfig) -> (OcelLog, OrdersTruth) {
     let mut rng = Rng::new(cfg.seed);
+    let prefix = if cfg.chunk == 0 {
+        String::new()
+    } else {
+        format!("c{}-", cfg.chunk)
+    };
     let mut b = OcelBuilder::new();
     let [order_t, item_t, package_t] = ["order", "item", "package"].map(|t| b.object_type_code(t));
     let [place, pick, confirm, create, send, deliver, pay] = [
@@ -79,7 +89,7 @@ pub fn generate_orders(cfg: &OrdersConfig) -> (OcelLog, OrdersTruth) {
     let mut t0 = cfg.start_ms as f64;
     let mut event = |b: &mut OcelBuilder, ty: u32, at: f64, objects: &[u32]| -> usize {
         events += 1;
-        let id = format!("e{events}");
+        let id = format!("{prefix}e{events}");
         let e = b.add_event(&id, ty, at as i64).unwrap_or(0);
         for &o in objects {
             b.add_e2o(e, o, q_none);
@@ -89,7 +99,9 @@ pub fn generate_orders(cfg: &OrdersConfig) -> (OcelLog, OrdersTruth) {
     for n in 0..cfg.orders {
         t0 += exp(&mut rng, 5.0 * 60_000.0);
         let business = rng.chance(0.3);
-        let order = b.add_object(&format!("o{}", n + 1), order_t).unwrap_or(0);
+        let order = b
+            .add_object(&format!("{prefix}o{}", n + 1), order_t)
+            .unwrap_or(0);
         let segment = if business { "business" } else { "retail" };
         b.add_object_attr(order, "segment", 0, Value::Str(segment));
         b.add_object_attr(order, "status", 0, Value::Str("placed"));
@@ -97,7 +109,9 @@ pub fn generate_orders(cfg: &OrdersConfig) -> (OcelLog, OrdersTruth) {
         let mut its = Vec::with_capacity(k);
         for _ in 0..k {
             items += 1;
-            let it = b.add_object(&format!("i{items}"), item_t).unwrap_or(0);
+            let it = b
+                .add_object(&format!("{prefix}i{items}"), item_t)
+                .unwrap_or(0);
             b.add_object_attr(
                 it,
                 "product",
@@ -125,7 +139,7 @@ pub fn generate_orders(cfg: &OrdersConfig) -> (OcelLog, OrdersTruth) {
         for (chunk, times) in its.chunks(3).zip(picked.chunks(3)) {
             packages += 1;
             let p = b
-                .add_object(&format!("p{packages}"), package_t)
+                .add_object(&format!("{prefix}p{packages}"), package_t)
                 .unwrap_or(0);
             for &it in chunk {
                 b.add_o2o(p, it, q_contains);
@@ -159,6 +173,41 @@ pub fn generate_orders(cfg: &OrdersConfig) -> (OcelLog, OrdersTruth) {
 mod tests {
     use super::*;
     use crate::ocel::objects::edge_waits;
+
+    #[test]
+    fn chunks_share_no_id() {
+        let chunk = |chunk, seed| {
+            generate_orders(&OrdersConfig {
+                orders: 30,
+                seed,
+                chunk,
+                ..OrdersConfig::default()
+            })
+            .0
+        };
+        let (a, b) = (chunk(1, 1), chunk(2, 2));
+        for log in [&a, &b] {
+            assert!(log.object_ids().iter().all(|id| id.starts_with('c')));
+        }
+        assert!(a
+            .object_ids()
+            .iter()
+            .all(|id| b.object_ids().lookup(id).is_none()));
+        assert!(a
+            .event_ids()
+            .iter()
+            .all(|id| b.event_ids().lookup(id).is_none()));
+        // Chunk 0 is the unprefixed log the other tests and goldens know.
+        assert_eq!(
+            chunk(0, 17),
+            generate_orders(&OrdersConfig {
+                orders: 30,
+                ..OrdersConfig::default()
+            })
+            .0
+        );
+        assert_eq!(chunk(0, 17).object_ids().get(0), Some("o1"));
+    }
 
     #[test]
     fn deterministic_and_the_planted_waits_show() {
