@@ -10,6 +10,8 @@
 # folder; Spur in memory then has no single file to read and is not run (it needs ~120 bytes an
 # event: see docs/BENCHMARKS.md). Needs scripts/setup.sh's DuckDB and Spark. Prints one line per
 # run (TRACE=0: without the second, traced Spark run); deletes its data at the end.
+# Spark in local mode runs in its driver's JVM, whose default 1 GB heap fails at 100M events:
+# above CHUNK orders the script sets SPUR_SPARK_CONF=spark.driver.memory=12g unless it is set.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SPUR=${SPUR:-$ROOT/target/release/spur}
@@ -76,6 +78,9 @@ for orders in "${@:-100000}"; do
       rm -rf "$OUT/chunk" "$OUT/log.parquet"
       echo "   chunk $k: $n orders, $events events so far ($(($(date +%s) - began)) s)"
     done
+  fi
+  if [ "$orders" -gt "$CHUNK" ] && [ -z "${SPUR_SPARK_CONF:-}" ]; then
+    export SPUR_SPARK_CONF=spark.driver.memory=12g
   fi
   echo "== $orders orders: $events events, $(ls "$OUT/parts" | wc -l) files ($(du -sh "$OUT/parts" | cut -f1)); $(nproc) cores"
   if [ -f "$OUT/log.parquet" ]; then
