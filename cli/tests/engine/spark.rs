@@ -241,7 +241,15 @@ fn a_spark_that_does_not_start_in_time_is_stopped_with_its_jvm() {
         .env("SPUR_TIMEOUT_TEST", &probe_value)
         .spawn()
         .expect("sleep runs");
-    let seen = processes_with(&format!("SPUR_TIMEOUT_TEST={probe_value}"));
+    // Until `sleep` has exec'd, /proc shows the forked test's environment: poll for up to 5 s.
+    let mut seen = Vec::new();
+    for _ in 0..100 {
+        seen = processes_with(&format!("SPUR_TIMEOUT_TEST={probe_value}"));
+        if !seen.is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     let _ = probe.kill();
     let _ = probe.wait();
     assert_eq!(seen, [probe.id().to_string()]);
