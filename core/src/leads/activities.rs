@@ -42,6 +42,7 @@
 pub mod adjust;
 pub mod features;
 pub mod findings;
+mod markers;
 pub mod stages;
 #[cfg(test)]
 mod tests;
@@ -50,6 +51,7 @@ pub mod timing;
 pub use adjust::Adjusted;
 pub use features::{Bucket, FeatureEffect, FeatureKind, NumericTest, Verdict};
 pub use findings::{Finding, FindingKind};
+pub use markers::{Outcome, OutcomeMarker};
 pub use stages::{Funnel, Stage};
 
 use super::csv::{self as lead_csv, CsvError};
@@ -289,26 +291,6 @@ pub struct JoinReport {
     pub examples_cases_without_lead: Vec<String>,
 }
 
-/// Which outcome a marker marks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    Won,
-    Lost,
-}
-
-/// An activity that leaks the outcome.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OutcomeMarker {
-    pub activity: String,
-    pub marks: Outcome,
-    /// Share of won / lost leads containing it.
-    pub share_won: f64,
-    pub share_lost: f64,
-    /// Share of the leads containing it where it is the last event.
-    pub terminal_share: f64,
-}
-
 /// A variant (activity sequence without markers) and how its leads ended.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VariantOutcome {
@@ -422,7 +404,7 @@ pub fn mine_with_progress(
     }
     let matched_won = outcome_of.iter().filter(|o| **o == Some(true)).count() as u64;
     one_outcome(join.matched, matched_won)?;
-    let outcome_markers = markers(log, &outcome_of, opts);
+    let outcome_markers = markers::markers(log, &outcome_of, opts);
     let is_marker = |a: u32| {
         let name = log.activities().resolve(a);
         outcome_markers.iter().any(|m| m.activity == name)
@@ -535,64 +517,6 @@ fn one_outcome(leads: u64, won: u64) -> Result<(), ActivityError> {
         });
     }
     Ok(())
-}
-
-/// Activities present (nearly) only in one outcome group, by name.
-fn markers(
-    log: &EventLog,
-    outcome_of: &[Option<bool>],
-    opts: &ActivityOptions,
-) -> Vec<OutcomeMarker> {
-    let n = log.activities().len();
-    let (mut in_won, mut in_lost, mut last) = (vec![0u64; n], vec![0u64; n], vec![0u64; n]);
-    let mut stamp = vec![u32::MAX; n];
-    let (mut won, mut lost) = (0u64, 0u64);
-    let acts = log.activity_codes();
-    for (c, outcome) in outcome_of.iter().enumerate() {
-        let Some(w) = *outcome else { continue };
-        if w {
-            won += 1;
-        } else {
-            lost += 1;
-        }
-        let events = log.case_events(c as u32);
-        if let Some(&a) = events.clone().last().and_then(|i| acts.get(i)) {
-            last[a as usize] += 1;
-        }
-        for i in events {
-            let a = acts[i] as usize;
-            if stamp[a] != c as u32 {
-                stamp[a] = c as u32;
-                if w {
-                    in_won[a] += 1;
-                } else {
-                    in_lost[a] += 1;
-                }
-            }
-        }
-    }
-    let share = |k: u64, of: u64| if of == 0 { 0.0 } else { k as f64 / of as f64 };
-    let mut out: Vec<OutcomeMarker> = (0..n)
-        .filter_map(|a| {
-            let (sw, sl) = (share(in_won[a], won), share(in_lost[a], lost));
-            let marks = if sw >= opts.marker_min_share && sl <= opts.marker_leak_ratio * sw {
-                Outcome::Won
-            } else if sl >= opts.marker_min_share && sw <= opts.marker_leak_ratio * sl {
-                Outcome::Lost
-            } else {
-                return None;
-            };
-            Some(OutcomeMarker {
-                activity: log.activities().resolve(a as u32).to_string(),
-                marks,
-                share_won: sw,
-                share_lost: sl,
-                terminal_share: share(last[a], in_won[a] + in_lost[a]),
-            })
-        })
-        .collect();
-    out.sort_by(|x, y| x.activity.cmp(&y.activity));
-    out
 }
 
 /// The most frequent variants with their win rates.
