@@ -5,6 +5,13 @@
 //! a worker reply. When the view that owned the counter had been disposed in between (a new log
 //! replaces the process screen), that read panicked and trapped the whole app. A ticket of a
 //! disposed view is simply stale: the late reply is dropped, never a panic.
+//!
+//! Why not `LocalResource` / `Action`: these jobs are user actions, not data derived from signals
+//! (a resource re-runs whenever a signal it read changes, and a map request must not start again
+//! because a slider was read while a drop was importing); they stream progress messages in
+//! between, and Cancel must also tell the worker to stop, which neither primitive models. What
+//! they would add, ignoring a superseded future's result, is exactly this ticket, and the ticket
+//! also survives the disposal of its view.
 
 use leptos::prelude::*;
 
