@@ -54,9 +54,7 @@ pub fn run(args: DiscoverArgs) -> Outcome {
     let clock = std::time::Instant::now();
     let tree = if variant.as_deref() == Some("imd") {
         if noise > 0.0 {
-            return Err(Failure::usage(format!(
-                "--noise is for IMf, not --variant imd"
-            )));
+            return Err(Failure::usage("--noise is for IMf, not --variant imd"));
         }
         discover_tree_imd(&log)
     } else {

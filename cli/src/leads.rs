@@ -162,10 +162,7 @@ fn import(f: &Flags) -> Result<table::Import, Failure> {
     let [path] = f.files.as_slice() else {
         usage!("expected one LEADS file, got {}", f.files.len());
     };
-    let outcome = f
-        .outcome
-        .as_deref()
-        .with_context(|| format!("--outcome COL is required"))?;
+    let outcome = f.outcome.as_deref().context("--outcome COL is required")?;
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {path}"))?;
     let mut config = ImportConfig::new(outcome);
     config.value = f.value.clone();
@@ -384,10 +381,7 @@ fn evaluate_cmd(f: &Flags) -> Outcome {
 
 fn train_cmd(f: &Flags) -> Outcome {
     let mut o = String::new();
-    let out = f
-        .out
-        .as_deref()
-        .with_context(|| format!("-o MODEL is required"))?;
+    let out = f.out.as_deref().context("-o MODEL is required")?;
     let imp = import(f)?;
     let started = std::time::Instant::now();
     let (m, leaks) = ranking::train_screened(&imp.dataset, &train_config(f));
@@ -510,10 +504,7 @@ fn clusters_cmd(f: &Flags) -> Outcome {
 }
 
 fn generate_cmd(f: &Flags) -> Outcome {
-    let out = f
-        .out
-        .as_deref()
-        .with_context(|| format!("-o FILE is required"))?;
+    let out = f.out.as_deref().context("-o FILE is required")?;
     let leads = generate::leads(f.rows, f.seed);
     std::fs::write(out, generate::leads_csv(&leads))
         .with_context(|| format!("cannot write {out}"))?;

@@ -114,14 +114,8 @@ pub fn run(a: MapArgs) -> Outcome {
     let mut args = parse_args(&a).map_err(Failure::usage)?;
     args.engine = a.engine.choice()?;
     let full = match &args.engine {
-        Some(choice) => match engine_map(&args.path, &options.mapping, choice, &args) {
-            Ok(map) => Some(map),
-            Err(f) => return Err(f),
-        },
-        None => match summary_map(&args) {
-            Ok(map) => map,
-            Err(f) => return Err(f),
-        },
+        Some(choice) => Some(engine_map(&args.path, &options.mapping, choice, &args)?),
+        None => summary_map(&args)?,
     };
     let read = match full {
         Some(_) => None,
