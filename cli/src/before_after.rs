@@ -6,7 +6,8 @@
 //! `--next-where` to either side explicitly. `--json` prints the whole result (both sides, the
 //! shape documented in `spur_core::toolkit::before_after`); the human output shows the named side.
 
-use crate::convert::parse_options;
+use crate::args::ImportArgs;
+use crate::exit::{Failure, Outcome};
 use spur_core::text::pct_compact as pct;
 use spur_core::toolkit::before_after::Quantiles;
 use spur_core::toolkit::before_after::{
@@ -14,26 +15,57 @@ use spur_core::toolkit::before_after::{
 };
 use spur_core::toolkit::Distribution;
 use std::fmt::Write as _;
-use std::process::ExitCode;
 
-const HELP: &str = "usage: spur before|after LOG ACTIVITY [options] [--json]
-  before: the previous event of every ACTIVITY within its case (or on its entity);
-  after:  the next event, within the case or on the entity (the next booking on the machine).
-options (--where/--entity/--other-cases apply to the command's side):
-  --where ATTR=VALUE        only events with this own value count as neighbours
-  --previous-where A=V      the same, for the previous event (both commands)
-  --next-where A=V          the same, for the next event (both commands)
-  --entity ATTR             look along the entity's timeline (e.g. machine), across cases
-  --other-cases             with --entity: only events of another case (the next booking)
-  --same-as FIELD           share where the neighbour's FIELD equals ACTIVITY's (customer, resource)
-  --by FIELD|@previous|@next
-                            one block per value of ACTIVITY's FIELD, or per previous/next activity
-  --describe FIELD          show the distribution of ACTIVITY's FIELD (repeatable)
-  --preceded-by ACT --within DURATION
-                            count occurrences with ACT at most DURATION earlier (30s, 10m, 2h, 1d),
-                            on the --entity if given, else in the case
-  --top N                   rows per distribution (default 8)
-  --case C --activity A --timestamp T --resource R   column roles of the log";
+/// `spur before|after LOG ACTIVITY`: what precedes / follows every ACTIVITY. `--where`,
+/// `--entity` and `--other-cases` apply to the command's side.
+#[derive(clap::Args, Debug)]
+pub struct BeforeAfterArgs {
+    /// The event log.
+    #[arg(value_name = "LOG")]
+    pub path: String,
+    /// The activity whose neighbours are counted.
+    #[arg(id = "target", value_name = "ACTIVITY")]
+    pub target: String,
+    /// Only events with this own value count as neighbours.
+    #[arg(long = "where", value_name = "ATTR=VALUE")]
+    pub only: Option<String>,
+    /// The same as --where, for the previous event (both commands).
+    #[arg(long, value_name = "A=V")]
+    pub previous_where: Option<String>,
+    /// The same as --where, for the next event (both commands).
+    #[arg(long, value_name = "A=V")]
+    pub next_where: Option<String>,
+    /// Look along the entity's timeline (e.g. machine), across cases.
+    #[arg(long, value_name = "ATTR")]
+    pub entity: Option<String>,
+    /// With --entity: only events of another case (the next booking).
+    #[arg(long, alias = "next-case")]
+    pub other_cases: bool,
+    /// Share where the neighbour's FIELD equals ACTIVITY's (customer, resource).
+    #[arg(long, value_name = "FIELD")]
+    pub same_as: Option<String>,
+    /// One block per value of ACTIVITY's FIELD, or per previous/next activity.
+    #[arg(long, value_name = "FIELD|@previous|@next")]
+    pub by: Option<String>,
+    /// Show the distribution of ACTIVITY's FIELD (repeatable).
+    #[arg(long, value_name = "FIELD")]
+    pub describe: Vec<String>,
+    /// Count occurrences with ACT at most --within earlier (on the --entity if given, else in
+    /// the case).
+    #[arg(long, value_name = "ACT")]
+    pub preceded_by: Option<String>,
+    /// The window of --preceded-by: 30s, 10m, 2h, 1d (a bare number is seconds).
+    #[arg(long, value_name = "DURATION")]
+    pub within: Option<String>,
+    /// Rows per distribution.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub top: usize,
+    /// Print the whole result (both sides) as JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub import: ImportArgs,
+}
 
 struct Args {
     before: bool,
@@ -53,51 +85,37 @@ fn condition(flag: &str, v: &str) -> Result<Condition, String> {
     })
 }
 
-fn parse_args(command: &str, args: &[String]) -> Result<Args, String> {
-    let before = command == "before";
+fn parse_args(before: bool, a: &BeforeAfterArgs) -> Result<Args, String> {
     let mut q = Query::default();
-    let (mut json, mut top) = (false, 8usize);
-    let (mut entity, mut other_cases) = (None, false);
-    let (mut preceded, mut within) = (None, None);
-    let mut free = Vec::new();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut value = || it.next().cloned().ok_or(format!("{a} needs a value"));
-        match a.as_str() {
-            "--json" => json = true,
-            "--other-cases" | "--next-case" => other_cases = true,
-            "--where" => {
-                let c = condition(a, &value()?)?;
-                if before {
-                    q.before.only = Some(c);
-                } else {
-                    q.after.only = Some(c);
-                }
-            }
-            "--previous-where" => q.before.only = Some(condition(a, &value()?)?),
-            "--next-where" => q.after.only = Some(condition(a, &value()?)?),
-            "--entity" => entity = Some(value()?),
-            "--same-as" => q.same_as = Some(value()?),
-            "--by" => {
-                q.by = Some(match value()?.as_str() {
-                    "@previous" => By::Previous,
-                    "@next" => By::Next,
-                    f => By::Attribute(f.to_string()),
-                })
-            }
-            "--describe" => q.describe.push(value()?),
-            "--preceded-by" => preceded = Some(value()?),
-            // A bare number is seconds.
-            "--within" => within = Some(spur_core::duration::parse_or(&value()?, 1000)?),
-            "--top" => {
-                top = value()?
-                    .parse()
-                    .map_err(|_| "--top takes a number".to_string())?
-            }
-            s if s.starts_with("--") => return Err(format!("unknown option `{s}`")),
-            s => free.push(s.to_string()),
+    let (json, top) = (a.json, a.top);
+    let (entity, other_cases) = (a.entity.clone(), a.other_cases);
+    let preceded = a.preceded_by.clone();
+    // A bare number is seconds.
+    let within = match &a.within {
+        Some(w) => Some(spur_core::duration::parse_or(w, 1000)?),
+        None => None,
+    };
+    if let Some(w) = &a.only {
+        let c = condition("--where", w)?;
+        if before {
+            q.before.only = Some(c);
+        } else {
+            q.after.only = Some(c);
         }
     }
+    if let Some(w) = &a.previous_where {
+        q.before.only = Some(condition("--previous-where", w)?);
+    }
+    if let Some(w) = &a.next_where {
+        q.after.only = Some(condition("--next-where", w)?);
+    }
+    q.same_as = a.same_as.clone();
+    q.by = a.by.as_deref().map(|by| match by {
+        "@previous" => By::Previous,
+        "@next" => By::Next,
+        f => By::Attribute(f.to_string()),
+    });
+    q.describe = a.describe.clone();
     if other_cases && entity.is_none() {
         return Err("--other-cases needs --entity ATTR".into());
     }
@@ -118,45 +136,26 @@ fn parse_args(command: &str, args: &[String]) -> Result<Args, String> {
     } else {
         q.after.scope = scope;
     }
-    let [path, activity] = free.as_slice() else {
-        return Err(format!(
-            "{command} takes LOG and ACTIVITY (got {} arguments)",
-            free.len()
-        ));
-    };
-    q.activity = activity.clone();
+    q.activity = a.target.clone();
     Ok(Args {
         before,
-        path: path.clone(),
+        path: a.path.clone(),
         query: q,
         json,
         top,
     })
 }
 
-pub fn run(command: &str, args: &[String]) -> anyhow::Result<ExitCode> {
-    if args.iter().any(|a| a == "--help" || a == "-h") {
-        println!("{HELP}");
-        return Ok(ExitCode::SUCCESS);
-    }
-    let (options, rest) = parse_options(args)?;
-    let args = match parse_args(command, &rest) {
-        Ok(a) => a,
-        Err(msg) => {
-            eprintln!("spur: {msg}\n\n{HELP}");
-            return Ok(ExitCode::from(2));
-        }
-    };
+/// `spur before` (`before` true) or `spur after`.
+pub fn run(before: bool, args: BeforeAfterArgs) -> Outcome {
+    let options = args.import.options()?;
+    let args = parse_args(before, &args).map_err(Failure::usage)?;
     let path = &args.path;
-    let log = match crate::convert::open_log(path, &options)? {
-        Ok(log) => log,
-        Err(code) => return Ok(code),
-    };
+    let log = crate::convert::open_log(path, &options)?;
     let result = match before_after(&log, &args.query) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("spur: {path}: {e}");
-            return Ok(ExitCode::from(1));
+            return Err(Failure::refused(format!("{path}: {e}")));
         }
     };
     if args.json {
@@ -164,7 +163,7 @@ pub fn run(command: &str, args: &[String]) -> anyhow::Result<ExitCode> {
     } else {
         print!("{}", render(&args, &result));
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 fn render(args: &Args, r: &BeforeAfter) -> String {

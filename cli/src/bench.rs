@@ -5,64 +5,65 @@
 //! read the same file; `--data PATH` reads such a file; otherwise the data is generated in
 //! memory. Timing covers `kmeans` only (seeding + iterations), like the peer's `fit`.
 
-use anyhow::{bail, Context};
+use crate::exit::usage;
+use crate::exit::{Failure, Outcome};
+use anyhow::Context;
 use spur_core::leads::kmeans::{kmeans, KMeansConfig};
 use spur_core::leads::rng::Rng;
 use std::io::Write;
-use std::process::ExitCode;
 use std::time::Instant;
 
-struct Args {
+/// `spur bench …`: timings comparable with the peer scripts.
+#[derive(clap::Subcommand, Debug)]
+pub enum BenchCommand {
+    /// k-means timing, comparable with scikit-learn (shared/bench/sklearn_kmeans.py).
+    Kmeans(BenchArgs),
+    /// Lead scoring timings: import, train, artifact, scoring.
+    Leads(BenchArgs),
+    /// Stream operator throughput per window/aggregate, memory per open window, per-event vs
+    /// micro-batch latency (Markdown tables).
+    Stream(crate::bench_stream::BenchStreamArgs),
+}
+
+/// The flags of `spur bench kmeans|leads`.
+#[derive(clap::Args, Debug)]
+pub struct BenchArgs {
+    /// Rows of generated data.
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
     rows: usize,
+    /// Dimensions of generated data.
+    #[arg(long, value_name = "D", default_value_t = 20)]
     dims: usize,
+    /// Clusters.
+    #[arg(long, value_name = "K", default_value_t = 8)]
     k: usize,
+    /// Iterations.
+    #[arg(long, value_name = "I", default_value_t = 20)]
     iters: usize,
+    /// Random seed.
+    #[arg(long, value_name = "N", default_value_t = 0)]
     seed: u64,
+    /// Runs; the median is reported.
+    #[arg(long, value_name = "N", default_value_t = 3)]
     repeats: usize,
+    /// Read the data from this CSV (header row, numeric columns).
+    #[arg(long, value_name = "CSV", conflicts_with = "write_csv")]
     data: Option<String>,
+    /// Write seeded uniform data to this CSV, for the peer script to read.
+    #[arg(long, value_name = "CSV")]
     write_csv: Option<String>,
 }
 
-pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
-    match args.first().map(String::as_str) {
-        Some("kmeans") => kmeans_bench(&args[1..]),
-        Some("leads") => leads_bench(&args[1..]),
-        Some("stream") => crate::bench_stream::run(&args[1..]),
-        _ => bail!("usage: spur bench kmeans [--rows 100000 --dims 20 --k 8 --iters 20 --seed 0 --repeats 3] [--data CSV | --write-csv CSV]\n       spur bench leads [--rows 100000 --seed 0]\n       spur bench stream [--events 2000000 --keys 100000]"),
+pub fn run(command: BenchCommand) -> Outcome {
+    match command {
+        BenchCommand::Kmeans(a) => kmeans_bench(a),
+        BenchCommand::Leads(a) => leads_bench(a),
+        BenchCommand::Stream(a) => crate::bench_stream::run(a),
     }
 }
 
-fn parse(args: &[String]) -> anyhow::Result<Args> {
-    let mut a = Args {
-        rows: 100_000,
-        dims: 20,
-        k: 8,
-        iters: 20,
-        seed: 0,
-        repeats: 3,
-        data: None,
-        write_csv: None,
-    };
-    let mut it = args.iter();
-    while let Some(flag) = it.next() {
-        let mut value = || it.next().with_context(|| format!("{flag} needs a value"));
-        match flag.as_str() {
-            "--rows" => a.rows = value()?.parse()?,
-            "--dims" => a.dims = value()?.parse()?,
-            "--k" => a.k = value()?.parse()?,
-            "--iters" => a.iters = value()?.parse()?,
-            "--seed" => a.seed = value()?.parse()?,
-            "--repeats" => a.repeats = value()?.parse::<usize>()?.max(1),
-            "--data" => a.data = Some(value()?.clone()),
-            "--write-csv" => a.write_csv = Some(value()?.clone()),
-            other => bail!("unknown flag `{other}` for `spur bench kmeans`"),
-        }
-    }
-    Ok(a)
-}
-
-fn kmeans_bench(args: &[String]) -> anyhow::Result<ExitCode> {
-    let a = parse(args)?;
+fn kmeans_bench(mut a: BenchArgs) -> Outcome {
+    a.repeats = a.repeats.max(1);
     if let Some(path) = &a.write_csv {
         let mut rng = Rng::new(a.seed);
         let mut out = std::io::BufWriter::new(
@@ -76,7 +77,7 @@ fn kmeans_bench(args: &[String]) -> anyhow::Result<ExitCode> {
         }
         out.flush()?;
         eprintln!("wrote {} × {} to {path}", a.rows, a.dims);
-        return Ok(ExitCode::SUCCESS);
+        return Ok(());
     }
     let (data, rows, dims) = match &a.data {
         Some(path) => read_numeric_csv(path)?,
@@ -110,29 +111,30 @@ fn kmeans_bench(args: &[String]) -> anyhow::Result<ExitCode> {
         "n_iter": run.iterations, "seconds": times[times.len() / 2], "inertia": run.inertia,
     });
     println!("{json}");
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// Training and scoring throughput of the lead model on synthetic leads: import, train,
 /// artifact round trip, scoring `Lead`s in batches of 1,000 and the edge path (JSON body →
 /// `parse_score_request` → `score`).
-fn leads_bench(args: &[String]) -> anyhow::Result<ExitCode> {
+fn leads_bench(a: BenchArgs) -> Outcome {
     use spur_core::leads::request::{parse_score_request, Lead};
     use spur_core::leads::{generate, ranking, table};
-    let a = parse(args)?;
     let leads = generate::leads(a.rows, a.seed);
     let csv = generate::leads_csv(&leads);
     let t = Instant::now();
     let mut config = table::ImportConfig::new("won");
     config.value = Some("deal_value".into());
-    let imp = table::import_csv(csv.as_bytes(), &config)?;
+    let imp =
+        table::import_csv(csv.as_bytes(), &config).map_err(|e| Failure::usage(e.to_string()))?;
     let import_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let model = ranking::train(&imp.dataset, &ranking::TrainConfig::default());
     let train_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let bytes = spur_core::model::encode_leads(&model, 0);
-    let (_, model) = spur_core::model::decode_leads(&bytes)?;
+    let (_, model) =
+        spur_core::model::decode_leads(&bytes).map_err(|e| Failure::usage(e.to_string()))?;
     let artifact_s = t.elapsed().as_secs_f64();
     let api: Vec<Lead> = leads
         .iter()
@@ -157,7 +159,7 @@ fn leads_bench(args: &[String]) -> anyhow::Result<ExitCode> {
     let t = Instant::now();
     let mut requests = 0;
     while t.elapsed().as_secs_f64() < 1.0 {
-        let parsed = parse_score_request(&body)?;
+        let parsed = parse_score_request(&body).map_err(|e| Failure::usage(e.to_string()))?;
         let scores = model.score(&parsed);
         serde_json::to_vec(&scores)?;
         requests += 1;
@@ -171,7 +173,7 @@ fn leads_bench(args: &[String]) -> anyhow::Result<ExitCode> {
         "edge_batch_1000_ms": request_s * 1000.0, "edge_batch_body_bytes": body.len(),
     });
     println!("{json}");
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 fn read_numeric_csv(path: &str) -> anyhow::Result<(Vec<f32>, usize, usize)> {
@@ -189,7 +191,7 @@ fn read_numeric_csv(path: &str) -> anyhow::Result<(Vec<f32>, usize, usize)> {
             );
         }
         if data.len() - before != dims {
-            bail!("{path}: line {}: expected {dims} fields", i + 2);
+            usage!("{path}: line {}: expected {dims} fields", i + 2);
         }
     }
     Ok((data.clone(), data.len() / dims.max(1), dims))

@@ -4,16 +4,28 @@
 //! `performance_dfg`, `variants`, `case_durations`. Each is the median of `--repeats` runs.
 //! Prints one JSON object: seconds per step, peak RSS (VmHWM), the log's heap bytes per event.
 
-use crate::convert::{parse_options, read_log};
-use anyhow::{bail, Context};
+use crate::args::ImportArgs;
+use crate::convert::read_log;
+use crate::exit::usage;
+use crate::exit::{Failure, Outcome};
+use anyhow::Context;
 use spur_core::mining;
 use std::hint::black_box;
-use std::process::ExitCode;
 use std::time::Instant;
 
-const HELP: &str = "usage: spur bench-log LOG [--repeats N] [--case C --activity A --timestamp T …]
-  Times import, dfg, performance_dfg, variants and case_durations (median of N, default 5)
-  and prints JSON comparable with shared/bench/pm4py_bench.py.";
+/// `spur bench-log LOG`: times import, dfg, performance_dfg, variants and case_durations and
+/// prints JSON comparable with shared/bench/pm4py_bench.py.
+#[derive(clap::Args, Debug)]
+pub struct BenchLogArgs {
+    /// The event log.
+    #[arg(value_name = "LOG")]
+    pub path: String,
+    /// Runs per step; the median is reported.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub repeats: usize,
+    #[command(flatten)]
+    pub import: ImportArgs,
+}
 
 fn median(mut xs: Vec<f64>) -> f64 {
     xs.sort_by(f64::total_cmp);
@@ -44,33 +56,10 @@ fn time<T>(repeats: usize, mut f: impl FnMut() -> T) -> f64 {
     )
 }
 
-pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
-    if args.iter().any(|a| a == "--help" || a == "-h") {
-        println!("{HELP}");
-        return Ok(ExitCode::SUCCESS);
-    }
-    let (options, rest) = parse_options(args)?;
-    let mut repeats = 5usize;
-    let mut files = Vec::new();
-    let mut it = rest.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--repeats" => {
-                repeats = it
-                    .next()
-                    .context("--repeats needs a value")?
-                    .parse::<usize>()?
-                    .max(1);
-            }
-            s if s.starts_with("--") => {
-                bail!("unknown option `{s}` for `spur bench-log`\n\n{HELP}")
-            }
-            s => files.push(s.to_string()),
-        }
-    }
-    let [path] = files.as_slice() else {
-        bail!("bench-log takes one LOG (got {})\n\n{HELP}", files.len());
-    };
+pub fn run(args: BenchLogArgs) -> Outcome {
+    let options = args.import.options()?;
+    let repeats = args.repeats.max(1);
+    let path = &args.path;
 
     let mut import_times = Vec::new();
     let mut log = None;
@@ -81,8 +70,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         let read = match read_log(path, &bytes, &options) {
             Ok(r) => r,
             Err(e) => {
-                eprintln!("spur: {path}: {e}");
-                return Ok(ExitCode::from(1));
+                return Err(Failure::refused(format!("{path}: {e}")));
             }
         };
         drop(bytes);
@@ -90,7 +78,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         log = Some(read.log);
     }
     let Some(log) = log else {
-        bail!("no repeat ran")
+        usage!("no repeat ran")
     };
     let seconds = serde_json::json!({
         "import": median(import_times),
@@ -113,5 +101,5 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         "peak_rss_mb": peak_rss_mb(),
     });
     println!("{}", serde_json::to_string_pretty(&out)?);
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

@@ -6,9 +6,8 @@
 //! Events are generated before timing (keys `k0…`, times advancing 0.5 ms per event with up
 //! to 1 s of disorder, ids `e0…`), so the figures are the operator's: push + poll per event.
 
-use anyhow::bail;
+use crate::exit::Outcome;
 use spur_core::stream::{AggSpec, Event, Mode, Operator, Runner, StreamConfig, Value, WindowSpec};
-use std::process::ExitCode;
 use std::time::Instant;
 
 struct Gen {
@@ -184,25 +183,28 @@ fn latency(mode: Mode, evs: &[Event], gap_us: f64) -> (f64, f64, f64, f64) {
     (tput, p50, p99, max)
 }
 
-pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
-    let mut n = 2_000_000usize;
-    let mut keys = 100_000usize;
-    let mut gap_us = 20usize;
-    let mut only: Option<String> = None;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        if a == "--only" {
-            only = it.next().cloned();
-            continue;
-        }
-        let v = it.next().and_then(|v| v.parse::<usize>().ok());
-        match (a.as_str(), v) {
-            ("--events", Some(v)) => n = v,
-            ("--keys", Some(v)) => keys = v.max(1),
-            ("--gap-us", Some(v)) => gap_us = v.max(1),
-            _ => bail!("usage: spur bench stream [--events 2000000] [--keys 100000] [--gap-us 20] [--only SCENARIO-TEXT]"),
-        }
-    }
+/// The flags of `spur bench stream`.
+#[derive(clap::Args, Debug)]
+pub struct BenchStreamArgs {
+    /// Events per scenario.
+    #[arg(long, value_name = "N", default_value_t = 2_000_000)]
+    events: usize,
+    /// Keys.
+    #[arg(long, value_name = "K", default_value_t = 100_000)]
+    keys: usize,
+    /// Microseconds between events.
+    #[arg(long, value_name = "US", default_value_t = 20)]
+    gap_us: usize,
+    /// Run only the scenarios whose name contains this text.
+    #[arg(long, value_name = "SCENARIO-TEXT")]
+    only: Option<String>,
+}
+
+pub fn run(args: BenchStreamArgs) -> Outcome {
+    let n = args.events;
+    let keys = args.keys.max(1);
+    let gap_us = args.gap_us.max(1);
+    let only = args.only;
     let plain = events(n, keys, false, false);
     let with_ids = events(n, keys, true, false);
     let m = (n / 4).max(1);
@@ -307,7 +309,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         );
     }
     if !wanted("latency") {
-        return Ok(ExitCode::SUCCESS);
+        return Ok(());
     }
     let lat_n = n.min(1_000_000);
     let rate = 1e6 / gap_us as f64;
@@ -326,5 +328,5 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
             tput / 1e6
         );
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

@@ -4,8 +4,11 @@
 //! the most frequent directly-follows pair, the most frequent start), so any log works; names
 //! and medians of `--repeats` runs are printed as JSON for `bench/toolkit.sh`.
 
-use crate::convert::{parse_options, read_log};
-use anyhow::{bail, Context};
+use crate::args::ImportArgs;
+use crate::convert::read_log;
+use crate::exit::usage;
+use crate::exit::{Failure, Outcome};
+use anyhow::Context;
 use spur_core::import::ImportOptions;
 use spur_core::log::EventLog;
 use spur_core::map::{layout_map, process_map, render_svg, LayoutOptions, MapOptions, SvgOptions};
@@ -18,12 +21,21 @@ use spur_core::toolkit::filter::{self, case_mask, Filter};
 use spur_core::toolkit::merge::{merge, MergeOptions, MergeSource};
 use spur_core::toolkit::roles::roles;
 use std::hint::black_box;
-use std::process::ExitCode;
 use std::time::Instant;
 
-const HELP: &str = "usage: spur bench-toolkit LOG [--repeats N] [--case C --activity A …]
-  Times every toolkit operation on LOG (median of N runs, default 7) and merging the laundry
-  demo; prints JSON {operation: milliseconds}.";
+/// `spur bench-toolkit LOG`: times every toolkit operation on LOG and merging the laundry
+/// demo; prints JSON {operation: milliseconds}.
+#[derive(clap::Args, Debug)]
+pub struct BenchToolkitArgs {
+    /// The event log.
+    #[arg(value_name = "LOG")]
+    pub path: String,
+    /// Runs per step; the median is reported.
+    #[arg(long, value_name = "N", default_value_t = 7)]
+    pub repeats: usize,
+    #[command(flatten)]
+    pub import: ImportArgs,
+}
 
 fn median_ms(repeats: usize, mut f: impl FnMut()) -> f64 {
     let mut xs: Vec<f64> = (0..repeats)
@@ -49,44 +61,19 @@ fn q(name: &str) -> String {
     }
 }
 
-pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
-    if args.iter().any(|a| a == "--help" || a == "-h") {
-        println!("{HELP}");
-        return Ok(ExitCode::SUCCESS);
-    }
-    let (options, rest) = parse_options(args)?;
-    let mut repeats = 7usize;
-    let mut files = Vec::new();
-    let mut it = rest.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--repeats" => {
-                repeats = it
-                    .next()
-                    .context("--repeats needs a value")?
-                    .parse::<usize>()?
-                    .max(1)
-            }
-            s if s.starts_with("--") => bail!("unknown option `{s}`\n\n{HELP}"),
-            s => files.push(s.to_string()),
-        }
-    }
-    let [path] = files.as_slice() else {
-        bail!(
-            "bench-toolkit takes one LOG (got {})\n\n{HELP}",
-            files.len()
-        );
-    };
+pub fn run(args: BenchToolkitArgs) -> Outcome {
+    let options = args.import.options()?;
+    let repeats = args.repeats.max(1);
+    let path = &args.path;
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {path}"))?;
     let log = match read_log(path, &bytes, &options) {
         Ok(r) => r.log,
         Err(e) => {
-            eprintln!("spur: {path}: {e}");
-            return Ok(ExitCode::from(1));
+            return Err(Failure::refused(format!("{path}: {e}")));
         }
     };
     let Some((x, _)) = mining::activity_counts(&log).into_iter().next() else {
-        bail!("{path}: the log is empty")
+        usage!("{path}: the log is empty")
     };
     let dfg = mining::dfg(&log);
     // The most frequent pair of two different activities (self-loops make dull filters).
@@ -96,7 +83,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         .filter(|e| e.from != e.to)
         .max_by_key(|e| e.count);
     let Some(edge) = edge.or_else(|| dfg.edges.iter().max_by_key(|e| e.count)) else {
-        bail!("{path}: the log has no directly-follows pair")
+        usage!("{path}: the log has no directly-follows pair")
     };
     let start = mining::start_activities(&log)
         .into_iter()
@@ -129,7 +116,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     for text in &texts {
         let f: Filter = match text.parse() {
             Ok(f) => f,
-            Err(e) => bail!("internal filter `{text}` does not parse: {e}"),
+            Err(e) => usage!("internal filter `{text}` does not parse: {e}"),
         };
         if filter::apply(&log, &f).is_err() {
             continue; // e.g. a time window this log has no timestamps for
@@ -200,7 +187,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         "milliseconds": ops.iter().map(|(k, v)| (k.clone(), serde_json::json!(v))).collect::<serde_json::Map<_, _>>(),
     });
     println!("{}", serde_json::to_string_pretty(&out)?);
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// Merge the default laundry scenario's three sources (import not included).

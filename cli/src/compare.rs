@@ -8,87 +8,51 @@
 //! one that does not fit the log (unknown activity, event-level filter) or an empty group is
 //! refused input (exit 1).
 
-use crate::convert;
+use crate::args::ImportArgs;
+use crate::exit::{Failure, Outcome};
 use spur_core::log::EventLog;
 use spur_core::toolkit::compare::{
     self, AttributeComparison, CompareOptions, Comparison, Detail, Unit,
 };
 use spur_core::toolkit::filter::{self, Filter};
 use std::fmt::Write as _;
-use std::process::ExitCode;
 use std::time::Instant;
 
-const HELP: &str = "usage: spur compare LOG --a FILTER... [--b FILTER... | --rest] [--json]
-                    [--top N] [--timing] [--case C --activity A --timestamp T --resource R]
-  Compare the cases every --a filter keeps with those every --b filter keeps (or, with --rest
-  or without --b, all other cases): each attribute's distribution in A and B with chi-square /
-  Cramér's V (categories) or Kolmogorov-Smirnov and Mann-Whitney / Cliff's delta (numbers),
-  ranked by effect size; constant and no-difference attributes are flagged; then the
-  directly-follows edges whose share of cases differs most. --top N: DFG edges shown (15).
-  --timing: time the comparison (stderr).
-  FILTER: a case filter such as has:reset, not:df:A->B, case-attr:NAME=V, duration:1h..;
-  `spur filter --forms` lists every form. Event filters (events:…, between:…) cannot form a
-  group.";
-
-struct Args {
-    path: String,
-    a: Vec<String>,
-    b: Option<Vec<String>>,
-    json: bool,
-    timing: bool,
-    top: usize,
-}
-
-fn parse_args(args: &[String]) -> Result<Args, String> {
-    let mut path = None;
-    let (mut a, mut b) = (Vec::new(), None::<Vec<String>>);
-    let (mut json, mut timing, mut rest, mut top) = (false, false, false, 15);
-    let mut it = args.iter().peekable();
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--json" => json = true,
-            "--rest" => rest = true,
-            "--timing" => timing = true,
-            "--top" => {
-                let v = it.next().ok_or("--top needs a number")?;
-                top = v
-                    .parse()
-                    .map_err(|_| format!("--top takes a number, got `{v}`"))?;
-            }
-            "--a" | "--b" => {
-                let mut specs = Vec::new();
-                while let Some(s) = it.next_if(|s| !s.starts_with("--")) {
-                    specs.push(s.clone());
-                }
-                if specs.is_empty() {
-                    return Err(format!("{arg} needs at least one FILTER"));
-                }
-                if arg == "--a" {
-                    a.extend(specs);
-                } else {
-                    b.get_or_insert_with(Vec::new).extend(specs);
-                }
-            }
-            s if s.starts_with("--") => return Err(format!("unknown option `{s}`")),
-            s if path.is_none() => path = Some(s.to_string()),
-            s => return Err(format!("compare takes one LOG (got `{s}` too)")),
-        }
-    }
-    let path = path.ok_or("compare needs a LOG")?;
-    if a.is_empty() {
-        return Err("compare needs --a FILTER".into());
-    }
-    if rest && b.is_some() {
-        return Err("give either --b FILTER… or --rest, not both".into());
-    }
-    Ok(Args {
-        path,
-        a,
-        b,
-        json,
-        timing,
-        top,
-    })
+/// `spur compare LOG --a FILTER…`: two groups of cases, attributes ranked by effect size.
+#[derive(clap::Args, Debug)]
+#[command(
+    long_about = "Compare the cases every --a filter keeps with those every --b filter keeps (or, with --rest \
+or without --b, all other cases): each attribute's distribution in A and B with chi-square / \
+Cramér's V (categories) or Kolmogorov-Smirnov and Mann-Whitney / Cliff's delta (numbers), \
+ranked by effect size; constant and no-difference attributes are flagged; then the \
+directly-follows edges whose share of cases differs most.",
+    after_help = "FILTER: a case filter such as has:reset, not:df:A->B, case-attr:NAME=V, duration:1h..;
+`spur filter --forms` lists every form. Event filters (events:…, between:…) cannot form a group."
+)]
+pub struct CompareArgs {
+    /// The event log.
+    #[arg(value_name = "LOG")]
+    pub path: String,
+    /// Group A: the cases every one of these filters keeps.
+    #[arg(long = "a", value_name = "FILTER", num_args = 1..)]
+    pub a: Vec<String>,
+    /// Group B: the cases every one of these filters keeps (default: the rest).
+    #[arg(long = "b", value_name = "FILTER", num_args = 1.., conflicts_with = "rest")]
+    pub b: Option<Vec<String>>,
+    /// Group B is every case A does not hold (the default without --b).
+    #[arg(long)]
+    pub rest: bool,
+    /// DFG edges shown.
+    #[arg(long, value_name = "N", default_value_t = 15)]
+    pub top: usize,
+    /// Print the comparison as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Time the comparison (stderr).
+    #[arg(long)]
+    pub timing: bool,
+    #[command(flatten)]
+    pub import: ImportArgs,
 }
 
 /// Parse the filter texts of a group (a usage error, found before the log is read).
@@ -115,39 +79,26 @@ pub fn compute(log: &EventLog, a: &[Filter], b: Option<&[Filter]>) -> Result<Com
     compare::compare(log, &mask_a, &mask_b, &CompareOptions::default()).map_err(|e| e.to_string())
 }
 
-pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
-    if args.iter().any(|a| a == "--help" || a == "-h") {
-        println!("{HELP}");
-        return Ok(ExitCode::SUCCESS);
+pub fn run(args: CompareArgs) -> Outcome {
+    let options = args.import.options()?;
+    if args.a.is_empty() {
+        return Err(Failure::usage(
+            "compare needs --a FILTER\n\nFor more information, try 'spur compare --help'.",
+        ));
     }
-    let (options, rest) = convert::parse_options(args)?;
-    let usage = |msg: &str| {
-        eprintln!("spur: {msg}\n\n{HELP}");
-        Ok(ExitCode::from(2))
-    };
-    let args = match parse_args(&rest) {
-        Ok(a) => a,
-        Err(msg) => return usage(&msg),
-    };
-    let parsed = parse_group(&args.a).and_then(|a| {
-        let b = args.b.as_deref().map(parse_group).transpose()?;
-        Ok((a, b))
-    });
-    let (filters_a, filters_b) = match parsed {
-        Ok(x) => x,
-        Err(msg) => return usage(&msg),
-    };
+    let (filters_a, filters_b) = parse_group(&args.a)
+        .and_then(|a| {
+            let b = args.b.as_deref().map(parse_group).transpose()?;
+            Ok((a, b))
+        })
+        .map_err(Failure::usage)?;
     let path = &args.path;
-    let log = match crate::convert::open_log(path, &options)? {
-        Ok(log) => log,
-        Err(code) => return Ok(code),
-    };
+    let log = crate::convert::open_log(path, &options)?;
     let started = Instant::now();
     let comparison = match compute(&log, &filters_a, filters_b.as_deref()) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("spur: {path}: {e}");
-            return Ok(ExitCode::from(1));
+            return Err(Failure::refused(format!("{path}: {e}")));
         }
     };
     if args.timing {
@@ -168,7 +119,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
             render_human(&comparison, &args.a.join(" "), &b, args.top)
         );
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// The readable report: groups, ranked attributes, non-informative ones, DFG difference.

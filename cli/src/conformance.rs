@@ -4,7 +4,8 @@
 //! optimal alignments, deviations per activity and path, fitness per case; the model and the
 //! map drawn with the deviations marked (`-o`, `--map`).
 
-use crate::convert::parse_options;
+use crate::args::ImportArgs;
+use crate::exit::{Failure, Outcome};
 use crate::meter::Meter;
 use anyhow::Context;
 use spur_core::conformance::{
@@ -15,88 +16,60 @@ use spur_core::discovery::{read_model, ModelMarks};
 use spur_core::map::{
     layout_map, process_map, render_svg_marked, LayoutOptions, MapMarks, MapOptions, SvgOptions,
 };
-use std::process::ExitCode;
 
-const HELP: &str = "usage: spur conformance LOG MODEL.pnml|MODEL.bpmn [--method tbr|alignments|both] [--budget STATES] [--json]
-                        [-o MODEL.svg] [--map MAP.svg]
-  token-based replay (fitness, ETConformance precision) and/or optimal alignments (pm4py's
-  standard costs; --budget: search states per trace, default 1000000, exhaustion is reported).
-  A .bpmn model becomes a Petri net as pm4py's convert_to_petri_net makes it.
-  deviations: per activity, log moves and model moves (from alignments; with --method tbr, the
-  events replay had to force). edge_deviations: the same per directly-follows edge of the log
-  (from/to null: the case's start/end; a log move counts on the edge entering it). cases:
-  fitness per case (alignments when computed, else tbr).
-  -o MODEL.svg: the model as given (BPMN diagram or Petri net), deviating tasks marked with
-  their skips and out-of-place events. --map MAP.svg: the process map (all paths), deviating
-  paths and activities in red.
-  --timing: milliseconds of each computation on stderr.
-  --case C --activity A --timestamp T   column roles of the log";
+/// `spur conformance LOG MODEL`: token replay and alignments of a log on a model.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "deviations: per activity, log moves and model moves (from alignments; with --method tbr, the
+events replay had to force). edge_deviations: the same per directly-follows edge of the log
+(from/to null: the case's start/end; a log move counts on the edge entering it). cases:
+fitness per case (alignments when computed, else tbr). A .bpmn model becomes a Petri net as
+pm4py's convert_to_petri_net makes it."
+)]
+pub struct ConformanceArgs {
+    /// The event log.
+    #[arg(value_name = "LOG")]
+    pub path: String,
+    /// The model: MODEL.pnml or MODEL.bpmn.
+    #[arg(value_name = "MODEL")]
+    pub model: String,
+    /// tbr (token replay fitness, ETConformance precision), alignments, or both.
+    #[arg(long, default_value = "both", value_parser = ["tbr", "alignments", "both"])]
+    pub method: String,
+    /// Search states per trace for alignments (pm4py's standard costs); exhaustion is reported.
+    #[arg(long, value_name = "STATES", default_value_t = DEFAULT_ALIGNMENT_BUDGET)]
+    pub budget: usize,
+    /// Write the model as given (BPMN diagram or Petri net), deviating tasks marked.
+    #[arg(short = 'o', value_name = "MODEL.svg")]
+    pub model_svg: Option<String>,
+    /// Write the process map (all paths), deviating paths and activities in red.
+    #[arg(long = "map", value_name = "MAP.svg")]
+    pub map_svg: Option<String>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Milliseconds of each computation on stderr.
+    #[arg(long)]
+    pub timing: bool,
+    #[command(flatten)]
+    pub import: ImportArgs,
+}
 
-pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
-    if args.iter().any(|a| a == "--help" || a == "-h") {
-        println!("{HELP}");
-        return Ok(ExitCode::SUCCESS);
-    }
-    let (options, rest) = parse_options(args)?;
-    let (mut method, mut json, mut budget, mut files) =
-        (Method::Both, false, DEFAULT_ALIGNMENT_BUDGET, Vec::new());
-    let mut timing = false;
-    let (mut model_svg, mut map_svg) = (None::<String>, None::<String>);
-    let mut it = rest.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--json" => json = true,
-            "--timing" => timing = true,
-            "--method" | "--budget" | "-o" | "--map" => {
-                let Some(v) = it.next() else {
-                    eprintln!("spur: {a} needs a value\n\n{HELP}");
-                    return Ok(ExitCode::from(2));
-                };
-                if a == "-o" {
-                    model_svg = Some(v.clone());
-                } else if a == "--map" {
-                    map_svg = Some(v.clone());
-                } else if a == "--method" {
-                    let Some(m) = Method::parse(v) else {
-                        eprintln!("spur: --method is tbr, alignments or both, got `{v}`\n\n{HELP}");
-                        return Ok(ExitCode::from(2));
-                    };
-                    method = m;
-                } else if let Ok(n) = v.parse() {
-                    budget = n;
-                } else {
-                    eprintln!("spur: --budget takes a number, got `{v}`\n\n{HELP}");
-                    return Ok(ExitCode::from(2));
-                }
-            }
-            s if s.starts_with("--") => {
-                eprintln!("spur: unknown option `{s}`\n\n{HELP}");
-                return Ok(ExitCode::from(2));
-            }
-            s => files.push(s.to_string()),
-        }
-    }
-    let [path, model] = files.as_slice() else {
-        eprintln!(
-            "spur: conformance takes LOG and MODEL.pnml or MODEL.bpmn (got {} files)\n\n{HELP}",
-            files.len()
-        );
-        return Ok(ExitCode::from(2));
-    };
-    let log = match crate::convert::open_log(path, &options)? {
-        Ok(log) => log,
-        Err(code) => return Ok(code),
-    };
+pub fn run(args: ConformanceArgs) -> Outcome {
+    let options = args.import.options()?;
+    let method = Method::parse(&args.method).unwrap_or(Method::Both);
+    let (json, budget, timing) = (args.json, args.budget, args.timing);
+    let (model_svg, map_svg) = (args.model_svg, args.map_svg);
+    let (path, model) = (&args.path, &args.model);
+    let log = crate::convert::open_log(path, &options)?;
     let model_bytes = std::fs::read(model).with_context(|| format!("cannot read {model}"))?;
     let Ok(text) = String::from_utf8(model_bytes) else {
-        eprintln!("spur: {model}: not UTF-8 text");
-        return Ok(ExitCode::from(1));
+        return Err(Failure::refused(format!("{model}: not UTF-8 text")));
     };
     let model_file = match read_model(model, &text) {
         Ok(m) => m,
         Err(e) => {
-            eprintln!("spur: {model}: {e}");
-            return Ok(ExitCode::from(1));
+            return Err(Failure::refused(format!("{model}: {e}")));
         }
     };
     let net = &model_file.net;
@@ -172,5 +145,5 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

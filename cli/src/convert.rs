@@ -5,24 +5,37 @@
 //! options override detected column roles as in `spur stats`. Import issues are summarised on
 //! stderr. [`read_log`] is shared with `spur bench-log`.
 
-use anyhow::{bail, Context};
+use crate::args::ImportArgs;
+use crate::exit::usage;
+use crate::exit::{Failure, Outcome};
+use anyhow::Context;
 use spur_core::export::{self, ExportFormat};
 use spur_core::import::ImportOptions;
 use spur_core::log::EventLog;
 use spur_core::open;
-use std::process::ExitCode;
 use std::time::Instant;
 
-const HELP: &str =
-    "usage: spur convert IN OUT [--case C] [--activity A] [--timestamp T] [--resource R]
-                    [--start-timestamp S] [--delimiter D]
-       spur convert IN FOLDER --partitions N
-  --partitions N: a Parquet dataset for SQL engines (`spur stats FOLDER --engine …`): N files
-       FOLDER/part-NNNNN.parquet split by a hash of the case id (every case in one file), with
-       `__spur_row` numbering the events across the whole log. FOLDER must hold no Parquet yet.
-  IN:  a CSV/TSV, XES, XES.gz, Parquet or Arrow IPC event log, or an OCEL file (.jsonocel
-       .xmlocel .sqlite, OCEL 1.0 JSON/XML), which converts to OUT.jsonocel (OCEL 2.0 JSON).
-  OUT: the format follows the name: .csv .tsv .xes .xes.gz .parquet .arrow .ipc .feather";
+/// `spur convert IN OUT`: convert an event log between formats.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "IN: a CSV/TSV, XES, XES.gz, Parquet or Arrow IPC event log, or an OCEL file (.jsonocel
+.xmlocel .sqlite, OCEL 1.0 JSON/XML), which converts to OUT.jsonocel (OCEL 2.0 JSON).
+OUT: the format follows the name: .csv .tsv .xes .xes.gz .parquet .arrow .ipc .feather"
+)]
+pub struct ConvertArgs {
+    /// The event log to read.
+    #[arg(value_name = "IN")]
+    pub input: String,
+    /// The file to write (or, with --partitions, the folder).
+    #[arg(value_name = "OUT")]
+    pub output: String,
+    /// Write a Parquet dataset for SQL engines: N files OUT/part-NNNNN.parquet split by a hash
+    /// of the case id (every case in one file); OUT must hold no Parquet yet.
+    #[arg(long, value_name = "N", value_parser = partitions)]
+    pub partitions: Option<usize>,
+    #[command(flatten)]
+    pub import: ImportArgs,
+}
 
 /// A log read for a subcommand, with the import notes every shell shows.
 pub struct Read {
@@ -36,19 +49,16 @@ const NOTES_SHOWN: usize = 5;
 /// Reads the event log at `path` for a subcommand: the file's import notes go to stderr as
 /// `spur: PATH: …`, and a log the importers refuse is reported the same way and becomes exit
 /// code 1 (the `Err`), so every command opens its log with the same words.
-pub fn open_log(path: &str, options: &ImportOptions) -> anyhow::Result<Result<EventLog, ExitCode>> {
+pub fn open_log(path: &str, options: &ImportOptions) -> Result<EventLog, Failure> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {path}"))?;
     match read_log(path, &bytes, options) {
         Ok(read) => {
             for note in &read.notes {
                 eprintln!("spur: {path}: {note}");
             }
-            Ok(Ok(read.log))
+            Ok(read.log)
         }
-        Err(e) => {
-            eprintln!("spur: {path}: {e}");
-            Ok(Err(ExitCode::from(1)))
-        }
+        Err(e) => Err(Failure::refused(format!("{path}: {e}"))),
     }
 }
 
@@ -62,67 +72,18 @@ pub fn read_log(name: &str, bytes: &[u8], options: &ImportOptions) -> Result<Rea
     })
 }
 
-/// Role and dialect options shared with `spur bench-log`; returns the remaining arguments.
-pub fn parse_options(args: &[String]) -> anyhow::Result<(ImportOptions, Vec<String>)> {
-    let mut options = ImportOptions::default();
-    let mut rest = Vec::new();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut value = || {
-            it.next()
-                .cloned()
-                .with_context(|| format!("{a} needs a value"))
-        };
-        match a.as_str() {
-            "--case" => options.mapping.case = Some(value()?),
-            "--activity" => options.mapping.activity = Some(value()?),
-            "--timestamp" => options.mapping.timestamp = Some(value()?),
-            "--resource" => options.mapping.resource = Some(value()?),
-            "--start-timestamp" => options.mapping.start_timestamp = Some(value()?),
-            "--delimiter" => {
-                let d = value()?;
-                let d = if d == "\\t" || d == "tab" {
-                    "\t".to_string()
-                } else {
-                    d
-                };
-                match d.as_bytes() {
-                    [b] => options.csv.delimiter = Some(*b),
-                    _ => bail!("--delimiter takes one character, got `{d}`"),
-                }
-            }
-            _ => rest.push(a.clone()),
-        }
-    }
-    Ok((options, rest))
+/// `--partitions N`: 1 to 10000 files.
+fn partitions(v: &str) -> Result<usize, String> {
+    v.parse::<usize>()
+        .ok()
+        .filter(|n| (1..=10_000).contains(n))
+        .ok_or_else(|| "--partitions takes a number from 1 to 10000".to_string())
 }
 
-pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
-    if args.iter().any(|a| a == "--help" || a == "-h") {
-        println!("{HELP}");
-        return Ok(ExitCode::SUCCESS);
-    }
-    let (options, mut rest) = parse_options(args)?;
-    let mut partitions = None;
-    if let Some(i) = rest.iter().position(|a| a == "--partitions") {
-        let n = rest
-            .get(i + 1)
-            .and_then(|v| v.parse::<usize>().ok())
-            .filter(|&n| (1..=10_000).contains(&n))
-            .with_context(|| format!("--partitions takes a number from 1 to 10000\n\n{HELP}"))?;
-        rest.drain(i..i + 2);
-        partitions = Some(n);
-    }
-    if let Some(flag) = rest.iter().find(|a| a.starts_with("--")) {
-        bail!("unknown option `{flag}` for `spur convert`\n\n{HELP}");
-    }
-    let [input, output] = rest.as_slice() else {
-        bail!(
-            "convert takes IN and OUT (got {} files)\n\n{HELP}",
-            rest.len()
-        );
-    };
-    if let Some(parts) = partitions {
+pub fn run(args: ConvertArgs) -> Outcome {
+    let options = args.import.options()?;
+    let (input, output) = (&args.input, &args.output);
+    if let Some(parts) = args.partitions {
         return write_partitioned(input, output, &options, parts);
     }
     // Object-centric inputs (issue 17) convert between OCEL formats.
@@ -130,7 +91,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         return crate::ocel::convert(input, output);
     }
     let Some(format) = ExportFormat::from_file_name(output) else {
-        bail!(
+        usage!(
             "cannot tell the output format from the name `{output}`: end it with one of {}",
             ExportFormat::EXTENSIONS
         );
@@ -140,15 +101,14 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         _ => false,
     };
     if same {
-        bail!("IN and OUT are the same file ({input}); write to another name");
+        usage!("IN and OUT are the same file ({input}); write to another name");
     }
     let started = Instant::now();
     let bytes = std::fs::read(input).with_context(|| format!("cannot read {input}"))?;
     let read = match read_log(input, &bytes, &options) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("spur: {input}: {e}");
-            return Ok(ExitCode::from(1));
+            return Err(Failure::refused(format!("{input}: {e}")));
         }
     };
     drop(bytes);
@@ -170,8 +130,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     let out = match written {
         Ok(out) => out,
         Err(e) => {
-            eprintln!("spur: cannot write {output}: {e}");
-            return Ok(ExitCode::from(1));
+            return Err(Failure::refused(format!("cannot write {output}: {e}")));
         }
     };
     std::fs::write(output, &out).with_context(|| format!("cannot write {output}"))?;
@@ -182,19 +141,14 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         read.log.num_cases(),
         started.elapsed().as_secs_f64()
     );
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// `--partitions N`: the log as a folder of Parquet files split by case hash.
-fn write_partitioned(
-    input: &str,
-    folder: &str,
-    options: &ImportOptions,
-    parts: usize,
-) -> anyhow::Result<ExitCode> {
+fn write_partitioned(input: &str, folder: &str, options: &ImportOptions, parts: usize) -> Outcome {
     let dir = std::path::Path::new(folder);
     if dir.is_file() {
-        bail!("--partitions writes a folder, and {folder} is a file");
+        usage!("--partitions writes a folder, and {folder} is a file");
     }
     if dir.is_dir() {
         let has_parquet = std::fs::read_dir(dir)
@@ -202,14 +156,11 @@ fn write_partitioned(
             .filter_map(Result::ok)
             .any(|e| e.path().extension().is_some_and(|x| x == "parquet"));
         if has_parquet {
-            bail!("{folder} already holds Parquet files; write the dataset to an empty folder");
+            usage!("{folder} already holds Parquet files; write the dataset to an empty folder");
         }
     }
     let started = Instant::now();
-    let log = match open_log(input, options)? {
-        Ok(log) => log,
-        Err(code) => return Ok(code),
-    };
+    let log = open_log(input, options)?;
     let options = spur_core::arrow::WriteOptions {
         row_numbers: true,
         ..Default::default()
@@ -217,8 +168,7 @@ fn write_partitioned(
     let files = match spur_core::arrow::parquet::write_partitioned(&log, &options, parts) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("spur: cannot write {folder}: {e}");
-            return Ok(ExitCode::from(1));
+            return Err(Failure::refused(format!("cannot write {folder}: {e}")));
         }
     };
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {folder}"))?;
@@ -235,5 +185,5 @@ fn write_partitioned(
         log.num_cases(),
         started.elapsed().as_secs_f64()
     );
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

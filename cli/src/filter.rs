@@ -12,25 +12,49 @@
 //! step with core's `sql::filter` (the forms that compile to SQL), printing the same table or
 //! JSON; the events stay in the engine, so `-o` and `--timing` are refused.
 
-use crate::convert::parse_options;
-use anyhow::{bail, Context};
+use crate::args::{EngineArgs, ImportArgs};
+use crate::exit::usage;
+use crate::exit::{Failure, Outcome};
+use anyhow::Context;
 use serde::Serialize;
 use spur_core::export::{self, ExportFormat};
 use spur_core::toolkit::filter::{apply, apply_all, Filter, FilterStep};
 use std::fmt::Write as _;
-use std::process::ExitCode;
 use std::time::Instant;
 
-const HELP: &str = "usage: spur filter LOG FILTER… [-o OUT] [--json] [--timing]
-                   [--case C] [--activity A] [--timestamp T] [--resource R]
-       spur filter DATASET FILTER… --engine duckdb|spark [--master M] [--json]
-                   [--engine-timeout SECONDS]
-  Applies the FILTERs in order and prints what each kept; -o writes the filtered log
-  (format from OUT's name: .csv .tsv .xes .xes.gz .parquet .arrow). Quote filters for the
-  shell, e.g. spur filter log.xes 'has:reset' 'time:2024-01-01..2024-02-01:intersecting'.
-  `spur filter --forms` lists every filter form. With --engine, a Parquet dataset's steps are
-  counted by DuckDB or Spark (every form compiles to SQL); --engine-timeout (default 60 s)
-  bounds each answer of the engine, then it is stopped.";
+/// `spur filter LOG FILTER…`: keep the cases/events the filters select, step by step.
+#[derive(clap::Args, Debug)]
+#[command(
+    long_about = "Applies the FILTERs in order and prints what each kept; -o writes the filtered log \
+(format from OUT's name: .csv .tsv .xes .xes.gz .parquet .arrow). Quote filters for the shell, \
+e.g. spur filter log.xes 'has:reset' 'time:2024-01-01..2024-02-01:intersecting'. With --engine, \
+a Parquet dataset's steps are counted by DuckDB or Spark (every form compiles to SQL).",
+    after_help = "`spur filter --forms` lists every filter form."
+)]
+pub struct FilterArgs {
+    /// The event log (with --engine, a Parquet dataset).
+    #[arg(value_name = "LOG", required_unless_present = "forms")]
+    pub input: Option<String>,
+    /// Filters in `spur filter --forms`'s text form (has:A df:A->B time:… …), applied in order.
+    #[arg(value_name = "FILTER")]
+    pub filters: Vec<String>,
+    /// Write the filtered log (format from the name).
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    pub output: Option<String>,
+    /// Print {filters, steps, cases, events} as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Also time each filter applied alone to the input log (stderr).
+    #[arg(long)]
+    pub timing: bool,
+    /// List every filter form and exit.
+    #[arg(long)]
+    pub forms: bool,
+    #[command(flatten)]
+    pub import: ImportArgs,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+}
 
 /// What `--json` prints.
 #[derive(Serialize)]
@@ -41,60 +65,36 @@ struct Report<'a> {
     events: usize,
 }
 
-pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
-    if args.iter().any(|a| a == "--help" || a == "-h") {
-        println!("{HELP}");
-        return Ok(ExitCode::SUCCESS);
-    }
-    if args.iter().any(|a| a == "--forms") {
+pub fn run(args: FilterArgs) -> Outcome {
+    if args.forms {
         println!("{}", spur_core::toolkit::filter::FORMS);
-        return Ok(ExitCode::SUCCESS);
+        return Ok(());
     }
-    let (options, rest) = parse_options(args)?;
-    let (mut json, mut timing, mut output, mut positional) = (false, false, None, Vec::new());
-    let (mut engine, mut master, mut timeout) = (None, None, None);
-    let mut it = rest.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--json" => json = true,
-            "--timing" => timing = true,
-            "--engine" => engine = Some(it.next().context("--engine needs a name")?.clone()),
-            "--master" => master = Some(it.next().context("--master needs a URL")?.clone()),
-            "--engine-timeout" => {
-                timeout = Some(it.next().context("--engine-timeout needs seconds")?.clone())
-            }
-            "-o" | "--output" => output = Some(it.next().context("-o needs a file name")?.clone()),
-            s if s.starts_with("--") => bail!("unknown option `{s}` for `spur filter`\n\n{HELP}"),
-            _ => positional.push(a.clone()),
-        }
-    }
-    let Some((input, texts)) = positional.split_first() else {
-        bail!("filter takes LOG and at least one FILTER\n\n{HELP}");
+    let options = args.import.options()?;
+    let (json, timing, output, texts) = (args.json, args.timing, args.output, args.filters);
+    let Some(input) = &args.input else {
+        usage!("filter takes LOG and at least one FILTER");
     };
     if texts.is_empty() {
-        bail!("filter takes LOG and at least one FILTER\n\n{HELP}");
+        usage!("filter takes LOG and at least one FILTER\n\nFor more information, try 'spur filter --help'.");
     }
     let filters: Vec<Filter> = match texts.iter().map(|t| t.parse::<Filter>()).collect() {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("spur: {e}");
-            return Ok(ExitCode::from(2));
+            return Err(Failure::usage(format!("{e}")));
         }
     };
-    let engine = match crate::engine::Choice::from_flags(engine, master, timeout) {
-        Ok(c) => c,
-        Err(e) => bail!("{e}\n\n{HELP}"),
-    };
+    let engine = args.engine.choice()?;
     if let Some(choice) = engine {
         if output.is_some() || timing {
-            bail!("-o and --timing need the events in memory: leave out --engine\n\n{HELP}");
+            usage!("-o and --timing need the events in memory: leave out --engine");
         }
         return run_engine(input, &options.mapping, &filters, &choice, json);
     }
     let format = match &output {
         Some(out) => match ExportFormat::from_file_name(out) {
             Some(f) => Some((out.clone(), f)),
-            None => bail!(
+            None => usage!(
                 "cannot tell the output format from the name `{out}`: end it with one of {}",
                 ExportFormat::EXTENSIONS
             ),
@@ -104,20 +104,16 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     if let Some((out, _)) = &format {
         if let (Ok(a), Ok(b)) = (std::fs::canonicalize(input), std::fs::canonicalize(out)) {
             if a == b {
-                bail!("LOG and OUT are the same file ({input}); write to another name");
+                usage!("LOG and OUT are the same file ({input}); write to another name");
             }
         }
     }
-    let log = match crate::convert::open_log(input, &options)? {
-        Ok(log) => log,
-        Err(code) => return Ok(code),
-    };
+    let log = crate::convert::open_log(input, &options)?;
     let started = Instant::now();
     let (log, steps) = match apply_all(&log, &filters) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("spur: {input}: {e}");
-            return Ok(ExitCode::from(1));
+            return Err(Failure::refused(format!("{input}: {e}")));
         }
     };
     let total = started.elapsed();
@@ -151,8 +147,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         let bytes = match export::export(&log, format) {
             Ok(b) => b,
             Err(e) => {
-                eprintln!("spur: cannot write {out}: {e}");
-                return Ok(ExitCode::from(1));
+                return Err(Failure::refused(format!("cannot write {out}: {e}")));
             }
         };
         std::fs::write(&out, &bytes).with_context(|| format!("cannot write {out}"))?;
@@ -162,7 +157,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
             log.num_events()
         );
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// `--engine`: the engine counts each step over the dataset; the same table or JSON.
@@ -172,12 +167,9 @@ fn run_engine(
     filters: &[Filter],
     choice: &crate::engine::Choice,
     json: bool,
-) -> anyhow::Result<ExitCode> {
+) -> Outcome {
     use spur_core::sql::filter as sql_filter;
-    if let Err((code, message)) = crate::stats::check_dataset(input) {
-        eprintln!("{message}");
-        return Ok(ExitCode::from(code));
-    }
+    crate::stats::check_dataset(input)?;
     let counted = crate::engine::Engine::start(choice).and_then(|mut engine| {
         let (answers, _) = engine.query(
             input,
@@ -191,8 +183,7 @@ fn run_engine(
     let steps = match counted {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("spur: {input}: {e}");
-            return Ok(ExitCode::from(1));
+            return Err(Failure::refused(format!("{input}: {e}")));
         }
     };
     let (cases, events) = steps
@@ -209,7 +200,7 @@ fn run_engine(
     } else {
         print!("{}", table(&steps, cases, events));
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// The readable step table.

@@ -3,32 +3,88 @@
 //! Computing is spur-core's (`leads::evaluate`, `leads::ranking`, `model`); this module reads
 //! files, parses flags, and prints text or JSON. Refused input exits 1, usage and I/O trouble 2.
 
-use anyhow::{bail, Context};
+use crate::exit::usage;
+use crate::exit::{Failure, Outcome};
+use anyhow::Context;
 use spur_core::leads::evaluate::{self, EvalConfig};
 use spur_core::leads::leaks::Leak;
 use spur_core::leads::ranking::{self, TrainConfig};
 use spur_core::leads::table::{self, ImportConfig};
 use spur_core::leads::{generate, score_table};
 use spur_core::model;
-use std::process::ExitCode;
 
 mod activities;
 
-const USAGE: &str = "usage:
-  spur leads evaluate LEADS.csv --outcome COL [--value COL] [--exclude COL,…] [--include-column COL]… [--date COL] [--seed N] [--json]
-  spur leads train LEADS.csv --outcome COL [--value COL] [--exclude COL,…] [--include-column COL]… [--max-leaves N] [--no-blend] -o MODEL
-                                                  a column that alone predicts the outcome almost perfectly
-                                                  (AUC > 0.9 on the training rows) is a suspected leak and is
-                                                  left out; --include-column COL (repeatable) uses it anyway
-  spur leads score MODEL NEW_LEADS.csv [--json]   ranked CSV: rank,id,score,expected_value,segment,rule,reasons
-                                                  (--json: the scores in rank order, full precision)
-  spur leads clusters LEADS.csv --outcome COL [--value COL] [--exclude COL,…] [--mixed] [--k N] [--seed N] [--json]
-                                                  k-means (or k-prototypes with --mixed), k by sampled silhouette
-  spur leads generate -o FILE [--rows N] [--seed N] [--activity FILE]
-  spur leads activities LEADS.csv ACTIVITY_LOG --outcome COL [--id COL] [--stages A,B,…] [--tz OFFSET]
-                      [-o FUNNEL.svg] [--json]
-                                                  the funnel, and the actions and timings that separate won
-                                                  from lost leads among leads at the same stage";
+/// `spur leads …`: lead prioritisation.
+#[derive(clap::Subcommand, Debug)]
+pub enum LeadsCommand {
+    /// Held-out evaluation: LEADS.csv --outcome COL [--value COL] [--exclude COL,…] [--date COL].
+    Evaluate(LeadsArgs),
+    /// Train the model artifact: LEADS.csv --outcome COL -o MODEL. A column that alone predicts
+    /// the outcome almost perfectly (AUC > 0.9 on the training rows) is a suspected leak and is
+    /// left out; --include-column COL uses it anyway.
+    Train(LeadsArgs),
+    /// Ranked CSV of MODEL NEW_LEADS.csv: rank,id,score,expected_value,segment,rule,reasons
+    /// (--json: the scores in rank order, full precision).
+    Score(LeadsArgs),
+    /// Synthetic leads: -o FILE [--rows N] [--seed N] [--activity FILE].
+    Generate(LeadsArgs),
+    /// k-means (or k-prototypes with --mixed), k by sampled silhouette: LEADS.csv --outcome COL.
+    Clusters(LeadsArgs),
+    /// The funnel, and the actions and timings that separate won from lost leads among leads at
+    /// the same stage.
+    Activities(activities::ActivitiesArgs),
+}
+
+/// The flags of `spur leads evaluate|train|score|generate|clusters` (each reads those it needs).
+#[derive(clap::Args, Debug)]
+pub struct LeadsArgs {
+    /// LEADS.csv (score: MODEL NEW_LEADS.csv).
+    #[arg(value_name = "FILE")]
+    pub files: Vec<String>,
+    /// The outcome column (won/lost).
+    #[arg(long, value_name = "COL")]
+    pub outcome: Option<String>,
+    /// The deal value column.
+    #[arg(long, value_name = "COL")]
+    pub value: Option<String>,
+    /// Columns to leave out, separated by commas (repeatable).
+    #[arg(long, value_name = "COL,…")]
+    pub exclude: Vec<String>,
+    /// Use a suspected leak column anyway (repeatable).
+    #[arg(long = "include-column", value_name = "COL")]
+    pub include: Vec<String>,
+    /// The date column (evaluation splits by time).
+    #[arg(long, value_name = "COL")]
+    pub date: Option<String>,
+    /// Random seed.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub seed: u64,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// The file to write (train: MODEL; generate: the leads CSV).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub out: Option<String>,
+    /// Rows to generate.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    pub rows: usize,
+    /// generate: also write an activity log to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub activity: Option<String>,
+    /// Largest number of leaves of the trees.
+    #[arg(long, value_name = "N")]
+    pub max_leaves: Option<usize>,
+    /// Train the trees only (no blend with the logistic model).
+    #[arg(long)]
+    pub no_blend: bool,
+    /// clusters: k-prototypes over numbers and categories.
+    #[arg(long)]
+    pub mixed: bool,
+    /// clusters: the number of clusters (default: chosen by silhouette).
+    #[arg(long, value_name = "N")]
+    pub k: Option<usize>,
+}
 
 /// `println!` into a buffer that [`emit`] writes at the end (a closed pipe is not an error).
 macro_rules! say {
@@ -38,11 +94,11 @@ macro_rules! say {
     }};
 }
 
-fn emit(text: &str) -> anyhow::Result<ExitCode> {
+fn emit(text: &str) -> Outcome {
     use std::io::Write;
     match std::io::stdout().lock().write_all(text.as_bytes()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
-        _ => Ok(ExitCode::SUCCESS),
+        _ => Ok(()),
     }
 }
 
@@ -65,76 +121,48 @@ struct Flags {
     k: Option<usize>,
 }
 
-fn flags(args: &[String]) -> anyhow::Result<Flags> {
-    let mut f = Flags {
-        rows: 10_000,
-        ..Flags::default()
-    };
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut value = || {
-            it.next()
-                .with_context(|| format!("{a} needs a value\n\n{USAGE}"))
-        };
-        match a.as_str() {
-            "--outcome" => f.outcome = Some(value()?.clone()),
-            "--value" => f.value = Some(value()?.clone()),
-            "--exclude" => f.exclude.extend(
-                value()?
-                    .split(',')
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty()),
-            ),
-            "--include-column" => f.include.push(value()?.trim().to_string()),
-            "--date" => f.date = Some(value()?.clone()),
-            "--seed" => f.seed = value()?.parse().context("--seed takes a number")?,
-            "--rows" => f.rows = value()?.parse().context("--rows takes a number")?,
-            "--max-leaves" => {
-                f.max_leaves = Some(value()?.parse().context("--max-leaves takes a number")?)
-            }
-            "-o" | "--output" => f.out = Some(value()?.clone()),
-            "--activity" => f.activity = Some(value()?.clone()),
-            "--json" => f.json = true,
-            "--no-blend" => f.no_blend = true,
-            "--mixed" => f.mixed = true,
-            "--k" => f.k = Some(value()?.parse().context("--k takes a number")?),
-            s if s.starts_with('-') => bail!("unknown flag `{s}`\n\n{USAGE}"),
-            s => f.files.push(s.to_string()),
-        }
-    }
-    Ok(f)
-}
-
-pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
-    let Some((command, rest)) = args.split_first() else {
-        eprintln!("{USAGE}");
-        return Ok(ExitCode::from(2));
-    };
-    if command == "activities" {
-        return activities::run(rest); // its own flags: the log's role flags include --activity
-    }
-    let f = flags(rest)?;
-    match command.as_str() {
-        "evaluate" => evaluate_cmd(&f),
-        "train" => train_cmd(&f),
-        "score" => score_cmd(&f),
-        "generate" => generate_cmd(&f),
-        "clusters" => clusters_cmd(&f),
-        _ => {
-            eprintln!("spur leads: unknown command `{command}`\n\n{USAGE}");
-            Ok(ExitCode::from(2))
-        }
+fn flags(a: LeadsArgs) -> Flags {
+    Flags {
+        files: a.files,
+        outcome: a.outcome,
+        value: a.value,
+        exclude: a
+            .exclude
+            .iter()
+            .flat_map(|v| v.split(','))
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect(),
+        include: a.include.iter().map(|s| s.trim().to_string()).collect(),
+        date: a.date,
+        seed: a.seed,
+        json: a.json,
+        out: a.out,
+        rows: a.rows,
+        activity: a.activity,
+        max_leaves: a.max_leaves,
+        no_blend: a.no_blend,
+        mixed: a.mixed,
+        k: a.k,
     }
 }
 
-fn import(f: &Flags) -> anyhow::Result<Result<table::Import, ExitCode>> {
+pub fn run(command: LeadsCommand) -> Outcome {
+    match command {
+        LeadsCommand::Evaluate(a) => evaluate_cmd(&flags(a)),
+        LeadsCommand::Train(a) => train_cmd(&flags(a)),
+        LeadsCommand::Score(a) => score_cmd(&flags(a)),
+        LeadsCommand::Generate(a) => generate_cmd(&flags(a)),
+        LeadsCommand::Clusters(a) => clusters_cmd(&flags(a)),
+        LeadsCommand::Activities(a) => activities::run(a),
+    }
+}
+
+fn import(f: &Flags) -> Result<table::Import, Failure> {
     let [path] = f.files.as_slice() else {
-        bail!("expected one LEADS file, got {}\n\n{USAGE}", f.files.len());
+        usage!("expected one LEADS file, got {}", f.files.len());
     };
-    let outcome = f
-        .outcome
-        .as_deref()
-        .with_context(|| format!("--outcome COL is required\n\n{USAGE}"))?;
+    let outcome = f.outcome.as_deref().context("--outcome COL is required")?;
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {path}"))?;
     let mut config = ImportConfig::new(outcome);
     config.value = f.value.clone();
@@ -156,12 +184,9 @@ fn import(f: &Flags) -> anyhow::Result<Result<table::Import, ExitCode>> {
             if imp.rejected.len() > 10 {
                 eprintln!("spur: {path}: … {} rows skipped in all", imp.rejected.len());
             }
-            Ok(Ok(imp))
+            Ok(imp)
         }
-        Err(e) => {
-            eprintln!("spur: {path}: {e}");
-            Ok(Err(ExitCode::from(1)))
-        }
+        Err(e) => Err(Failure::refused(format!("{path}: {e}"))),
     }
 }
 
@@ -201,12 +226,9 @@ fn warn_leaks(leaks: &[Leak], rows: &str, include: &[String]) {
     }
 }
 
-fn evaluate_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
+fn evaluate_cmd(f: &Flags) -> Outcome {
     let mut o = String::new();
-    let imp = match import(f)? {
-        Ok(imp) => imp,
-        Err(code) => return Ok(code),
-    };
+    let imp = import(f)?;
     let config = EvalConfig {
         seed: f.seed,
         train: train_config(f),
@@ -357,16 +379,10 @@ fn evaluate_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
     emit(&o)
 }
 
-fn train_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
+fn train_cmd(f: &Flags) -> Outcome {
     let mut o = String::new();
-    let out = f
-        .out
-        .as_deref()
-        .with_context(|| format!("-o MODEL is required\n\n{USAGE}"))?;
-    let imp = match import(f)? {
-        Ok(imp) => imp,
-        Err(code) => return Ok(code),
-    };
+    let out = f.out.as_deref().context("-o MODEL is required")?;
+    let imp = import(f)?;
     let started = std::time::Instant::now();
     let (m, leaks) = ranking::train_screened(&imp.dataset, &train_config(f));
     warn_leaks(&leaks, "every row", &f.include);
@@ -377,7 +393,7 @@ fn train_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
         .unwrap_or(0);
     let bytes = model::encode_leads(&m, now_ms);
     std::fs::write(out, &bytes).with_context(|| format!("cannot write {out}"))?;
-    let header = model::read_header(&bytes)?;
+    let header = model::read_header(&bytes).map_err(|e| Failure::usage(e.to_string()))?;
     if f.json {
         let v = serde_json::json!({"model": out, "bytes": bytes.len(), "sha256": header.sha256, "seconds": seconds,
             "summary": header.summary, "segments": evaluate::segments(&m), "leaks": leaks});
@@ -407,24 +423,25 @@ fn train_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
     emit(&o)
 }
 
-fn score_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
+fn score_cmd(f: &Flags) -> Outcome {
     let [model_path, leads_path] = f.files.as_slice() else {
-        bail!("score takes MODEL and NEW_LEADS\n\n{USAGE}");
+        usage!("score takes MODEL and NEW_LEADS");
     };
     let bytes = std::fs::read(model_path).with_context(|| format!("cannot read {model_path}"))?;
     let m = match model::decode_leads(&bytes) {
         Ok((_, m)) => m,
         Err(e) => {
-            eprintln!("spur: {model_path}: {e} ({})", e.code());
-            return Ok(ExitCode::from(1));
+            return Err(Failure::refused(format!(
+                "{model_path}: {e} ({})",
+                e.code()
+            )));
         }
     };
     let data = std::fs::read(leads_path).with_context(|| format!("cannot read {leads_path}"))?;
     let table = match score_table::score_csv(&m, &data) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("spur: {leads_path}: {e}");
-            return Ok(ExitCode::from(1));
+            return Err(Failure::refused(format!("{leads_path}: {e}")));
         }
     };
     for r in &table.skipped {
@@ -437,13 +454,10 @@ fn score_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
     emit(&score_table::ranked_csv(&table.scores, &table.order))
 }
 
-fn clusters_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
+fn clusters_cmd(f: &Flags) -> Outcome {
     let mut o = String::new();
     use spur_core::leads::profile::{explore, ClusterMethod, ExploreConfig};
-    let imp = match import(f)? {
-        Ok(imp) => imp,
-        Err(code) => return Ok(code),
-    };
+    let imp = import(f)?;
     let config = ExploreConfig {
         method: if f.mixed {
             ClusterMethod::KPrototypes
@@ -489,11 +503,8 @@ fn clusters_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
     emit(&o)
 }
 
-fn generate_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
-    let out = f
-        .out
-        .as_deref()
-        .with_context(|| format!("-o FILE is required\n\n{USAGE}"))?;
+fn generate_cmd(f: &Flags) -> Outcome {
+    let out = f.out.as_deref().context("-o FILE is required")?;
     let leads = generate::leads(f.rows, f.seed);
     std::fs::write(out, generate::leads_csv(&leads))
         .with_context(|| format!("cannot write {out}"))?;
@@ -506,5 +517,5 @@ fn generate_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
         "wrote {} leads ({won} won) to {out}: outcome `won`, value `deal_value`, date `created_at`",
         leads.len()
     );
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

@@ -1,8 +1,13 @@
-//! `spur`: the command-line shell. Reads files, calls spur-core, prints; exit codes are chosen
-//! in one place (`main`): 0 success, 1 the input was refused, 2 usage or I/O trouble.
+//! `spur`: the command-line shell. Reads files, calls spur-core, prints. The command tree is
+//! declared with clap (derive): [`Cli`] and [`Command`] here, each subcommand's flags in its
+//! module. Subcommands return an [`exit::Outcome`]; only `main` prints a failure and chooses
+//! the exit code (the table is in [`exit`]): 0 success, 1 the input was refused, 2 usage or
+//! I/O trouble (clap's own usage errors exit 2 too).
 
+use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod args;
 mod before_after;
 mod bench;
 mod bench_log;
@@ -13,6 +18,7 @@ mod conformance;
 mod convert;
 mod discover;
 mod engine;
+mod exit;
 mod filter;
 mod leads;
 mod map;
@@ -26,67 +32,100 @@ mod simulate;
 mod stats;
 mod stream;
 
-const USAGE: &str = "usage: spur <command> [args]
+/// Spur on the command line: the same analyses and recipes as the browser, on files.
+#[derive(Parser, Debug)]
+#[command(
+    name = "spur",
+    version,
+    arg_required_else_help = true,
+    args_override_self = true,
+    after_help = "Exit codes: 0 success, 1 the input was refused, 2 usage or I/O trouble."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-commands:
-  stats LOG [--json] [--case C --activity A --timestamp T]
-                        process statistics of a CSV/XES/XES.gz/Parquet/Arrow log (pm4py semantics)
-  leads evaluate|train|score|generate|activities …
-                        lead prioritisation: held-out evaluation, model artifact, ranked scores
-  reco generate|evaluate|train|recommend …
-                        checkout recommendations: synthetic shop, next-item evaluation against
-                        baselines, model artifact, recommendations for a session
-  bench kmeans [--rows N --dims D --k K --iters I] [--data CSV | --write-csv CSV]
-                        k-means timing, comparable with scikit-learn
-  bench stream [--events N --keys K]
-                        stream operator throughput per window/aggregate, memory per open
-                        window, per-event vs micro-batch latency (Markdown tables)
-  compare LOG --a FILTER... [--b FILTER... | --rest] [--json]
-                        two groups of cases: attributes ranked by effect size, DFG difference
-  convert IN OUT        convert an event log between .csv .tsv .xes .xes.gz .parquet .arrow
-  map LOG [-o OUT.svg] [--activities S] [--paths S] [--view frequency|mean|median|total] [--json]
-                        the process map (layered directly-follows graph) as SVG
-  ocel stats|flatten|ocdfg|objects|generate …
-                        object-centric logs (OCEL 2.0 JSON/XML/SQLite, OCEL 1.0): counts and
-                        flattened statistics (pm4py), flatten on a type, OC-DFG, generator
-  bench-log LOG [--repeats N]
-                        time import and statistics step by step (JSON, as the pm4py peer)
-  bench-toolkit LOG [--repeats N]
-                        time every toolkit operation (filters, before/after, compare, roles,
-                        map, laundry merge) on LOG; JSON milliseconds
-  merge --entity ATTR [--closes ACT]... PRIMARY [SECONDARY...] -o OUT [--json]
-                        merge source files into one log by entity and time
-  simulate laundry [-o DIR] [--seed N] [--bookings N] [--json]
-                        write the laundry demo sources (planted reset causes) and their truth
-  filter LOG FILTER… [-o OUT] [--json] [--timing]
-                        keep the cases/events the filters select (has:A df:A->B time:… …,
-                        see `spur filter --forms`), print each step's counts, write OUT
-  before|after LOG ACTIVITY [--where A=V] [--entity ATTR [--other-cases]] [--same-as F]
-              [--by F|@previous|@next] [--describe F] [--preceded-by ACT --within DUR] [--json]
-                        what precedes / follows every ACTIVITY, in the case or on the entity
-  roles LOG [--role F] [--json]
-                        activity x resource/role matrix, handover of work, per-role timing
-  discover LOG [--noise X | --variant imd] [-o MODEL.pnml|MODEL.bpmn|MODEL.ptree] [--json]
-                        inductive miner (pm4py IM/IMf) → process tree and workflow net
-  conformance LOG MODEL.pnml|MODEL.bpmn [--method tbr|alignments|both] [--json]
-                        token replay fitness + precision, alignments, deviations, case fitness
-  stream LOG --key COL --time COL [--id COL] --window tumbling:10m|sliding:10m/1m|session:30m
-         [--agg count,sum:COL,…,topk:COL:5,dfg] [--out-of-order 30s] [--lateness 5m]
-         [--mode event|micro-batch:1s] [--checkpoint FILE --every N] [--json]
-                        event-time windows over a file read as a stream (watermarks, lateness,
-                        exactly-once by id); one line per emitted window, late event, conflict
-  run RECIPE.json LOG [--json]
-                        replay a recipe (import mapping, filters, views) on LOG, as the browser
-  help                  this text";
+/// Every subcommand; each one's flags are declared in its module.
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Process statistics of a CSV/XES/XES.gz/Parquet/Arrow log (pm4py semantics).
+    Stats(stats::StatsArgs),
+    /// Lead prioritisation: held-out evaluation, model artifact, ranked scores.
+    #[command(subcommand)]
+    Leads(leads::LeadsCommand),
+    /// Checkout recommendations: synthetic shop, next-item evaluation against baselines, model
+    /// artifact, recommendations for a session.
+    #[command(subcommand)]
+    Reco(reco::RecoCommand),
+    /// Benchmarks: k-means (comparable with scikit-learn), lead scoring, stream operators.
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
+    /// Two groups of cases: attributes ranked by effect size, DFG difference.
+    Compare(compare::CompareArgs),
+    /// Convert an event log between .csv .tsv .xes .xes.gz .parquet .arrow.
+    Convert(convert::ConvertArgs),
+    /// The process map (layered directly-follows graph) as SVG.
+    Map(map::MapArgs),
+    /// Object-centric logs (OCEL 2.0 JSON/XML/SQLite, OCEL 1.0): counts and flattened
+    /// statistics (pm4py), flatten on a type, OC-DFG, generator.
+    #[command(subcommand)]
+    Ocel(ocel::OcelCommand),
+    /// Time import and statistics step by step (JSON, as the pm4py peer).
+    BenchLog(bench_log::BenchLogArgs),
+    /// Time every toolkit operation (filters, before/after, compare, roles, map, laundry merge)
+    /// on LOG; JSON milliseconds.
+    BenchToolkit(bench_toolkit::BenchToolkitArgs),
+    /// Merge source files into one log by entity and time.
+    Merge(merge::MergeArgs),
+    /// Write demo sources (planted causes) and their truth.
+    #[command(subcommand)]
+    Simulate(simulate::SimulateCommand),
+    /// Keep the cases/events the filters select (has:A df:A->B time:… …), print each step's
+    /// counts, write OUT.
+    Filter(filter::FilterArgs),
+    /// What precedes every ACTIVITY, in the case or on the entity.
+    Before(before_after::BeforeAfterArgs),
+    /// What follows every ACTIVITY, in the case or on the entity.
+    After(before_after::BeforeAfterArgs),
+    /// Activity x resource/role matrix, handover of work, per-role timing.
+    Roles(roles::RolesArgs),
+    /// Inductive miner (pm4py IM/IMf/IMd): process tree and workflow net.
+    Discover(discover::DiscoverArgs),
+    /// Token replay fitness + precision, alignments, deviations, case fitness.
+    Conformance(conformance::ConformanceArgs),
+    /// Event-time windows over a file read as a stream (watermarks, lateness, exactly-once by
+    /// id); one line per emitted window, late event, conflict.
+    Stream(stream::StreamArgs),
+    /// Replay a recipe (import mapping, filters, views) on LOG, as the browser.
+    Run(run::RunArgs),
+}
 
 fn main() -> ExitCode {
     restore_sigpipe();
-    match run(std::env::args().skip(1).collect()) {
-        Ok(code) => code,
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
         Err(e) => {
-            eprintln!("spur: {e:#}");
-            ExitCode::from(2)
+            // Help and version go to stdout (exit 0); usage errors to stderr with clap's code 2,
+            // the same as `exit::USAGE`.
+            if !e.use_stderr() {
+                let _ = e.print();
+                return ExitCode::SUCCESS;
+            }
+            if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                // `spur` alone: the help, on stderr, as a usage error.
+                let _ = e.print();
+                return ExitCode::from(exit::USAGE);
+            }
+            // `spur: …` as every other error says it, instead of clap's `error: …`.
+            let text = e.render().to_string();
+            let text = text.strip_prefix("error: ").unwrap_or(&text);
+            return exit::Failure::usage(text.trim_end()).report();
         }
+    };
+    match dispatch(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => failure.report(),
     }
 }
 
@@ -102,38 +141,39 @@ fn restore_sigpipe() {
     }
 }
 
-fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
-    let Some((command, rest)) = args.split_first() else {
-        eprintln!("{USAGE}");
-        return Ok(ExitCode::from(2));
-    };
-    match command.as_str() {
-        "stats" => stats::run(rest),
-        "stream" => stream::run(rest),
-        "convert" => convert::run(rest),
-        "compare" => compare::run(rest),
-        "bench-log" => bench_log::run(rest),
-        "bench-toolkit" => bench_toolkit::run(rest),
-        "bench" => bench::run(rest),
-        "leads" => leads::run(rest),
-        "merge" => merge::run(rest),
-        "ocel" => ocel::run(rest),
-        "reco" => reco::run(rest),
-        "simulate" => simulate::run(rest),
-        "filter" => filter::run(rest),
-        "before" | "after" => before_after::run(command, rest),
-        "roles" => roles::run(rest),
-        "map" => map::run(rest),
-        "discover" => discover::run(rest),
-        "conformance" => conformance::run(rest),
-        "run" => run::run(rest),
-        "help" | "--help" | "-h" => {
-            println!("{USAGE}");
-            Ok(ExitCode::SUCCESS)
-        }
-        other => {
-            eprintln!("spur: unknown command `{other}`\n\n{USAGE}");
-            Ok(ExitCode::from(2))
-        }
+/// Run one subcommand.
+fn dispatch(command: Command) -> exit::Outcome {
+    match command {
+        Command::Stats(a) => stats::run(a),
+        Command::Leads(c) => leads::run(c),
+        Command::Reco(c) => reco::run(c),
+        Command::Bench(c) => bench::run(c),
+        Command::Compare(a) => compare::run(a),
+        Command::Convert(a) => convert::run(a),
+        Command::Map(a) => map::run(a),
+        Command::Ocel(c) => ocel::run(c),
+        Command::BenchLog(a) => bench_log::run(a),
+        Command::BenchToolkit(a) => bench_toolkit::run(a),
+        Command::Merge(a) => merge::run(a),
+        Command::Simulate(c) => simulate::run(c),
+        Command::Filter(a) => filter::run(a),
+        Command::Before(a) => before_after::run(true, a),
+        Command::After(a) => before_after::run(false, a),
+        Command::Roles(a) => roles::run(a),
+        Command::Discover(a) => discover::run(a),
+        Command::Conformance(a) => conformance::run(a),
+        Command::Stream(a) => stream::run(a),
+        Command::Run(a) => run::run(a),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// clap's own consistency checks of the whole tree (duplicate flags, bad defaults, …).
+    #[test]
+    fn the_command_tree_is_consistent() {
+        super::Cli::command().debug_assert();
     }
 }

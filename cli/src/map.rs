@@ -14,6 +14,8 @@
 //! twice: the whole dataset's counts choose the activities, then the statistics of the events
 //! of those activities alone (as `process_map` projects the log).
 
+use crate::args::{EngineArgs, ImportArgs};
+use crate::exit::{Failure, Outcome};
 use anyhow::Context;
 use spur_core::map::readable::choose;
 use spur_core::map::{
@@ -21,22 +23,41 @@ use spur_core::map::{
     LayoutOptions, MapOptions, MapView, Parts, ProcessMap, Readable, SvgOptions,
 };
 use spur_core::mining::LogSummary;
-use std::process::ExitCode;
 
-const HELP: &str = "usage: spur map LOG [-o OUT.svg] [--activities SHARE] [--paths SHARE]
-                [--view frequency|mean|median|total] [--json]
-                [--case C] [--activity A] [--timestamp T] [--resource R] [--delimiter D]
-                [--engine duckdb|spark [--master M] [--engine-timeout SECONDS]]
-  LOG: a CSV/TSV, XES, XES.gz, Parquet or Arrow IPC event log, or a log summary file
-  (`spur stats … --summary-out S.json`: the same map, every activity); with --engine, a Parquet
-  dataset (file or folder) whose map DuckDB or Spark computes without loading it;
-  --engine-timeout (default 60 s) bounds each answer of the engine, then it is stopped.
-  Without --activities and --paths the map is readable: every activity, and the most frequent
-  paths up to two per node (stderr says how many are hidden); --paths 1 shows every path.
-  --activities: keep the most frequent activities covering this share of events (0..1).
-  --paths: keep the most frequent paths covering this share of transitions (0..1);
-           every activity keeps its strongest incoming and outgoing path.
-  --view: what the paths show (default frequency). --json prints the map and its layout.";
+/// `spur map LOG`: the process map (layered directly-follows graph) as SVG.
+#[derive(clap::Args, Debug)]
+#[command(long_about = "The process map (layered directly-follows graph) as SVG.
+
+LOG: a CSV/TSV, XES, XES.gz, Parquet or Arrow IPC event log, or a log summary file (`spur stats … \
+--summary-out S.json`: the same map, every activity); with --engine, a Parquet dataset (file or \
+folder) whose map DuckDB or Spark computes without loading it. Without --activities and --paths \
+the map is readable: every activity, and the most frequent paths up to two per node (stderr says \
+how many are hidden); --paths 1 shows every path.")]
+pub struct MapArgs {
+    /// The event log, summary file or (with --engine) Parquet dataset.
+    #[arg(value_name = "LOG")]
+    pub path: String,
+    /// Write the SVG here (else it goes to stdout).
+    #[arg(short = 'o', long = "out", value_name = "OUT.svg")]
+    pub out: Option<String>,
+    /// Keep the most frequent activities covering this share of events (0..1).
+    #[arg(long, value_name = "SHARE")]
+    pub activities: Option<String>,
+    /// Keep the most frequent paths covering this share of transitions (0..1); every activity
+    /// keeps its strongest incoming and outgoing path.
+    #[arg(long, value_name = "SHARE")]
+    pub paths: Option<String>,
+    /// What the paths show: frequency, mean, median or total.
+    #[arg(long, value_name = "VIEW", default_value = "frequency")]
+    pub view: String,
+    /// Print the map and its layout as JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub import: ImportArgs,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+}
 
 #[derive(serde::Serialize)]
 struct Output<'a> {
@@ -58,92 +79,43 @@ struct Args {
     engine: Option<crate::engine::Choice>,
 }
 
-fn share(name: &str, v: Option<&String>) -> Result<f64, String> {
-    let v = v.ok_or(format!("{name} needs a value between 0 and 1"))?;
+fn share(name: &str, v: &str) -> Result<f64, String> {
     match v.parse::<f64>() {
         Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
         _ => Err(format!("{name} takes a share between 0 and 1, got `{v}`")),
     }
 }
 
-fn parse_args(rest: &[String]) -> Result<Args, String> {
-    let mut args = Args {
-        path: String::new(),
-        out: None,
-        map: MapOptions::default(),
-        shares_given: false,
-        view: MapView::Frequency,
-        json: false,
+fn parse_args(a: &MapArgs) -> Result<Args, String> {
+    let mut map = MapOptions::default();
+    if let Some(v) = &a.activities {
+        map.activity_share = share("--activities", v)?;
+    }
+    if let Some(v) = &a.paths {
+        map.path_share = share("--paths", v)?;
+    }
+    let view = MapView::parse(&a.view).ok_or(format!(
+        "--view takes frequency, mean, median or total, got `{}`",
+        a.view
+    ))?;
+    Ok(Args {
+        path: a.path.clone(),
+        out: a.out.clone(),
+        map,
+        shares_given: a.activities.is_some() || a.paths.is_some(),
+        view,
+        json: a.json,
         engine: None,
-    };
-    let (mut engine, mut master, mut timeout) = (None, None, None);
-    let mut files = Vec::new();
-    let mut it = rest.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--json" => args.json = true,
-            "--engine" => engine = Some(it.next().ok_or("--engine needs a name")?.clone()),
-            "--master" => master = Some(it.next().ok_or("--master needs a URL")?.clone()),
-            "--engine-timeout" => {
-                timeout = Some(it.next().ok_or("--engine-timeout needs seconds")?.clone())
-            }
-            "-o" | "--out" => args.out = Some(it.next().ok_or("-o needs a file name")?.clone()),
-            "--activities" => {
-                args.map.activity_share = share(a, it.next())?;
-                args.shares_given = true;
-            }
-            "--paths" => {
-                args.map.path_share = share(a, it.next())?;
-                args.shares_given = true;
-            }
-            "--view" => {
-                let v = it
-                    .next()
-                    .ok_or("--view needs frequency|mean|median|total")?;
-                args.view = MapView::parse(v).ok_or(format!(
-                    "--view takes frequency, mean, median or total, got `{v}`"
-                ))?;
-            }
-            s if s.starts_with('-') && s.len() > 1 => return Err(format!("unknown option `{s}`")),
-            s => files.push(s.to_string()),
-        }
-    }
-    args.engine = crate::engine::Choice::from_flags(engine, master, timeout)?;
-    match files.as_slice() {
-        [p] => args.path = p.clone(),
-        _ => return Err(format!("map takes exactly one LOG (got {})", files.len())),
-    }
-    Ok(args)
+    })
 }
 
-pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
-    let (options, rest) = crate::convert::parse_options(args)?;
-    if rest.iter().any(|a| a == "--help" || a == "-h") {
-        println!("{HELP}");
-        return Ok(ExitCode::SUCCESS);
-    }
-    let args = match parse_args(&rest) {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("spur map: {e}\n\n{HELP}");
-            return Ok(ExitCode::from(2));
-        }
-    };
+pub fn run(a: MapArgs) -> Outcome {
+    let options = a.import.options()?;
+    let mut args = parse_args(&a).map_err(Failure::usage)?;
+    args.engine = a.engine.choice()?;
     let full = match &args.engine {
-        Some(choice) => match engine_map(&args.path, &options.mapping, choice, &args) {
-            Ok(map) => Some(map),
-            Err((code, e)) => {
-                eprintln!("spur map: {e}");
-                return Ok(ExitCode::from(code));
-            }
-        },
-        None => match summary_map(&args) {
-            Ok(map) => map,
-            Err((code, e)) => {
-                eprintln!("spur map: {e}");
-                return Ok(ExitCode::from(code));
-            }
-        },
+        Some(choice) => Some(engine_map(&args.path, &options.mapping, choice, &args)?),
+        None => summary_map(&args)?,
     };
     let read = match full {
         Some(_) => None,
@@ -152,10 +124,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
                 std::fs::read(&args.path).with_context(|| format!("reading {}", args.path))?;
             match crate::convert::read_log(&args.path, &bytes, &options) {
                 Ok(r) => Some(r),
-                Err(e) => {
-                    eprintln!("spur map: {}: {e}", args.path);
-                    return Ok(ExitCode::from(1));
-                }
+                Err(e) => return Err(Failure::refused(format!("{}: {e}", args.path))),
             }
         }
     };
@@ -217,12 +186,12 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     } else {
         print!("{svg}");
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// `spur map S.json`: the map drawn from a log summary file (`spur stats --summary-out`),
 /// without the events — `None` when the file is no summary (then it is read as a log).
-fn summary_map(args: &Args) -> Result<Option<ProcessMap>, (u8, String)> {
+fn summary_map(args: &Args) -> Result<Option<ProcessMap>, Failure> {
     let mut head = Vec::new();
     if let Ok(f) = std::fs::File::open(&args.path) {
         let _ = std::io::Read::read_to_end(&mut std::io::Read::take(f, 256), &mut head);
@@ -232,11 +201,11 @@ fn summary_map(args: &Args) -> Result<Option<ProcessMap>, (u8, String)> {
     }
     let path = &args.path;
     let bytes = std::fs::read(path)
-        .map_err(|e| (1, format!("{path}: cannot read the summary file: {e}")))?;
-    let summary = LogSummary::from_bytes(&bytes).map_err(|e| (1, format!("{path}: {e}")))?;
+        .map_err(|e| Failure::refused(format!("{path}: cannot read the summary file: {e}")))?;
+    let summary =
+        LogSummary::from_bytes(&bytes).map_err(|e| Failure::refused(format!("{path}: {e}")))?;
     if args.map.activity_share < 1.0 {
-        return Err((
-            2,
+        return Err(Failure::usage(
             format!("{path}: a summary file holds the map of every activity; --activities below 1 needs the events: give the log (or the dataset with --engine)"),
         ));
     }
@@ -256,11 +225,10 @@ fn engine_map(
     mapping: &spur_core::import::Mapping,
     choice: &crate::engine::Choice,
     args: &Args,
-) -> Result<ProcessMap, (u8, String)> {
+) -> Result<ProcessMap, Failure> {
     use spur_core::sql;
-    crate::stats::check_dataset(path)
-        .map_err(|(code, m)| (code, m.trim_start_matches("spur: ").to_string()))?;
-    let failed = |e: String| (1, format!("{path}: {e}"));
+    crate::stats::check_dataset(path)?;
+    let failed = |e: String| Failure::refused(format!("{path}: {e}"));
     let mut engine = crate::engine::Engine::start(choice).map_err(failed)?;
     let (answers, roles) = engine
         .answers(path, mapping, &[], vec![sql::positions_query()])

@@ -6,26 +6,47 @@
 //! source name is the file name without extension. The merged log is written in the format
 //! OUT's name asks for; the report goes to stdout (a table, or JSON with `--json`).
 
-use crate::convert::parse_options;
-use anyhow::{bail, Context};
+use crate::args::ImportArgs;
+use crate::exit::usage;
+use crate::exit::{Failure, Outcome};
+use anyhow::Context;
 use spur_core::export::{self, ExportFormat};
 use spur_core::import::ImportOptions;
 use spur_core::log::EventLog;
 use spur_core::toolkit::merge::{merge, sources, MergeOptions, MergeReport, MergeSource};
 use std::fmt::Write as _;
-use std::process::ExitCode;
 
-const HELP: &str =
-    "usage: spur merge --entity ATTR [--closes ACT]... PRIMARY [SECONDARY...] -o OUT [--json]
-                  [--case C --activity A --timestamp T --resource R] [--delimiter D]
-  PRIMARY:   the case-grouped log (e.g. machine states, case = booking) whose events name their
-             entity in the event attribute ATTR. The role flags apply to it.
-  SECONDARY: logs whose ATTR column is the entity (read as their case column), e.g. commands.
-  Each file may carry role overrides: PATH:case=COL,activity=COL,timestamp=COL,resource=COL,
-             start_timestamp=COL
-  --closes ACT: an activity that ends a case (repeatable); other cases stay open until the
-             next case on their entity starts.
-  OUT: .csv .tsv .xes .xes.gz .parquet .arrow .ipc .feather";
+/// `spur merge --entity ATTR PRIMARY [SECONDARY…] -o OUT`: merge source files into one log by
+/// entity and time.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "PRIMARY:   the case-grouped log (e.g. machine states, case = booking) whose events name their
+           entity in the event attribute ATTR. The role flags apply to it.
+SECONDARY: logs whose ATTR column is the entity (read as their case column), e.g. commands.
+Each file may carry role overrides: PATH:case=COL,activity=COL,timestamp=COL,resource=COL,
+           start_timestamp=COL
+OUT: .csv .tsv .xes .xes.gz .parquet .arrow .ipc .feather"
+)]
+pub struct MergeArgs {
+    /// PRIMARY [SECONDARY…], each optionally PATH:ROLE=COL,….
+    #[arg(value_name = "FILE")]
+    pub files: Vec<String>,
+    /// The event attribute (in PRIMARY) or column (in the others) naming the entity.
+    #[arg(long, value_name = "ATTR")]
+    pub entity: Option<String>,
+    /// An activity that ends a case (repeatable); other cases stay open until the next case on
+    /// their entity starts.
+    #[arg(long, value_name = "ACT")]
+    pub closes: Vec<String>,
+    /// The merged log to write (format from the name).
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    pub output: Option<String>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub import: ImportArgs,
+}
 
 struct FileArg {
     path: String,
@@ -57,63 +78,39 @@ fn file_arg(arg: &str) -> Result<FileArg, String> {
     })
 }
 
-fn parse_args(args: &[String]) -> anyhow::Result<Result<Args, String>> {
-    let (primary, rest) = parse_options(args)?;
-    let mut entity = None;
-    let mut closes = Vec::new();
-    let mut output = None;
-    let mut json = false;
-    let mut files = Vec::new();
-    let mut it = rest.iter();
-    while let Some(a) = it.next() {
-        let mut value = || it.next().cloned().ok_or(format!("{a} needs a value"));
-        match a.as_str() {
-            "--entity" => entity = Some(value()),
-            "--closes" => closes.push(value()),
-            "-o" | "--output" => output = Some(value()),
-            "--json" => json = true,
-            s if s.starts_with('-') && s.len() > 1 => {
-                return Ok(Err(format!("unknown option `{s}` for `spur merge`")))
-            }
-            s => files.push(s.to_string()),
-        }
+fn parse_args(a: MergeArgs) -> Result<Args, Failure> {
+    let primary = a.import.options()?;
+    let Some(entity) = a.entity else {
+        usage!("name the entity attribute with --entity ATTR");
+    };
+    let Some(output) = a.output else {
+        usage!("name the output file with -o OUT");
+    };
+    if a.files.is_empty() {
+        usage!("name at least the PRIMARY file");
     }
-    let parsed = (|| {
-        let entity = entity.ok_or("name the entity attribute with --entity ATTR")??;
-        let output = output.ok_or("name the output file with -o OUT")??;
-        let closes = closes.into_iter().collect::<Result<Vec<_>, _>>()?;
-        if files.is_empty() {
-            return Err("name at least the PRIMARY file".to_string());
-        }
-        let files = files
-            .iter()
-            .map(|f| file_arg(f))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Args {
-            files,
-            output,
-            json,
-            opts: MergeOptions { entity, closes },
-            primary,
-        })
-    })();
-    Ok(parsed)
+    let files = a
+        .files
+        .iter()
+        .map(|f| file_arg(f))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(Failure::usage)?;
+    Ok(Args {
+        files,
+        output,
+        json: a.json,
+        opts: MergeOptions {
+            entity,
+            closes: a.closes,
+        },
+        primary,
+    })
 }
 
-pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
-    if args.iter().any(|a| a == "--help" || a == "-h") {
-        println!("{HELP}");
-        return Ok(ExitCode::SUCCESS);
-    }
-    let args = match parse_args(args)? {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("spur merge: {e}\n\n{HELP}");
-            return Ok(ExitCode::from(2));
-        }
-    };
+pub fn run(args: MergeArgs) -> Outcome {
+    let args = parse_args(args)?;
     let Some(format) = ExportFormat::from_file_name(&args.output) else {
-        bail!(
+        usage!(
             "cannot tell the output format from the name `{}`: end it with one of {}",
             args.output,
             ExportFormat::EXTENSIONS
@@ -131,10 +128,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         };
         sources::apply_roles(&mut options.mapping, &f.roles);
         let options = sources::source_options(k, &options, &args.opts.entity);
-        let log = match crate::convert::open_log(&f.path, &options)? {
-            Ok(log) => log,
-            Err(code) => return Ok(code),
-        };
+        let log = crate::convert::open_log(&f.path, &options)?;
         logs.push(log);
     }
     let sources: Vec<MergeSource<'_>> = args
@@ -146,15 +140,16 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     let (merged, report) = match merge(sources[0], &sources[1..], &args.opts) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("spur: merge: {e}");
-            return Ok(ExitCode::from(1));
+            return Err(Failure::refused(format!("merge: {e}")));
         }
     };
     let out = match export::export(&merged, format) {
         Ok(out) => out,
         Err(e) => {
-            eprintln!("spur: cannot write {}: {e}", args.output);
-            return Ok(ExitCode::from(1));
+            return Err(Failure::refused(format!(
+                "cannot write {}: {e}",
+                args.output
+            )));
         }
     };
     std::fs::write(&args.output, &out).with_context(|| format!("cannot write {}", args.output))?;
@@ -163,7 +158,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     } else {
         print!("{}", human(&report, &args.output));
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 fn human(r: &MergeReport, output: &str) -> String {

@@ -15,27 +15,111 @@
 //!
 //! `spur convert` handles OCEL inputs through [`read`] and [`write`].
 
-use anyhow::{bail, Context};
+use crate::exit::usage;
+use crate::exit::{Failure, Outcome};
+use anyhow::Context;
 use spur_core::export::{self, ExportFormat};
 use spur_core::map::overlay::{overlay, OcMeasure, OverlayOptions};
 use spur_core::ocel::generate::{generate_orders, OrdersConfig};
 use spur_core::ocel::import::{import_ocel, OcelReport};
 use spur_core::ocel::{export::to_json, flatten::flatten, objects, ocdfg, stats, OcelLog};
-use std::process::ExitCode;
 use std::time::Instant;
 
-const HELP: &str = "usage: spur ocel stats FILE [--json]
-       spur ocel flatten FILE --type T -o OUT
-       spur ocel ocdfg FILE
-       spur ocel map FILE [--types A,B] [--measure event_couples|unique_objects|total_objects]
-                     [--max-edges N] -o MAP.svg
-       spur ocel objects FILE
-       spur ocel generate [--orders N] [--seed S] [--chunk K] -o OUT.jsonocel
-       spur ocel bench FILE [--repeats N]
-  FILE: OCEL 2.0 JSON (.jsonocel), XML (.xmlocel) or SQLite (.sqlite), or OCEL 1.0 JSON/XML.
-  OUT of flatten: .csv .tsv .xes .xes.gz .parquet .arrow (any event-log format).
-  --chunk K (generate): prefix every id with `cK-`, so chunks made with different seeds
-  concatenate into one log (flatten each, `spur convert` each into one dataset folder).";
+/// `spur ocel …`: object-centric logs. FILE: OCEL 2.0 JSON (.jsonocel), XML (.xmlocel) or
+/// SQLite (.sqlite), or OCEL 1.0 JSON/XML.
+#[derive(clap::Subcommand, Debug)]
+pub enum OcelCommand {
+    /// Counts and the statistics of the log flattened on every object type (pm4py).
+    Stats {
+        /// The OCEL file.
+        #[arg(value_name = "FILE")]
+        file: String,
+        /// The shape of ../shared/data/golden/ocel/*.json.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The log flattened on an object type, written in any event-log format.
+    Flatten {
+        /// The OCEL file.
+        #[arg(value_name = "FILE")]
+        file: String,
+        /// The object type whose objects become the cases.
+        #[arg(long = "type", value_name = "T")]
+        ty: Option<String>,
+        /// The event log to write: .csv .tsv .xes .xes.gz .parquet .arrow.
+        #[arg(short = 'o', long = "output", value_name = "OUT")]
+        out: Option<String>,
+    },
+    /// The object-centric DFG (pm4py's discover_ocdfg) as JSON.
+    Ocdfg {
+        /// The OCEL file.
+        #[arg(value_name = "FILE")]
+        file: String,
+    },
+    /// The object-centric map (every chosen type's OC-DFG in one picture) as SVG.
+    Map {
+        /// The OCEL file.
+        #[arg(value_name = "FILE")]
+        file: String,
+        /// The object types drawn, separated by commas (default: all).
+        #[arg(long, value_name = "A,B")]
+        types: Option<String>,
+        /// event_couples, unique_objects or total_objects.
+        #[arg(long, value_name = "M")]
+        measure: Option<String>,
+        /// The most paths drawn per type (1 to 10000).
+        #[arg(long, value_name = "N")]
+        max_edges: Option<String>,
+        /// The SVG to write.
+        #[arg(short = 'o', long = "output", value_name = "MAP.svg")]
+        out: Option<String>,
+    },
+    /// Lifecycles per object type and the object interaction graph, as JSON.
+    Objects {
+        /// The OCEL file.
+        #[arg(value_name = "FILE")]
+        file: String,
+    },
+    /// The synthetic orders/items/packages log with planted waits (its truth on stdout).
+    Generate {
+        /// Orders to generate (at most 20000000).
+        #[arg(long, value_name = "N")]
+        orders: Option<String>,
+        /// Random seed.
+        #[arg(long, value_name = "S")]
+        seed: Option<String>,
+        /// Prefix every id with `cK-`, so chunks made with different seeds concatenate into one
+        /// log (flatten each, `spur convert` each into one dataset folder).
+        #[arg(long, value_name = "K")]
+        chunk: Option<String>,
+        /// The OCEL file to write.
+        #[arg(short = 'o', long = "output", value_name = "OUT.jsonocel")]
+        out: Option<String>,
+    },
+    /// Import (median of N), flatten and OC-DFG timings, heap bytes and peak RSS, as JSON.
+    Bench {
+        /// The OCEL file.
+        #[arg(value_name = "FILE")]
+        file: String,
+        /// Imports timed (1 to 100).
+        #[arg(long, value_name = "N")]
+        repeats: Option<String>,
+    },
+}
+
+/// A whole number flag: `None` when absent; the usage message names the flag and the range.
+fn number<T: std::str::FromStr + PartialOrd>(
+    flag: &str,
+    v: &Option<String>,
+    range: Option<(T, T)>,
+    what: &str,
+) -> Result<Option<T>, Failure> {
+    let Some(v) = v else { return Ok(None) };
+    match v.parse::<T>() {
+        Ok(n) if range.as_ref().is_none_or(|(lo, hi)| *lo <= n && n <= *hi) => Ok(Some(n)),
+        _ => Err(Failure::usage(format!("{flag} takes {what}, got `{v}`"))),
+    }
+}
 
 /// Is `name`/`bytes` an OCEL file (for `spur convert`)?
 pub fn is_ocel(name: &str, bytes: &[u8]) -> bool {
@@ -77,14 +161,13 @@ pub fn read(path: &str) -> anyhow::Result<Result<(OcelLog, OcelReport), String>>
 }
 
 /// Write `log` as an OCEL file named `out` (OCEL 2.0 JSON; SQLite says how to get one).
-pub fn write(log: &OcelLog, out: &str) -> anyhow::Result<ExitCode> {
+pub fn write(log: &OcelLog, out: &str) -> Outcome {
     let sqlite = out.to_ascii_lowercase().ends_with(".sqlite");
     let bytes = if sqlite {
         match spur_core::ocel::sqlite::write::to_sqlite(log) {
             Ok(b) => b,
             Err(e) => {
-                eprintln!("spur: cannot write {out}: {e}");
-                return Ok(ExitCode::from(1));
+                return Err(Failure::refused(format!("cannot write {out}: {e}")));
             }
         }
     } else {
@@ -98,24 +181,20 @@ pub fn write(log: &OcelLog, out: &str) -> anyhow::Result<ExitCode> {
         log.num_events(),
         log.num_objects()
     );
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// `spur convert IN OUT` for an OCEL input: OCEL → OCEL 2.0 JSON.
-pub fn convert(input: &str, output: &str) -> anyhow::Result<ExitCode> {
+pub fn convert(input: &str, output: &str) -> Outcome {
     if !is_ocel_output(output) {
-        eprintln!(
-            "spur: {input} is an object-centric log: flatten it on an object type to get an event log \
+        return Err(Failure::usage(format!(
+            "{input} is an object-centric log: flatten it on an object type to get an event log \
              (`spur ocel flatten {input} --type T -o {output}`), or convert it to OUT.jsonocel"
-        );
-        return Ok(ExitCode::from(2));
+        )));
     }
     match read(input)? {
         Ok((log, _)) => write(&log, output),
-        Err(e) => {
-            eprintln!("spur: {input}: {e}");
-            Ok(ExitCode::from(1))
-        }
+        Err(e) => Err(Failure::refused(format!("{input}: {e}"))),
     }
 }
 
@@ -140,149 +219,81 @@ fn pretty<T: serde::Serialize>(value: &T) -> anyhow::Result<String> {
     Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
-pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
-    let Some((sub, rest)) = args.split_first() else {
-        eprintln!("{HELP}");
-        return Ok(ExitCode::from(2));
-    };
-    let mut files = Vec::new();
-    let (mut json, mut ty, mut out) = (false, None, None);
-    let mut cfg = OrdersConfig::default();
-    let mut repeats = 3usize;
-    let mut map_opts = OverlayOptions::default();
-    let mut it = rest.iter();
-    while let Some(a) = it.next() {
-        let mut value = || {
-            it.next()
-                .cloned()
-                .with_context(|| format!("{a} needs a value"))
-        };
-        match a.as_str() {
-            "--json" => json = true,
-            "--type" => ty = Some(value()?),
-            "--types" => {
-                map_opts.types = value()?
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|t| !t.is_empty())
-                    .map(str::to_string)
-                    .collect()
+/// Read the OCEL `file` for a subcommand; a refused file is exit code 1.
+fn open(file: &str) -> Result<OcelLog, Failure> {
+    match read(file)? {
+        Ok((log, _)) => Ok(log),
+        Err(e) => Err(Failure::refused(format!("{file}: {e}"))),
+    }
+}
+
+pub fn run(command: OcelCommand) -> Outcome {
+    match command {
+        OcelCommand::Generate {
+            orders,
+            seed,
+            chunk,
+            out,
+        } => {
+            let mut cfg = OrdersConfig::default();
+            if let Some(n) = number(
+                "--orders",
+                &orders,
+                Some((0, 20_000_000)),
+                "a whole number up to 20000000",
+            )? {
+                cfg.orders = n;
             }
-            "--measure" => {
-                let v = value()?;
-                map_opts.measure = OcMeasure::parse(&v).with_context(|| {
-                    format!(
-                        "--measure takes event_couples, unique_objects or total_objects, got `{v}`"
-                    )
-                })?
+            if let Some(n) = number("--chunk", &chunk, None, "a whole number")? {
+                cfg.chunk = n;
             }
-            "--max-edges" => {
-                let v = value()?;
-                map_opts.max_edges = v
-                    .parse()
-                    .ok()
-                    .filter(|&n: &usize| (1..=10_000).contains(&n))
-                    .with_context(|| format!("--max-edges takes 1 to 10000, got `{v}`"))?
+            if let Some(n) = number("--seed", &seed, None, "a whole number")? {
+                cfg.seed = n;
             }
-            "-o" | "--output" => out = Some(value()?),
-            "--orders" => {
-                let v = value()?;
-                cfg.orders = v
-                    .parse()
-                    .ok()
-                    .filter(|&n: &u32| n <= 20_000_000)
-                    .with_context(|| {
-                        format!("--orders takes a whole number up to 20000000, got `{v}`")
-                    })?
-            }
-            "--repeats" => {
-                let v = value()?;
-                repeats = v
-                    .parse()
-                    .ok()
-                    .filter(|&n: &usize| (1..=100).contains(&n))
-                    .with_context(|| format!("--repeats takes 1 to 100, got `{v}`"))?
-            }
-            "--chunk" => {
-                let v = value()?;
-                cfg.chunk = v
-                    .parse()
-                    .with_context(|| format!("--chunk takes a whole number, got `{v}`"))?
-            }
-            "--seed" => {
-                let v = value()?;
-                cfg.seed = v
-                    .parse()
-                    .with_context(|| format!("--seed takes a whole number, got `{v}`"))?
-            }
-            "-h" | "--help" => {
-                println!("{HELP}");
-                return Ok(ExitCode::SUCCESS);
-            }
-            s if s.starts_with('-') => {
-                bail!("unknown option `{s}` for `spur ocel {sub}`\n\n{HELP}")
-            }
-            s => files.push(s.to_string()),
+            let Some(out) = out else {
+                usage!("spur ocel generate needs -o OUT.jsonocel");
+            };
+            let started = Instant::now();
+            let (log, truth) = generate_orders(&cfg);
+            eprintln!(
+                "spur: generated in {:.2} s",
+                started.elapsed().as_secs_f64()
+            );
+            write(&log, &out)?;
+            println!("{}", pretty(&truth)?);
         }
-    }
-    if sub == "generate" {
-        let Some(out) = out else {
-            bail!("spur ocel generate needs -o OUT.jsonocel\n\n{HELP}");
-        };
-        let started = Instant::now();
-        let (log, truth) = generate_orders(&cfg);
-        eprintln!(
-            "spur: generated in {:.2} s",
-            started.elapsed().as_secs_f64()
-        );
-        let code = write(&log, &out)?;
-        println!("{}", pretty(&truth)?);
-        return Ok(code);
-    }
-    let [file] = files.as_slice() else {
-        bail!(
-            "spur ocel {sub} takes one FILE (got {})\n\n{HELP}",
-            files.len()
-        );
-    };
-    if sub == "bench" {
-        return bench(file, repeats);
-    }
-    let (log, _) = match read(file)? {
-        Ok(x) => x,
-        Err(e) => {
-            eprintln!("spur: {file}: {e}");
-            return Ok(ExitCode::from(1));
+        OcelCommand::Bench { file, repeats } => {
+            let repeats = number("--repeats", &repeats, Some((1, 100)), "1 to 100")?.unwrap_or(3);
+            return bench(&file, repeats);
         }
-    };
-    match sub.as_str() {
-        "stats" => {
+        OcelCommand::Stats { file, json } => {
+            let log = open(&file)?;
             let s = stats::ocel_stats(&log);
             if json {
                 println!("{}", pretty(&s)?);
             } else {
-                print!("{}", render_stats(file, &log, &s));
+                print!("{}", render_stats(&file, &log, &s));
             }
         }
-        "flatten" => {
+        OcelCommand::Flatten { file, ty, out } => {
             let (Some(ty), Some(out)) = (ty, out) else {
-                bail!("spur ocel flatten needs --type T and -o OUT\n\n{HELP}");
+                usage!("spur ocel flatten needs --type T and -o OUT");
             };
             let Some(format) = ExportFormat::from_file_name(&out) else {
-                bail!(
+                usage!(
                     "cannot tell the output format from `{out}`: end it with one of {}",
                     ExportFormat::EXTENSIONS
                 );
             };
+            let log = open(&file)?;
             let Some(flat) = flatten(&log, &ty) else {
                 let types: Vec<&str> = log.object_types().iter().collect();
-                eprintln!(
-                    "spur: {file}: no object type `{ty}` (there are: {})",
+                return Err(Failure::refused(format!(
+                    "{file}: no object type `{ty}` (there are: {})",
                     types.join(", ")
-                );
-                return Ok(ExitCode::from(1));
+                )));
             };
-            let bytes = export::export(&flat, format)?;
+            let bytes = export::export(&flat, format).map_err(|e| Failure::usage(e.to_string()))?;
             std::fs::write(&out, &bytes).with_context(|| format!("cannot write {out}"))?;
             eprintln!(
                 "spur: wrote {out} ({format:?}): {} events, {} cases (objects of type {ty})",
@@ -290,58 +301,45 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
                 flat.num_cases()
             );
         }
-        "ocdfg" => println!("{}", pretty(&ocdfg::discover_ocdfg(&log))?),
-        "map" => {
-            let Some(out) = out else {
-                bail!("spur ocel map needs -o MAP.svg\n\n{HELP}");
-            };
-            let drawn = overlay(
-                &ocdfg::discover_ocdfg(&log),
-                &stats::event_type_counts(&log),
-                &map_opts,
-            );
-            if !drawn.unknown_types.is_empty() {
-                let types: Vec<&str> = log.object_types().iter().collect();
-                eprintln!(
-                    "spur: {file}: no object type {} (there are: {})",
-                    drawn
-                        .unknown_types
-                        .iter()
-                        .map(|t| format!("`{t}`"))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    types.join(", ")
-                );
-                return Ok(ExitCode::from(1));
-            }
-            std::fs::write(&out, &drawn.svg).with_context(|| format!("cannot write {out}"))?;
-            let cut: Vec<String> = drawn
-                .types
-                .iter()
-                .filter(|t| t.edges_drawn < t.edges_total)
-                .map(|t| format!("{}: {} of {}", t.object_type, t.edges_drawn, t.edges_total))
-                .collect();
-            eprintln!(
-                "spur: wrote {out}: {} activities, {} object types ({}){}",
-                drawn.activities,
-                drawn.types.len(),
-                drawn
-                    .types
-                    .iter()
-                    .map(|t| format!("{} {}", t.object_type, t.color))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                if cut.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        "; strongest paths only ({}; --max-edges N shows more)",
-                        cut.join(", ")
-                    )
-                }
-            );
+        OcelCommand::Ocdfg { file } => {
+            let log = open(&file)?;
+            println!("{}", pretty(&ocdfg::discover_ocdfg(&log))?);
         }
-        "objects" => {
+        OcelCommand::Map {
+            file,
+            types,
+            measure,
+            max_edges,
+            out,
+        } => {
+            let mut map_opts = OverlayOptions::default();
+            if let Some(types) = types {
+                map_opts.types = types
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_string)
+                    .collect();
+            }
+            if let Some(v) = measure {
+                let Some(m) = OcMeasure::parse(&v) else {
+                    usage!(
+                        "--measure takes event_couples, unique_objects or total_objects, got `{v}`"
+                    );
+                };
+                map_opts.measure = m;
+            }
+            if let Some(n) = number("--max-edges", &max_edges, Some((1, 10_000)), "1 to 10000")? {
+                map_opts.max_edges = n;
+            }
+            let Some(out) = out else {
+                usage!("spur ocel map needs -o MAP.svg");
+            };
+            let log = open(&file)?;
+            map(&file, &log, &map_opts, &out)?;
+        }
+        OcelCommand::Objects { file } => {
+            let log = open(&file)?;
             let v = serde_json::json!({
                 "objects_per_event": stats::objects_per_event(&log),
                 "lifecycles": objects::lifecycles(&log),
@@ -349,13 +347,61 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
             });
             println!("{}", pretty(&v)?);
         }
-        other => bail!("unknown `spur ocel` command `{other}`\n\n{HELP}"),
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
+}
+
+/// `spur ocel map`: draw the overlay of `log`'s OC-DFGs into `out`.
+fn map(file: &str, log: &OcelLog, map_opts: &OverlayOptions, out: &str) -> Outcome {
+    let drawn = overlay(
+        &ocdfg::discover_ocdfg(log),
+        &stats::event_type_counts(log),
+        map_opts,
+    );
+    if !drawn.unknown_types.is_empty() {
+        let types: Vec<&str> = log.object_types().iter().collect();
+        return Err(Failure::refused(format!(
+            "{file}: no object type {} (there are: {})",
+            drawn
+                .unknown_types
+                .iter()
+                .map(|t| format!("`{t}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            types.join(", ")
+        )));
+    }
+    std::fs::write(out, &drawn.svg).with_context(|| format!("cannot write {out}"))?;
+    let cut: Vec<String> = drawn
+        .types
+        .iter()
+        .filter(|t| t.edges_drawn < t.edges_total)
+        .map(|t| format!("{}: {} of {}", t.object_type, t.edges_drawn, t.edges_total))
+        .collect();
+    eprintln!(
+        "spur: wrote {out}: {} activities, {} object types ({}){}",
+        drawn.activities,
+        drawn.types.len(),
+        drawn
+            .types
+            .iter()
+            .map(|t| format!("{} {}", t.object_type, t.color))
+            .collect::<Vec<_>>()
+            .join(", "),
+        if cut.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; strongest paths only ({}; --max-edges N shows more)",
+                cut.join(", ")
+            )
+        }
+    );
+    Ok(())
 }
 
 /// Import `file` `repeats` times (median), then time flattening on every type and the OC-DFG.
-fn bench(file: &str, repeats: usize) -> anyhow::Result<ExitCode> {
+fn bench(file: &str, repeats: usize) -> Outcome {
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {file}"))?;
     let mut times = Vec::new();
     let mut last = None;
@@ -366,13 +412,12 @@ fn bench(file: &str, repeats: usize) -> anyhow::Result<ExitCode> {
         match r {
             Ok((log, _)) => last = Some(log),
             Err(e) => {
-                eprintln!("spur: {file}: {e}");
-                return Ok(ExitCode::from(1));
+                return Err(Failure::refused(format!("{file}: {e}")));
             }
         }
     }
     let Some(log) = last else {
-        return Ok(ExitCode::from(2));
+        usage!("--repeats must be at least 1");
     };
     times.sort_by(f64::total_cmp);
     let t = Instant::now();
@@ -403,7 +448,7 @@ fn bench(file: &str, repeats: usize) -> anyhow::Result<ExitCode> {
         "peak_rss_mib": crate::bench_log::peak_rss_mb(),
     });
     println!("{v}");
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 fn render_stats(path: &str, log: &OcelLog, s: &stats::OcelStats) -> String {

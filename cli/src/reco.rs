@@ -4,8 +4,10 @@
 //! Computing is spur-core's (`reco`); this module reads files, parses flags, shows progress
 //! on a terminal and prints text or JSON. Refused input exits 1, usage and I/O trouble 2.
 
+use crate::exit::usage;
+use crate::exit::{Failure, Outcome};
 use crate::meter::Meter;
-use anyhow::{bail, Context};
+use anyhow::Context;
 use spur_core::import::{timestamp, ImportOptions, Mapping};
 use spur_core::open::open_log;
 use spur_core::reco::blend::BlendWeights;
@@ -17,20 +19,9 @@ use spur_core::reco::recommend::{recommend, BusinessRules, Request};
 use spur_core::reco::response::{ModelInfo, RecommendResponse};
 use spur_core::reco::tune::Control;
 use spur_core::reco::{artifact, train::TrainOptions};
-use std::process::ExitCode;
 
-const USAGE: &str = "usage:
-  spur reco generate -o DIR [--sessions N] [--items N] [--seed S]
-        a synthetic shop: clicks.csv, catalog.csv, profiles.ndjson, truth.json
-  spur reco evaluate TRAIN [TEST] [--session COL --item COL --time COL] [--test-days N] [--k 20] [--seed N] [--json] [--chart FILE.svg]
-        next-item protocol: HR@k, MRR@k, coverage, popularity bias; popularity and item-kNN baselines;
-        --chart writes the HR@k / MRR@k curves (k = 1…50), the web app's chart
-  spur reco train LOG [--session COL --item COL --time COL] [--seed N] -o MODEL [--json]
-  spur reco recommend MODEL --clicks A,B,C [--basket X,Y] [--customer-profile FILE] [--k 10]
-        [--out-of-stock X,Y] [--max-per-category N] [--keep-basket] [--json]
-  spur reco bench LOG [column flags] [--repeats N]   timings (JSON): import, train, artifact, scoring
-  --blend KNN,RULES,REPEAT,POP fixes the blend weights instead of tuning them (evaluate, train)
-  column flags also: --customer COL --event-type COL --category COL --price COL --in-stock COL";
+mod args;
+pub use args::{RecoArgs, RecoCommand};
 
 macro_rules! say {
     ($o:expr, $($t:tt)*) => {{
@@ -39,11 +30,11 @@ macro_rules! say {
     }};
 }
 
-fn emit(text: &str) -> anyhow::Result<ExitCode> {
+fn emit(text: &str) -> Outcome {
     use std::io::Write;
     match std::io::stdout().lock().write_all(text.as_bytes()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
-        _ => Ok(ExitCode::SUCCESS),
+        _ => Ok(()),
     }
 }
 
@@ -77,95 +68,68 @@ fn list(s: &str) -> Vec<String> {
         .collect()
 }
 
-fn flags(args: &[String]) -> anyhow::Result<Flags> {
+fn flags(a: RecoArgs) -> Result<Flags, Failure> {
     let mut f = Flags {
-        sessions: 20_000,
-        items: 1000,
-        repeats: 1,
+        files: a.files,
+        test_days: a.test_days,
+        k: a.k,
+        seed: a.seed,
+        json: a.json,
+        out: a.out,
+        sessions: a.sessions,
+        items: a.items,
+        clicks: a.clicks.as_deref().map(list).unwrap_or_default(),
+        basket: a.basket.as_deref().map(list).unwrap_or_default(),
+        out_of_stock: a.out_of_stock.as_deref().map(list).unwrap_or_default(),
+        profile: a.profile,
+        max_per_category: a.max_per_category,
+        keep_basket: a.keep_basket,
+        repeats: a.repeats,
+        chart: a.chart,
         ..Flags::default()
     };
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut value = || {
-            it.next()
-                .with_context(|| format!("{a} needs a value\n\n{USAGE}"))
+    f.mapping.case = a.session;
+    f.mapping.activity = a.item;
+    f.mapping.timestamp = a.time;
+    f.cols.customer = a.customer;
+    f.cols.event_type = a.event_type;
+    f.cols.category = a.category;
+    f.cols.price = a.price;
+    f.cols.in_stock = a.in_stock;
+    if let Some(text) = &a.blend {
+        let w: Vec<f64> = list(text)
+            .iter()
+            .map(|x| x.parse::<f64>())
+            .collect::<Result<_, _>>()
+            .map_err(|_| Failure::usage("--blend takes KNN,RULES,REPEAT,POP weights"))?;
+        let [knn, rules, repeat, pop] = w[..] else {
+            usage!("--blend takes four weights KNN,RULES,REPEAT,POP");
         };
-        let num = |v: &String, what: &str| -> anyhow::Result<usize> {
-            v.parse().with_context(|| format!("{what} takes a number"))
-        };
-        match a.as_str() {
-            "--session" => f.mapping.case = Some(value()?.clone()),
-            "--item" => f.mapping.activity = Some(value()?.clone()),
-            "--time" => f.mapping.timestamp = Some(value()?.clone()),
-            "--customer" => f.cols.customer = Some(value()?.clone()),
-            "--event-type" => f.cols.event_type = Some(value()?.clone()),
-            "--category" => f.cols.category = Some(value()?.clone()),
-            "--price" => f.cols.price = Some(value()?.clone()),
-            "--in-stock" => f.cols.in_stock = Some(value()?.clone()),
-            "--test-days" => {
-                f.test_days = Some(value()?.parse().context("--test-days takes a number")?)
-            }
-            "--k" => f.k = Some(num(value()?, "--k")?),
-            "--seed" => f.seed = value()?.parse().context("--seed takes a number")?,
-            "--sessions" => f.sessions = num(value()?, "--sessions")?,
-            "--items" => f.items = num(value()?, "--items")?,
-            "--clicks" => f.clicks = list(value()?),
-            "--basket" => f.basket = list(value()?),
-            "--out-of-stock" => f.out_of_stock = list(value()?),
-            "--customer-profile" => f.profile = Some(value()?.clone()),
-            "--max-per-category" => f.max_per_category = Some(num(value()?, "--max-per-category")?),
-            "--keep-basket" => f.keep_basket = true,
-            "--blend" => {
-                let w: Vec<f64> = list(value()?)
-                    .iter()
-                    .map(|x| x.parse::<f64>())
-                    .collect::<Result<_, _>>()
-                    .context("--blend takes KNN,RULES,REPEAT,POP weights")?;
-                let [knn, rules, repeat, pop] = w[..] else {
-                    bail!("--blend takes four weights KNN,RULES,REPEAT,POP\n\n{USAGE}");
-                };
-                if w.iter().any(|x| !x.is_finite() || *x < 0.0) {
-                    bail!("--blend weights must be finite and non-negative");
-                }
-                f.blend = Some(BlendWeights {
-                    knn,
-                    rules,
-                    repeat,
-                    pop,
-                });
-            }
-            "--repeats" => f.repeats = num(value()?, "--repeats")?,
-            "--chart" => f.chart = Some(value()?.clone()),
-            "-o" | "--output" => f.out = Some(value()?.clone()),
-            "--json" => f.json = true,
-            s if s.starts_with('-') => bail!("unknown flag `{s}`\n\n{USAGE}"),
-            s => f.files.push(s.to_string()),
+        if w.iter().any(|x| !x.is_finite() || *x < 0.0) {
+            usage!("--blend weights must be finite and non-negative");
         }
+        f.blend = Some(BlendWeights {
+            knn,
+            rules,
+            repeat,
+            pop,
+        });
     }
     Ok(f)
 }
 
-pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
-    let Some((command, rest)) = args.split_first() else {
-        eprintln!("{USAGE}");
-        return Ok(ExitCode::from(2));
-    };
-    let f = flags(rest)?;
-    match command.as_str() {
-        "generate" => generate_cmd(&f),
-        "evaluate" => evaluate_cmd(&f),
-        "train" => train_cmd(&f),
-        "recommend" => recommend_cmd(&f),
-        "bench" => bench_cmd(&f),
-        _ => {
-            eprintln!("spur reco: unknown command `{command}`\n\n{USAGE}");
-            Ok(ExitCode::from(2))
-        }
+pub fn run(command: RecoCommand) -> Outcome {
+    match command {
+        RecoCommand::Generate(a) => generate_cmd(&flags(a)?),
+        RecoCommand::Evaluate(a) => evaluate_cmd(&flags(a)?),
+        RecoCommand::Train(a) => train_cmd(&flags(a)?),
+        RecoCommand::Recommend(a) => recommend_cmd(&flags(a)?),
+        RecoCommand::Bench(a) => bench_cmd(&flags(a)?),
     }
 }
 
-/// Read a clickstream; `Err(code)` when the input was refused (message printed).
-fn read_clicks(path: &str, f: &Flags) -> anyhow::Result<Result<ClickLog, ExitCode>> {
+/// Read a clickstream; a refused input is exit code 1.
+fn read_clicks(path: &str, f: &Flags) -> Result<ClickLog, Failure> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {path}"))?;
     let options = ImportOptions {
         mapping: f.mapping.clone(),
@@ -173,21 +137,12 @@ fn read_clicks(path: &str, f: &Flags) -> anyhow::Result<Result<ClickLog, ExitCod
     };
     let (log, report) = match open_log(path, &bytes, &options) {
         Ok(x) => x,
-        Err(e) => {
-            eprintln!("spur: {path}: {e}");
-            return Ok(Err(ExitCode::from(1)));
-        }
+        Err(e) => return Err(Failure::refused(format!("{path}: {e}"))),
     };
     if report.rejected > 0 {
         eprintln!("spur: {path}: {} rows skipped", report.rejected);
     }
-    match ClickLog::from_event_log(&log, &f.cols) {
-        Ok(c) => Ok(Ok(c)),
-        Err(e) => {
-            eprintln!("spur: {path}: {e}");
-            Ok(Err(ExitCode::from(1)))
-        }
-    }
+    ClickLog::from_event_log(&log, &f.cols).map_err(|e| Failure::refused(format!("{path}: {e}")))
 }
 
 /// Training options from the flags: `--blend` fixes the weights (no tuning).
@@ -204,11 +159,8 @@ fn train_options(f: &Flags) -> TrainOptions {
     o
 }
 
-fn generate_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
-    let dir = f
-        .out
-        .as_deref()
-        .with_context(|| format!("-o DIR is required\n\n{USAGE}"))?;
+fn generate_cmd(f: &Flags) -> Outcome {
+    let dir = f.out.as_deref().context("-o DIR is required")?;
     let s = shop(&ShopOptions {
         sessions: f.sessions,
         items: f.items,
@@ -232,42 +184,29 @@ fn generate_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
         f.items.max(50),
         dir.display()
     );
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
-fn evaluate_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
+fn evaluate_cmd(f: &Flags) -> Outcome {
     let (train_log, test_log) = match f.files.as_slice() {
         [train] => {
-            let all = match read_clicks(train, f)? {
-                Ok(c) => c,
-                Err(code) => return Ok(code),
-            };
+            let all = read_clicks(train, f)?;
             match all.split_last_days(f.test_days.unwrap_or(1.0)) {
                 Ok(x) => x,
                 Err(e) => {
-                    eprintln!("spur: {train}: {e}");
-                    return Ok(ExitCode::from(1));
+                    return Err(Failure::refused(format!("{train}: {e}")));
                 }
             }
         }
         [train, test] => {
             if f.test_days.is_some() {
-                bail!("--test-days splits one file; with TRAIN and TEST leave it out\n\n{USAGE}");
+                usage!("--test-days splits one file; with TRAIN and TEST leave it out");
             }
-            let a = match read_clicks(train, f)? {
-                Ok(c) => c,
-                Err(code) => return Ok(code),
-            };
-            let b = match read_clicks(test, f)? {
-                Ok(c) => c,
-                Err(code) => return Ok(code),
-            };
+            let a = read_clicks(train, f)?;
+            let b = read_clicks(test, f)?;
             (a, b)
         }
-        _ => bail!(
-            "expected TRAIN [TEST], got {} files\n\n{USAGE}",
-            f.files.len()
-        ),
+        _ => usage!("expected TRAIN [TEST], got {} files", f.files.len()),
     };
     let k = f.k.unwrap_or(20).clamp(1, 100);
     let options = train_options(f);
@@ -286,8 +225,7 @@ fn evaluate_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
     let (e, curve, _) = match result {
         Ok(x) => x,
         Err(err) => {
-            eprintln!("spur: {err}");
-            return Ok(ExitCode::from(1));
+            return Err(Failure::refused(format!("{err}")));
         }
     };
     if let Some(path) = &f.chart {
@@ -356,18 +294,12 @@ fn evaluate_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
     emit(&o)
 }
 
-fn train_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
-    let out = f
-        .out
-        .as_deref()
-        .with_context(|| format!("-o MODEL is required\n\n{USAGE}"))?;
+fn train_cmd(f: &Flags) -> Outcome {
+    let out = f.out.as_deref().context("-o MODEL is required")?;
     let [path] = f.files.as_slice() else {
-        bail!("expected one LOG, got {}\n\n{USAGE}", f.files.len());
+        usage!("expected one LOG, got {}", f.files.len());
     };
-    let log = match read_clicks(path, f)? {
-        Ok(c) => c,
-        Err(code) => return Ok(code),
-    };
+    let log = read_clicks(path, f)?;
     let options = train_options(f);
     let mut meter = Meter::new();
     let started = std::time::Instant::now();
@@ -379,8 +311,7 @@ fn train_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
     let m = match result {
         Ok(m) => m,
         Err(e) => {
-            eprintln!("spur: {path}: {e}");
-            return Ok(ExitCode::from(1));
+            return Err(Failure::refused(format!("{path}: {e}")));
         }
     };
     let seconds = started.elapsed().as_secs_f64();
@@ -390,7 +321,8 @@ fn train_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
         .unwrap_or(0);
     let bytes = artifact::encode(&m, now_ms);
     std::fs::write(out, &bytes).with_context(|| format!("cannot write {out}"))?;
-    let header = spur_core::model::read_header(&bytes)?;
+    let header =
+        spur_core::model::read_header(&bytes).map_err(|e| Failure::usage(e.to_string()))?;
     let mut o = String::new();
     if f.json {
         let v = serde_json::json!({"model": out, "bytes": bytes.len(), "sha256": header.sha256,
@@ -409,16 +341,15 @@ fn train_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
     emit(&o)
 }
 
-fn recommend_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
+fn recommend_cmd(f: &Flags) -> Outcome {
     let [path] = f.files.as_slice() else {
-        bail!("expected one MODEL, got {}\n\n{USAGE}", f.files.len());
+        usage!("expected one MODEL, got {}", f.files.len());
     };
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {path}"))?;
     let (header, m) = match artifact::decode(&bytes) {
         Ok(x) => x,
         Err(e) => {
-            eprintln!("spur: {path}: {e}");
-            return Ok(ExitCode::from(1));
+            return Err(Failure::refused(format!("{path}: {e}")));
         }
     };
     let profile = match &f.profile {
@@ -428,8 +359,7 @@ fn recommend_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
             match parse_profile(&b) {
                 Ok(x) => Some(x),
                 Err(e) => {
-                    eprintln!("spur: {p}: {e}");
-                    return Ok(ExitCode::from(1));
+                    return Err(Failure::refused(format!("{p}: {e}")));
                 }
             }
         }
@@ -493,16 +423,13 @@ fn cpu_s() -> f64 {
         .unwrap_or(0.0)
 }
 
-fn bench_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
+fn bench_cmd(f: &Flags) -> Outcome {
     use std::time::Instant;
     let [path] = f.files.as_slice() else {
-        bail!("expected one LOG, got {}\n\n{USAGE}", f.files.len());
+        usage!("expected one LOG, got {}", f.files.len());
     };
     let t = Instant::now();
-    let log = match read_clicks(path, f)? {
-        Ok(c) => c,
-        Err(code) => return Ok(code),
-    };
+    let log = read_clicks(path, f)?;
     let import_s = t.elapsed().as_secs_f64();
     let options = train_options(f);
     let mut train_s = Vec::new();
@@ -511,23 +438,25 @@ fn bench_cmd(f: &Flags) -> anyhow::Result<ExitCode> {
     let mut model = None;
     for _ in 0..f.repeats.max(1) {
         let (t, c) = (Instant::now(), cpu_s());
-        let m = spur_core::reco::train(&log, &options, &mut |_| Control::Continue)?;
+        let m = spur_core::reco::train(&log, &options, &mut |_| Control::Continue)
+            .map_err(|e| Failure::usage(e.to_string()))?;
         train_s.push(t.elapsed().as_secs_f64());
         train_cpu_s.push(cpu_s() - c);
         let t = Instant::now();
-        let fitted = spur_core::reco::train::fit(&log, m.params, None)?;
+        let fitted = spur_core::reco::train::fit(&log, m.params, None)
+            .map_err(|e| Failure::usage(e.to_string()))?;
         fit_s.push(t.elapsed().as_secs_f64());
         drop(fitted);
         model = Some(m);
     }
     let Some(m) = model else {
-        bail!("no model");
+        usage!("no model");
     };
     let t = Instant::now();
     let bytes = artifact::encode(&m, 0);
     let encode_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let (_, back) = artifact::decode(&bytes)?;
+    let (_, back) = artifact::decode(&bytes).map_err(|e| Failure::usage(e.to_string()))?;
     let decode_s = t.elapsed().as_secs_f64();
     // Score the sessions of the log (prefixes up to 5 clicks) through the full request path.
     let mut us = Vec::new();

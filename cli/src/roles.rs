@@ -1,66 +1,40 @@
 //! `spur roles LOG [--role FIELD]`: who does what, who hands work to whom, and how long each
 //! waits (spur-core's `toolkit::roles`). `--json` prints the whole result.
 
+use crate::args::ImportArgs;
 use crate::before_after::human;
-use crate::convert::parse_options;
+use crate::exit::{Failure, Outcome};
 use spur_core::toolkit::roles::{roles, Actor, Handover, Matrix, Roles};
 use std::fmt::Write as _;
-use std::process::ExitCode;
 
-const HELP: &str = "usage: spur roles LOG [--role FIELD] [--top N] [--json]
-  activity x resource matrix, handover-of-work network (pm4py semantics, beta=0) and per-resource
-  events, cases and time since the previous event; with --role FIELD (e.g. sender_role) the same
-  by role. --top N: rows and columns shown (default 10).
-  --case C --activity A --timestamp T --resource R   column roles of the log";
+/// `spur roles LOG`: activity x resource matrix (pm4py semantics, beta=0), handover of work,
+/// and per-resource events, cases and time since the previous event.
+#[derive(clap::Args, Debug)]
+pub struct RolesArgs {
+    /// The event log.
+    #[arg(value_name = "LOG")]
+    pub path: String,
+    /// The same by role: the event attribute that names it (e.g. sender_role).
+    #[arg(long, value_name = "FIELD")]
+    pub role: Option<String>,
+    /// Rows and columns shown.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub top: usize,
+    /// Print the whole result as JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub import: ImportArgs,
+}
 
-pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
-    if args.iter().any(|a| a == "--help" || a == "-h") {
-        println!("{HELP}");
-        return Ok(ExitCode::SUCCESS);
-    }
-    let (options, rest) = parse_options(args)?;
-    let (mut role, mut json, mut top, mut files) = (None, false, 10usize, Vec::new());
-    let mut it = rest.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--json" => json = true,
-            "--role" | "--top" => {
-                let Some(v) = it.next() else {
-                    eprintln!("spur: {a} needs a value\n\n{HELP}");
-                    return Ok(ExitCode::from(2));
-                };
-                if a == "--role" {
-                    role = Some(v.clone());
-                } else if let Ok(n) = v.parse() {
-                    top = n;
-                } else {
-                    eprintln!("spur: --top takes a number, got `{v}`\n\n{HELP}");
-                    return Ok(ExitCode::from(2));
-                }
-            }
-            s if s.starts_with("--") => {
-                eprintln!("spur: unknown option `{s}`\n\n{HELP}");
-                return Ok(ExitCode::from(2));
-            }
-            s => files.push(s.to_string()),
-        }
-    }
-    let [path] = files.as_slice() else {
-        eprintln!(
-            "spur: roles takes exactly one LOG (got {})\n\n{HELP}",
-            files.len()
-        );
-        return Ok(ExitCode::from(2));
-    };
-    let log = match crate::convert::open_log(path, &options)? {
-        Ok(log) => log,
-        Err(code) => return Ok(code),
-    };
+pub fn run(args: RolesArgs) -> Outcome {
+    let options = args.import.options()?;
+    let (role, json, top, path) = (args.role, args.json, args.top, &args.path);
+    let log = crate::convert::open_log(path, &options)?;
     let result = match roles(&log, role.as_deref()) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("spur: {path}: {e}");
-            return Ok(ExitCode::from(1));
+            return Err(Failure::refused(format!("{path}: {e}")));
         }
     };
     if json {
@@ -68,7 +42,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     } else {
         print!("{}", render(path, &result, top));
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 fn render(path: &str, r: &Roles, top: usize) -> String {

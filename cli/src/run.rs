@@ -4,49 +4,40 @@
 //! with `--json` the whole replay (`{steps:[{index, id, kind, enabled, cases, events, output}]}`,
 //! `output` exactly what the matching command's `--json` prints).
 
+use crate::args::ImportArgs;
 use crate::convert;
+use crate::exit::{Failure, Outcome};
 use anyhow::Context;
 use spur_core::import::Mapping;
 use spur_core::recipe::{replay, Output, Recipe, StepResult};
-use std::process::ExitCode;
 
-const HELP: &str =
-    "usage: spur run RECIPE.json LOG [--json] [--case C --activity A --timestamp T --resource R]
-  replay a recipe (import mapping, filters, views) on LOG: one line per step, or --json the
-  whole replay. Role flags override the recipe's import mapping.";
+/// `spur run RECIPE.json LOG`: replay a recipe (import mapping, filters, views) on LOG. Role
+/// flags override the recipe's import mapping.
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    /// The recipe the browser exported.
+    #[arg(value_name = "RECIPE.json")]
+    pub recipe: String,
+    /// The event log.
+    #[arg(value_name = "LOG")]
+    pub log: String,
+    /// Print the whole replay as JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub import: ImportArgs,
+}
 
-pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
-    if args.iter().any(|a| a == "--help" || a == "-h") {
-        println!("{HELP}");
-        return Ok(ExitCode::SUCCESS);
-    }
-    let usage = |msg: &str| {
-        eprintln!("spur run: {msg}\n\n{HELP}");
-        Ok(ExitCode::from(2))
-    };
-    let (flags, rest) = match convert::parse_options(args) {
-        Ok(x) => x,
-        Err(e) => return usage(&e.to_string()),
-    };
-    let mut json = false;
-    let mut files = Vec::new();
-    for a in rest {
-        match a.as_str() {
-            "--json" => json = true,
-            s if s.starts_with("--") => return usage(&format!("unknown option `{s}`")),
-            _ => files.push(a),
-        }
-    }
-    let [recipe_path, log_path] = files.as_slice() else {
-        return usage("give a RECIPE and a LOG");
-    };
+pub fn run(args: RunArgs) -> Outcome {
+    let flags = args.import.options()?;
+    let json = args.json;
+    let (recipe_path, log_path) = (&args.recipe, &args.log);
     let text = std::fs::read_to_string(recipe_path)
         .with_context(|| format!("cannot read {recipe_path}"))?;
     let recipe = match Recipe::from_json(&text) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("spur run: {recipe_path}: {e}");
-            return Ok(ExitCode::from(1));
+            return Err(Failure::refused(format!("{recipe_path}: {e}")));
         }
     };
     let mut options = flags.clone();
@@ -55,18 +46,16 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     let read = match convert::read_log(log_path, &bytes, &options) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("spur run: {log_path}: {e}");
-            return Ok(ExitCode::from(1));
+            return Err(Failure::refused(format!("{log_path}: {e}")));
         }
     };
     for note in &read.notes {
-        eprintln!("spur run: {log_path}: {note}");
+        eprintln!("spur: {log_path}: {note}");
     }
     let replayed = match replay(&recipe, &read.log) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("spur run: {recipe_path}: {e}");
-            return Ok(ExitCode::from(1));
+            return Err(Failure::refused(format!("{recipe_path}: {e}")));
         }
     };
     if json {
@@ -87,7 +76,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
             println!("{}", summary(step));
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// The recipe's mapping with every role flag given on the command line put over it.

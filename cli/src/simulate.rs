@@ -2,74 +2,75 @@
 //! print what was planted (see `spur_core::sim::laundry`). Demo data for `spur merge` and the
 //! analyses that follow it.
 
+use crate::exit::Outcome;
 use anyhow::Context;
 use spur_core::sim::laundry::{generate, LaundryConfig, LaundryTruth};
 use std::fmt::Write as _;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
-const HELP: &str = "usage: spur simulate laundry [-o DIR] [--seed N] [--bookings N] [--machines N]
-                          [--days N] [--json]
-  Writes DIR/states.csv, DIR/commands.csv and DIR/errors.csv (DIR defaults to the current
-  directory) and prints the planted truth (a table, or JSON with --json). Merge them with:
+/// `spur simulate SCENARIO`: demo data with planted causes.
+#[derive(clap::Subcommand, Debug)]
+pub enum SimulateCommand {
+    /// Write DIR/states.csv, DIR/commands.csv and DIR/errors.csv and print the planted truth.
+    #[command(after_help = "Merge them with:
   spur merge --entity machine --closes 'logged out' DIR/states.csv:case=booking,activity=state \\
-    DIR/commands.csv:activity=command DIR/errors.csv:activity=error -o merged.csv";
+    DIR/commands.csv:activity=command DIR/errors.csv:activity=error -o merged.csv")]
+    Laundry(LaundryArgs),
+}
+
+/// `spur simulate laundry`'s flags.
+#[derive(clap::Args, Debug)]
+pub struct LaundryArgs {
+    /// The directory to write into.
+    #[arg(short = 'o', long = "output", value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+    /// Random seed.
+    #[arg(long, value_name = "N", value_parser = |v: &str| whole("--seed", v, u64::MAX))]
+    pub seed: Option<u64>,
+    /// Bookings to simulate (at most 10000000).
+    #[arg(long, value_name = "N", value_parser = |v: &str| whole("--bookings", v, MAX_BOOKINGS.into()))]
+    pub bookings: Option<u64>,
+    /// Machines (at most 100000).
+    #[arg(long, value_name = "N", value_parser = |v: &str| whole("--machines", v, 100_000))]
+    pub machines: Option<u64>,
+    /// Days (at most 36500).
+    #[arg(long, value_name = "N", value_parser = |v: &str| whole("--days", v, 36_500))]
+    pub days: Option<u64>,
+    /// Print the planted truth as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
 
 /// Largest `--bookings` accepted (about 5 GB of CSV beyond it).
 const MAX_BOOKINGS: u32 = 10_000_000;
 
-fn parse(args: &[String]) -> Result<(PathBuf, LaundryConfig, bool), String> {
-    let mut it = args.iter();
-    match it.next().map(String::as_str) {
-        Some("laundry") => {}
-        Some(other) => {
-            return Err(format!(
-                "unknown scenario `{other}`: the one there is is `laundry`"
-            ))
-        }
-        None => return Err("name a scenario: laundry".into()),
+/// A whole number flag up to `max`; the message names the flag and the limit.
+fn whole(flag: &str, v: &str, max: u64) -> Result<u64, String> {
+    match v.parse::<u64>() {
+        Ok(n) if n <= max => Ok(n),
+        _ => Err(format!(
+            "{flag} takes a whole number up to {max}, got `{v}`"
+        )),
     }
-    let mut dir = PathBuf::from(".");
-    let mut cfg = LaundryConfig::default();
-    let mut json = false;
-    while let Some(a) = it.next() {
-        let mut value = || it.next().cloned().ok_or(format!("{a} needs a value"));
-        let mut number = |max: u64| -> Result<u64, String> {
-            let v = value()?;
-            match v.parse::<u64>() {
-                Ok(n) if n <= max => Ok(n),
-                _ => Err(format!("{a} takes a whole number up to {max}, got `{v}`")),
-            }
-        };
-        match a.as_str() {
-            "-o" | "--output" => dir = PathBuf::from(value()?),
-            "--seed" => cfg.seed = number(u64::MAX)?,
-            "--bookings" => cfg.bookings = number(u64::from(MAX_BOOKINGS))? as u32,
-            "--machines" => cfg.machines = number(100_000)?.max(1) as u32,
-            "--days" => cfg.days = number(36_500)?.max(1) as u32,
-            "--json" => json = true,
-            s => {
-                return Err(format!(
-                    "unknown argument `{s}` for `spur simulate laundry`"
-                ))
-            }
-        }
-    }
-    Ok((dir, cfg, json))
 }
 
-pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
-    if args.iter().any(|a| a == "--help" || a == "-h") {
-        println!("{HELP}");
-        return Ok(ExitCode::SUCCESS);
+pub fn run(command: SimulateCommand) -> Outcome {
+    let SimulateCommand::Laundry(args) = command;
+    let mut cfg = LaundryConfig::default();
+    if let Some(seed) = args.seed {
+        cfg.seed = seed;
     }
-    let (dir, cfg, json) = match parse(args) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("spur simulate: {e}\n\n{HELP}");
-            return Ok(ExitCode::from(2));
-        }
-    };
+    // The limits (checked by `whole`) fit in u32.
+    if let Some(n) = args.bookings {
+        cfg.bookings = u32::try_from(n).unwrap_or(MAX_BOOKINGS);
+    }
+    if let Some(n) = args.machines {
+        cfg.machines = u32::try_from(n).unwrap_or(1).max(1);
+    }
+    if let Some(n) = args.days {
+        cfg.days = u32::try_from(n).unwrap_or(1).max(1);
+    }
+    let (dir, json) = (args.dir, args.json);
     let data = generate(&cfg);
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     for (file, bytes) in data.files() {
@@ -81,7 +82,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     } else {
         print!("{}", human(&data.truth, &dir));
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 fn human(t: &LaundryTruth, dir: &std::path::Path) -> String {

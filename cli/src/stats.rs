@@ -4,6 +4,8 @@
 //! without it, a readable summary. Computing ([`compute`]) is separate from printing. Import
 //! issues (rejected or repaired rows) go to stderr, so stdout stays clean for `--json`.
 
+use crate::args::{EngineArgs, ImportArgs};
+use crate::exit::{Failure, Outcome};
 use anyhow::Context;
 use spur_core::import::{Action, ImportOptions};
 use spur_core::log::EventLog;
@@ -11,32 +13,36 @@ use spur_core::mining::{self, LogSummary, Stats};
 use spur_core::open::{detect, open_log, LogFormat, LogReport};
 use spur_core::toolkit::filter::{self, Filter};
 use std::fmt::Write as _;
-use std::process::ExitCode;
 
-const HELP: &str = "usage: spur stats LOG [--case C] [--activity A] [--timestamp T] [--resource R]
-                  [--start-timestamp S] [--delimiter D] [--json] [--filter F]…
-                  [--summary-out S.json]
-       spur stats DATASET… --engine duckdb|spark [--master M] [--engine-timeout SECONDS]
-                  [--json] [--filter F]… [--summary-out S.json]
-  LOG: a CSV/TSV, XES, XES.gz, Parquet or Arrow IPC event log, or a log summary file (its
-  statistics, as written). The column (or XES
-  attribute) options override the detected roles. --json prints the pm4py-compatible statistics as JSON.
-  --engine duckdb|spark: each DATASET is Parquet (a file, or a folder of them, as `spur
-  convert` writes it) and DuckDB or Apache Spark computes the statistics, with the same numbers,
-  without loading it (several datasets: one JSON document each, in order, one engine session;
-  one that fails is reported on stderr and the rest still answered, exit code 1).
-  --master (Spark): local[*] (the default), local[N], or a cluster's spark://HOST:PORT.
-  --engine-timeout SECONDS (default 60): the longest wait for one answer of the engine (Spark's
-  start, one dataset's queries); then its process (and Spark's JVM) is killed and the error
-  says so. Raise it for big datasets.
-  --filter F (repeatable, in order): the statistics of the cases (events) a filter keeps, in
-  `spur filter`'s text form (has:A, start:A, end:A, size:2..5, duration:1h..2d, time:…);
-  with --engine too (every form compiles to SQL).
-  --summary-out S.json: also write the log summary file (format spur-log-summary/1: activity
-  counts, start/end activities, DFG with frequencies and durations, map positions, variants,
-  case durations with a histogram, case sizes, events per day): what the map, variants and
-  charts need, without the events. In memory and from an engine the same log gives the same
-  bytes. With --engine, one DATASET.";
+/// `spur stats LOG`: process statistics of an event log (pm4py semantics).
+#[derive(clap::Args, Debug)]
+#[command(long_about = "Process statistics of an event log (pm4py semantics).
+
+LOG: a CSV/TSV, XES, XES.gz, Parquet or Arrow IPC event log, or a log summary file (its \
+statistics, as written). With --engine duckdb|spark each DATASET is Parquet (a file, or a folder \
+of them, as `spur convert` writes it) and DuckDB or Apache Spark computes the statistics, with \
+the same numbers, without loading it (several datasets: one JSON document each, in order, one \
+engine session; one that fails is reported on stderr and the rest still answered, exit code 1).")]
+pub struct StatsArgs {
+    /// The event log (with --engine: one or more Parquet datasets).
+    #[arg(value_name = "LOG", required = true)]
+    pub files: Vec<String>,
+    /// Print the pm4py-compatible statistics as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// The statistics of the cases (events) a filter keeps, in `spur filter`'s text form
+    /// (has:A, start:A, size:2..5, duration:1h..2d, time:…); repeatable, applied in order.
+    #[arg(long = "filter", value_name = "F")]
+    pub filters: Vec<String>,
+    /// Also write the log summary file (format spur-log-summary/1): what the map, variants and
+    /// charts need, without the events. With --engine, one DATASET.
+    #[arg(long, value_name = "S.json")]
+    pub summary_out: Option<String>,
+    #[command(flatten)]
+    pub import: ImportArgs,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+}
 
 struct Args {
     path: String,
@@ -52,58 +58,23 @@ struct Args {
     options: ImportOptions,
 }
 
-fn parse_args(args: &[String]) -> Result<Args, String> {
-    let mut options = ImportOptions::default();
-    let mut json = false;
-    let mut engine = None;
-    let mut master = None;
-    let mut timeout = None;
-    let mut filters = Vec::new();
-    let mut summary_out = None;
-    let mut files = Vec::new();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut value = |name: &str| it.next().cloned().ok_or(format!("{name} needs a value"));
-        match a.as_str() {
-            "--json" => json = true,
-            "--filter" => {
-                let text = value(a)?;
-                filters.push(
-                    text.parse::<Filter>()
-                        .map_err(|e| format!("--filter `{text}`: {e}"))?,
-                );
-            }
-            "--engine" => engine = Some(value(a)?),
-            "--master" => master = Some(value(a)?),
-            "--engine-timeout" => timeout = Some(value(a)?),
-            "--summary-out" => summary_out = Some(value(a)?),
-            "--case" => options.mapping.case = Some(value(a)?),
-            "--activity" => options.mapping.activity = Some(value(a)?),
-            "--timestamp" => options.mapping.timestamp = Some(value(a)?),
-            "--resource" => options.mapping.resource = Some(value(a)?),
-            "--start-timestamp" => options.mapping.start_timestamp = Some(value(a)?),
-            "--delimiter" => {
-                let d = value(a)?;
-                let d = if d == "\\t" || d == "tab" {
-                    "\t".to_string()
-                } else {
-                    d
-                };
-                match d.as_bytes() {
-                    [b] => options.csv.delimiter = Some(*b),
-                    _ => return Err(format!("--delimiter takes one character, got `{d}`")),
-                }
-            }
-            s if s.starts_with("--") => return Err(format!("unknown option `{s}`")),
-            s => files.push(s.to_string()),
-        }
-    }
-    let engine = crate::engine::Choice::from_flags(engine, master, timeout)?;
+fn parse_args(a: StatsArgs) -> Result<Args, Failure> {
+    let options = a.import.options()?;
+    let (json, summary_out, files) = (a.json, a.summary_out, a.files);
+    let filters = a
+        .filters
+        .iter()
+        .map(|text| {
+            text.parse::<Filter>()
+                .map_err(|e| Failure::usage(format!("--filter `{text}`: {e}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let engine = a.engine.choice()?;
     if summary_out.is_some() && files.len() > 1 {
-        return Err(format!(
+        return Err(Failure::usage(format!(
             "--summary-out writes the summary of one dataset (got {})",
             files.len()
-        ));
+        )));
     }
     match files.as_slice() {
         [path, more @ ..] if more.is_empty() || engine.is_some() => Ok(Args {
@@ -115,10 +86,10 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             summary_out,
             options,
         }),
-        _ => Err(format!(
+        _ => Err(Failure::usage(format!(
             "stats takes exactly one LOG, or with --engine one or more datasets (got {})",
             files.len()
-        )),
+        ))),
     }
 }
 
@@ -134,14 +105,8 @@ pub fn compute(
     Ok((log, report, stats))
 }
 
-pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
-    let args = match parse_args(args) {
-        Ok(a) => a,
-        Err(msg) => {
-            eprintln!("spur: {msg}\n\n{HELP}");
-            return Ok(ExitCode::from(2));
-        }
-    };
+pub fn run(args: StatsArgs) -> Outcome {
+    let args = parse_args(args)?;
     let path = &args.path;
     if let Some(choice) = &args.engine {
         return run_engine(&args, choice);
@@ -153,8 +118,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     let (log, report, stats) = match compute(path, &bytes, &args.options) {
         Ok(x) => x,
         Err(e) => {
-            eprintln!("spur: {path}: {e}");
-            return Ok(ExitCode::from(1));
+            return Err(Failure::refused(format!("{path}: {e}")));
         }
     };
     print_issues(path, &report);
@@ -167,40 +131,35 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
                 (kept, stats)
             }
             Err(e) => {
-                eprintln!("spur: {path}: {e}");
-                return Ok(ExitCode::from(1));
+                return Err(Failure::refused(format!("{path}: {e}")));
             }
         }
     };
     if let Some(out) = &args.summary_out {
-        if let Err(code) = write_summary(out, &LogSummary::of(&log)) {
-            return Ok(code);
-        }
+        write_summary(out, &LogSummary::of(&log))?;
     }
     if args.json {
         print_json(&stats)?;
     } else {
         print!("{}", render_human(path, &log, &report, &stats));
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// `spur stats S.json`: the statistics a log summary file holds (no events: no filters).
-fn run_summary(args: &Args, bytes: &[u8]) -> anyhow::Result<ExitCode> {
+fn run_summary(args: &Args, bytes: &[u8]) -> Outcome {
     let path = &args.path;
     let summary = match LogSummary::from_bytes(bytes) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("spur: {path}: {e}");
-            return Ok(ExitCode::from(1));
+            return Err(Failure::refused(format!("{path}: {e}")));
         }
     };
     if !args.filters.is_empty() || args.summary_out.is_some() {
-        eprintln!("spur: {path}: a summary file has no events to filter or summarise again: give the log (or the dataset with --engine)");
-        return Ok(ExitCode::from(2));
+        return Err(Failure::usage(format!("{path}: a summary file has no events to filter or summarise again: give the log (or the dataset with --engine)")));
     }
     print_summary(args, &summary, "from a summary file")?;
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// Print the statistics a log summary holds (JSON with `--json`), saying where it came from.
@@ -217,12 +176,10 @@ fn print_summary(args: &Args, summary: &LogSummary, source: &str) -> anyhow::Res
     Ok(())
 }
 
-/// Write the log summary file; on failure the message is printed and the exit code returned.
-fn write_summary(out: &str, summary: &LogSummary) -> Result<(), ExitCode> {
-    std::fs::write(out, summary.to_json()).map_err(|e| {
-        eprintln!("spur: cannot write the summary to {out}: {e}");
-        ExitCode::from(2)
-    })
+/// Write the log summary file.
+fn write_summary(out: &str, summary: &LogSummary) -> Outcome {
+    std::fs::write(out, summary.to_json())
+        .map_err(|e| Failure::usage(format!("cannot write the summary to {out}: {e}")))
 }
 
 /// One-space indent, like the golden files (Python's `json.dump(indent=1)`).
@@ -238,12 +195,11 @@ fn print_json(stats: &Stats) -> anyhow::Result<()> {
 }
 
 /// Is `path` a Parquet dataset the engines can read? Exit code and message when not.
-pub fn check_dataset(path: &str) -> Result<(), (u8, String)> {
+pub fn check_dataset(path: &str) -> Result<(), Failure> {
     if !std::path::Path::new(path).exists() {
-        return Err((
-            2,
-            format!("spur: cannot read {path}: no such file or folder"),
-        ));
+        return Err(Failure::usage(format!(
+            "cannot read {path}: no such file or folder"
+        )));
     }
     let is_file = std::path::Path::new(path).is_file();
     // By content alone (an empty name), with core's one detection.
@@ -253,26 +209,22 @@ pub fn check_dataset(path: &str) -> Result<(), (u8, String)> {
         .is_ok()
         && detect("", &head) == LogFormat::Parquet;
     if is_file && !parquet {
-        return Err((1, format!("spur: {path}: not a Parquet file; --engine reads Parquet datasets: write one with `spur convert {path} OUT.parquet`")));
+        return Err(Failure::refused(format!("{path}: not a Parquet file; --engine reads Parquet datasets: write one with `spur convert {path} OUT.parquet`")));
     }
     Ok(())
 }
 
 /// `--engine`: the engine reads each dataset; only the summary comes back. One engine session
 /// serves every dataset (Spark's JVM starts once).
-fn run_engine(args: &Args, choice: &crate::engine::Choice) -> anyhow::Result<ExitCode> {
+fn run_engine(args: &Args, choice: &crate::engine::Choice) -> Outcome {
     let paths: Vec<&String> = std::iter::once(&args.path).chain(&args.more).collect();
     for path in &paths {
-        if let Err((code, message)) = check_dataset(path) {
-            eprintln!("{message}");
-            return Ok(ExitCode::from(code));
-        }
+        check_dataset(path)?;
     }
     let mut engine = match crate::engine::Engine::start(choice) {
         Ok(e) => e,
         Err(e) => {
-            eprintln!("spur: {}: {e}", args.path);
-            return Ok(ExitCode::from(1));
+            return Err(Failure::refused(format!("{}: {e}", args.path)));
         }
     };
     // As `cat`: a dataset that fails is reported and skipped, the others are still answered.
@@ -282,15 +234,12 @@ fn run_engine(args: &Args, choice: &crate::engine::Choice) -> anyhow::Result<Exi
         let summary = match engine.summary(&args.path, &args.options.mapping, &args.filters) {
             Ok(s) => s,
             Err(e) => {
-                eprintln!("spur: {}: {e}", args.path);
-                return Ok(ExitCode::from(1));
+                return Err(Failure::refused(format!("{}: {e}", args.path)));
             }
         };
-        if let Err(code) = write_summary(out, &summary) {
-            return Ok(code);
-        }
+        write_summary(out, &summary)?;
         print_summary(args, &summary, &format!("computed by {}", engine.name()))?;
-        return Ok(ExitCode::SUCCESS);
+        return Ok(());
     }
     for path in paths {
         let (stats, dfg) = match engine.stats(path, &args.options.mapping, &args.filters) {
@@ -315,11 +264,11 @@ fn run_engine(args: &Args, choice: &crate::engine::Choice) -> anyhow::Result<Exi
             );
         }
     }
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    if failed {
+        // Each failed dataset has been reported on stderr.
+        return Err(Failure::reported(crate::exit::REFUSED));
+    }
+    Ok(())
 }
 
 /// The readable summary of an engine's answer (no events in memory: no time span).
@@ -517,21 +466,32 @@ mod tests {
         );
     }
 
+    /// `spur stats ARGS…` through clap and [`parse_args`], as `main` runs it.
+    fn parse(args: &[&str]) -> Result<Args, String> {
+        #[derive(clap::Parser)]
+        struct Stats {
+            #[command(flatten)]
+            args: StatsArgs,
+        }
+        let parsed = <Stats as clap::Parser>::try_parse_from(
+            std::iter::once("stats").chain(args.iter().copied()),
+        )
+        .map_err(|e| e.to_string())?;
+        parse_args(parsed.args).map_err(|e| e.to_string())
+    }
+
     #[test]
     fn arguments() {
-        let a = parse_args(&[
-            "x.csv".into(),
-            "--case".into(),
-            "id".into(),
-            "--json".into(),
-        ])
-        .expect("valid");
+        let a = parse(&["x.csv", "--case", "id", "--json"]).expect("valid");
         assert_eq!(
             (a.path.as_str(), a.json, a.options.mapping.case.as_deref()),
             ("x.csv", true, Some("id"))
         );
-        assert!(parse_args(&["--case".into()]).is_err());
-        assert!(parse_args(&["a".into(), "b".into()]).is_err());
-        assert!(parse_args(&["a".into(), "--bogus".into()]).is_err());
+        assert!(parse(&["--case"]).is_err());
+        assert!(parse(&["a", "b"]).is_err());
+        assert!(parse(&["a", "--bogus"]).is_err());
+        assert!(parse(&["a", "--delimiter", ";;"]).is_err());
+        let e = parse(&["a", "b", "--engine", "duckdb", "--summary-out", "s.json"]);
+        assert!(e.is_err_and(|m| m.contains("--summary-out")));
     }
 }

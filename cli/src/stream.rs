@@ -3,6 +3,7 @@
 //! event and conflict as it happens, then a summary. Checkpoints (`--checkpoint FILE --every N`)
 //! make a killed run resumable: the next run restores the operator and replays the rows since.
 
+use crate::exit::{Failure, Outcome};
 use anyhow::Context;
 use spur_core::import::timestamp::format_iso;
 use spur_core::import::ImportOptions;
@@ -12,22 +13,72 @@ use spur_core::stream::jsonl;
 use spur_core::stream::spec::{parse_aggs, parse_duration, parse_mode, parse_window, AggList};
 use spur_core::stream::{AggValue, Emit, Event, Mode, Operator, Output, Runner, StreamConfig};
 use std::fmt::Write as _;
-use std::process::ExitCode;
 
-const HELP: &str = "usage: spur stream LOG --key COL --time COL [--id COL] [--source COL]
-         --window tumbling:10m[+OFFSET] | sliding:10m/1m | session:30m
-         [--agg count,sum:COL,min:COL,max:COL,mean:COL,distinct:COL,approx_distinct:COL,topk:COL:5,dfg[:COL]]
-         [--activity COL] [--out-of-order 30s] [--lateness 5m] [--idle 1m] [--dedup-horizon 1h]
-         [--mode event|micro-batch:1s] [--checkpoint FILE --every N] [--json]
-  event-time windows over a CSV read in row order (= arrival order); a log with no row order of
-  its own (XES, XES.gz, Parquet, Arrow) is replayed in event-time order; its columns have pm4py's
-  names, which are then the defaults of --key, --time and --activity. Times: ISO 8601 or epoch
-  seconds/milliseconds. With --id, repeated ids count once (a different payload is reported as a
-  conflict; the first wins). Prints one line per emitted window (revision 0 when it closes,
-  +1 per update from allowed-late events), per late event and per conflict, then a summary.
-  --activity: the column a bare `dfg` reads (default `activity`). The arrival clock (for
-  micro-batches and --idle) is the largest event time read so far.
-  --checkpoint FILE --every N: write a checkpoint every N rows; if FILE exists, resume from it.";
+/// `spur stream LOG`: event-time windows over a file read as a stream.
+#[derive(clap::Args, Debug)]
+#[command(
+    long_about = "Event-time windows over a CSV read in row order (= arrival order); a log with no row \
+order of its own (XES, XES.gz, Parquet, Arrow) is replayed in event-time order; its columns have \
+pm4py's names, which are then the defaults of --key, --time and --activity. Times: ISO 8601 or \
+epoch seconds/milliseconds. Prints one line per emitted window (revision 0 when it closes, +1 per \
+update from allowed-late events), per late event and per conflict, then a summary. The arrival \
+clock (for micro-batches and --idle) is the largest event time read so far."
+)]
+pub struct StreamArgs {
+    /// The log read as a stream.
+    #[arg(value_name = "LOG")]
+    pub path: String,
+    /// The key column (windows are per key).
+    #[arg(long, value_name = "COL")]
+    pub key: Option<String>,
+    /// The event-time column.
+    #[arg(long, value_name = "COL")]
+    pub time: Option<String>,
+    /// The event id column: repeated ids count once (a different payload is a conflict; the
+    /// first wins).
+    #[arg(long, value_name = "COL")]
+    pub id: Option<String>,
+    /// The source column.
+    #[arg(long, value_name = "COL")]
+    pub source: Option<String>,
+    /// tumbling:10m[+OFFSET] | sliding:10m/1m | session:30m.
+    #[arg(long, value_name = "WINDOW")]
+    pub window: Option<String>,
+    /// count,sum:COL,min:COL,max:COL,mean:COL,distinct:COL,approx_distinct:COL,topk:COL:5,dfg[:COL]
+    /// (default count).
+    #[arg(long, value_name = "AGGS")]
+    pub agg: Option<String>,
+    /// The column a bare `dfg` reads (default `activity`).
+    #[arg(long, value_name = "COL")]
+    pub activity: Option<String>,
+    /// Bounded out-of-orderness of the watermark, e.g. 30s.
+    #[arg(long, value_name = "DUR")]
+    pub out_of_order: Option<String>,
+    /// Allowed lateness after a window closes, e.g. 5m.
+    #[arg(long, value_name = "DUR")]
+    pub lateness: Option<String>,
+    /// Close a key's windows after this much arrival time without events.
+    #[arg(long, value_name = "DUR")]
+    pub idle: Option<String>,
+    /// How long ids are remembered for de-duplication.
+    #[arg(long, value_name = "DUR")]
+    pub dedup_horizon: Option<String>,
+    /// event | micro-batch:1s.
+    #[arg(long, value_name = "MODE")]
+    pub mode: Option<String>,
+    /// Write a checkpoint every --every rows; if FILE exists, resume from it.
+    #[arg(long, value_name = "FILE")]
+    pub checkpoint: Option<String>,
+    /// Rows between checkpoints.
+    #[arg(long, value_name = "N")]
+    pub every: Option<String>,
+    /// Stop after N rows (to test resuming).
+    #[arg(long, value_name = "N", hide = true)]
+    pub stop_after: Option<String>,
+    /// Print JSON lines.
+    #[arg(long)]
+    pub json: bool,
+}
 
 struct Args {
     path: String,
@@ -40,46 +91,30 @@ struct Args {
     json: bool,
 }
 
-fn parse_args(args: &[String]) -> Result<Args, String> {
-    let mut files = Vec::new();
+fn parse_args(a: StreamArgs) -> Result<Args, String> {
     let mut opts: std::collections::BTreeMap<&str, String> = Default::default();
-    let mut json = false;
-    let mut it = args.iter();
-    const VALUED: [&str; 15] = [
-        "--key",
-        "--time",
-        "--id",
-        "--source",
-        "--window",
-        "--agg",
-        "--activity",
-        "--out-of-order",
-        "--lateness",
-        "--idle",
-        "--dedup-horizon",
-        "--mode",
-        "--checkpoint",
-        "--every",
-        "--stop-after",
-    ];
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--json" => json = true,
-            k if VALUED.contains(&k) => {
-                let v = it.next().ok_or_else(|| format!("{k} needs a value"))?;
-                let key = VALUED.iter().find(|x| **x == k).copied().unwrap_or("");
-                opts.insert(key, v.clone());
-            }
-            s if s.starts_with("--") => return Err(format!("unknown option `{s}`")),
-            s => files.push(s.to_string()),
+    for (k, v) in [
+        ("--key", a.key),
+        ("--time", a.time),
+        ("--id", a.id),
+        ("--source", a.source),
+        ("--window", a.window),
+        ("--agg", a.agg),
+        ("--activity", a.activity),
+        ("--out-of-order", a.out_of_order),
+        ("--lateness", a.lateness),
+        ("--idle", a.idle),
+        ("--dedup-horizon", a.dedup_horizon),
+        ("--mode", a.mode),
+        ("--checkpoint", a.checkpoint),
+        ("--every", a.every),
+        ("--stop-after", a.stop_after),
+    ] {
+        if let Some(v) = v {
+            opts.insert(k, v);
         }
     }
-    let [path] = files.as_slice() else {
-        return Err(format!(
-            "stream takes exactly one LOG (got {})",
-            files.len()
-        ));
-    };
+    let (json, path) = (a.json, &a.path);
     // A log replayed in event-time order has pm4py's column names: they are the defaults.
     if !arrival::has_row_order(path, &file_head(path)) {
         for (k, v) in [
@@ -264,18 +299,8 @@ fn file_head(path: &str) -> Vec<u8> {
     head
 }
 
-pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
-    if args.iter().any(|a| a == "--help" || a == "-h") {
-        println!("{HELP}");
-        return Ok(ExitCode::SUCCESS);
-    }
-    let a = match parse_args(args) {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("spur: {e}\n\n{HELP}");
-            return Ok(ExitCode::from(2));
-        }
-    };
+pub fn run(args: StreamArgs) -> Outcome {
+    let a = parse_args(args).map_err(Failure::usage)?;
     let mut bytes = std::fs::read(&a.path).with_context(|| format!("cannot read {}", a.path))?;
     if !arrival::has_row_order(&a.path, &bytes[..bytes.len().min(4096)]) {
         match crate::convert::read_log(&a.path, &bytes, &ImportOptions::default()) {
@@ -287,8 +312,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
                 bytes = arrival::in_event_time_order(&read.log);
             }
             Err(e) => {
-                eprintln!("spur: {}: {e}", a.path);
-                return Ok(ExitCode::from(1));
+                return Err(Failure::refused(format!("{}: {e}", a.path)));
             }
         }
     }
@@ -306,12 +330,12 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
                     op = restored;
                 }
                 Ok(_) => {
-                    eprintln!("spur: {file}: the checkpoint was made with other settings");
-                    return Ok(ExitCode::from(1));
+                    return Err(Failure::refused(format!(
+                        "{file}: the checkpoint was made with other settings"
+                    )));
                 }
                 Err(e) => {
-                    eprintln!("spur: {file}: {e}");
-                    return Ok(ExitCode::from(1));
+                    return Err(Failure::refused(format!("{file}: {e}")));
                 }
             }
         }
@@ -392,16 +416,15 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         }
     });
     if let Some(e) = failure {
-        return Err(e);
+        return Err(e.into());
     }
     if let Err(e) = read {
         flush(&mut out);
-        eprintln!("spur: {}: {e}", a.path);
-        return Ok(ExitCode::from(1));
+        return Err(Failure::refused(format!("{}: {e}", a.path)));
     }
     if stopped {
         flush(&mut out);
-        return Ok(ExitCode::SUCCESS);
+        return Ok(());
     }
     for e in runner.finish() {
         print_output(&e.output, &a.labels, a.json, &mut out);
@@ -417,5 +440,5 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         );
     }
     flush(&mut out);
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

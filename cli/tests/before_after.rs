@@ -140,7 +140,10 @@ fn refused_queries_and_usage() {
     let r = spur(&["before", LOG]);
     assert_eq!(r.code, 2);
     assert!(
-        r.stderr.starts_with("spur: before takes LOG and ACTIVITY"),
+        r.stderr
+            .starts_with("spur: the following required arguments were not provided")
+            && r.stderr.contains("<ACTIVITY>")
+            && r.stderr.contains("Usage: spur before <LOG> <ACTIVITY>"),
         "{}",
         r.stderr
     );

@@ -65,7 +65,8 @@ fn errors_say_what_is_wrong() {
     assert_eq!(r.code, 2);
     assert!(
         r.stderr
-            .starts_with("spur: convert takes IN and OUT (got 1 files)"),
+            .starts_with("spur: the following required arguments were not provided")
+            && r.stderr.contains("<OUT>"),
         "{}",
         r.stderr
     );

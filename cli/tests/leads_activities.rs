@@ -254,9 +254,12 @@ fn refusals_and_usage() {
     );
     let r = spur(&["leads", "activities", s(&leads), "--outcome", "won"]);
     assert_eq!(r.code, 2);
-    assert!(r
-        .stderr
-        .starts_with("spur: expected LEADS.csv and ACTIVITY_LOG, got 1 files"));
+    assert!(
+        r.stderr.contains("required arguments were not provided")
+            && r.stderr.contains("<ACTIVITY_LOG>"),
+        "{}",
+        r.stderr
+    );
     let r = spur(&[
         "leads",
         "activities",

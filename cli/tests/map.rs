@@ -65,7 +65,10 @@ fn usage_errors() {
             vec!["map", "tests/data/small.csv", "--view", "fast"],
             "--view takes frequency, mean, median or total, got `fast`",
         ),
-        (vec!["map"], "map takes exactly one LOG (got 0)"),
+        (
+            vec!["map"],
+            "required arguments were not provided:\n  <LOG>",
+        ),
     ] {
         let r = spur(&args);
         assert_eq!(r.code, 2, "{args:?}");

@@ -206,7 +206,9 @@ fn refusals_are_located_with_their_exit_codes() {
     let r = spur(&["simulate", "bakery"]);
     assert_eq!(r.code, 2);
     assert!(
-        r.stderr.contains("unknown scenario `bakery`"),
+        r.stderr
+            .starts_with("spur: unrecognized subcommand 'bakery'")
+            && r.stderr.contains("spur simulate <COMMAND>"),
         "{}",
         r.stderr
     );

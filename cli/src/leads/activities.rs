@@ -10,8 +10,11 @@
 //! (unreadable table or log, no matching lead, one outcome only, unknown stage) exits 1; usage
 //! and I/O 2.
 
-use crate::convert::{parse_options, read_log};
-use anyhow::{bail, Context};
+use crate::args::ImportArgs;
+use crate::convert::read_log;
+use crate::exit::usage;
+use crate::exit::{Failure, Outcome};
+use anyhow::Context;
 use spur_core::chart::funnel::funnel_chart;
 use spur_core::leads::activities::findings::p_text;
 use spur_core::leads::activities::timing::parse_tz;
@@ -20,81 +23,76 @@ use spur_core::leads::activities::{
 };
 use spur_core::text::pct;
 use std::fmt::Write as _;
-use std::process::ExitCode;
 
-const HELP: &str =
-    "usage: spur leads activities LEADS.csv ACTIVITY_LOG --outcome COL [--id COL] [--json]
-                   [--stages A,B,…] [--tz OFFSET] [-o FUNNEL.svg]
-                   [--case C] [--activity A] [--timestamp T] [--resource R]
-  Joins each case of ACTIVITY_LOG (one case per lead) to the lead with that id in LEADS.csv
-  (--id, default `id`) and compares won with lost leads: outcome markers, the funnel (the
-  stage each lead reached: --stages names the milestone activities in order, else they are
-  detected from the log), and per action its presence, count, time since creation and since
-  the previous step, weekday, hour, channel and resource, compared among leads that reached
-  the same stage (Cochran-Mantel-Haenszel); variants and the directly-follows difference.
-  --tz reads weekday and hour at a UTC offset (UTC, +02:00, -05:30; default UTC).
-  -o writes the funnel as an SVG chart.";
+/// `spur leads activities LEADS.csv ACTIVITY_LOG --outcome COL`.
+#[derive(clap::Args, Debug)]
+#[command(
+    long_about = "Joins each case of ACTIVITY_LOG (one case per lead) to the lead with that id in LEADS.csv \
+and compares won with lost leads: outcome markers, the funnel (the stage each lead reached), and \
+per action its presence, count, time since creation and since the previous step, weekday, hour, \
+channel and resource, compared among leads that reached the same stage (Cochran-Mantel-Haenszel); \
+variants and the directly-follows difference."
+)]
+pub struct ActivitiesArgs {
+    /// The lead table (the id and outcome columns are read).
+    #[arg(value_name = "LEADS.csv")]
+    pub leads: String,
+    /// The activity log, one case per lead (any format `spur convert` reads).
+    #[arg(value_name = "ACTIVITY_LOG")]
+    pub log: String,
+    /// The outcome column of LEADS.csv.
+    #[arg(long, value_name = "COL")]
+    pub outcome: Option<String>,
+    /// The id column of LEADS.csv.
+    #[arg(long, value_name = "COL", default_value = "id")]
+    pub id: String,
+    /// The milestone activities in order, separated by commas (default: detected from the log).
+    #[arg(long, value_name = "A,B,…")]
+    pub stages: Option<String>,
+    /// Read weekday and hour at a UTC offset (UTC, +02:00, -05:30; default UTC).
+    #[arg(long, value_name = "OFFSET", allow_hyphen_values = true)]
+    pub tz: Option<String>,
+    /// Write the funnel as an SVG chart.
+    #[arg(short = 'o', long = "output", value_name = "FUNNEL.svg")]
+    pub chart: Option<String>,
+    /// Print the whole findings as JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub import: ImportArgs,
+}
 
 /// Top features shown as tables in the readable output.
 const TABLES: usize = 5;
 
-pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
-    if args.iter().any(|a| a == "--help" || a == "-h") {
-        println!("{HELP}");
-        return Ok(ExitCode::SUCCESS);
-    }
-    let (options, rest) = parse_options(args)?;
-    let (mut outcome, mut id, mut json, mut files) = (None, "id".to_string(), false, Vec::new());
+pub fn run(args: ActivitiesArgs) -> Outcome {
+    let options = args.import.options()?;
+    let (id, json, chart) = (&args.id, args.json, &args.chart);
     let mut opts = ActivityOptions::default();
-    let mut chart: Option<String> = None;
-    let mut it = rest.iter();
-    while let Some(a) = it.next() {
-        let mut value = || {
-            it.next()
-                .cloned()
-                .with_context(|| format!("{a} needs a value\n\n{HELP}"))
-        };
-        match a.as_str() {
-            "--outcome" => outcome = Some(value()?),
-            "--id" => id = value()?,
-            "--json" => json = true,
-            "--stages" => {
-                let list = value()?;
-                let names: Vec<String> = list
-                    .split(',')
-                    .map(|n| n.trim().to_string())
-                    .filter(|n| !n.is_empty())
-                    .collect();
-                if names.is_empty() {
-                    bail!("--stages needs activity names separated by commas\n\n{HELP}");
-                }
-                opts.stages = Some(names);
-            }
-            "--tz" => {
-                let tz = value()?;
-                opts.tz_offset_minutes = parse_tz(&tz).map_err(|e| anyhow::anyhow!("--tz: {e}"))?;
-            }
-            "-o" | "--output" => chart = Some(value()?),
-            s if s.starts_with('-') => {
-                bail!("unknown option `{s}` for `spur leads activities`\n\n{HELP}")
-            }
-            s => files.push(s.to_string()),
+    if let Some(list) = &args.stages {
+        let names: Vec<String> = list
+            .split(',')
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty())
+            .collect();
+        if names.is_empty() {
+            usage!("--stages needs activity names separated by commas");
         }
+        opts.stages = Some(names);
     }
-    let [leads_path, log_path] = files.as_slice() else {
-        bail!(
-            "expected LEADS.csv and ACTIVITY_LOG, got {} files\n\n{HELP}",
-            files.len()
-        );
+    if let Some(tz) = &args.tz {
+        opts.tz_offset_minutes = parse_tz(tz).map_err(|e| Failure::usage(format!("--tz: {e}")))?;
+    }
+    let (leads_path, log_path) = (&args.leads, &args.log);
+    let Some(outcome) = &args.outcome else {
+        usage!("--outcome COL is required");
     };
-    let outcome = outcome.with_context(|| format!("--outcome COL is required\n\n{HELP}"))?;
     let table = std::fs::read(leads_path).with_context(|| format!("cannot read {leads_path}"))?;
     let bytes = std::fs::read(log_path).with_context(|| format!("cannot read {log_path}"))?;
-    let leads = match activities::outcomes_from_csv(&table, &id, &outcome) {
+    let leads = match activities::outcomes_from_csv(&table, id, outcome) {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("spur: {leads_path}: {e}");
-            return Ok(ExitCode::from(1));
+            return Err(Failure::refused(format!("{leads_path}: {e}")));
         }
     };
     for r in leads.rejected.iter().take(10) {
@@ -117,8 +115,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     let read = match read_log(log_path, &bytes, &options) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("spur: {log_path}: {e}");
-            return Ok(ExitCode::from(1));
+            return Err(Failure::refused(format!("{log_path}: {e}")));
         }
     };
     for note in &read.notes {
@@ -127,8 +124,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     let found = match activities::mine(&read.log, &leads.outcomes, &opts) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("spur: {e}");
-            return Ok(ExitCode::from(1));
+            return Err(Failure::refused(format!("{e}")));
         }
     };
     if let Some(path) = &chart {
@@ -148,7 +144,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     use std::io::Write;
     match std::io::stdout().lock().write_all(text.as_bytes()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
-        _ => Ok(ExitCode::SUCCESS),
+        _ => Ok(()),
     }
 }
 
