@@ -48,6 +48,7 @@ struct Fields<'r> {
 }
 
 impl<'r> Fields<'r> {
+    #[inline]
     fn text(&self, i: usize) -> &'r str {
         if self.scratch.decoded[i] {
             return self.scratch.fields[i].as_str();
@@ -117,7 +118,7 @@ impl Rows {
             );
             return Err(Rejected);
         }
-        if memchr(0, r.bytes).is_some() {
+        if !r.nul_free && memchr(0, r.bytes).is_some() {
             self.issues
                 .add(r.line, None, IssueKind::NulByte, Action::Rejected, || {
                     "a NUL byte in a field".into()
@@ -135,11 +136,15 @@ impl Rows {
         let whole = if latin1 {
             None
         } else {
-            std::str::from_utf8(r.bytes).ok()
+            r.text.or_else(|| std::str::from_utf8(r.bytes).ok())
         };
         scratch.fields.resize_with(ncols, String::new);
         scratch.decoded.clear();
         scratch.decoded.resize(ncols, false);
+        if whole.is_some() && r.text.is_some() {
+            // Cut in place from UTF-8 input: every field lies between ASCII delimiters.
+            return whole;
+        }
         let mut latin1_used = false;
         for i in 0..ncols {
             let (start, end) = r.span(i);
