@@ -128,13 +128,7 @@ fn classify_sse2(block: &[u8; BLOCK], delim: u8) -> Masks {
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub(super) fn classify(block: &[u8; BLOCK], delim: u8) -> Masks {
-    // SAFETY: this function is only compiled when the whole build enables simd128.
-    unsafe { classify_simd128(block, delim) }
-}
-
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-#[target_feature(enable = "simd128")]
-fn classify_simd128(block: &[u8; BLOCK], delim: u8) -> Masks {
+    // wasm32's SIMD intrinsics are safe functions (a module either validates with them or not).
     use std::arch::wasm32::*;
     let word = |i: usize| {
         let mut w = [0u8; 8];
