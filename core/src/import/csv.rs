@@ -17,6 +17,7 @@ mod importer;
 mod plan;
 mod records;
 mod rows;
+mod scan;
 mod sniff;
 
 pub(crate) use importer::CsvImporter;

@@ -27,6 +27,10 @@ pub(super) struct Rows {
     /// Per column: the builder column of its attribute, once created.
     slots: Vec<Option<usize>>,
     last_case: Option<(String, u32)>,
+    /// The last resource and its code: the rows of a case often share one.
+    last_resource: Option<(String, u32)>,
+    /// The columns read as attributes (not case, activity, timestamp or resource), in order.
+    attr_columns: Vec<usize>,
     roles: Roles,
     reported_widening: Vec<bool>,
 }
@@ -48,6 +52,7 @@ struct Fields<'r> {
 }
 
 impl<'r> Fields<'r> {
+    #[inline]
     fn text(&self, i: usize) -> &'r str {
         if self.scratch.decoded[i] {
             return self.scratch.fields[i].as_str();
@@ -75,6 +80,15 @@ impl Rows {
             scratch: Scratch::default(),
             slots: vec![None; ncols],
             last_case: None,
+            last_resource: None,
+            attr_columns: (0..ncols)
+                .filter(|&i| {
+                    !matches!(
+                        dialect.columns[i].role,
+                        Role::Case | Role::Activity | Role::Timestamp | Role::Resource
+                    )
+                })
+                .collect(),
             roles,
             reported_widening: vec![false; ncols],
             dialect,
@@ -117,7 +131,7 @@ impl Rows {
             );
             return Err(Rejected);
         }
-        if memchr(0, r.bytes).is_some() {
+        if !r.nul_free && memchr(0, r.bytes).is_some() {
             self.issues
                 .add(r.line, None, IssueKind::NulByte, Action::Rejected, || {
                     "a NUL byte in a field".into()
@@ -135,11 +149,15 @@ impl Rows {
         let whole = if latin1 {
             None
         } else {
-            std::str::from_utf8(r.bytes).ok()
+            r.text.or_else(|| std::str::from_utf8(r.bytes).ok())
         };
         scratch.fields.resize_with(ncols, String::new);
         scratch.decoded.clear();
         scratch.decoded.resize(ncols, false);
+        if whole.is_some() && r.text.is_some() {
+            // Cut in place from UTF-8 input: every field lies between ASCII delimiters.
+            return whole;
+        }
         let mut latin1_used = false;
         for i in 0..ncols {
             let (start, end) = r.span(i);
@@ -179,11 +197,26 @@ impl Rows {
         if let Some(res) = self.roles.resource {
             let v = f.text(res).trim_ascii();
             if !v.is_empty() {
-                let code = self.builder.resource_code(v);
+                let code = match &self.last_resource {
+                    Some((r, code)) if r == v => *code,
+                    _ => {
+                        let code = self.builder.resource_code(v);
+                        let mut r = self
+                            .last_resource
+                            .take()
+                            .map(|(s, _)| s)
+                            .unwrap_or_default();
+                        r.clear();
+                        r.push_str(v);
+                        self.last_resource = Some((r, code));
+                        code
+                    }
+                };
                 self.builder.set_resource(e, code);
             }
         }
-        for i in 0..self.dialect.columns.len() {
+        for k in 0..self.attr_columns.len() {
+            let i = self.attr_columns[k];
             let text = f.text(i);
             if !text.trim_ascii().is_empty() {
                 self.attribute(i, text, line, case, e);
