@@ -150,6 +150,19 @@ fn handle(
         }
         ToWorker::LeadsScore { job, name } => lead(leads::score(job, name, &payload())),
         ToWorker::LeadsTableBytes { job } => lead(leads::bytes_reply(job)),
+        ToWorker::LeadsTrainTable { job, name, request } => {
+            let progress = |done, total| post(scope, &FromWorker::Progress { job, done, total });
+            let bytes = payload();
+            lead(leads::train_table(
+                job,
+                name,
+                bytes,
+                &request,
+                &js_sys::Date::now,
+                &progress,
+            ))
+        }
+        ToWorker::LeadsUseModel { job } => lead(leads::use_model(job, &payload())),
         // --- sales activities (the Leads screen's activity worker; `ActivitiesOpen`: main)
         ToWorker::ActivitiesDemo { job, rows, seed } => (activities::demo(job, rows, seed), None),
         ToWorker::ActivitiesMine { job, request } => {
@@ -189,6 +202,7 @@ fn handle(
         }
         ToWorker::RecoNeighbours { job, item } => (reco::neighbours(job, &item), None),
         ToWorker::RecoTry { job, session } => (reco::try_session(job, session, &now_ms), None),
+        ToWorker::RecoUseModel { job } => (reco::use_model(job, &payload()), None),
     })
 }
 
