@@ -111,10 +111,13 @@ pub fn LoadPage() -> impl IntoView {
     });
     // What happened to the last job, shown above the screen ("import cancelled; … still open").
     let notice = RwSignal::new(None::<String>);
+    // The running job is a merge: its Cancel goes back to the source list.
+    let merging = StoredValue::new(false);
 
     let begin = move |what: String, total_bytes: u64| {
         let generation = current.next();
         notice.set(None);
+        merging.set_value(false);
         set_progress.set(ImportProgress {
             total_bytes,
             ..Default::default()
@@ -377,6 +380,7 @@ pub fn LoadPage() -> impl IntoView {
                 .collect(),
         };
         let generation = begin(format!("merging {} sources…", specs.len()), total);
+        merging.set_value(true);
         let name = format!(
             "merged ({})",
             specs
@@ -431,8 +435,9 @@ pub fn LoadPage() -> impl IntoView {
     };
 
     // The worker stops an import between two slices and keeps what it held: the log on screen
-    // before comes back with its recipe. A job that cannot stop so (a merge, an object-centric
-    // log) restarts the worker, which forgets everything.
+    // before comes back with its recipe; a merge goes back to its sources, still loaded with
+    // their mappings. A job that cannot stop so (an object-centric log) restarts the worker,
+    // which forgets everything.
     let stopping = StoredValue::new(false);
     let cancel = move |_| {
         // A second click while the first is answered would find nothing running and restart.
@@ -445,6 +450,20 @@ pub fn LoadPage() -> impl IntoView {
         spawn_local(async move {
             let kept = worker::cancel().await;
             stopping.set_value(false);
+            if kept && merging.get_value() {
+                let n = rows.with_untracked(Vec::len);
+                let open = match last_loaded.get_value() {
+                    Some(State::Loaded { name, .. }) => {
+                        format!(" ({name} stays loaded in the worker)")
+                    }
+                    _ => String::new(),
+                };
+                notice.set(Some(format!(
+                    "Merge cancelled: the {n} sources are still loaded with their mappings{open}; change them or merge again when ready."
+                )));
+                set_state.set(State::Sources);
+                return;
+            }
             match last_loaded.get_value().filter(|_| kept) {
                 Some(State::Loaded {
                     name,
