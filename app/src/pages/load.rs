@@ -6,6 +6,7 @@
 //! to map and flatten on ([`ocel`]). Import and merge run in the worker with a progress
 //! bar and a Cancel button; their report ([`report`]) and then the process screen follow.
 
+mod cancel;
 mod ocel;
 pub(crate) mod preview;
 mod report;
@@ -25,7 +26,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use report::{ImportNotes, MergeReportView};
 use spur_core::import::{ImportOptions, Mapping};
-use spur_core::recipe::{Op, Step};
+use spur_core::recipe::Step;
 use spur_core::summary::Summary;
 use spur_core::toolkit::merge::{MergeOptions, MergeReport};
 use wasm_bindgen::JsCast;
@@ -450,70 +451,19 @@ pub fn LoadPage() -> impl IntoView {
         spawn_local(async move {
             let kept = worker::cancel().await;
             stopping.set_value(false);
-            if kept && merging.get_value() {
-                let n = rows.with_untracked(Vec::len);
-                let open = match last_loaded.get_value() {
-                    Some(State::Loaded { name, .. }) => {
-                        format!(" ({name} stays loaded in the worker)")
-                    }
-                    _ => String::new(),
-                };
-                notice.set(Some(format!(
-                    "Merge cancelled: the {n} sources are still loaded with their mappings{open}; change them or merge again when ready."
-                )));
-                set_state.set(State::Sources);
-                return;
+            let after = cancel::after(cancel::Stopped {
+                kept,
+                merging: merging.get_value(),
+                sources: rows.with_untracked(Vec::len),
+                last: last_loaded.get_value(),
+                steps: kept_steps.get_value(),
+            });
+            if after.forget {
+                last_loaded.set_value(None);
+                rows.set(Vec::new());
             }
-            match last_loaded.get_value().filter(|_| kept) {
-                Some(State::Loaded {
-                    name,
-                    summary,
-                    notes,
-                    import,
-                    merge,
-                    ocel,
-                    summary_file,
-                    ..
-                }) => {
-                    // The process screen makes the `import` step again from `import`.
-                    let mut steps = kept_steps.get_value();
-                    if import.is_some()
-                        && matches!(
-                            steps.first(),
-                            Some(Step {
-                                op: Op::Import { .. },
-                                ..
-                            })
-                        )
-                    {
-                        steps.remove(0);
-                    }
-                    notice.set(Some(format!(
-                        "Import cancelled; {name} is still open, with its recipe."
-                    )));
-                    set_state.set(State::Loaded {
-                        name,
-                        summary,
-                        notes,
-                        import,
-                        merge,
-                        ocel,
-                        steps,
-                        summary_file,
-                    });
-                }
-                _ if kept => set_state.set(State::Cancelled(
-                    "Import cancelled: load a file (or a demo) when ready.".into(),
-                )),
-                _ => {
-                    last_loaded.set_value(None);
-                    rows.set(Vec::new());
-                    set_state.set(State::Cancelled(
-                        "Import cancelled; the worker was restarted empty: load a file (or a demo) to start again."
-                            .into(),
-                    ));
-                }
-            }
+            notice.set(after.notice);
+            set_state.set(after.state);
         });
     };
 
