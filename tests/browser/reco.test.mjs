@@ -128,6 +128,17 @@ test("demo shop: previewed and mapped, Cancel stops training, then trained with 
   await shot("reco-trained.png");
 });
 
+test("Cancel of another training keeps the model trained before; the next tests use it (issue 15)", async () => {
+  const sha = await attr("#reco-model", "data-sha256");
+  await page.click("#reco-train");
+  await page.waitForSelector("#reco-progress", { timeout: 60_000 });
+  await page.click("#reco-cancel");
+  await page.waitForSelector("#reco-note", { timeout: 10_000 });
+  assert.match(await text("#reco-note"), /^Training cancelled: .* and its clicks are still loaded, and so is the model trained before; train again when ready\.$/);
+  assert.equal(await page.locator("#reco-training").count(), 0);
+  assert.equal(await attr("#reco-model", "data-sha256"), sha, "the results shown are the previous model's");
+});
+
 test("neighbours and a tried session; the downloaded artifact recommends the same in the CLI", async () => {
   // Neighbours of the most popular item.
   const first = await attr("#reco-items .reco-item >> nth=0", "data-item");
