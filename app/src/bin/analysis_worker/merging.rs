@@ -26,7 +26,7 @@ const SLICE_MS: f64 = 50.0;
 /// Where a merge is.
 enum Stage {
     /// Reading source `specs[k]`.
-    Reading { k: usize, opening: Opening },
+    Reading { k: usize, opening: Box<Opening> },
     /// Every source is read: merge them next.
     Merging,
     /// Merged: install it next (a Cancel that came during the merge is read first).
@@ -45,6 +45,9 @@ struct Running {
     before: u64,
     events_before: u64,
 }
+
+/// The answer that ends a merge early (a source that cannot be read).
+type Stop = Box<FromWorker>;
 
 thread_local! {
     static RUNNING: RefCell<Option<Running>> = const { RefCell::new(None) };
@@ -83,7 +86,7 @@ pub fn start(job: JobId, specs: Vec<SourceSpec>, opts: MergeOptions, post: &dyn 
     };
     match open(&running, 0) {
         Ok(stage) => running.stage = stage,
-        Err(reply) => return post(reply),
+        Err(reply) => return post(*reply),
     }
     RUNNING.with(|r| *r.borrow_mut() = Some(running));
     after_messages(tick);
@@ -105,21 +108,21 @@ pub fn cancelled(job: JobId) -> FromWorker {
 
 /// Start reading source `specs[k]` (the secondaries' case column defaulting to the entity, as
 /// `spur merge` does).
-fn open(m: &Running, k: usize) -> Result<Stage, FromWorker> {
+fn open(m: &Running, k: usize) -> Result<Stage, Stop> {
     let Some(spec) = m.specs.get(k) else {
         return Ok(Stage::Merging);
     };
     let options = merge_sources::source_options(k, &spec.options, &m.opts.entity);
     let opened = sources::with_source_bytes(spec.index, |name, format, bytes| {
         match refusal(name, format) {
-            Some(error) => Err(FromWorker::Failed { job: m.job, error }),
-            None => Ok(Opening::new(name, bytes, &options)),
+            Some(error) => Err(Box::new(FromWorker::Failed { job: m.job, error })),
+            None => Ok(Box::new(Opening::new(name, bytes, &options))),
         }
     });
     match opened {
         Some(Ok(opening)) => Ok(Stage::Reading { k, opening }),
         Some(Err(reply)) => Err(reply),
-        None => Err(sources::no_source(m.job, spec.index)),
+        None => Err(Box::new(sources::no_source(m.job, spec.index))),
     }
 }
 
@@ -135,12 +138,12 @@ fn tick() {
             RUNNING.with(|r| *r.borrow_mut() = Some(m));
             after_messages(tick);
         }
-        Err(reply) => post(reply),
+        Err(reply) => post(*reply),
     }
 }
 
 /// One slice of the merge; `Some`: its answer (it ended).
-fn step(m: &mut Running) -> Result<Option<FromWorker>, FromWorker> {
+fn step(m: &mut Running) -> Result<Option<FromWorker>, Stop> {
     match std::mem::replace(&mut m.stage, Stage::Merging) {
         Stage::Reading { k, opening } => read(m, k, opening).map(|()| None),
         Stage::Merging => {
@@ -154,10 +157,14 @@ fn step(m: &mut Running) -> Result<Option<FromWorker>, FromWorker> {
                 })
                 .collect();
             let Some((first, rest)) = sources.split_first() else {
-                return Err(failed(m.job, "no_source", "no source was read".into()));
+                return Err(Box::new(failed(
+                    m.job,
+                    "no_source",
+                    "no source was read".into(),
+                )));
             };
             let merged = merge::merge(*first, rest, &m.opts)
-                .map_err(|e| failed(m.job, "merge_failed", format!("merge: {e}")))?;
+                .map_err(|e| Box::new(failed(m.job, "merge_failed", format!("merge: {e}"))))?;
             m.logs.clear();
             m.stage = Stage::Merged(Box::new(merged));
             Ok(None)
@@ -178,7 +185,7 @@ fn step(m: &mut Running) -> Result<Option<FromWorker>, FromWorker> {
 }
 
 /// Read source `specs[k]` for one slice; when it is read, keep its log and open the next.
-fn read(m: &mut Running, k: usize, mut opening: Opening) -> Result<(), FromWorker> {
+fn read(m: &mut Running, k: usize, mut opening: Box<Opening>) -> Result<(), Stop> {
     let job = m.job;
     let index = m.specs.get(k).map_or(0, |s| s.index);
     let start = now_ms();
@@ -193,7 +200,7 @@ fn read(m: &mut Running, k: usize, mut opening: Opening) -> Result<(), FromWorke
         (progress, done)
     });
     let Some((progress, done)) = read else {
-        return Err(sources::no_source(job, index));
+        return Err(Box::new(sources::no_source(job, index)));
     };
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     if let Some(p) = progress {
@@ -210,8 +217,9 @@ fn read(m: &mut Running, k: usize, mut opening: Opening) -> Result<(), FromWorke
         return Ok(());
     };
     let opened = sources::with_source_bytes(index, |_, _, bytes| opening.finish(bytes))
-        .ok_or_else(|| sources::no_source(job, index))?;
-    let (log, report) = opened.map_err(|e| failed(job, e.code(), format!("{name}: {e}")))?;
+        .ok_or_else(|| Box::new(sources::no_source(job, index)))?;
+    let (log, report) =
+        opened.map_err(|e| Box::new(failed(job, e.code(), format!("{name}: {e}"))))?;
     let notes = report.notes(NOTES_PER_SOURCE);
     m.notes
         .extend(notes.into_iter().map(|line| format!("{name}: {line}")));
