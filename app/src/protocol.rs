@@ -51,8 +51,18 @@ pub enum ToWorker {
     /// the payload.
     LeadsScore { job: JobId, name: String },
     /// The current lead table's bytes (payload of [`FromWorker::Bytes`]), to mine an activity
-    /// log against it in the Leads screen's activity worker.
+    /// log against it in the Leads screen's activity worker, or to train in its training one.
     LeadsTableBytes { job: JobId },
+    /// On the Leads screen's training worker: keep the table in the payload (the main worker's,
+    /// not inspected again) and train as `LeadsTrain` does. Cancel terminates that worker only.
+    LeadsTrainTable {
+        job: JobId,
+        name: String,
+        request: LeadsTrainRequest,
+    },
+    /// Score with the model artifact in the payload from now on (one the training worker made).
+    /// Reply: [`FromWorker::ModelKept`].
+    LeadsUseModel { job: JobId },
 
     // --- sales activities (issue 19), on the Leads screen's activity worker
     // (`worker_client::Lane::Activities`; its activity log is that worker's source 0, so the
@@ -177,9 +187,10 @@ pub enum ToWorker {
         job: JobId,
         request: model::ModelRequest,
     },
-    // --- recommendations (issue 12). The Recommendations screen has its own worker (its
-    // Cancel restarts only that one); its clickstream is that worker's source 0, so the
-    // Load screen's `SourcesClear`/`SourceAdd`/`SourcePreview` serve it too.
+    // --- recommendations (issue 12). The Recommendations screen has its own worker, which
+    // keeps the clickstream file as its source 0 (so the Load screen's `SourcesClear`/
+    // `SourceAdd`/`SourcePreview` serve it too) and the model; reading and training run on a
+    // training worker given a copy of that file, so Cancel terminates only the latter.
     /// Generate the synthetic shop (`spur_core::reco::generate`) and keep its clicks CSV as the
     /// only source, pre-mapped. Reply: [`FromWorker::SourcesListed`].
     RecoDemo {
@@ -205,6 +216,9 @@ pub enum ToWorker {
     RecoNeighbours { job: JobId, item: String },
     /// Recommend for a session with the trained model. Reply: [`FromWorker::RecoTried`].
     RecoTry { job: JobId, session: TrySession },
+    /// Answer neighbours and sessions with the artifact in the payload from now on (one the
+    /// screen's training worker made). Reply: [`FromWorker::ModelKept`].
+    RecoUseModel { job: JobId },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -384,6 +398,10 @@ pub enum FromWorker {
         job: JobId,
         tried: Tried,
     },
+    /// The model artifact of `LeadsUseModel` / `RecoUseModel` is decoded and kept.
+    ModelKept {
+        job: JobId,
+    },
 }
 
 /// Cases and events of the whole log and of its filtered view.
@@ -440,6 +458,8 @@ impl ToWorker {
             | ToWorker::LeadsTrain { job, .. }
             | ToWorker::LeadsScore { job, .. }
             | ToWorker::LeadsTableBytes { job, .. }
+            | ToWorker::LeadsTrainTable { job, .. }
+            | ToWorker::LeadsUseModel { job }
             | ToWorker::ActivitiesDemo { job, .. }
             | ToWorker::ActivitiesMine { job, .. }
             | ToWorker::ActivitiesOpen { job, .. }
@@ -466,7 +486,8 @@ impl ToWorker {
             | ToWorker::RecoRead { job, .. }
             | ToWorker::RecoTrain { job, .. }
             | ToWorker::RecoNeighbours { job, .. }
-            | ToWorker::RecoTry { job, .. } => *job,
+            | ToWorker::RecoTry { job, .. }
+            | ToWorker::RecoUseModel { job } => *job,
         }
     }
 }
@@ -505,7 +526,8 @@ impl FromWorker {
             | FromWorker::RecoProgress { job, .. }
             | FromWorker::RecoTrained { job, .. }
             | FromWorker::RecoNeighbours { job, .. }
-            | FromWorker::RecoTried { job, .. } => Some(*job),
+            | FromWorker::RecoTried { job, .. }
+            | FromWorker::ModelKept { job } => Some(*job),
         }
     }
 }

@@ -7,6 +7,8 @@
 //! a new one; the Recommendations screen has a worker of its own ([`Lane::Reco`]) so that its
 //! Cancel does not cost the Process and Leads screens what their worker holds, and the Leads
 //! screen mines activity logs on one of its own ([`Lane::Activities`]) for the same reason.
+//! Synchronous trainings run on workers of their own ([`Lane::LeadsTrain`], [`Lane::RecoTrain`])
+//! given a copy of their input, so that Cancel terminates only the run.
 
 pub mod activities;
 pub mod cases;
@@ -66,12 +68,21 @@ pub enum Lane {
     /// The Leads screen's activity log (issue 19): mined here so that Cancel, which must
     /// terminate a synchronous run, costs neither the lead table nor the process log.
     Activities,
+    /// The Leads screen's training runs (a copy of the main worker's table): Cancel terminates
+    /// this worker and the main one keeps the table and the last model.
+    LeadsTrain,
+    /// The Recommendations screen's reading and training runs (a copy of its clickstream file):
+    /// Cancel terminates this worker and [`Lane::Reco`] keeps the file and the last model.
+    RecoTrain,
 }
 
+/// How many lanes there are.
+const LANES: usize = 5;
+
 thread_local! {
-    static CLIENTS: RefCell<[Option<Rc<Client>>; 3]> = const { RefCell::new([None, None, None]) };
+    static CLIENTS: RefCell<[Option<Rc<Client>>; LANES]> = const { RefCell::new([None, None, None, None, None]) };
     /// Lanes whose page is giving a restarted worker its sources back, with the calls waiting.
-    static HELD: RefCell<[Option<Vec<oneshot::Sender<()>>>; 3]> = const { RefCell::new([None, None, None]) };
+    static HELD: RefCell<[Option<Vec<oneshot::Sender<()>>>; LANES]> = const { RefCell::new([None, None, None, None, None]) };
 }
 
 /// Hold calls that read a lane's sources (previews) until [`release`]: after a restart the page

@@ -131,6 +131,49 @@ test("the downloaded artifact scores new leads in the CLI exactly as in the brow
   await page.locator("#leads-scored").screenshot({ path: new URL("leads-scored.png", SHOTS).pathname });
 });
 
+test("Cancel stops a training run and keeps the table, the choices and the model trained before (issue 15)", async () => {
+  // A model is trained (the tests above) and has scored new leads; change a choice, then train
+  // again and cancel while the training worker runs.
+  const auc = await number("#leads-auc");
+  const scoresBefore = await page.$$eval("#leads-scores tbody tr", (rows) => rows.map((r) => `${r.dataset.id}:${r.dataset.score}`));
+  assert.equal(scoresBefore.length, 40);
+  const industry = 'input.leads-exclude[data-column="industry"]';
+  assert.ok(!(await page.locator(industry).isChecked()), "industry is used to start with");
+  await page.locator(industry).check();
+  const workersBefore = page.workers().length;
+  await page.click("#leads-train");
+  await page.waitForSelector("#leads-progress", { timeout: 30_000 });
+  // The run has its own worker (the main one keeps the table); it is terminated by Cancel.
+  await page.waitForFunction(() => /step [2-4] of/.test(document.querySelector("#leads-training")?.textContent ?? ""), null, { timeout: 60_000 });
+  const running = page.workers();
+  assert.ok(running.length >= 2, `the main worker and a training worker run (${running.length})`);
+  const closed = Promise.race(running.map((w) => new Promise((resolve) => w.once("close", resolve))));
+  await page.click("#leads-cancel");
+  await page.waitForSelector("#leads-note", { timeout: 10_000 });
+  assert.match(await text("#leads-note"), /Training cancelled: the lead table, your column choices and the model trained before .* are kept\. Change the choices or train again/);
+  await Promise.race([closed, new Promise((_, reject) => setTimeout(() => reject(new Error("the training worker was not terminated")), 10_000))]);
+  assert.equal(await page.locator("#leads-training").count(), 0, "no progress bar after Cancel");
+  assert.ok(page.workers().length <= workersBefore, `workers: ${workersBefore} before, ${page.workers().length} after`);
+  // Nothing of the cancelled run shows up later; the previous results and the choice stay.
+  await page.waitForTimeout(3_000);
+  assert.equal(await number("#leads-auc"), auc, "the previous model's results are still shown");
+  assert.equal(await page.locator("#leads-error").count(), 0);
+  assert.ok(await page.locator(industry).isChecked(), "the changed choice is kept");
+  assert.match(await text("#leads-rows"), /^20000 leads/);
+  // The main worker still scores with the previous model, without reloading anything.
+  await page.setInputFiles("#leads-score-file", join(DIR, "new-leads.csv"));
+  await page.waitForFunction(() => document.querySelectorAll("#leads-scores tbody tr").length === 40 && !document.querySelector("#leads-status"), null, { timeout: 30_000 });
+  const scoresAfter = await page.$$eval("#leads-scores tbody tr", (rows) => rows.map((r) => `${r.dataset.id}:${r.dataset.score}`));
+  assert.deepEqual(scoresAfter, scoresBefore, "the model trained before scores as it did");
+  // And training again works on the kept table (a new training worker), with the changed choice.
+  await page.locator(industry).uncheck();
+  await page.click("#leads-train");
+  await page.waitForSelector("#leads-progress", { timeout: 30_000 });
+  await page.waitForSelector("#leads-training", { state: "detached", timeout: 180_000 });
+  assert.equal(await page.locator("#leads-error").count(), 0);
+  assert.equal(await number("#leads-auc"), auc, "the same choices train the same model");
+});
+
 test("a malformed CSV or a non-boolean outcome shows a located error; the screen stays usable", async () => {
   await page.setInputFiles("#leads-file", {
     name: "broken-leads.csv", mimeType: "text/csv",

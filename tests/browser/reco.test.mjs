@@ -1,6 +1,6 @@
 // Browser end-to-end of the Recommendations screen against the real edge in workerd: the demo
 // shop is generated and read in the screen's worker (preview and mapping as on the Load screen),
-// Cancel stops a training run, training shows progress and an HR@k / MRR@k chart where Spur
+// Cancel stops a training run and keeps the shop and its clicks (trained next without reopening), training shows progress and an HR@k / MRR@k chart where Spur
 // beats item-kNN and popularity, a tried session gets recommendations that equal
 // `spur reco recommend` on the downloaded artifact (the wasm/CLI cross-shell leg) and
 // `POST /recommend` on the edge after "Ship to edge" (the workerd leg), whose answer names the
@@ -50,14 +50,6 @@ const shot = (name) => page.screenshot({ path: new URL(name, SHOTS).pathname, fu
 /** The SHA-256 a Spur artifact's header records: of everything before its 32-byte trailer. */
 const shaOf = (b) => createHash("sha256").update(b.subarray(0, b.length - 32)).digest("hex");
 
-async function openDemoAndRead() {
-  await page.click("#reco-demo");
-  await page.waitForSelector("#reco-preview #csv-table-0", { timeout: 60_000 });
-  await page.waitForSelector("#reco-read:enabled", { timeout: 30_000 });
-  await page.click("#reco-read");
-  await page.waitForSelector("#reco-clicks", { timeout: 120_000 });
-}
-
 test("demo shop: previewed and mapped, Cancel stops training, then trained with progress; Spur beats the baselines", async (t) => {
   await page.goto(server.url);
   await page.click("#nav-reco");
@@ -77,16 +69,25 @@ test("demo shop: previewed and mapped, Cancel stops training, then trained with 
   assert.match(await text("#reco-counts"), /^20000 sessions, \d+ clicks, (99\d|1000) items over (29\.\d|30\.0) days; 20000 sessions with a customer, (99\d|1000) items with a category/);
   await shot("reco-setup.png");
 
-  // Cancel: the screen's worker is restarted empty; the Leads/Process worker is untouched.
+  // Cancel stops the run (its training worker is terminated); the shop, its mapping and the
+  // clicks read stay, so training again needs no new file (issue 15).
+  const running = new Set(page.workers());
   await page.click("#reco-train");
   await page.waitForSelector("#reco-progress", { timeout: 30_000 });
+  const trainer = page.workers().find((w) => !running.has(w)) ?? page.workers().at(-1);
+  const closed = new Promise((resolve) => trainer.once("close", resolve));
   await page.click("#reco-cancel");
   await page.waitForSelector("#reco-note", { timeout: 10_000 });
-  assert.match(await text("#reco-note"), /Cancelled/);
-  assert.equal(await page.locator("#reco-preview").count(), 0);
-  assert.equal(await page.locator("#reco-results").count(), 0);
+  assert.match(await text("#reco-note"), /^Training cancelled: demo-shop-.*-clicks\.csv and its clicks are still loaded; train again when ready\.$/);
+  await Promise.race([closed, new Promise((_, reject) => setTimeout(() => reject(new Error("the training worker was not terminated")), 10_000))]);
+  assert.equal(await page.locator("#reco-training").count(), 0, "no progress bar after Cancel");
+  assert.equal(await page.locator("#reco-preview").count(), 1, "the shop is still open");
+  assert.equal(await attr("#reco-clicks", "data-sessions"), "20000", "the clicks read are kept");
+  assert.equal(await page.locator("#reco-col-category").inputValue(), "category", "the shop columns are kept");
+  await page.waitForTimeout(2_000);
+  assert.equal(await page.locator("#reco-results").count(), 0, "the cancelled run shows nothing");
+  assert.equal(await page.locator("#reco-error").count(), 0);
 
-  await openDemoAndRead();
   await page.evaluate(() => {
     window.__sawProgress = false;
     new MutationObserver(() => {
@@ -125,6 +126,17 @@ test("demo shop: previewed and mapped, Cancel stops training, then trained with 
   assert.match(state.sha, /^[0-9a-f]{64}$/);
   await page.locator("#reco-results").screenshot({ path: new URL("reco-chart.png", SHOTS).pathname });
   await shot("reco-trained.png");
+});
+
+test("Cancel of another training keeps the model trained before; the next tests use it (issue 15)", async () => {
+  const sha = await attr("#reco-model", "data-sha256");
+  await page.click("#reco-train");
+  await page.waitForSelector("#reco-progress", { timeout: 60_000 });
+  await page.click("#reco-cancel");
+  await page.waitForSelector("#reco-note", { timeout: 10_000 });
+  assert.match(await text("#reco-note"), /^Training cancelled: .* and its clicks are still loaded, and so is the model trained before; train again when ready\.$/);
+  assert.equal(await page.locator("#reco-training").count(), 0);
+  assert.equal(await attr("#reco-model", "data-sha256"), sha, "the results shown are the previous model's");
 });
 
 test("neighbours and a tried session; the downloaded artifact recommends the same in the CLI", async () => {

@@ -137,6 +137,52 @@ test("two chosen files make a source list that merges", async () => {
   assert.equal(cli.entity_cases, 1);
 });
 
+test("Cancel during a merge keeps the sources and the log that was open (issue 15)", async () => {
+  // A log is open; two large sources (about 40 MB) are merged, and the merge is cancelled while
+  // the worker reads them.
+  await page.click("#load-demo");
+  await page.waitForSelector("#summary", { timeout: 20_000 });
+  const rows = 600_000;
+  const t0 = Date.parse("2024-01-01T00:00:00Z");
+  const iso = (ms) => new Date(ms).toISOString().replace(".000Z", "Z");
+  const bookings = ["case,activity,timestamp,machine"];
+  for (let i = 0; i < rows / 2; i++) {
+    const m = `m${i % 500}`;
+    bookings.push(`b${i},start,${iso(t0 + i * 60_000)},${m}`, `b${i},end,${iso(t0 + i * 60_000 + 30_000)},${m}`);
+  }
+  const alarms = ["machine,activity,timestamp"];
+  for (let i = 0; i < rows; i++) alarms.push(`m${i % 500},beep,${iso(t0 + i * 30_000 + 10_000)}`);
+  const big = [join(DIR, "big-bookings.csv"), join(DIR, "big-alarms.csv")];
+  writeFileSync(big[0], bookings.join("\n") + "\n");
+  writeFileSync(big[1], alarms.join("\n") + "\n");
+  await page.setInputFiles("#file-input", big);
+  await page.waitForSelector("#sources", { timeout: 60_000 });
+  await page.waitForSelector("#csv-table-1", { timeout: 60_000 });
+  await page.fill("#merge-entity", "machine");
+  await page.dispatchEvent("#merge-entity", "change");
+  await page.fill("#merge-closes", "end");
+  await page.dispatchEvent("#merge-closes", "change");
+  await page.waitForSelector('#csv-table-1 th[data-column="machine"][data-role="case"]', { timeout: 20_000 });
+  const workers = page.workers().length;
+  await page.click("#merge-import");
+  // Cancel once the worker is reading (events counted).
+  await page.waitForFunction(() => /· [1-9][0-9]* events/.test(document.querySelector("#import-counts")?.textContent ?? ""), null, { timeout: 30_000 });
+  await page.click("#import-cancel");
+  await page.waitForSelector("#load-notice", { timeout: 10_000 });
+  // The worker stopped between two slices: no restart, the source list is back as it was.
+  assert.match(await text("#load-notice"), /^Merge cancelled: the 2 sources are still loaded with their mappings \(.+ stays loaded in the worker\); change them or merge again when ready\.$/);
+  assert.equal(page.workers().length, workers, "the worker was not restarted");
+  assert.equal(await page.locator("#sources li.source").count(), 2);
+  assert.equal(await page.getAttribute("#source-0", "data-name"), "big-bookings.csv");
+  assert.equal(await page.inputValue("#merge-entity"), "machine");
+  assert.equal(await page.locator("#merge-report").count(), 0, "nothing merged");
+  // Merging again needs no new files: the worker still holds them.
+  await page.click("#merge-import");
+  await page.waitForSelector("#merge-report", { timeout: 120_000 });
+  assert.equal(Number(await page.getAttribute("#merge-report", "data-events")), rows * 2);
+  assert.equal(await page.locator("#load-notice").count(), 0);
+});
+
 test("the laundry demo's three sources merge to what spur merge makes of them", async () => {
   await page.click("#load-laundry");
   await page.waitForSelector("#sources", { timeout: 60_000 });

@@ -18,6 +18,8 @@ mod cases;
 mod importing;
 #[path = "analysis_worker/leads.rs"]
 mod leads;
+#[path = "analysis_worker/merging.rs"]
+mod merging;
 #[path = "analysis_worker/model.rs"]
 mod model;
 #[path = "analysis_worker/ocel.rs"]
@@ -90,7 +92,8 @@ fn handle(
     let lead = |(reply, bytes): leads::Reply| (reply, buffer(bytes));
     Some(match request {
         // --- sources (Load screen): files kept in the worker, previewed, imported, merged.
-        // Imports read in slices and answer later; a Cancel between slices keeps every state.
+        // Imports and merges read in slices and answer later; a Cancel between slices keeps
+        // every state.
         ToWorker::Import { job, name } => {
             importing::start_payload(job, name, payload(), &|p| post_with(scope, &p, None));
             return None;
@@ -103,6 +106,15 @@ fn handle(
             importing::start_source(job, index, options, &|p| post_with(scope, &p, None));
             return None;
         }
+        ToWorker::SourcesMerge {
+            job,
+            sources,
+            merge,
+        } => {
+            importing::stop(&|p| post_with(scope, &p, None));
+            merging::start(job, sources, merge, &|p| post_with(scope, &p, None));
+            return None;
+        }
         ToWorker::CancelImport { job } => (
             importing::cancel(job, &|p| post_with(scope, &p, None)),
             None,
@@ -111,11 +123,8 @@ fn handle(
         | ToWorker::SourceAdd { .. }
         | ToWorker::SourcesLaundry { .. }
         | ToWorker::SourcePreview { .. }
-        | ToWorker::SourcesMerge { .. }
         | ToWorker::SourceBytes { .. }
-        | ToWorker::ExportCsv { .. }) => {
-            sources::handle(request, parts.get(1), &|p| post_with(scope, &p, None))
-        }
+        | ToWorker::ExportCsv { .. }) => sources::handle(request, parts.get(1)),
         request @ (ToWorker::Map { .. } | ToWorker::Variants { .. } | ToWorker::Charts { .. }) => {
             process::handle(request, parts.get(1), &|p| post_with(scope, &p, None))
         }
@@ -150,6 +159,19 @@ fn handle(
         }
         ToWorker::LeadsScore { job, name } => lead(leads::score(job, name, &payload())),
         ToWorker::LeadsTableBytes { job } => lead(leads::bytes_reply(job)),
+        ToWorker::LeadsTrainTable { job, name, request } => {
+            let progress = |done, total| post(scope, &FromWorker::Progress { job, done, total });
+            let bytes = payload();
+            lead(leads::train_table(
+                job,
+                name,
+                bytes,
+                &request,
+                &js_sys::Date::now,
+                &progress,
+            ))
+        }
+        ToWorker::LeadsUseModel { job } => lead(leads::use_model(job, &payload())),
         // --- sales activities (the Leads screen's activity worker; `ActivitiesOpen`: main)
         ToWorker::ActivitiesDemo { job, rows, seed } => (activities::demo(job, rows, seed), None),
         ToWorker::ActivitiesMine { job, request } => {
@@ -189,6 +211,7 @@ fn handle(
         }
         ToWorker::RecoNeighbours { job, item } => (reco::neighbours(job, &item), None),
         ToWorker::RecoTry { job, session } => (reco::try_session(job, session, &now_ms), None),
+        ToWorker::RecoUseModel { job } => (reco::use_model(job, &payload()), None),
     })
 }
 

@@ -4,7 +4,8 @@
 //! table, mine the leads' sales activity log ([`activities`], issue 19).
 //!
 //! Every number comes from spur-core in the worker (`worker_client::leads`); this file holds the
-//! screen's state and wires the controls.
+//! screen's state and wires the controls. Training runs on a worker of its own, so its Cancel
+//! keeps the table, the choices and the model trained before.
 
 mod activities;
 
@@ -13,6 +14,7 @@ use crate::components::leads_scores::ScoresView;
 use crate::components::leads_setup::ColumnsForm;
 use crate::components::ship_edge::ShipToEdge;
 use crate::download;
+use crate::latest::Latest;
 use crate::protocol::leads::{
     LeadTable, LeadsScored, LeadsTrainRequest, LeadsTrained, DEMO_ROWS, DEMO_SEED, TRAIN_STAGES,
 };
@@ -95,6 +97,9 @@ pub fn LeadsPage() -> impl IntoView {
     let error = RwSignal::new(None::<ErrorDto>);
     let trained = RwSignal::new(None::<Trained>);
     let scored = RwSignal::new(None::<(LeadsScored, Vec<u8>)>);
+    // What the last Cancel did; a cancelled run's late reply is ignored.
+    let note = RwSignal::new(None::<String>);
+    let training = Latest::new();
 
     // A table arrived: take its proposals (set before the table, which re-renders the form).
     let show_table = move |t: LeadTable, fresh: bool| {
@@ -116,6 +121,7 @@ pub fn LeadsPage() -> impl IntoView {
     };
     let start = move |what: String| {
         error.set(None);
+        note.set(None);
         status.set(Status::Working(what));
     };
 
@@ -173,14 +179,23 @@ pub fn LeadsPage() -> impl IntoView {
             seed: 0,
         };
         error.set(None);
+        note.set(None);
         status.set(Status::Training {
             done: 0,
             total: TRAIN_STAGES,
         });
         let started = js_sys::Date::now();
+        let ticket = training.next();
         spawn_local(async move {
-            let progress = move |done, total| status.set(Status::Training { done, total });
-            let result = worker::train(request, progress).await;
+            let progress = move |done, total| {
+                if ticket.is_current() {
+                    status.set(Status::Training { done, total });
+                }
+            };
+            let result = worker::train(request, progress, move || ticket.is_current()).await;
+            if !ticket.is_current() {
+                return;
+            }
             status.set(Status::Idle);
             match result {
                 Ok((result, artifact)) => {
@@ -195,6 +210,21 @@ pub fn LeadsPage() -> impl IntoView {
             }
         });
     });
+
+    // Only the training worker stops: the table, the choices and the last model stay.
+    let cancel = move |_| {
+        training.invalidate();
+        worker::cancel();
+        status.set(Status::Idle);
+        let kept = if trained.with_untracked(Option::is_some) {
+            "the lead table, your column choices and the model trained before (its results and scores below) are kept"
+        } else {
+            "the lead table and your column choices are kept"
+        };
+        note.set(Some(format!(
+            "Training cancelled: {kept}. Change the choices or train again when ready."
+        )));
+    };
 
     let download_model = move |_| {
         let Some(bytes) = trained.with_untracked(|t| t.as_ref().map(|t| t.artifact.clone())) else {
@@ -272,10 +302,12 @@ pub fn LeadsPage() -> impl IntoView {
                     <section class="card" id="leads-training">
                         <progress id="leads-progress" max=total.to_string() value=done.to_string()></progress>
                         <p class="status">{format!("step {} of {total}: {label}…", (done + 1).min(total))}</p>
+                        <button id="leads-cancel" on:click=cancel>"Cancel"</button>
                     </section>
                 }.into_any()
             }
         }}
+        {move || note.get().map(|n| view! { <p class="status notice" id="leads-note">{n}</p> })}
         {move || error.get().map(|e| view! {
             <section class="card error" id="leads-error" data-code=e.code.clone()>
                 <h2>"That did not work"</h2>

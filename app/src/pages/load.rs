@@ -6,6 +6,7 @@
 //! to map and flatten on ([`ocel`]). Import and merge run in the worker with a progress
 //! bar and a Cancel button; their report ([`report`]) and then the process screen follow.
 
+mod cancel;
 mod ocel;
 pub(crate) mod preview;
 mod report;
@@ -25,7 +26,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use report::{ImportNotes, MergeReportView};
 use spur_core::import::{ImportOptions, Mapping};
-use spur_core::recipe::{Op, Step};
+use spur_core::recipe::Step;
 use spur_core::summary::Summary;
 use spur_core::toolkit::merge::{MergeOptions, MergeReport};
 use wasm_bindgen::JsCast;
@@ -111,10 +112,13 @@ pub fn LoadPage() -> impl IntoView {
     });
     // What happened to the last job, shown above the screen ("import cancelled; … still open").
     let notice = RwSignal::new(None::<String>);
+    // The running job is a merge: its Cancel goes back to the source list.
+    let merging = StoredValue::new(false);
 
     let begin = move |what: String, total_bytes: u64| {
         let generation = current.next();
         notice.set(None);
+        merging.set_value(false);
         set_progress.set(ImportProgress {
             total_bytes,
             ..Default::default()
@@ -377,6 +381,7 @@ pub fn LoadPage() -> impl IntoView {
                 .collect(),
         };
         let generation = begin(format!("merging {} sources…", specs.len()), total);
+        merging.set_value(true);
         let name = format!(
             "merged ({})",
             specs
@@ -431,8 +436,9 @@ pub fn LoadPage() -> impl IntoView {
     };
 
     // The worker stops an import between two slices and keeps what it held: the log on screen
-    // before comes back with its recipe. A job that cannot stop so (a merge, an object-centric
-    // log) restarts the worker, which forgets everything.
+    // before comes back with its recipe; a merge goes back to its sources, still loaded with
+    // their mappings. A job that cannot stop so (an object-centric log) restarts the worker,
+    // which forgets everything.
     let stopping = StoredValue::new(false);
     let cancel = move |_| {
         // A second click while the first is answered would find nothing running and restart.
@@ -445,56 +451,19 @@ pub fn LoadPage() -> impl IntoView {
         spawn_local(async move {
             let kept = worker::cancel().await;
             stopping.set_value(false);
-            match last_loaded.get_value().filter(|_| kept) {
-                Some(State::Loaded {
-                    name,
-                    summary,
-                    notes,
-                    import,
-                    merge,
-                    ocel,
-                    summary_file,
-                    ..
-                }) => {
-                    // The process screen makes the `import` step again from `import`.
-                    let mut steps = kept_steps.get_value();
-                    if import.is_some()
-                        && matches!(
-                            steps.first(),
-                            Some(Step {
-                                op: Op::Import { .. },
-                                ..
-                            })
-                        )
-                    {
-                        steps.remove(0);
-                    }
-                    notice.set(Some(format!(
-                        "Import cancelled; {name} is still open, with its recipe."
-                    )));
-                    set_state.set(State::Loaded {
-                        name,
-                        summary,
-                        notes,
-                        import,
-                        merge,
-                        ocel,
-                        steps,
-                        summary_file,
-                    });
-                }
-                _ if kept => set_state.set(State::Cancelled(
-                    "Import cancelled: load a file (or a demo) when ready.".into(),
-                )),
-                _ => {
-                    last_loaded.set_value(None);
-                    rows.set(Vec::new());
-                    set_state.set(State::Cancelled(
-                        "Import cancelled; the worker was restarted empty: load a file (or a demo) to start again."
-                            .into(),
-                    ));
-                }
+            let after = cancel::after(cancel::Stopped {
+                kept,
+                merging: merging.get_value(),
+                sources: rows.with_untracked(Vec::len),
+                last: last_loaded.get_value(),
+                steps: kept_steps.get_value(),
+            });
+            if after.forget {
+                last_loaded.set_value(None);
+                rows.set(Vec::new());
             }
+            notice.set(after.notice);
+            set_state.set(after.state);
         });
     };
 

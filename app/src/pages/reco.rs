@@ -1,6 +1,7 @@
 //! The Recommendations screen: load a clickstream (the demo shop or a file, previewed and mapped
 //! like the Load screen's CSVs, plus the optional shop columns), evaluate and train in the
-//! screen's own worker with a progress bar and Cancel, then the results ([`RecoResults`]: the
+//! screen's training worker with a progress bar and Cancel (which stops only that worker: the
+//! shop, the clicks read and the last model stay), then the results ([`RecoResults`]: the
 //! HR@k / MRR@k chart against the baselines, an item's neighbours, "try a session", download
 //! and Ship to edge).
 //!
@@ -231,7 +232,7 @@ pub fn RecoPage() -> impl IntoView {
                     status.set(Status::Training { stage, done, total });
                 }
             };
-            let result = worker::train(request, progress).await;
+            let result = worker::train(request, progress, move || g.is_current()).await;
             if !g.is_current() {
                 return;
             }
@@ -247,17 +248,30 @@ pub fn RecoPage() -> impl IntoView {
         });
     };
 
+    // Only the training worker stops: the shop, its mapping, the clicks read and the last model
+    // stay, and the next read or training gives a new training worker the file again.
     let cancel = move |_| {
+        let reading = matches!(status.get_untracked(), Status::Reading(_));
         current.invalidate();
         worker::cancel();
-        rows.set(Vec::new());
-        clicks.set(None);
-        trained.set(None);
         status.set(Status::Idle);
-        note.set(Some(
-            "Cancelled; this screen's worker was restarted empty (the Process and Leads screens keep theirs): open the demo shop or your file again."
-                .into(),
-        ));
+        let name = rows
+            .with_untracked(|r| r.first().map(|s| s.info.name.clone()))
+            .unwrap_or_default();
+        note.set(Some(if reading {
+            format!(
+                "Reading cancelled: {name} is still open with its mapping; read the clicks again when ready."
+            )
+        } else {
+            let model = if trained.with_untracked(Option::is_some) {
+                ", and so is the model trained before"
+            } else {
+                ""
+            };
+            format!(
+                "Training cancelled: {name} and its clicks are still loaded{model}; train again when ready."
+            )
+        }));
     };
 
     let busy = Signal::derive(move || status.get() != Status::Idle);

@@ -2,12 +2,15 @@
 //!
 //! The worker keeps the table and the last model between calls, so only the first call of a
 //! table sends its bytes; the model artifact and the ranked CSV come back as transferred buffers.
+//! Training runs on a worker of its own ([`Lane::LeadsTrain`], given a copy of the table) so
+//! that [`cancel`] terminates the run alone: the main worker keeps the table and the last model.
 
-use super::{client, OnProgress};
+use super::{client, client_on, restart_lane, Lane, OnProgress};
 use crate::protocol::leads::{LeadTable, LeadsScored, LeadsTrainRequest, LeadsTrained};
 use crate::protocol::{ErrorDto, FromWorker, ToWorker};
 use js_sys::{ArrayBuffer, Uint8Array};
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 
 fn unexpected(other: &FromWorker) -> ErrorDto {
     ErrorDto {
@@ -62,24 +65,66 @@ pub async fn inspect(outcome: String) -> Result<LeadTable, ErrorDto> {
     inspected(reply)
 }
 
-/// Evaluate and train on the current table; returns the result and the model artifact bytes.
+/// Evaluate and train on a copy of the current table in the training worker; returns the
+/// result and the model artifact bytes. Once trained, the main worker scores with the new model,
+/// unless `wanted()` says the run was cancelled meanwhile (then the previous model stays).
 pub async fn train(
     request: LeadsTrainRequest,
     on_progress: impl Fn(u64, u64) + 'static,
+    wanted: impl Fn() -> bool,
 ) -> Result<(LeadsTrained, Vec<u8>), ErrorDto> {
+    let (reply, table) = client()?
+        .call_with(|job| ToWorker::LeadsTableBytes { job }, None, None)
+        .await?;
+    let name = match reply {
+        FromWorker::Bytes { name, .. } => name,
+        FromWorker::Failed { error, .. } => return Err(error),
+        other => return Err(unexpected(&other)),
+    };
+    let table = table.dyn_into::<ArrayBuffer>().map_err(|_| ErrorDto {
+        code: "protocol".into(),
+        message: "the worker sent the lead table without its bytes".into(),
+    })?;
     let progress: OnProgress = Rc::new(on_progress);
-    let (reply, payload) = client()?
+    let (reply, payload) = client_on(Lane::LeadsTrain)?
         .call(
-            |job| ToWorker::LeadsTrain { job, request },
-            ArrayBuffer::new(0),
+            |job| ToWorker::LeadsTrainTable { job, name, request },
+            table,
             Some(progress),
         )
         .await?;
+    let (trained, artifact) = match reply {
+        FromWorker::LeadsTrained { trained, .. } => (*trained, bytes(payload)),
+        FromWorker::Failed { error, .. } => return Err(error),
+        other => return Err(unexpected(&other)),
+    };
+    if !wanted() {
+        return Err(cancelled());
+    }
+    let (reply, _) = client()?
+        .call(
+            |job| ToWorker::LeadsUseModel { job },
+            Uint8Array::from(artifact.as_slice()).buffer(),
+            None,
+        )
+        .await?;
     match reply {
-        FromWorker::LeadsTrained { trained, .. } => Ok((*trained, bytes(payload))),
+        FromWorker::ModelKept { .. } => Ok((trained, artifact)),
         FromWorker::Failed { error, .. } => Err(error),
         other => Err(unexpected(&other)),
     }
+}
+
+fn cancelled() -> ErrorDto {
+    ErrorDto {
+        code: "cancelled".into(),
+        message: "training cancelled".into(),
+    }
+}
+
+/// Stop a training run: only the training worker is terminated (its next run starts a new one).
+pub fn cancel() {
+    restart_lane(Lane::LeadsTrain, "cancelled");
 }
 
 /// Score the CSV in `bytes` (transferred) with the last model; returns the ranked CSV too.

@@ -73,12 +73,13 @@ pub async fn import(
     }
 }
 
-/// How long Cancel waits for the worker to stop an import between two slices before it
-/// restarts the worker instead (a job read in one go, such as a merge, cannot look at Cancel).
+/// How long Cancel waits for the worker to stop an import or a merge between two slices before
+/// it restarts the worker instead (a job read in one go, such as an object-centric log, cannot
+/// look at Cancel).
 const SOFT_CANCEL_MS: i32 = 1500;
 
-/// Stop the running import. `true`: the worker stopped it between two slices and still holds
-/// the log, view and sources it had. `false`: nothing stoppable was running (a merge, an
+/// Stop the running import or merge. `true`: the worker stopped it between two slices and
+/// still holds the log, view and sources it had. `false`: nothing stoppable was running (an
 /// object-centric log, or an import that had just ended), so the worker was restarted empty,
 /// which stops anything.
 pub async fn cancel() -> bool {

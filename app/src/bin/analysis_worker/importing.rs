@@ -5,6 +5,7 @@
 //! kept sources were never touched (core's log is installed only when the import ends), so the
 //! screen that was open stays usable. Restarting the worker, as Cancel did before, lost them.
 
+use super::merging;
 use super::process::{self, failed};
 use super::sources::{self, format_of, NOTES_PER_SOURCE};
 use super::stream::{self, Origin};
@@ -121,20 +122,34 @@ fn open_summary(job: JobId, name: &str, bytes: &[u8], post: &dyn Fn(FromWorker))
     reply
 }
 
-/// A new import replaces a running one, which is answered as cancelled.
+/// A new import replaces a running import or merge, which is answered as cancelled.
 fn begin(running: Running, post: &dyn Fn(FromWorker)) {
+    if let Some(old) = merging::stop() {
+        post(merging::cancelled(old));
+    }
     if let Some(old) = RUNNING.with(|r| r.borrow_mut().replace(running)) {
         post(cancelled(old.job));
     }
     schedule();
 }
 
-/// Stop the running import: its caller gets `cancelled`; this request learns whether one ran.
-pub fn cancel(job: JobId, post: &dyn Fn(FromWorker)) -> FromWorker {
+/// Stop the running import, if any (a merge replaces it): its caller gets `cancelled`.
+pub fn stop(post: &dyn Fn(FromWorker)) -> bool {
     let old = RUNNING.with(|r| r.borrow_mut().take());
     let running = old.is_some();
     if let Some(old) = old {
         post(cancelled(old.job));
+    }
+    running
+}
+
+/// Stop the running import or merge: its caller gets `cancelled`; this request learns whether
+/// one ran.
+pub fn cancel(job: JobId, post: &dyn Fn(FromWorker)) -> FromWorker {
+    let mut running = stop(post);
+    if let Some(old) = merging::stop() {
+        post(merging::cancelled(old));
+        running = true;
     }
     FromWorker::ImportCancelled { job, running }
 }

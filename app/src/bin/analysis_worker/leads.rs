@@ -2,7 +2,10 @@
 //! model, and call spur-core the way `spur leads evaluate|train|score` does.
 //!
 //! The table's bytes stay here between messages (the UI sends them once), so choosing columns
-//! and training cost no copies. Replies carry the model artifact and the ranked CSV as bytes that
+//! costs no copies. Training runs on another instance of this worker (the Leads screen's
+//! training worker, given a copy of the table by [`train_table`]) so that Cancel can terminate
+//! it; the model it makes comes back here by [`use_model`], and the table, the previous model
+//! and the screen's choices survive a cancelled run. Replies carry the model artifact and the ranked CSV as bytes that
 //! the driver transfers as `ArrayBuffer`s.
 
 use spur_app::protocol::leads::{
@@ -254,6 +257,37 @@ pub fn train(
         },
         Some(bytes),
     )
+}
+
+/// On the training worker: keep `bytes` as the table (the main worker inspected it already)
+/// and [`train`] on it.
+pub fn train_table(
+    job: JobId,
+    name: String,
+    bytes: Vec<u8>,
+    request: &LeadsTrainRequest,
+    now_ms: &dyn Fn() -> f64,
+    progress: &dyn Fn(u64, u64),
+) -> Reply {
+    STATE.with(|s| s.borrow_mut().table = Some((name, bytes)));
+    train(job, request, now_ms, progress)
+}
+
+/// Score with the model of the artifact `bytes` (the training worker's) from now on.
+pub fn use_model(job: JobId, bytes: &[u8]) -> Reply {
+    match model::decode_leads(bytes) {
+        Ok((_, m)) => {
+            STATE.with(|s| s.borrow_mut().model = Some(m));
+            (FromWorker::ModelKept { job }, None)
+        }
+        Err(e) => failed(
+            job,
+            ErrorDto {
+                code: e.code().into(),
+                message: format!("the trained model does not read back: {e}; train again"),
+            },
+        ),
+    }
 }
 
 /// `spur leads score MODEL NEW_LEADS`: rank the CSV's leads with the last trained model.

@@ -1,10 +1,11 @@
 //! The Recommendations screen's side of its worker: hold the clickstream and the model just
 //! trained, and call spur-core the way `spur reco generate|evaluate|train|recommend` do.
 //!
-//! The screen has a worker of its own (`worker_client::Lane::Reco`), so its Cancel (which
-//! terminates the worker: a synchronous training run cannot read messages) does not cost the
-//! Process screen its log. The clickstream file is this worker's source 0 (`sources.rs`), so
-//! the Load screen's preview and column mapping work on it unchanged. "Try a session" scores
+//! The screen has a worker of its own (`worker_client::Lane::Reco`) that keeps the clickstream
+//! file as its source 0 (`sources.rs`, so the Load screen's preview and column mapping work on
+//! it unchanged) and the model ([`use_model`]). Reading the clicks and training run on a
+//! second instance (`Lane::RecoTrain`) given a copy of the file, so Cancel, which must
+//! terminate a synchronous run, costs neither the shop nor the last model. "Try a session" scores
 //! with the model decoded from the artifact bytes the screen downloads and ships, so what the
 //! screen shows is what the CLI and the edge answer for that artifact.
 
@@ -76,10 +77,7 @@ fn no_clicks() -> ErrorDto {
 }
 
 fn no_model() -> ErrorDto {
-    error(
-        "no_model",
-        "no model trained yet: train one first (the worker was restarted by Cancel?)".into(),
-    )
+    error("no_model", "no model trained yet: train one first".into())
 }
 
 /// The demo shop's clicks CSV mapping: session, item and epoch-second time, the shop columns
@@ -286,6 +284,24 @@ pub fn train(
             )
         }
         Err(e) => (failed(job, e), None),
+    }
+}
+
+/// Answer neighbours and sessions with the model of the artifact `bytes` (the training
+/// worker's) from now on.
+pub fn use_model(job: JobId, bytes: &[u8]) -> FromWorker {
+    match artifact::decode(bytes) {
+        Ok((header, decoded)) => {
+            STATE.with(|st| st.borrow_mut().model = Some((header, decoded)));
+            FromWorker::ModelKept { job }
+        }
+        Err(e) => failed(
+            job,
+            error(
+                e.code(),
+                format!("the trained model does not read back: {e}; train again"),
+            ),
+        ),
     }
 }
 

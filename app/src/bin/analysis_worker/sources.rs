@@ -4,20 +4,21 @@
 //! Why the bytes stay in the worker: the UI transfers each file once (zero-copy) and then only
 //! sends indices and options, so re-sniffing after every edit of the mapping costs no transfer,
 //! the main thread never holds a file's bytes, and "Merge and import" reads sources already
-//! here. Cancelling an import keeps them (`importing` reads in slices); a Cancel that must restart
-//! the worker (a merge) forgets them, and the UI then asks for the files again. Every decision (sniffing, reading,
+//! here. Cancelling an import or a merge keeps them (`importing` and `merging` read in slices);
+//! a Cancel that must restart the worker (an object-centric log) forgets them, and the UI then
+//! asks for the files again. Every decision (sniffing, reading,
 //! which column a secondary's case is, merging, exporting) is core's; this file only drives it.
 
 use crate::process;
 use js_sys::{ArrayBuffer, Uint8Array};
-use spur_app::protocol::sources::{MergeDone, Preview, SourceFormat, SourceInfo, SourceSpec};
+use spur_app::protocol::sources::{Preview, SourceFormat, SourceInfo};
 use spur_app::protocol::{ErrorDto, FromWorker, JobId, ToWorker};
 use spur_core::export::{self, ExportFormat};
 use spur_core::import::{csv, ImportOptions};
 use spur_core::log::EventLog;
 use spur_core::open::{self, LogFormat, LogReport};
 use spur_core::sim::laundry;
-use spur_core::toolkit::merge::{self, sources as merge_sources, MergeOptions, MergeSource};
+use spur_core::toolkit::merge::{sources as merge_sources, MergeOptions};
 use std::cell::RefCell;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -36,9 +37,9 @@ thread_local! {
 
 type Reply = (FromWorker, Option<ArrayBuffer>);
 
-/// Answer one Load-screen request (the imports are [`crate::importing`]'s); `progress` posts an
-/// intermediate message.
-pub fn handle(request: ToWorker, payload: JsValue, progress: &dyn Fn(FromWorker)) -> Reply {
+/// Answer one Load-screen request (the imports are [`crate::importing`]'s, the merges
+/// [`crate::merging`]'s).
+pub fn handle(request: ToWorker, payload: JsValue) -> Reply {
     let bytes = || match payload.dyn_ref::<ArrayBuffer>() {
         Some(buf) => Uint8Array::new(buf).to_vec(),
         None => Vec::new(),
@@ -84,17 +85,6 @@ pub fn handle(request: ToWorker, payload: JsValue, progress: &dyn Fn(FromWorker)
                     Preview::Failed(error("no_preview", "only CSV sources are previewed".into()))
                 }),
             });
-            (reply, None)
-        }
-        ToWorker::SourcesMerge {
-            job,
-            sources,
-            merge,
-        } => {
-            let reply = merge_sources_now(job, &sources, &merge, progress);
-            if matches!(reply, FromWorker::Merged { .. }) {
-                crate::stream::remember(crate::stream::Origin::Merged);
-            }
             (reply, None)
         }
         ToWorker::SourceBytes { job, index } => SOURCES.with(|s| match s.borrow().get(index) {
@@ -272,6 +262,28 @@ fn laundry_demo(job: JobId) -> FromWorker {
     )
 }
 
+/// Why a file cannot be read as an event log to merge or use (an object-centric log, a log
+/// summary), if it cannot.
+pub(crate) fn refusal(name: &str, format: SourceFormat) -> Option<ErrorDto> {
+    match format {
+        SourceFormat::Ocel => Some(error(
+            "ocel_source",
+            format!(
+                "{name} is an object-centric log (OCEL): open it alone (not merged with other \
+                 files), then flatten it on an object type"
+            ),
+        )),
+        SourceFormat::Summary => Some(error(
+            "summary_source",
+            format!(
+                "{name} is a log summary (no events): open it alone; merging needs the logs \
+                 themselves"
+            ),
+        )),
+        _ => None,
+    }
+}
+
 /// Bytes done before this source and the total of the whole job, for progress.
 #[derive(Clone, Copy)]
 struct Span {
@@ -299,23 +311,8 @@ fn read(
             events: span.events_before + events,
         })
     };
-    if format == SourceFormat::Ocel {
-        return Err(error(
-            "ocel_source",
-            format!(
-                "{name} is an object-centric log (OCEL): open it alone (not merged with other \
-                 files), then flatten it on an object type"
-            ),
-        ));
-    }
-    if format == SourceFormat::Summary {
-        return Err(error(
-            "summary_source",
-            format!(
-                "{name} is a log summary (no events): open it alone; merging needs the logs \
-                 themselves"
-            ),
-        ));
+    if let Some(refused) = refusal(name, format) {
+        return Err(refused);
     }
     let mut on_chunk = |p: spur_core::import::Progress| report(p.bytes, p.events);
     match open::open_log_with(name, bytes, options, &mut on_chunk) {
@@ -324,78 +321,6 @@ fn read(
             Ok((log, read))
         }
         Err(e) => Err(error(e.code(), format!("{name}: {e}"))),
-    }
-}
-
-/// Read every source (the secondaries' case column defaulting to the entity, as `spur merge`
-/// does) and merge them with core into the current log.
-fn merge_sources_now(
-    job: JobId,
-    specs: &[SourceSpec],
-    opts: &MergeOptions,
-    progress: &dyn Fn(FromWorker),
-) -> FromWorker {
-    if specs.is_empty() {
-        return failed(
-            job,
-            "no_source",
-            "no source to merge: choose files first".into(),
-        );
-    }
-    let read_all = SOURCES.with(|s| {
-        let s = s.borrow();
-        let total: u64 = specs
-            .iter()
-            .filter_map(|spec| s.get(spec.index))
-            .map(|src| src.bytes.len() as u64)
-            .sum();
-        let mut span = Span {
-            before: 0,
-            total,
-            events_before: 0,
-        };
-        let mut logs = Vec::with_capacity(specs.len());
-        let mut notes = Vec::new();
-        for (k, spec) in specs.iter().enumerate() {
-            let Some(src) = s.get(spec.index) else {
-                return Err(Box::new(no_source(job, spec.index)));
-            };
-            let options = merge_sources::source_options(k, &spec.options, &opts.entity);
-            let (log, report) = read(
-                job, &src.name, src.format, &src.bytes, &options, span, progress,
-            )
-            .map_err(|error| Box::new(FromWorker::Failed { job, error }))?;
-            let n = report.notes(NOTES_PER_SOURCE);
-            notes.extend(n.into_iter().map(|line| format!("{}: {line}", src.name)));
-            span.before += src.bytes.len() as u64;
-            span.events_before += log.num_events() as u64;
-            logs.push(log);
-        }
-        Ok((logs, notes))
-    });
-    let (logs, notes) = match read_all {
-        Ok(r) => r,
-        Err(reply) => return *reply,
-    };
-    let sources: Vec<MergeSource<'_>> = specs
-        .iter()
-        .zip(&logs)
-        .map(|(spec, log)| MergeSource {
-            name: &spec.label,
-            log,
-        })
-        .collect();
-    match merge::merge(sources[0], &sources[1..], opts) {
-        Ok((merged, report)) => {
-            drop(sources);
-            drop(logs);
-            FromWorker::Merged {
-                job,
-                summary: process::install(merged),
-                done: MergeDone { report, notes },
-            }
-        }
-        Err(e) => failed(job, "merge_failed", format!("merge: {e}")),
     }
 }
 
