@@ -26,9 +26,9 @@ pub(super) struct Rows {
     scratch: Scratch,
     /// Per column: the builder column of its attribute, once created.
     slots: Vec<Option<usize>>,
-    last_case: Option<(String, u32)>,
-    /// The last resource and its code: the rows of a case often share one.
-    last_resource: Option<(String, u32)>,
+    last_case: LastCode,
+    /// The rows of a case often share a resource too.
+    last_resource: LastCode,
     /// The columns read as attributes (not case, activity, timestamp or resource), in order.
     attr_columns: Vec<usize>,
     roles: Roles,
@@ -41,6 +41,27 @@ struct Scratch {
     fields: Vec<String>,
     /// Per column: `fields[i]` holds the decoded text (the row was not UTF-8 there).
     decoded: Vec<bool>,
+}
+
+/// The last text interned and its code, so that a run of rows repeating it (a case's events,
+/// often its resource) skips the interner's lookup; its buffer is reused.
+#[derive(Default)]
+struct LastCode(Option<(String, u32)>);
+
+impl LastCode {
+    fn code(&mut self, text: &str, intern: impl FnOnce(&str) -> u32) -> u32 {
+        match &self.0 {
+            Some((last, code)) if last == text => *code,
+            _ => {
+                let code = intern(text);
+                let mut last = self.0.take().map(|(s, _)| s).unwrap_or_default();
+                last.clear();
+                last.push_str(text);
+                self.0 = Some((last, code));
+                code
+            }
+        }
+    }
 }
 
 /// The fields of one row as text: in place in the record, or decoded in the scratch.
@@ -79,8 +100,8 @@ impl Rows {
             rows: 0,
             scratch: Scratch::default(),
             slots: vec![None; ncols],
-            last_case: None,
-            last_resource: None,
+            last_case: LastCode::default(),
+            last_resource: LastCode::default(),
             attr_columns: (0..ncols)
                 .filter(|&i| {
                     !matches!(
@@ -197,21 +218,9 @@ impl Rows {
         if let Some(res) = self.roles.resource {
             let v = f.text(res).trim_ascii();
             if !v.is_empty() {
-                let code = match &self.last_resource {
-                    Some((r, code)) if r == v => *code,
-                    _ => {
-                        let code = self.builder.resource_code(v);
-                        let mut r = self
-                            .last_resource
-                            .take()
-                            .map(|(s, _)| s)
-                            .unwrap_or_default();
-                        r.clear();
-                        r.push_str(v);
-                        self.last_resource = Some((r, code));
-                        code
-                    }
-                };
+                let code = self
+                    .last_resource
+                    .code(v, |v| self.builder.resource_code(v));
                 self.builder.set_resource(e, code);
             }
         }
@@ -309,17 +318,8 @@ impl Rows {
     /// The builder's code of `case_id`; rows of a case usually follow each other, so the last
     /// case's code is reused without a lookup.
     fn case_code(&mut self, case_id: &str) -> u32 {
-        match &self.last_case {
-            Some((id, code)) if id == case_id => *code,
-            _ => {
-                let code = self.builder.case_code(case_id);
-                let mut id = self.last_case.take().map(|(s, _)| s).unwrap_or_default();
-                id.clear();
-                id.push_str(case_id);
-                self.last_case = Some((id, code));
-                code
-            }
-        }
+        self.last_case
+            .code(case_id, |id| self.builder.case_code(id))
     }
 
     /// Column `i`'s non-blank `text` as an attribute of event `e` or of its `case` (read once
