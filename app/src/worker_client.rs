@@ -80,9 +80,9 @@ pub enum Lane {
 const LANES: usize = 5;
 
 thread_local! {
-    static CLIENTS: RefCell<[Option<Rc<Client>>; LANES]> = const { RefCell::new([None, None, None, None, None]) };
+    static CLIENTS: RefCell<[Option<Rc<Client>>; LANES]> = const { RefCell::new([const { None }; LANES]) };
     /// Lanes whose page is giving a restarted worker its sources back, with the calls waiting.
-    static HELD: RefCell<[Option<Vec<oneshot::Sender<()>>>; LANES]> = const { RefCell::new([None, None, None, None, None]) };
+    static HELD: RefCell<[Option<Vec<oneshot::Sender<()>>>; LANES]> = const { RefCell::new([const { None }; LANES]) };
 }
 
 /// Hold calls that read a lane's sources (previews) until [`release`]: after a restart the page
@@ -271,6 +271,25 @@ impl Client {
                     .unwrap_or_else(|| "the analysis worker stopped; reload the page".into()),
             }
         })
+    }
+}
+
+/// Bytes `lane`'s worker holds (a source, the lead table), moved here as a transferred buffer,
+/// with their file name: what a screen hands on to another worker.
+async fn bytes_on(
+    lane: Lane,
+    make: impl FnOnce(JobId) -> ToWorker,
+) -> Result<(String, ArrayBuffer), ErrorDto> {
+    let (reply, payload) = client_on(lane)?.call_with(make, None, None).await?;
+    match reply {
+        FromWorker::Bytes { name, .. } => match payload.dyn_into::<ArrayBuffer>() {
+            Ok(bytes) => Ok((name, bytes)),
+            Err(_) => Err(ErrorDto {
+                code: "protocol".into(),
+                message: format!("the worker sent {name} without its bytes"),
+            }),
+        },
+        other => Err(unexpected(other)),
     }
 }
 

@@ -5,14 +5,13 @@
 //! moves its bytes from the activity worker to the main one, which joins the outcomes.
 
 use super::sources::{listing_on, newest, replace_on};
-use super::{client, client_on, restart_lane, unexpected, Lane};
+use super::{bytes_on, client, client_on, restart_lane, unexpected, Lane};
 use crate::protocol::activities::{ActivitiesMined, ActivitiesRequest};
 use crate::protocol::sources::SourceInfo;
 use crate::protocol::{ErrorDto, FromWorker, ToWorker};
 use js_sys::ArrayBuffer;
 use spur_core::import::ImportOptions;
 use spur_core::summary::Summary;
-use wasm_bindgen::JsCast;
 
 const LANE: Lane = Lane::Activities;
 
@@ -41,17 +40,6 @@ pub async fn open(name: String, bytes: ArrayBuffer) -> Result<SourceInfo, ErrorD
     replace_on(LANE, name, bytes).await
 }
 
-async fn bytes_on(lane: Lane, make: impl FnOnce(u32) -> ToWorker) -> Result<ArrayBuffer, ErrorDto> {
-    let (reply, payload) = client_on(lane)?.call_with(make, None, None).await?;
-    match reply {
-        FromWorker::Bytes { .. } => payload.dyn_into::<ArrayBuffer>().map_err(|_| ErrorDto {
-            code: "protocol".into(),
-            message: "the worker sent no bytes".into(),
-        }),
-        other => Err(unexpected(other)),
-    }
-}
-
 /// Mine the activity log against the main worker's lead table; `on_progress` sees the read and
 /// the mining steps. `wanted()` is asked once the table has come: a run cancelled meanwhile is
 /// not sent (it would occupy the fresh worker for nothing).
@@ -60,7 +48,7 @@ pub async fn mine(
     wanted: impl Fn() -> bool,
     on_progress: impl Fn(MineProgress) + 'static,
 ) -> Result<ActivitiesMined, ErrorDto> {
-    let table = bytes_on(Lane::Main, |job| ToWorker::LeadsTableBytes { job }).await?;
+    let (_, table) = bytes_on(Lane::Main, |job| ToWorker::LeadsTableBytes { job }).await?;
     if !wanted() {
         return Err(ErrorDto {
             code: "cancelled".into(),
@@ -111,17 +99,7 @@ pub async fn open_in_process(
     outcome: String,
     id: String,
 ) -> Result<(String, Summary, Vec<String>), ErrorDto> {
-    let (reply, payload) = client_on(LANE)?
-        .call_with(|job| ToWorker::SourceBytes { job, index: 0 }, None, None)
-        .await?;
-    let name = match reply {
-        FromWorker::Bytes { name, .. } => name,
-        other => return Err(unexpected(other)),
-    };
-    let bytes = payload.dyn_into::<ArrayBuffer>().map_err(|_| ErrorDto {
-        code: "protocol".into(),
-        message: "the worker sent no bytes".into(),
-    })?;
+    let (name, bytes) = bytes_on(LANE, |job| ToWorker::SourceBytes { job, index: 0 }).await?;
     let asked = name.clone();
     let (reply, _) = client()?
         .call_with(

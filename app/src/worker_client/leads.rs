@@ -5,25 +5,16 @@
 //! Training runs on a worker of its own ([`Lane::LeadsTrain`], given a copy of the table) so
 //! that [`cancel`] terminates the run alone: the main worker keeps the table and the last model.
 
-use super::{client, client_on, restart_lane, Lane, OnProgress};
+use super::{bytes_on, client, client_on, restart_lane, unexpected, Lane, OnProgress};
 use crate::protocol::leads::{LeadTable, LeadsScored, LeadsTrainRequest, LeadsTrained};
 use crate::protocol::{ErrorDto, FromWorker, ToWorker};
 use js_sys::{ArrayBuffer, Uint8Array};
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
-
-fn unexpected(other: &FromWorker) -> ErrorDto {
-    ErrorDto {
-        code: "protocol".into(),
-        message: format!("unexpected reply {other:?}"),
-    }
-}
 
 fn inspected(reply: FromWorker) -> Result<LeadTable, ErrorDto> {
     match reply {
         FromWorker::LeadsInspected { table, .. } => Ok(table),
-        FromWorker::Failed { error, .. } => Err(error),
-        other => Err(unexpected(&other)),
+        other => Err(unexpected(other)),
     }
 }
 
@@ -73,18 +64,7 @@ pub async fn train(
     on_progress: impl Fn(u64, u64) + 'static,
     wanted: impl Fn() -> bool,
 ) -> Result<(LeadsTrained, Vec<u8>), ErrorDto> {
-    let (reply, table) = client()?
-        .call_with(|job| ToWorker::LeadsTableBytes { job }, None, None)
-        .await?;
-    let name = match reply {
-        FromWorker::Bytes { name, .. } => name,
-        FromWorker::Failed { error, .. } => return Err(error),
-        other => return Err(unexpected(&other)),
-    };
-    let table = table.dyn_into::<ArrayBuffer>().map_err(|_| ErrorDto {
-        code: "protocol".into(),
-        message: "the worker sent the lead table without its bytes".into(),
-    })?;
+    let (name, table) = bytes_on(Lane::Main, |job| ToWorker::LeadsTableBytes { job }).await?;
     let progress: OnProgress = Rc::new(on_progress);
     let (reply, payload) = client_on(Lane::LeadsTrain)?
         .call(
@@ -95,8 +75,7 @@ pub async fn train(
         .await?;
     let (trained, artifact) = match reply {
         FromWorker::LeadsTrained { trained, .. } => (*trained, bytes(payload)),
-        FromWorker::Failed { error, .. } => return Err(error),
-        other => return Err(unexpected(&other)),
+        other => return Err(unexpected(other)),
     };
     if !wanted() {
         return Err(cancelled());
@@ -110,8 +89,7 @@ pub async fn train(
         .await?;
     match reply {
         FromWorker::ModelKept { .. } => Ok((trained, artifact)),
-        FromWorker::Failed { error, .. } => Err(error),
-        other => Err(unexpected(&other)),
+        other => Err(unexpected(other)),
     }
 }
 
@@ -137,7 +115,6 @@ pub async fn score(
         .await?;
     match reply {
         FromWorker::LeadsScored { scored, .. } => Ok((scored, bytes(payload))),
-        FromWorker::Failed { error, .. } => Err(error),
-        other => Err(unexpected(&other)),
+        other => Err(unexpected(other)),
     }
 }

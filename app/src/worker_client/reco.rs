@@ -7,7 +7,7 @@
 
 use super::process::{import_progress, ImportProgress};
 use super::sources::{listing_on, newest, replace_on};
-use super::{client_on, restart_lane, unexpected, Lane, OnMessage};
+use super::{bytes_on, client_on, restart_lane, unexpected, Lane, OnMessage};
 use crate::protocol::reco::{
     ClicksRead, Neighbours, RecoStage, RecoTrainRequest, RecoTrained, Tried, TrySession,
 };
@@ -66,17 +66,7 @@ async fn read_in_training_worker(
     progress: Option<OnMessage>,
 ) -> Result<ClicksRead, ErrorDto> {
     PRIMED.with(|p| p.set(false));
-    let (reply, bytes) = client_on(LANE)?
-        .call_with(|job| ToWorker::SourceBytes { job, index: 0 }, None, None)
-        .await?;
-    let name = match reply {
-        FromWorker::Bytes { name, .. } => name,
-        other => return Err(unexpected(other)),
-    };
-    let bytes = bytes.dyn_into::<ArrayBuffer>().map_err(|_| ErrorDto {
-        code: "protocol".into(),
-        message: "the worker sent the clickstream without its bytes".into(),
-    })?;
+    let (name, bytes) = bytes_on(LANE, |job| ToWorker::SourceBytes { job, index: 0 }).await?;
     replace_on(TRAIN_LANE, name, bytes).await?;
     let (reply, _) = client_on(TRAIN_LANE)?
         .call_with(

@@ -13,7 +13,7 @@ use super::summary_file;
 use super::{after_messages, now_ms, post_with};
 use spur_app::protocol::sources::SourceFormat;
 use spur_app::protocol::{FromWorker, JobId};
-use spur_core::import::ImportOptions;
+use spur_core::import::{ImportOptions, Progress};
 use spur_core::open::Opening;
 use std::cell::RefCell;
 use wasm_bindgen::JsCast;
@@ -175,11 +175,10 @@ fn tick() {
     let post = |m: FromWorker| post_with(&scope, &m, None);
     let start = now_ms();
     let read = with_bytes(&running.bytes, |bytes| {
-        let mut progress = None;
-        while !running.opening.is_read() && now_ms() - start < SLICE_MS {
-            progress = Some(running.opening.step(bytes));
-        }
-        (progress, bytes.len() as u64)
+        (
+            read_slice(&mut running.opening, bytes, start),
+            bytes.len() as u64,
+        )
     });
     let Some((progress, total_bytes)) = read else {
         return post(gone(&running));
@@ -198,6 +197,16 @@ fn tick() {
         RUNNING.with(|r| *r.borrow_mut() = Some(running));
         schedule();
     }
+}
+
+/// Read `bytes` from `start` until the opening has read them all or the slice's time is up;
+/// where it got, if it read anything. A merge reads each source in these slices too.
+pub fn read_slice(opening: &mut Opening, bytes: &[u8], start: f64) -> Option<Progress> {
+    let mut progress = None;
+    while !opening.is_read() && now_ms() - start < SLICE_MS {
+        progress = Some(opening.step(bytes));
+    }
+    progress
 }
 
 /// `f` of the bytes being read; `None`: the source is gone (the sources were cleared).

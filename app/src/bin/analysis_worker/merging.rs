@@ -6,6 +6,7 @@
 //! and the log that was open stays. Reading in one go, as before, could only be stopped by
 //! restarting the worker, which lost them.
 
+use super::importing;
 use super::process::{self, failed};
 use super::sources::{self, refusal, NOTES_PER_SOURCE};
 use super::stream::{self, Origin};
@@ -19,9 +20,6 @@ use spur_core::toolkit::merge::{self, sources as merge_sources, MergeOptions, Me
 use std::cell::RefCell;
 use wasm_bindgen::JsCast;
 use web_sys::DedicatedWorkerGlobalScope;
-
-/// How long one slice may read before the worker looks at its messages again.
-const SLICE_MS: f64 = 50.0;
 
 /// Where a merge is.
 enum Stage {
@@ -190,10 +188,7 @@ fn read(m: &mut Running, k: usize, mut opening: Box<Opening>) -> Result<(), Stop
     let index = m.specs.get(k).map_or(0, |s| s.index);
     let start = now_ms();
     let read = sources::with_source_bytes(index, |name, _, bytes| {
-        let mut progress = None;
-        while !opening.is_read() && now_ms() - start < SLICE_MS {
-            progress = Some(opening.step(bytes));
-        }
+        let progress = importing::read_slice(&mut opening, bytes, start);
         let done = opening
             .is_read()
             .then(|| (name.to_string(), bytes.len() as u64));
